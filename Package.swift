@@ -1,0 +1,64 @@
+// swift-tools-version:6.0
+// EntropyBook: Markdown notebooks of information-theoretic experiments → self-contained HTML.
+import PackageDescription
+
+/// System libraries: a module map and a shim header each, nothing else.
+func systemLibrary(_ name: String, pkgConfig: String, apt: [String]) -> Target {
+    .systemLibrary(name: name, pkgConfig: pkgConfig, providers: [.apt(apt)])
+}
+
+let package = Package(
+    name: "EntropyBook",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "entropybook", targets: ["entropybook"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
+    ],
+    targets: [
+        systemLibrary("CCmark", pkgConfig: "libcmark", apt: ["libcmark-dev"]),
+        systemLibrary("CGD", pkgConfig: "gdlib", apt: ["libgd-dev"]),
+        systemLibrary("CBLAS", pkgConfig: "openblas", apt: ["libopenblas-dev"]),
+        systemLibrary("CZlib", pkgConfig: "zlib", apt: ["zlib1g-dev"]),
+
+        // Numerics: Float32 matrices on OpenBLAS, seeded random numbers, small statistics.
+        .target(name: "Linalg", dependencies: ["CBLAS"]),
+
+        // The experiment library. It knows nothing of notebooks.
+        .target(name: "Datasets", dependencies: ["Linalg", "CZlib"], path: "Sources/Experiments/Datasets"),
+        .target(name: "Autoencoder", dependencies: ["Linalg"], path: "Sources/Experiments/Autoencoder"),
+        .target(name: "Entropy", dependencies: ["Linalg"], path: "Sources/Experiments/Entropy"),
+        .target(name: "Dimension", dependencies: ["Linalg"], path: "Sources/Experiments/Dimension"),
+
+        // Charts behind a drawing protocol; libgd renders them to PNG.
+        .target(name: "Plot", dependencies: ["CGD"]),
+
+        // Markdown (cmark) → directive cells → validated plan → executed results.
+        .target(name: "Notebook", dependencies: [
+            "CCmark", "Linalg", "Datasets", "Autoencoder", "Entropy", "Dimension", "Plot",
+            .product(name: "Yams", package: "Yams"),
+        ]),
+        // Results → self-contained HTML, figures, data, run.json.
+        .target(name: "Report", dependencies: [
+            "Notebook", "CCmark", .product(name: "Mustache", package: "swift-mustache"),
+        ]),
+        // Speed measurements (`entropybook bench`), never timed assertions in tests.
+        .target(name: "Benchmarks", dependencies: ["Linalg", "Datasets", "Autoencoder", "Entropy", "Dimension", "Plot"]),
+        .executableTarget(name: "entropybook", dependencies: [
+            "Notebook", "Report", "Benchmarks",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .testTarget(name: "LinalgTests", dependencies: ["Linalg"]),
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "AutoencoderTests", dependencies: ["Autoencoder"]),
+        .testTarget(name: "EntropyTests", dependencies: ["Entropy"]),
+        .testTarget(name: "DimensionTests", dependencies: ["Dimension"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "PlotTests", dependencies: ["Plot"]),
+        .testTarget(name: "NotebookTests", dependencies: ["Notebook"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "Notebook"], resources: [.copy("Fixtures")]),
+    ]
+)

@@ -1,0 +1,3 @@
+#include <gd.h>
+#include <gdfontl.h>
+#include <gdfonts.h>

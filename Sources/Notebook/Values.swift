@@ -1,0 +1,156 @@
+import Foundation
+import Datasets
+
+/// The type of a result stored under an `id`, checked before anything runs: a reference
+/// parameter lists the kinds it accepts.
+public struct ValueKind: Hashable, Sendable, Codable, ExpressibleByStringLiteral, CustomStringConvertible {
+    public let name: String
+    public init(_ name: String) { self.name = name }
+    public init(stringLiteral value: String) { name = value }
+    public var description: String { name }
+
+    public static let dataset: ValueKind = "dataset"
+    public static let model: ValueKind = "model"
+    public static let curve: ValueKind = "curve"
+    public static let histogram: ValueKind = "histogram"
+    public static let estimate: ValueKind = "estimate"
+    public static let table: ValueKind = "table"
+    public static let config: ValueKind = "config"
+}
+
+/// A result a cell stores in the notebook's environment for later cells.
+public protocol NotebookValue: Sendable {
+    /// The kind validation checks references against.
+    static var kind: ValueKind { get }
+    /// One line for the report and the terminal ("5000×784, labels 0–9, true dim 2").
+    var summary: String { get }
+}
+
+extension Dataset: NotebookValue {
+    public static var kind: ValueKind { .dataset }
+    public var summary: String {
+        var parts = ["\(count)×\(dimension)"]
+        if let labels, let lo = labels.min(), let hi = labels.max() { parts.append("labels \(lo)–\(hi)") }
+        if let k = intrinsicDimension { parts.append("true dimension \(k)") }
+        if let s = imageShape { parts.append("\(s.height)×\(s.width) images") }
+        return "\(name): " + parts.joined(separator: ", ")
+    }
+}
+
+/// One series of a curve: y against x, optionally with a band [lower, upper] (mean ± spread).
+public struct Series: Sendable, Hashable, Codable {
+    public var name: String
+    public var x: [Double]
+    public var y: [Double]
+    public var lower: [Double]?
+    public var upper: [Double]?
+    public init(name: String, x: [Double], y: [Double], lower: [Double]? = nil, upper: [Double]? = nil) {
+        self.name = name
+        self.x = x
+        self.y = y
+        self.lower = lower
+        self.upper = upper
+    }
+}
+
+/// Curves that `{plot}` can draw: H(d), loss per epoch, bandwidth per d, …
+public struct CurveValue: NotebookValue, Hashable, Codable {
+    public static var kind: ValueKind { .curve }
+    public var title: String
+    public var xLabel: String
+    public var yLabel: String
+    public var series: [Series]
+    public init(title: String, xLabel: String, yLabel: String, series: [Series]) {
+        self.title = title
+        self.xLabel = xLabel
+        self.yLabel = yLabel
+        self.series = series
+    }
+    public var summary: String { "\(title): \(series.count) series, \(series.first?.x.count ?? 0) points" }
+}
+
+/// A histogram, possibly of several groups over the same bins (within/between labels).
+public struct HistogramValue: NotebookValue, Hashable, Codable {
+    public static var kind: ValueKind { .histogram }
+    public var title: String
+    public var xLabel: String
+    /// Bin edges, count + 1 of them, ascending.
+    public var edges: [Double]
+    /// One group per histogram: name and per-bin values (counts or densities).
+    public var groups: [Group]
+    public var normalized: Bool
+    public struct Group: Sendable, Hashable, Codable {
+        public var name: String
+        public var values: [Double]
+        public init(name: String, values: [Double]) { self.name = name; self.values = values }
+    }
+    public init(title: String, xLabel: String, edges: [Double], groups: [Group], normalized: Bool) {
+        self.title = title
+        self.xLabel = xLabel
+        self.edges = edges
+        self.groups = groups
+        self.normalized = normalized
+    }
+    public var summary: String { "\(title): \(groups.count) group(s), \(max(edges.count - 1, 0)) bins" }
+}
+
+/// A single estimated number with its uncertainty and the details behind it.
+public struct EstimateValue: NotebookValue, Hashable, Codable {
+    public static var kind: ValueKind { .estimate }
+    public var name: String
+    public var value: Double
+    public var standardError: Double?
+    public var unit: String?
+    /// Named side results (bandwidth, n, d, …), in display order.
+    public var details: [Detail]
+    public struct Detail: Sendable, Hashable, Codable {
+        public var name: String
+        public var value: Double
+        public init(_ name: String, _ value: Double) { self.name = name; self.value = value }
+    }
+    public init(name: String, value: Double, standardError: Double? = nil, unit: String? = nil, details: [Detail] = []) {
+        self.name = name
+        self.value = value
+        self.standardError = standardError
+        self.unit = unit
+        self.details = details
+    }
+    public var summary: String {
+        let se = standardError.map { " ± " + formatNumber($0) } ?? ""
+        return "\(name) = \(formatNumber(value))\(se)\(unit.map { " " + $0 } ?? "")"
+    }
+}
+
+/// A table of strings with a header; also a value later cells can read.
+public struct Table: NotebookValue, Hashable, Codable {
+    public static var kind: ValueKind { .table }
+    public var title: String?
+    public var columns: [String]
+    public var rows: [[String]]
+    public init(title: String? = nil, columns: [String], rows: [[String]]) {
+        self.title = title
+        self.columns = columns
+        self.rows = rows
+    }
+    public var summary: String { "\(title ?? "table"): \(rows.count) rows × \(columns.count) columns" }
+
+    /// The table as CSV (RFC 4180 quoting).
+    public func csv() -> String {
+        func field(_ s: String) -> String {
+            s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
+        }
+        return ([columns] + rows).map { $0.map(field).joined(separator: ",") }.joined(separator: "\n") + "\n"
+    }
+}
+
+/// Numbers as a reader wants them: 4 significant digits, no exponent for ordinary sizes.
+public func formatNumber(_ x: Double, significantDigits: Int = 4) -> String {
+    guard x.isFinite else { return x.isNaN ? "NaN" : (x > 0 ? "∞" : "−∞") }
+    if x == x.rounded() && abs(x) < 1e9 { return String(Int(x)) }
+    let magnitude = abs(x)
+    if magnitude != 0 && (magnitude < 1e-3 || magnitude >= 1e7) {
+        return String(format: "%.\(significantDigits - 1)e", x)
+    }
+    let decimals = max(0, significantDigits - 1 - Int(floor(log10(max(magnitude, 1e-300)))))
+    return String(format: "%.\(decimals)f", x)
+}

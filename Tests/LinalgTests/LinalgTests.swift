@@ -1,0 +1,64 @@
+import XCTest
+@testable import Linalg
+
+final class LinalgTests: XCTestCase {
+    func testGemmMatchesHandProduct() {
+        let a = Matrix([[1, 2, 3], [4, 5, 6]])
+        let b = Matrix([[7, 8], [9, 10], [11, 12]])
+        XCTAssertEqual(a.multiplied(by: b), Matrix([[58, 64], [139, 154]]))
+        XCTAssertEqual(a.multiplied(by: a, transposeOther: true), Matrix([[14, 32], [32, 77]]))
+        XCTAssertEqual(a.multiplied(by: a, transposeSelf: true).rows, 3)
+    }
+
+    func testBlockedDistancesMatchDirectComputation() {
+        var rng = SeededGenerator(seed: 1)
+        let x = rng.normalMatrix(rows: 37, columns: 5)
+        let d = PairwiseDistances.squared(x)
+        for i in 0..<37 {
+            for j in 0..<37 {
+                var s: Float = 0
+                for k in 0..<5 { let t = x[i, k] - x[j, k]; s += t * t }
+                XCTAssertEqual(d[i, j], s, accuracy: 1e-4)
+            }
+        }
+        // Small blocks visit the same pairs.
+        var count = 0
+        PairwiseDistances.forEachBlock(x, block: 8) { r, c, _ in count += r.count * c.count }
+        XCTAssertEqual(count, 37 * 37)
+    }
+
+    func testNearestNeighborsExcludeSelfAndSortAscending() {
+        let x = Matrix([[0], [1], [3], [7]])
+        let nn = NearestNeighbors(of: x, k: 2)
+        XCTAssertEqual(Array(nn.indices[0..<2]), [1, 2])
+        XCTAssertEqual(nn.distance(3, neighbor: 1), 4)
+        XCTAssertEqual(nn.distance(2, neighbor: 2), 3)
+    }
+
+    func testSeededGeneratorIsReproducibleAndNormal() {
+        var a = SeededGenerator(seed: 42), b = SeededGenerator(seed: 42)
+        XCTAssertEqual((0..<5).map { _ in a.next() }, (0..<5).map { _ in b.next() })
+        var g = SeededGenerator(seed: 7)
+        let xs = (0..<200_000).map { _ in g.normal() }
+        let mean = xs.reduce(0, +) / Double(xs.count)
+        let variance = xs.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(xs.count)
+        // Standard error of the mean is 1/sqrt(2e5) ≈ 0.0022; 5 SE.
+        XCTAssertEqual(mean, 0, accuracy: 0.011)
+        XCTAssertEqual(variance, 1, accuracy: 0.02)
+    }
+
+    func testEigenDecompositionOfKnownMatrix() throws {
+        let e = try SymmetricEigen(SymmetricMatrix(dimension: 2, elements: [2, 1, 1, 2]))
+        XCTAssertEqual(e.values[0], 3, accuracy: 1e-12)
+        XCTAssertEqual(e.values[1], 1, accuracy: 1e-12)
+        XCTAssertEqual(abs(e.vectors[0 * 2 + 0]), 1 / 2.0.squareRoot(), accuracy: 1e-12)
+    }
+
+    func testCovarianceOfKnownData() {
+        let x = Matrix([[1, 2], [3, 6], [5, 10]])
+        let c = x.covariance()
+        XCTAssertEqual(c[0, 0], 4, accuracy: 1e-9)
+        XCTAssertEqual(c[0, 1], 8, accuracy: 1e-9)
+        XCTAssertEqual(c[1, 1], 16, accuracy: 1e-9)
+    }
+}
