@@ -62,6 +62,8 @@ public indirect enum ParameterType: Sendable, Hashable {
     case stringList
     /// The id of an earlier result, of one of these kinds (`data: ae1.codes`).
     case reference([ValueKind])
+    /// A list of ids of earlier results (`of: [h1, h2]`), or one id.
+    case referenceList([ValueKind])
     /// A nested mapping with its own parameters (`autoencoder: {epochs: 20}`).
     case object([Parameter])
 
@@ -77,7 +79,8 @@ public indirect enum ParameterType: Sendable, Hashable {
         case .intList: "list of integers (e.g. [1, 2, 4] or 1...16)"
         case .doubleList: "list of numbers"
         case .stringList: "list of words"
-        case .reference(let kinds): "id of an earlier " + kinds.map(\.name).joined(separator: " or ")
+        case .reference(let kinds): "id of an earlier " + (kinds.isEmpty ? "result" : kinds.map(\.name).joined(separator: " or "))
+        case .referenceList(let kinds): "ids of earlier " + (kinds.isEmpty ? "results" : kinds.map(\.name).joined(separator: " or ") + " results")
         case .object: "mapping"
         }
     }
@@ -171,6 +174,14 @@ public struct Arguments: Sendable, Hashable {
             case .int(let v): return Double(v)
             default: throw missing(name, "a list of numbers")
             }
+        }
+    }
+    /// The ids a reference-list parameter names.
+    public func references(_ name: String) throws -> [String] {
+        guard case .list(let items)? = values[name] else { throw missing(name, "a list of ids") }
+        return try items.map { item in
+            guard case .reference(let v) = item else { throw missing(name, "a list of ids") }
+            return v
         }
     }
     public func strings(_ name: String) throws -> [String] {

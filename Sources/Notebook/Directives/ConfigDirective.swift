@@ -1,9 +1,25 @@
-/// `{config}` — placeholder until its issue lands.
+/// `{config}` — notebook-wide settings. Applied while planning, so every later cell sees
+/// them; `-p key=value` on the command line still wins.
 public enum ConfigDirective: Directive {
     public static let name = "config"
-    public static let summary = "(not implemented yet)"
-    public static let parameters: [Parameter] = []
+    public static let summary = "notebook settings: seed, BLAS threads, quick mode (overridable with -p key=value)"
+    public static let parameters: [Parameter] = [
+        Parameter("seed", .int(0...Int(Int32.max)), doc: "notebook seed; every cell's seed derives from it"),
+        Parameter("threads", .int(1...64), doc: "OpenBLAS threads"),
+        Parameter("quick", .bool, doc: "quick mode: smaller data and fewer epochs, for drafts and tests"),
+    ]
+
+    /// Writes the cell's settings into `settings` (called by the validator).
+    static func apply(_ arguments: Arguments, to settings: inout RunSettings) {
+        if case .int(let s)? = arguments.values["seed"] { settings.seed = UInt64(s) }
+        if case .int(let t)? = arguments.values["threads"] { settings.threads = t }
+        if case .bool(let q)? = arguments.values["quick"] { settings.quick = q }
+    }
+
     public static func run(_ arguments: Arguments, context: CellContext) throws -> CellResult {
-        throw CellError("{config} is not implemented yet")
+        let s = context.settings
+        return CellResult(outputs: [.table(Table(columns: ["setting", "value"], rows: [
+            ["seed", String(s.seed)], ["threads", String(s.threads)], ["quick", String(s.quick)],
+        ] + s.parameters.sorted { $0.key < $1.key }.map { ["param \($0.key)", $0.value] }))])
     }
 }

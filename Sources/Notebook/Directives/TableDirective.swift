@@ -1,9 +1,48 @@
-/// `{table}` — placeholder until its issue lands.
+/// `{table}` — tabulates earlier results: estimates side by side, a stored table, or the
+/// points of a curve.
 public enum TableDirective: Directive {
     public static let name = "table"
-    public static let summary = "(not implemented yet)"
-    public static let parameters: [Parameter] = []
+    public static let summary = "tabulate earlier results (estimates, tables, curves) side by side"
+    public static let parameters: [Parameter] = [
+        Parameter("of", .referenceList([]), required: true, doc: "ids of earlier results: one table or curve, or several estimates"),
+        Parameter("title", .string, doc: "table title"),
+        Parameter("digits", .int(1...12), default: .int(4), doc: "significant digits of numbers"),
+    ]
+    public static var results: [ResultSlot] { [ResultSlot(kind: .table, doc: "the table shown")] }
+
     public static func run(_ arguments: Arguments, context: CellContext) throws -> CellResult {
-        throw CellError("{table} is not implemented yet")
+        let ids = try arguments.references("of")
+        let digits = try arguments.int("digits")
+        let title = try arguments.optionalString("title")
+        let values = try ids.map { id -> (String, any NotebookValue) in
+            guard let v = context.value(id: id) else { throw ParameterError("of", "no result named `\(id)`") }
+            return (id, v)
+        }
+        let table: Table
+        if values.count == 1, let t = values[0].1 as? Table {
+            table = Table(title: title ?? t.title, columns: t.columns, rows: t.rows)
+        } else if values.count == 1, let c = values[0].1 as? CurveValue {
+            let xs = Array(Set(c.series.flatMap(\.x))).sorted()
+            let rows = xs.map { x in
+                [formatNumber(x, significantDigits: digits)] + c.series.map { s in
+                    s.x.firstIndex(of: x).map { formatNumber(s.y[$0], significantDigits: digits) } ?? ""
+                }
+            }
+            table = Table(title: title ?? c.title, columns: [c.xLabel] + c.series.map(\.name), rows: rows)
+        } else {
+            let estimates = try values.map { id, v -> (String, EstimateValue) in
+                guard let e = v as? EstimateValue else {
+                    throw ParameterError("of", "`\(id)` is a \(type(of: v).kind); several ids must all be estimates")
+                }
+                return (id, e)
+            }
+            let detailNames = estimates.flatMap { $0.1.details.map(\.name) }.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+            table = Table(title: title, columns: ["id", "estimate", "value", "± SE", "unit"] + detailNames, rows: estimates.map { id, e in
+                [id, e.name, formatNumber(e.value, significantDigits: digits),
+                 e.standardError.map { formatNumber($0, significantDigits: 2) } ?? "", e.unit ?? ""]
+                + detailNames.map { n in e.details.first { $0.name == n }.map { formatNumber($0.value, significantDigits: digits) } ?? "" }
+            })
+        }
+        return CellResult(values: ["": table], outputs: [.table(table)])
     }
 }

@@ -1,0 +1,263 @@
+import Foundation
+import Yams
+
+/// Reads one directive cell's YAML body into typed `Arguments`, collecting a diagnostic
+/// (with the notebook line of the offending key) for every problem.
+struct BodyReader {
+    let document: Document
+    let cell: Document.DirectiveCell
+    let directive: any Directive.Type
+    /// Notebook parameters that `${name}` in a value refers to.
+    let parameters: [String: String]
+    private(set) var diagnostics = [Diagnostic]()
+    /// Set when `${name}` substitution failed (already reported).
+    private var scalarTextFailed = false
+
+    init(document: Document, cell: Document.DirectiveCell, directive: any Directive.Type, parameters: [String: String]) {
+        self.document = document
+        self.cell = cell
+        self.directive = directive
+        self.parameters = parameters
+    }
+
+    /// The arguments, or nil when the body is not a YAML mapping at all.
+    mutating func read() -> Arguments? {
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: cell.body)
+        } catch {
+            let mark = yamlMark(error)
+            let line = cell.bodyFirstLine + (mark?.line ?? 1) - 1
+            diagnostics.append(Diagnostic(at: SourceLocation(file: document.file, line: line, column: mark?.column ?? 1),
+                                          directive: directive.name, "the body of {\(directive.name)} is not valid YAML: \(yamlMessage(error))",
+                                          sourceLine: document.line(line)))
+            return nil
+        }
+        var arguments = Arguments(values: [:])
+        let parameters = Validator.commonParameters + directive.parameters
+        guard let root else {
+            fillDefaults(parameters, into: &arguments.values, prefix: "", owner: "{\(directive.name)}", at: cell.location)
+            return arguments
+        }
+        guard let mapping = root.mapping else {
+            report(root, nil, "the body of {\(directive.name)} must be `key: value` lines")
+            return nil
+        }
+        readMapping(mapping, parameters: parameters, into: &arguments, prefix: "", owner: "{\(directive.name)}", at: cell.location)
+        return arguments
+    }
+
+    private mutating func readMapping(_ mapping: Node.Mapping, parameters: [Parameter], into arguments: inout Arguments,
+                                      prefix: String, owner: String, at location: SourceLocation) {
+        for (keyNode, valueNode) in mapping {
+            guard let key = keyNode.string else { report(keyNode, nil, "keys must be words"); continue }
+            let path = prefix + key
+            arguments.lines[path] = line(of: keyNode)
+            guard let parameter = parameters.first(where: { $0.name == key }) else {
+                report(keyNode, path, "`\(key)` is not a parameter of \(owner)" + suggestion(for: key, among: parameters.map(\.name)))
+                continue
+            }
+            if case .object(let nested) = parameter.type {
+                guard let m = valueNode.mapping else { report(valueNode, path, "`\(path)` must be a mapping (`key: value` lines indented under it)"); continue }
+                var inner = Arguments(values: [:])
+                readMapping(m, parameters: nested, into: &inner, prefix: path + ".", owner: "`\(path)`",
+                            at: SourceLocation(file: document.file, line: line(of: keyNode)))
+                arguments.values[key] = .object(inner.values)
+                arguments.lines.merge(inner.lines) { a, _ in a }
+                continue
+            }
+            if let value = convert(valueNode, to: parameter.type, path: path) {
+                arguments.values[key] = value
+            }
+        }
+        fillDefaults(parameters, into: &arguments.values, prefix: prefix, owner: owner, at: location)
+    }
+
+    private mutating func fillDefaults(_ parameters: [Parameter], into values: inout [String: ParameterValue],
+                                       prefix: String, owner: String, at location: SourceLocation) {
+        for p in parameters where values[p.name] == nil {
+            if let d = p.defaultValue {
+                values[p.name] = d
+            } else if case .object(let nested) = p.type {
+                var inner = [String: ParameterValue]()
+                fillDefaults(nested, into: &inner, prefix: prefix + p.name + ".", owner: "`\(prefix + p.name)`", at: location)
+                values[p.name] = .object(inner)
+            } else if p.required {
+                diagnostics.append(Diagnostic(at: location, directive: directive.name, parameter: prefix + p.name,
+                                              "\(owner) needs `\(prefix + p.name)` (\(p.type.display)): \(p.doc)",
+                                              sourceLine: document.line(location.line)))
+            }
+        }
+    }
+
+    /// Converts a YAML node to a typed value, reporting a mismatch.
+    private mutating func convert(_ node: Node, to type: ParameterType, path: String) -> ParameterValue? {
+        func fail(_ expected: String) -> ParameterValue? {
+            report(node, path, "`\(path)` must be \(expected), not \(describe(node))")
+            return nil
+        }
+        if case .scalar(let s) = node, s.string.isEmpty, s.style == .plain {
+            report(node, path, "`\(path)` has no value; it takes \(type.display)")
+            return nil
+        }
+        guard let text = scalarText(node, path: path) else {
+            if scalarTextFailed { scalarTextFailed = false; return nil }
+            // Sequences are fine for list types; mappings only for objects (handled earlier).
+            if case .sequence(let items) = node {
+                switch type {
+                case .intList(let range):
+                    var out = [ParameterValue]()
+                    for item in items {
+                        guard let t = scalarText(item, path: path), let v = Int(t) else { return fail("a list of integers") }
+                        if let range, !range.contains(v) { report(item, path, "`\(path)`: \(v) is outside \(range.lowerBound)...\(range.upperBound)"); return nil }
+                        out.append(.int(v))
+                    }
+                    return .list(out)
+                case .doubleList(let range):
+                    var out = [ParameterValue]()
+                    for item in items {
+                        guard let t = scalarText(item, path: path), let v = Double(t), v.isFinite else { return fail("a list of numbers") }
+                        if let range, !range.contains(v) { report(item, path, "`\(path)`: \(formatNumber(v)) is outside \(formatNumber(range.lowerBound))...\(formatNumber(range.upperBound))"); return nil }
+                        out.append(.double(v))
+                    }
+                    return .list(out)
+                case .stringList:
+                    var out = [ParameterValue]()
+                    for item in items {
+                        guard let t = scalarText(item, path: path) else { return fail("a list of words") }
+                        out.append(.string(t))
+                    }
+                    return .list(out)
+                case .referenceList:
+                    var out = [ParameterValue]()
+                    for item in items {
+                        guard let t = scalarText(item, path: path), isValidReference(t) else { return fail("a list of ids of earlier results") }
+                        out.append(.reference(t))
+                    }
+                    return .list(out)
+                default: return fail(type.display)
+                }
+            }
+            return fail(type.display)
+        }
+        switch type {
+        case .int(let range):
+            guard let v = Int(text) ?? exactInteger(text) else { return fail("an integer") }
+            if let range, !range.contains(v) { return outOfRange(node, path, text, "\(range.lowerBound)...\(range.upperBound)") }
+            return .int(v)
+        case .double(let range):
+            guard let v = Double(text), v.isFinite else { return fail("a number") }
+            if let range, !range.contains(v) { return outOfRange(node, path, text, "\(formatNumber(range.lowerBound))...\(formatNumber(range.upperBound))") }
+            return .double(v)
+        case .bool:
+            switch text.lowercased() {
+            case "true", "yes", "on": return .bool(true)
+            case "false", "no", "off": return .bool(false)
+            default: return fail("true or false")
+            }
+        case .string:
+            return .string(text)
+        case .choice(let choices):
+            guard choices.contains(text) else {
+                report(node, path, "`\(path)` must be one of \(choices.map { "`\($0)`" }.joined(separator: ", ")), not `\(text)`" + suggestion(for: text, among: choices))
+                return nil
+            }
+            return .string(text)
+        case .choiceOrNumber(let choices, let range):
+            if choices.contains(text) { return .string(text) }
+            if let v = Double(text), v.isFinite {
+                if let range, !range.contains(v) { return outOfRange(node, path, text, "\(formatNumber(range.lowerBound))...\(formatNumber(range.upperBound))") }
+                return .double(v)
+            }
+            report(node, path, "`\(path)` must be one of \(choices.map { "`\($0)`" }.joined(separator: ", ")) or a number, not `\(text)`" + suggestion(for: text, among: choices))
+            return nil
+        case .intList(let range):
+            guard let values = parseIntList(text) else { return fail("a list of integers such as [1, 2, 4] or a range such as 1...16") }
+            if let range, let bad = values.first(where: { !range.contains($0) }) {
+                return outOfRange(node, path, String(bad), "\(range.lowerBound)...\(range.upperBound)")
+            }
+            return .list(values.map(ParameterValue.int))
+        case .doubleList(let range):
+            guard let v = Double(text), v.isFinite else { return fail("a list of numbers") }
+            if let range, !range.contains(v) { return outOfRange(node, path, text, "\(formatNumber(range.lowerBound))...\(formatNumber(range.upperBound))") }
+            return .list([.double(v)])
+        case .stringList:
+            return .list([.string(text)])
+        case .reference:
+            guard isValidReference(text) else { return fail("the id of an earlier result") }
+            return .reference(text)
+        case .referenceList:
+            let ids = text.trimmingCharacters(in: CharacterSet(charactersIn: "[] ")).split(separator: ",")
+                .map { $0.trimmingCharacters(in: .whitespaces) }
+            guard !ids.isEmpty, ids.allSatisfy(isValidReference) else { return fail("a list of ids of earlier results") }
+            return .list(ids.map(ParameterValue.reference))
+        case .object:
+            return fail("a mapping")
+        }
+    }
+
+    private mutating func outOfRange(_ node: Node, _ path: String, _ text: String, _ range: String) -> ParameterValue? {
+        report(node, path, "`\(path)` is \(text), outside the allowed range \(range)")
+        return nil
+    }
+
+    /// The node's scalar text with `${name}` parameters substituted; nil for non-scalars.
+    private mutating func scalarText(_ node: Node, path: String) -> String? {
+        guard case .scalar(let s) = node else { return nil }
+        var text = s.string
+        while let open = text.range(of: "${"), let close = text.range(of: "}", range: open.upperBound..<text.endIndex) {
+            let name = String(text[open.upperBound..<close.lowerBound])
+            guard let value = parameters[name] else {
+                scalarTextFailed = true
+                report(node, path, "`${\(name)}` is not a notebook parameter" + suggestion(for: name, among: parameters.keys.sorted())
+                       + (parameters.isEmpty ? " (declare it under `params:` in the front matter)" : ""))
+                return nil
+            }
+            text.replaceSubrange(open.lowerBound..<close.upperBound, with: value)
+        }
+        return text
+    }
+
+    private func exactInteger(_ text: String) -> Int? {
+        guard let d = Double(text), d == d.rounded(), abs(d) < 1e15 else { return nil }
+        return Int(d)
+    }
+
+    private func describe(_ node: Node) -> String {
+        switch node {
+        case .scalar(let s): "`\(s.string)`"
+        case .sequence: "a list"
+        case .mapping: "a mapping"
+        case .alias: "an alias"
+        }
+    }
+
+    private func line(of node: Node) -> Int { cell.bodyFirstLine + (node.mark?.line ?? 1) - 1 }
+
+    private mutating func report(_ node: Node, _ parameter: String?, _ message: String) {
+        let line = line(of: node)
+        diagnostics.append(Diagnostic(at: SourceLocation(file: document.file, line: line, column: node.mark?.column ?? 1),
+                                      directive: directive.name, parameter: parameter, message, sourceLine: document.line(line)))
+    }
+}
+
+/// `id` or `id.suffix`, each part a valid identifier.
+func isValidReference(_ text: String) -> Bool {
+    !text.isEmpty && text.split(separator: ".", omittingEmptySubsequences: false).allSatisfy { isValidIdentifier(String($0)) }
+}
+
+/// "1...16", "1..16", "[1, 2, 4]", "1, 2, 4" or "3" → integers; nil when malformed.
+func parseIntList(_ text: String) -> [Int]? {
+    let t = text.trimmingCharacters(in: CharacterSet(charactersIn: " []"))
+    for separator in ["...", ".."] {
+        let parts = t.components(separatedBy: separator)
+        if parts.count == 2, let a = Int(parts[0].trimmingCharacters(in: .whitespaces)),
+           let b = Int(parts[1].trimmingCharacters(in: .whitespaces)), a <= b {
+            return Array(a...b)
+        }
+        if parts.count > 1 { return nil }
+    }
+    let items = t.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+    let values = items.compactMap { Int($0) }
+    return values.count == items.count && !values.isEmpty ? values : nil
+}

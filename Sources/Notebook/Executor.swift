@@ -1,0 +1,163 @@
+import Foundation
+import Linalg
+
+/// What happened to one cell.
+public struct CellRecord: Sendable {
+    public enum Status: String, Sendable, Codable {
+        /// Ran and succeeded.
+        case ok
+        /// Came from the cache.
+        case cached
+        /// Threw; `error` says why.
+        case failed
+        /// Not run because a result it reads is missing (an upstream cell failed).
+        case skipped
+        /// Not run because the run was interrupted.
+        case interrupted
+    }
+    public var cell: PlannedCell
+    public var status: Status
+    public var outputs: [OutputItem]
+    /// Summaries of the values it stored, by id.
+    public var stored: [(id: String, summary: String)]
+    public var error: Diagnostic?
+    public var seconds: Double
+
+    public init(cell: PlannedCell, status: Status, outputs: [OutputItem] = [], stored: [(id: String, summary: String)] = [],
+                error: Diagnostic? = nil, seconds: Double = 0) {
+        self.cell = cell
+        self.status = status
+        self.outputs = outputs
+        self.stored = stored
+        self.error = error
+        self.seconds = seconds
+    }
+}
+
+/// Observes execution (progress lines on the terminal, tests).
+public protocol ExecutionObserver: Sendable {
+    func cellStarted(_ cell: PlannedCell, of total: Int)
+    func cellProgress(_ cell: PlannedCell, fraction: Double, message: String)
+    func cellFinished(_ record: CellRecord, of total: Int)
+}
+
+/// Looks up and stores cell results across runs (the cache); `nil` means always run.
+public protocol ResultStore: Sendable {
+    /// A stored result for `key`, or nil.
+    func load(key: String, cell: PlannedCell) -> CellResult?
+    /// Stores a fresh result.
+    func save(_ result: CellResult, key: String, cell: PlannedCell)
+}
+
+/// Runs a plan's cells in order. A failed cell is recorded and the run goes on; cells that
+/// read a failed cell's results are skipped with a note. Thread-safe snapshots of the
+/// records let an interrupt write the report of what finished.
+public final class Executor: @unchecked Sendable {
+    public let plan: Plan
+    public let notebookDirectory: URL
+    public let dataDirectory: URL
+    private let observer: (any ExecutionObserver)?
+    private let store: (any ResultStore)?
+    private let keys: [String]
+    private let lock = NSLock()
+    private var _records = [CellRecord]()
+    private var _interrupted = false
+
+    public init(plan: Plan, notebookDirectory: URL, dataDirectory: URL,
+                observer: (any ExecutionObserver)? = nil, store: (any ResultStore)? = nil, cacheKeys: [String] = []) {
+        self.plan = plan
+        self.notebookDirectory = notebookDirectory
+        self.dataDirectory = dataDirectory
+        self.observer = observer
+        self.store = store
+        self.keys = cacheKeys
+    }
+
+    /// The records so far (complete after `run` returns).
+    public var records: [CellRecord] { lock.withLock { _records } }
+
+    /// Asks the run to stop after the current cell; the rest are marked interrupted.
+    public func interrupt() { lock.withLock { _interrupted = true } }
+    private var isInterrupted: Bool { lock.withLock { _interrupted } }
+
+    /// Runs every cell. Returns the records.
+    @discardableResult
+    public func run() -> [CellRecord] {
+        BLAS.setThreads(plan.settings.threads)
+        var environment = [String: any NotebookValue]()
+        var unavailable = [String: String]() // id → why (failed/skipped upstream)
+        let total = plan.cells.count
+        for cell in plan.cells {
+            if isInterrupted {
+                append(CellRecord(cell: cell, status: .interrupted, outputs: [], stored: [], error: nil, seconds: 0))
+                continue
+            }
+            if let missing = cell.reads.first(where: { unavailable[$0] != nil }) {
+                let why = unavailable[missing] ?? ""
+                let note = Diagnostic(.note, at: cell.cell.location, directive: cell.directive.name,
+                                      "skipped: it reads `\(missing)`, which \(why)")
+                for w in cell.writes { unavailable[w.id] = "was skipped (line \(cell.cell.location.line))" }
+                if let id = cell.id, cell.writes.isEmpty { unavailable[id] = "was skipped" }
+                let record = CellRecord(cell: cell, status: .skipped, outputs: [], stored: [], error: note, seconds: 0)
+                append(record)
+                observer?.cellFinished(record, of: total)
+                continue
+            }
+            observer?.cellStarted(cell, of: total)
+            let start = DispatchTime.now().uptimeNanoseconds
+            let key = keys.indices.contains(cell.index) ? keys[cell.index] : nil
+            var status = CellRecord.Status.ok
+            var result: CellResult
+            var failure: Diagnostic?
+            if let key, let cached = store?.load(key: key, cell: cell) {
+                result = cached
+                status = .cached
+            } else {
+                let context = CellContext(
+                    cellID: cell.id, seed: cell.seed, settings: plan.settings, notebookDirectory: notebookDirectory,
+                    dataDirectory: dataDirectory, environment: environment, arguments: cell.arguments,
+                    progress: { [observer] fraction, message in observer?.cellProgress(cell, fraction: fraction, message: message) })
+                do {
+                    result = try cell.directive.run(cell.arguments, context: context)
+                    if let key { store?.save(result, key: key, cell: cell) }
+                } catch {
+                    result = CellResult()
+                    status = .failed
+                    failure = diagnostic(for: error, in: cell)
+                }
+            }
+            var stored = [(id: String, summary: String)]()
+            if status != .failed, let id = cell.id {
+                for (suffix, value) in result.values {
+                    let name = suffix.isEmpty ? id : "\(id).\(suffix)"
+                    environment[name] = value
+                    stored.append((name, value.summary))
+                }
+                stored.sort { $0.id < $1.id }
+            }
+            if status == .failed {
+                for w in cell.writes { unavailable[w.id] = "failed (line \(cell.cell.location.line))" }
+            }
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            let record = CellRecord(cell: cell, status: status, outputs: result.outputs, stored: stored, error: failure, seconds: seconds)
+            append(record)
+            observer?.cellFinished(record, of: total)
+        }
+        return records
+    }
+
+    private func append(_ record: CellRecord) { lock.withLock { _records.append(record) } }
+
+    /// Maps a thrown error to a located diagnostic: a ParameterError points at its key.
+    private func diagnostic(for error: Error, in cell: PlannedCell) -> Diagnostic {
+        let document = plan.document
+        if let p = error as? ParameterError {
+            let line = cell.arguments.lines[p.parameter] ?? cell.cell.location.line
+            return Diagnostic(at: SourceLocation(file: document.file, line: line), directive: cell.directive.name,
+                              parameter: p.parameter, "{\(cell.directive.name)}: \(p.message)", sourceLine: document.line(line))
+        }
+        let message = (error as? CustomStringConvertible)?.description ?? error.localizedDescription
+        return Diagnostic(at: cell.cell.location, directive: cell.directive.name, "{\(cell.directive.name)} failed: \(message)",
+                          sourceLine: document.line(cell.cell.location.line))
+    }
+}

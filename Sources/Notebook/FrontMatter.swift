@@ -1,0 +1,129 @@
+import Yams
+
+/// YAML between `---` lines at the top of a notebook: title, author, seed, threads, quick,
+/// and `params` (defaults that `-p key=value` overrides and `${name}` refers to).
+public struct FrontMatter: Sendable {
+    public var title: String?
+    public var author: String?
+    public var seed: UInt64?
+    public var threads: Int?
+    public var quick: Bool?
+    /// Notebook parameters with their default values, as written.
+    public var params: [String: String] = [:]
+    /// Line of the closing `---` (0 when there is no front matter).
+    public var lastLine: Int = 0
+
+    public var isEmpty: Bool { lastLine == 0 }
+
+    static let knownKeys = ["title", "author", "date", "seed", "threads", "quick", "params"]
+
+    func dumpFields() -> String {
+        var f = [String]()
+        if let title { f.append("title=\"\(title)\"") }
+        if let author { f.append("author=\"\(author)\"") }
+        if let seed { f.append("seed=\(seed)") }
+        if let threads { f.append("threads=\(threads)") }
+        if let quick { f.append("quick=\(quick)") }
+        for (k, v) in params.sorted(by: { $0.key < $1.key }) { f.append("params.\(k)=\(v)") }
+        return f.joined(separator: " ")
+    }
+
+    /// Splits front matter off `source`. Returns it and the source with the front matter
+    /// lines blanked (so cmark's line numbers stay those of the file), plus diagnostics.
+    static func split(_ source: String, file: String) -> (FrontMatter, String, [Diagnostic]) {
+        var lines = source.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        guard let first = lines.first, first.trimmingCharacters(in: .whitespaces) == "---" else {
+            return (FrontMatter(), source, [])
+        }
+        guard let end = lines.indices.dropFirst().first(where: {
+            let t = lines[$0].trimmingCharacters(in: .whitespaces)
+            return t == "---" || t == "..."
+        }) else {
+            let d = Diagnostic(at: SourceLocation(file: file, line: 1), "front matter starts with `---` on line 1 but is never closed by another `---`", sourceLine: first)
+            return (FrontMatter(), source, [d])
+        }
+        var fm = FrontMatter()
+        fm.lastLine = end + 1
+        var diagnostics = [Diagnostic]()
+        let yaml = lines[1..<end].joined(separator: "\n")
+        func location(_ node: Node?) -> SourceLocation {
+            SourceLocation(file: file, line: 1 + (node?.mark?.line ?? 1), column: node?.mark?.column ?? 1)
+        }
+        do {
+            if let node = try Yams.compose(yaml: yaml) {
+                guard let mapping = node.mapping else {
+                    throw FrontMatterError(message: "front matter must be a mapping of keys to values", node: node)
+                }
+                for (keyNode, value) in mapping {
+                    let key = keyNode.string ?? ""
+                    switch key {
+                    case "title": fm.title = value.string
+                    case "author": fm.author = value.string
+                    case "date": break
+                    case "seed":
+                        guard let s = value.int, s >= 0 else { throw FrontMatterError(message: "`seed` must be a non-negative integer", node: value) }
+                        fm.seed = UInt64(s)
+                    case "threads":
+                        guard let t = value.int, (1...64).contains(t) else { throw FrontMatterError(message: "`threads` must be an integer in 1...64", node: value) }
+                        fm.threads = t
+                    case "quick":
+                        guard let q = value.bool else { throw FrontMatterError(message: "`quick` must be true or false", node: value) }
+                        fm.quick = q
+                    case "params":
+                        guard let m = value.mapping else { throw FrontMatterError(message: "`params` must be a mapping of names to default values", node: value) }
+                        for (k, v) in m {
+                            guard let name = k.string, let s = v.scalar?.string else {
+                                throw FrontMatterError(message: "each entry of `params` must be `name: value`", node: v)
+                            }
+                            fm.params[name] = s
+                        }
+                    default:
+                        let hint = suggestion(for: key, among: knownKeys)
+                        diagnostics.append(Diagnostic(.warning, at: location(keyNode), "unknown front matter key `\(key)`" + hint,
+                                                      sourceLine: lines[location(keyNode).line - 1]))
+                    }
+                }
+            }
+        } catch let e as FrontMatterError {
+            let loc = location(e.node)
+            diagnostics.append(Diagnostic(at: loc, e.message, sourceLine: lines[safe: loc.line - 1]))
+        } catch {
+            diagnostics.append(Diagnostic(at: SourceLocation(file: file, line: 2), "front matter is not valid YAML: \(yamlMessage(error))"))
+        }
+        for i in 0...end { lines[i] = "" }
+        return (fm, lines.joined(separator: "\n"), diagnostics)
+    }
+}
+
+private struct FrontMatterError: Error {
+    var message: String
+    var node: Node?
+}
+
+extension Array {
+    subscript(safe i: Int) -> Element? { indices.contains(i) ? self[i] : nil }
+}
+
+/// libyaml's problem text without Yams's multi-line context dump.
+func yamlMessage(_ error: Error) -> String {
+    if let y = error as? YamlError {
+        switch y {
+        case .scanner(_, let problem, _, _), .parser(_, let problem, _, _), .composer(_, let problem, _, _):
+            return problem
+        default: break
+        }
+    }
+    return String(describing: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
+}
+
+/// The mark of a YAML error, when it has one.
+func yamlMark(_ error: Error) -> Mark? {
+    if let y = error as? YamlError {
+        switch y {
+        case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _):
+            return mark
+        default: break
+        }
+    }
+    return nil
+}

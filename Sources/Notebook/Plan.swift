@@ -1,0 +1,35 @@
+/// A validated notebook, ready to execute: cells in order with typed arguments, ids,
+/// seeds and the results each one reads and writes.
+public struct Plan: Sendable {
+    public var document: Document
+    public var cells: [PlannedCell]
+    /// Seed, threads, quick and parameters after front matter, `{config}` and `-p`.
+    public var settings: RunSettings
+    /// Warnings found while validating (errors stop planning).
+    public var warnings: [Diagnostic]
+}
+
+/// One directive cell after validation.
+public struct PlannedCell: Sendable {
+    /// Position among the notebook's directive cells (0-based).
+    public var index: Int
+    public var cell: Document.DirectiveCell
+    public var directive: any Directive.Type
+    public var id: String?
+    public var caption: String?
+    /// Whether the report shows the directive's source (folded).
+    public var echo: Bool
+    /// The `seed:` the body set, if any.
+    public var explicitSeed: UInt64?
+    /// The seed the cell's generators start from: `explicitSeed`, else derived from the
+    /// notebook seed and the cell's id (or position).
+    public var seed: UInt64
+    public var arguments: Arguments
+    /// Ids of earlier results this cell reads.
+    public var reads: [String]
+    /// Ids this cell defines, with their kinds.
+    public var writes: [(id: String, kind: ValueKind)]
+
+    /// `id` when set, else `cell-N` (1-based), for file names and messages.
+    public var label: String { id ?? "cell-\(index + 1)" }
+}

@@ -1,0 +1,80 @@
+import Foundation
+import Linalg
+import Notebook
+
+/// One run of one notebook, start to finish: execute the plan, then write the report —
+/// also when cells fail or the run is interrupted.
+public final class NotebookRun: @unchecked Sendable {
+    public let plan: Plan
+    public let notebookPath: String
+    public let outputDirectory: URL
+    public let executor: Executor
+    private let templates: Templates
+    private let started = Date()
+    private let lock = NSLock()
+    private var written = false
+    /// Fixed dates and machine for golden tests.
+    public var clock: @Sendable () -> Date = { Date() }
+    public var startDate: Date?
+    public var machine: MachineInfo?
+
+    /// - Parameters:
+    ///   - outputDirectory: the report's own directory (output/NOTEBOOK).
+    public init(plan: Plan, notebookPath: String, outputDirectory: URL, templates: Templates, dataDirectory: URL,
+                observer: (any ExecutionObserver)? = nil, store: (any ResultStore)? = nil, cacheKeys: [String] = []) {
+        self.plan = plan
+        self.notebookPath = notebookPath
+        self.outputDirectory = outputDirectory
+        self.templates = templates
+        let notebookDirectory = URL(fileURLWithPath: notebookPath).deletingLastPathComponent()
+        self.executor = Executor(plan: plan, notebookDirectory: notebookDirectory, dataDirectory: dataDirectory,
+                                 observer: observer, store: store, cacheKeys: cacheKeys)
+        self.cacheKeys = cacheKeys
+    }
+    private let cacheKeys: [String]
+
+    /// Runs every cell and writes the report. Returns the records.
+    @discardableResult
+    public func run() throws -> [CellRecord] {
+        let records = executor.run()
+        try writeReport(records: records, interrupted: false)
+        return records
+    }
+
+    /// Writes the report of what finished so far (used on SIGINT while a cell runs).
+    public func writeInterruptedReport() throws {
+        executor.interrupt()
+        var records = executor.records
+        let done = Set(records.map(\.cell.index))
+        for cell in plan.cells where !done.contains(cell.index) {
+            records.append(CellRecord(cell: cell, status: .interrupted, outputs: [], stored: [], error: nil, seconds: 0))
+        }
+        try writeReport(records: records, interrupted: true)
+    }
+
+    private func writeReport(records: [CellRecord], interrupted: Bool) throws {
+        let shouldWrite = lock.withLock { () -> Bool in
+            if written { return false }
+            written = true
+            return true
+        }
+        guard shouldWrite else { return }
+        let failed = records.contains { $0.status == .failed }
+        let manifest = RunManifest(
+            program: ProgramInfo.name, version: ProgramInfo.version, notebook: notebookPath,
+            notebookSHA256: SHA256.hex(Array(plan.document.source.utf8)), title: plan.document.title,
+            started: startDate ?? started, finished: clock(),
+            status: interrupted ? "interrupted" : (failed ? "failed" : "ok"), settings: plan.settings,
+            machine: machine ?? MachineInfo.current(blasCore: BLAS.coreName, blasThreads: BLAS.threads, blasConfig: BLAS.config),
+            cells: records.map { r in
+                RunManifest.Cell(index: r.cell.index, label: r.cell.label, directive: r.cell.directive.name,
+                                 line: r.cell.cell.location.line, status: r.status.rawValue, seconds: r.seconds,
+                                 seed: r.cell.seed, error: r.error?.description,
+                                 stored: Dictionary(r.stored.map { ($0.id, $0.summary) }, uniquingKeysWith: { a, _ in a }),
+                                 figures: r.outputs.compactMap { if case .figure(let f) = $0 { f.name } else { nil } },
+                                 cacheKey: cacheKeys.indices.contains(r.cell.index) ? cacheKeys[r.cell.index] : nil)
+            })
+        let files = try ReportBuilder(templates: templates).build(ReportInput(plan: plan, records: records, manifest: manifest))
+        try ReportWriter.write(files, to: outputDirectory)
+    }
+}

@@ -1,0 +1,206 @@
+import Foundation
+import Mustache
+import Notebook
+
+/// Everything a report is made of, apart from the template.
+public struct ReportInput: Sendable {
+    public var plan: Plan
+    public var records: [CellRecord]
+    public var manifest: RunManifest
+    public init(plan: Plan, records: [CellRecord], manifest: RunManifest) {
+        self.plan = plan
+        self.records = records
+        self.manifest = manifest
+    }
+}
+
+/// The files of one report, in memory: index.html, figures, data, run.json.
+public struct ReportFiles: Sendable {
+    public var html: String
+    /// Relative path → bytes (figures/*.png, data/*.csv, run.json).
+    public var files: [String: [UInt8]]
+}
+
+/// Renders a run to a self-contained HTML page (CSS and figures inlined, no external
+/// request) plus the slide-size PNGs, the CSVs behind them and run.json.
+public struct ReportBuilder {
+    public var templates: Templates
+
+    public init(templates: Templates) { self.templates = templates }
+
+    public func build(_ input: ReportInput) throws -> ReportFiles {
+        var files = [String: [UInt8]]()
+        var cellHTML = [String]()
+        var failures = [[String: Any]]()
+        let recordsByIndex = Dictionary(uniqueKeysWithValues: input.records.map { ($0.cell.index, $0) })
+        let plan = input.plan
+        var figureIndex = 0
+        for (i, cell) in plan.document.cells.enumerated() {
+            guard let record = recordsByIndex[i] else {
+                cellHTML.append("")
+                continue
+            }
+            var context = cellContext(record, document: plan.document)
+            var outputs = [[String: Any]]()
+            var metricGroup = [[String: Any]]()
+            func flushMetrics() {
+                if !metricGroup.isEmpty { outputs.append(["metrics": ["items": metricGroup] as [String: Any]]) }
+                metricGroup = []
+            }
+            for item in record.outputs {
+                switch item {
+                case .metric(let m):
+                    metricGroup.append(metricContext(m))
+                    continue
+                case .table(let t):
+                    flushMetrics()
+                    outputs.append(["table": tableContext(t)])
+                case .figure(let f):
+                    flushMetrics()
+                    figureIndex += 1
+                    let stem = fileStem("\(record.cell.label)-\(f.name)")
+                    files["figures/\(stem).png"] = f.slidePNG
+                    files["data/\(stem).csv"] = Array(f.csv.utf8)
+                    outputs.append(["figure": [
+                        "png": Data(f.reportPNG).base64EncodedString(),
+                        "caption": f.caption, "number": figureIndex,
+                        "slide": "figures/\(stem).png", "csv": "data/\(stem).csv",
+                    ] as [String: Any]])
+                case .text(let t):
+                    flushMetrics()
+                    outputs.append(["text": t])
+                case .warning(let w):
+                    flushMetrics()
+                    outputs.append(["warning": w])
+                }
+            }
+            flushMetrics()
+            context["outputs"] = outputs
+            if record.status == .failed, let e = record.error {
+                failures.append(["anchor": context["anchor"] ?? "", "location": e.location.description, "message": e.message])
+            }
+            cellHTML.append(templates.cell.render(context))
+        }
+        files["run.json"] = try manifestJSON(input.manifest)
+
+        let body = ProseRenderer.render(plan.document, cellHTML: cellHTML)
+        let slugs = ProseRenderer.uniqueSlugs(plan.document.headings.map(\.text))
+        let minLevel = plan.document.headings.map(\.level).min() ?? 1
+        let toc: [[String: Any]] = zip(plan.document.headings, slugs).compactMap { h, slug in
+            h.level <= minLevel + 2 ? ["text": h.text, "slug": slug, "depth": h.level - minLevel] : nil
+        }
+        let m = input.manifest
+        let counts = Dictionary(grouping: input.records, by: \.status).mapValues(\.count)
+        let summary = [CellRecord.Status.ok, .cached, .failed, .skipped, .interrupted].compactMap { s in
+            counts[s].map { "\($0) \(s.rawValue)" }
+        }.joined(separator: " · ")
+        let context: [String: Any] = presentOnly([
+            "title": plan.document.title,
+            "author": plan.document.frontMatter.author ?? "",
+            "css": templates.css,
+            "toc": toc,
+            "hasTOC": toc.count > 1,
+            "body": body,
+            "failures": failures,
+            "hasFailures": !failures.isEmpty,
+            "interrupted": m.status == "interrupted",
+            "summary": summary,
+            "started": iso(m.started),
+            "finished": iso(m.finished),
+            "duration": formatSeconds(m.finished.timeIntervalSince(m.started)),
+            "program": "\(m.program) \(m.version)",
+            "notebook": m.notebook,
+            "notebookHash": String(m.notebookSHA256.prefix(16)),
+            "seed": String(m.settings.seed),
+            "threads": String(m.settings.threads),
+            "quick": m.settings.quick ? "yes" : "no",
+            "parameters": m.settings.parameters.sorted { $0.key < $1.key }.map { ["name": $0.key, "value": $0.value] },
+            "machine": "\(m.machine.cpu), \(m.machine.cores) cores, \(formatNumber(m.machine.memoryGiB)) GiB, \(m.machine.os)",
+            "blas": "OpenBLAS (\(m.machine.blasCore) kernels, \(m.machine.blasThreads) threads)",
+            "cellSeeds": input.records.map { ["label": $0.cell.label, "seed": String($0.cell.seed)] },
+        ])
+        return ReportFiles(html: templates.report.render(context), files: files)
+    }
+
+    private func cellContext(_ record: CellRecord, document: Document) -> [String: Any] {
+        let cell = record.cell
+        let source = "```{\(cell.cell.name)}\n" + cell.cell.body + "```"
+        var context: [String: Any] = presentOnly([
+            "directive": cell.directive.name,
+            "anchor": "cell-\(fileStem(cell.label))",
+            "label": cell.id ?? "",
+            "line": cell.cell.location.line,
+            "location": cell.cell.location.description,
+            "status": record.status.rawValue,
+            "statusText": statusText(record),
+            "echo": cell.echo,
+            "source": source,
+            "caption": cell.caption ?? "",
+            "stored": record.stored.map { ["id": $0.id, "summary": $0.summary] },
+        ])
+        if let e = record.error {
+            context["error"] = ["rendered": e.rendered, "isNote": e.severity != .error]
+        }
+        return context
+    }
+
+    private func statusText(_ r: CellRecord) -> String {
+        switch r.status {
+        case .ok: formatSeconds(r.seconds)
+        case .cached: "cached · \(formatSeconds(r.seconds))"
+        case .failed: "failed after \(formatSeconds(r.seconds))"
+        case .skipped: "skipped"
+        case .interrupted: "not run (interrupted)"
+        }
+    }
+
+    private func metricContext(_ m: Metric) -> [String: Any] {
+        presentOnly([
+            "name": m.name,
+            "value": formatNumber(m.value),
+            "uncertainty": m.uncertainty.map { "± " + formatNumber($0, significantDigits: 2) } ?? "",
+            "unit": m.unit ?? "",
+            "note": m.note ?? "",
+        ])
+    }
+
+    private func tableContext(_ t: Table) -> [String: Any] {
+        presentOnly([
+            "title": t.title ?? "",
+            "columns": t.columns.map { ["name": $0] },
+            "rows": t.rows.map { row in ["cells": row.map { ["value": $0, "numeric": Double($0.replacingOccurrences(of: "−", with: "-")) != nil] }] },
+        ])
+    }
+
+    private func manifestJSON(_ m: RunManifest) throws -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        return Array(try encoder.encode(m))
+    }
+}
+
+/// The dictionary without empty strings: Mustache treats "" as true in sections, and the
+/// templates use `{{#key}}…{{/key}}` to show optional parts only when present.
+func presentOnly(_ d: [String: Any]) -> [String: Any] {
+    d.filter { !(($0.value as? String)?.isEmpty ?? false) }
+}
+
+/// "0.42 s", "3.1 s", "2 min 05 s".
+func formatSeconds(_ s: Double) -> String {
+    if s < 0.01 { return "<0.01 s" }
+    if s < 10 { return String(format: "%.2f s", s) }
+    if s < 120 { return String(format: "%.1f s", s) }
+    return String(format: "%d min %02d s", Int(s) / 60, Int(s) % 60)
+}
+
+func iso(_ d: Date) -> String {
+    let f = ISO8601DateFormatter()
+    f.formatOptions = [.withInternetDateTime]
+    return f.string(from: d)
+}
+
+/// A safe file name: letters, digits, `-`, `_`, `.`.
+func fileStem(_ s: String) -> String {
+    String(s.unicodeScalars.map { CharacterSet.alphanumerics.contains($0) || "-_.".unicodeScalars.contains($0) ? Character($0) : "_" })
+}

@@ -1,0 +1,76 @@
+import ArgumentParser
+import Foundation
+import Notebook
+
+/// Parses and validates notebooks without running anything.
+struct CheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Validate notebooks (directives, parameters, ids) without running them.",
+        discussion: "Every problem is printed as `notebook.md:LINE:COL: error: message`. Exit code 2 when any notebook has an error.")
+
+    @Argument(help: "Notebook files (.md).", completion: .file(extensions: ["md"]))
+    var notebooks: [String]
+
+    @Option(name: .shortAndLong, parsing: .singleValue, help: ArgumentHelp("Override a parameter (seed, threads, quick, or a front-matter param).", valueName: "key=value"))
+    var parameter: [String] = []
+
+    func run() throws {
+        let overrides = try parseOverrides(parameter)
+        var failed = false
+        for path in notebooks {
+            switch loadPlan(path, overrides: overrides) {
+            case .success(let plan):
+                printDiagnostics(plan.warnings)
+                FileHandle.standardError.write("\(path): ok — \(plan.cells.count) cells\n")
+            case .failure(let failure):
+                printDiagnostics(failure.diagnostics)
+                failed = true
+            }
+        }
+        if failed { throw ExitCode(2) }
+    }
+}
+
+/// `-p key=value` pairs as a dictionary.
+func parseOverrides(_ pairs: [String]) throws -> [String: String] {
+    var out = [String: String]()
+    for pair in pairs {
+        guard let eq = pair.firstIndex(of: "="), eq != pair.startIndex else {
+            throw ValidationError("-p takes key=value, got `\(pair)`")
+        }
+        out[String(pair[..<eq])] = String(pair[pair.index(after: eq)...])
+    }
+    return out
+}
+
+/// Reads, parses and validates one notebook; all diagnostics on failure.
+func loadPlan(_ path: String, overrides: [String: String]) -> Result<Plan, ValidationFailure> {
+    let url = URL(fileURLWithPath: path)
+    guard FileManager.default.fileExists(atPath: url.path) else {
+        return .failure(ValidationFailure(diagnostics: [Diagnostic(at: SourceLocation(file: path, line: 1), "no such notebook file")]))
+    }
+    do {
+        let (document, parseDiagnostics) = try NotebookParser.parse(contentsOf: url, displayName: path)
+        if parseDiagnostics.contains(where: { $0.severity == .error }) { return .failure(ValidationFailure(diagnostics: parseDiagnostics)) }
+        switch Validator(overrides: overrides).plan(document) {
+        case .success(var plan):
+            plan.warnings = parseDiagnostics + plan.warnings
+            return .success(plan)
+        case .failure(let f):
+            return .failure(ValidationFailure(diagnostics: parseDiagnostics + f.diagnostics))
+        }
+    } catch {
+        return .failure(ValidationFailure(diagnostics: [Diagnostic(at: SourceLocation(file: path, line: 1), "cannot read the notebook: \(error.localizedDescription)")]))
+    }
+}
+
+func printDiagnostics(_ diagnostics: [Diagnostic]) {
+    for d in diagnostics.sorted(by: { ($0.location.line, $0.location.column) < ($1.location.line, $1.location.column) }) {
+        FileHandle.standardError.write(d.rendered + "\n")
+    }
+}
+
+extension FileHandle {
+    func write(_ string: String) { write(Data(string.utf8)) }
+}

@@ -1,0 +1,98 @@
+import ArgumentParser
+import Foundation
+import Notebook
+import Report
+
+/// Runs notebooks and writes their reports.
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run notebooks and write one self-contained HTML report each.",
+        discussion: """
+        Writes OUTPUT/NOTEBOOK/index.html (figures inlined), figures/*.png at slide size, \
+        data/*.csv behind every figure, and run.json. A failing cell is shown in the report and \
+        the run goes on. Exit codes: 0 all cells ran, 1 a cell failed, 2 the notebook is invalid \
+        (nothing ran), 130 interrupted (the report of what finished is still written).
+        """)
+
+    @Argument(help: "Notebook files (.md).", completion: .file(extensions: ["md"]))
+    var notebooks: [String]
+
+    @Option(name: .shortAndLong, help: "Directory that receives one folder per notebook.")
+    var output: String = "output"
+
+    @Option(name: .shortAndLong, parsing: .singleValue, help: ArgumentHelp("Override a parameter (seed, threads, quick, or a front-matter param); repeatable.", valueName: "key=value"))
+    var parameter: [String] = []
+
+    @Flag(name: .shortAndLong, help: "Print nothing but errors.")
+    var quiet = false
+
+    func run() throws {
+        let overrides = try parseOverrides(parameter)
+        let templatesURL = try Templates.locate()
+        let templates = try Templates(directory: templatesURL)
+        let dataDirectory = ProcessInfo.processInfo.environment["ENTROPYBOOK_DATA"].map { URL(fileURLWithPath: $0) }
+            ?? templatesURL.deletingLastPathComponent().appendingPathComponent("data")
+        var worst: Int32 = 0
+        for path in notebooks {
+            let plan: Plan
+            switch loadPlan(path, overrides: overrides) {
+            case .success(let p):
+                printDiagnostics(p.warnings)
+                plan = p
+            case .failure(let failure):
+                let diagnostics = failure.diagnostics
+                printDiagnostics(diagnostics)
+                FileHandle.standardError.write("\(path): not run (\(diagnostics.filter { $0.severity == .error }.count) error(s))\n")
+                worst = max(worst, 2)
+                continue
+            }
+            let stem = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
+            let directory = URL(fileURLWithPath: output).appendingPathComponent(stem)
+            let progress = TerminalProgress(quiet: quiet)
+            let run = NotebookRun(plan: plan, notebookPath: path, outputDirectory: directory, templates: templates,
+                                  dataDirectory: dataDirectory, observer: progress)
+            progress.begin(path, cells: plan.cells.count)
+            let records = try runInterruptibly(run)
+            let failed = records.filter { $0.status == .failed }
+            for r in failed { if let e = r.error { FileHandle.standardError.write(e.rendered + "\n") } }
+            if !quiet {
+                FileHandle.standardError.write("report: \(directory.appendingPathComponent("index.html").path)\n")
+            }
+            if !failed.isEmpty { worst = max(worst, 1) }
+        }
+        if worst != 0 { throw ExitCode(worst) }
+    }
+
+    /// Runs on a worker thread; SIGINT writes the report of what finished and exits 130.
+    private func runInterruptibly(_ run: NotebookRun) throws -> [CellRecord] {
+        signal(SIGINT, SIG_IGN)
+        let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
+        source.setEventHandler {
+            FileHandle.standardError.write("\ninterrupted: writing the report of the finished cells…\n")
+            do { try run.writeInterruptedReport() } catch {
+                FileHandle.standardError.write("error: could not write the report: \(error)\n")
+            }
+            FileHandle.standardError.write("report: \(run.outputDirectory.appendingPathComponent("index.html").path)\n")
+            Foundation.exit(130)
+        }
+        source.resume()
+        defer { source.cancel(); signal(SIGINT, SIG_DFL) }
+        let done = DispatchSemaphore(value: 0)
+        let box = ResultBox()
+        let thread = Thread {
+            do { box.records = try run.run() } catch { box.error = error }
+            done.signal()
+        }
+        thread.stackSize = 64 << 20
+        thread.start()
+        done.wait()
+        if let e = box.error { throw e }
+        return box.records
+    }
+}
+
+private final class ResultBox: @unchecked Sendable {
+    var records = [CellRecord]()
+    var error: Error?
+}

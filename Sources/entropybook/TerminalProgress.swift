@@ -1,0 +1,73 @@
+import Foundation
+import Notebook
+
+/// One line per cell on stderr with its time and status; a live bar with ETA inside long
+/// cells when stderr is a terminal; plain lines otherwise; nothing with --quiet.
+final class TerminalProgress: ExecutionObserver, @unchecked Sendable {
+    private let quiet: Bool
+    private let isTerminal = isatty(2) != 0
+    private let lock = NSLock()
+    private var cellStart = Date()
+    private var lastDraw = Date.distantPast
+    private var lastPlainDecile = -1
+
+    init(quiet: Bool) { self.quiet = quiet }
+
+    func begin(_ path: String, cells: Int) {
+        guard !quiet else { return }
+        emit("\(path): \(cells) cells\n")
+    }
+
+    func cellStarted(_ cell: PlannedCell, of total: Int) {
+        lock.withLock { cellStart = Date(); lastPlainDecile = -1 }
+        guard !quiet, isTerminal else { return }
+        emit("\r\u{1B}[K" + prefix(cell, total) + " …")
+    }
+
+    func cellProgress(_ cell: PlannedCell, fraction: Double, message: String) {
+        guard !quiet else { return }
+        let f = min(max(fraction, 0), 1)
+        lock.withLock {
+            let now = Date()
+            let elapsed = now.timeIntervalSince(cellStart)
+            if isTerminal {
+                guard now.timeIntervalSince(lastDraw) > 0.1 || f >= 1 else { return }
+                lastDraw = now
+                let width = 24
+                let filled = Int(f * Double(width))
+                let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
+                let eta = f > 0.02 ? " ETA " + short(elapsed / f - elapsed) : ""
+                emit("\r\u{1B}[K" + prefix(cell, nil) + " \(bar) \(Int(f * 100))%\(eta) \(message)")
+            } else {
+                let decile = Int(f * 10)
+                guard decile > lastPlainDecile else { return }
+                lastPlainDecile = decile
+                if decile > 0 && decile < 10 { emit("  \(cell.label): \(decile * 10)% \(short(elapsed)) \(message)\n") }
+            }
+        }
+    }
+
+    func cellFinished(_ record: CellRecord, of total: Int) {
+        guard !quiet else { return }
+        let mark: String
+        switch record.status {
+        case .ok: mark = "✓ \(short(record.seconds))"
+        case .cached: mark = "✓ cached"
+        case .failed: mark = "✗ failed"
+        case .skipped: mark = "– skipped"
+        case .interrupted: mark = "– interrupted"
+        }
+        emit((isTerminal ? "\r\u{1B}[K" : "") + prefix(record.cell, total) + " " + mark + "\n")
+    }
+
+    private func prefix(_ cell: PlannedCell, _ total: Int?) -> String {
+        let position = total.map { "[\(cell.index + 1)/\($0)] " } ?? ""
+        return "\(position){\(cell.directive.name)} \(cell.id ?? "") (line \(cell.cell.location.line))"
+    }
+
+    private func short(_ s: Double) -> String {
+        s < 60 ? String(format: "%.1fs", s) : String(format: "%dm%02ds", Int(s) / 60, Int(s) % 60)
+    }
+
+    private func emit(_ s: String) { FileHandle.standardError.write(Data(s.utf8)) }
+}
