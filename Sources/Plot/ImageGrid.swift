@@ -1,0 +1,100 @@
+/// Grayscale images in a grid: rows of images with an optional label at the left of each
+/// row (e.g. 8 originals above their 8 reconstructions). Pixels are drawn sharp (nearest
+/// neighbour) at an integer magnification when there is room.
+public struct ImageGrid: DrawableChart {
+    /// One row of images, each `width × height` values row-major.
+    public struct Row: Sendable, Hashable {
+        public var label: String?
+        public var images: [[Float]]
+        public init(label: String? = nil, images: [[Float]]) { self.label = label; self.images = images }
+    }
+
+    public var title: String?
+    public var rows: [Row]
+    public var imageWidth: Int
+    public var imageHeight: Int
+    /// Values mapped to black…white; nil: the minimum and maximum over all images.
+    public var valueRange: ClosedRange<Float>?
+
+    /// Throws when there are no images, or an image's size is not `width × height`.
+    public init(title: String? = nil, rows: [Row], imageWidth: Int, imageHeight: Int,
+                valueRange: ClosedRange<Float>? = nil) throws {
+        guard imageWidth > 0, imageHeight > 0 else {
+            throw PlotError.invalidArgument("image size must be positive, got \(imageWidth)×\(imageHeight)")
+        }
+        guard rows.contains(where: { !$0.images.isEmpty }) else { throw PlotError.emptySeries("of images") }
+        for (r, row) in rows.enumerated() {
+            for (c, image) in row.images.enumerated() where image.count != imageWidth * imageHeight {
+                throw PlotError.lengthMismatch("image \(c + 1) of row \(r + 1) has \(image.count) pixels, not \(imageWidth)×\(imageHeight) = \(imageWidth * imageHeight)")
+            }
+        }
+        self.title = title
+        self.rows = rows
+        self.imageWidth = imageWidth
+        self.imageHeight = imageHeight
+        self.valueRange = valueRange
+    }
+
+    public func draw(on canvas: Canvas, theme: Theme) throws -> ChartLayout {
+        let all = rows.flatMap { $0.images.flatMap { $0 } }.filter(\.isFinite)
+        let range = valueRange ?? ((all.min() ?? 0)...(all.max() ?? 1))
+        let span = range.upperBound > range.lowerBound ? range.upperBound - range.lowerBound : 1
+        let nonFinite = rows.flatMap { $0.images.flatMap { $0 } }.count - all.count
+
+        let titleH = title.map { canvas.measure($0, font: theme.titleFont).height + theme.gap * 2 } ?? 0
+        let labelW = rows.compactMap(\.label).map { canvas.measure($0, font: theme.labelFont).width }.max().map { $0 + 2 * theme.gap } ?? 0
+        let notes = nonFinite > 0 ? ["\(nonFinite) NaN/∞ pixel value\(nonFinite == 1 ? "" : "s") shown black"] : []
+        let noteH = notes.isEmpty ? 0 : canvas.measure(notes[0], font: theme.noteFont).height + theme.gap
+        let columns = rows.map(\.images.count).max() ?? 1
+        let gap = theme.gap
+        let areaW = canvas.width - 2 * theme.padding - labelW
+        let areaH = canvas.height - 2 * theme.padding - titleH - noteH
+        var cell = min((areaW - Double(columns - 1) * gap) / Double(columns) / Double(imageWidth),
+                       (areaH - Double(rows.count - 1) * gap) / Double(rows.count) / Double(imageHeight))
+        guard cell > 0 else { throw PlotError.invalidArgument("\(rows.count)×\(columns) images do not fit the figure") }
+        if cell >= 1 { cell = cell.rounded(.down) } // whole-pixel magnification keeps pixels even
+        let w = cell * Double(imageWidth), h = cell * Double(imageHeight)
+        let gridW = labelW + Double(columns) * w + Double(columns - 1) * gap
+        let gridH = Double(rows.count) * h + Double(rows.count - 1) * gap
+        let x0 = (canvas.width - gridW) / 2 + labelW
+        let y0 = theme.padding + titleH + (areaH - gridH) / 2
+
+        if let title {
+            canvas.text(title, at: Point((canvas.width) / 2, theme.padding), font: theme.titleFont, color: theme.textColor,
+                        anchor: TextAnchor(.center, .top))
+        }
+        for (r, row) in rows.enumerated() {
+            let y = y0 + Double(r) * (h + gap)
+            if let label = row.label {
+                canvas.text(label, at: Point(x0 - 2 * gap, y + h / 2), font: theme.labelFont, color: theme.textColor,
+                            anchor: TextAnchor(.trailing, .middle))
+            }
+            for (c, image) in row.images.enumerated() {
+                let pixels = image.map { v -> UInt8 in
+                    guard v.isFinite else { return 0 }
+                    return UInt8(max(0, min(255, ((v - range.lowerBound) / span * 255).rounded())))
+                }
+                let frame = Rect(x: x0 + Double(c) * (w + gap), y: y, width: w, height: h)
+                canvas.image(gray: pixels, width: imageWidth, height: imageHeight, in: frame)
+                canvas.rect(frame, fill: nil, stroke: Stroke(.gray(0.75), width: theme.axisWidth))
+            }
+        }
+        if !notes.isEmpty {
+            canvas.text(notes[0], at: Point(theme.padding, canvas.height - theme.padding), font: theme.noteFont,
+                        color: theme.noteColor, anchor: TextAnchor(.leading, .bottom))
+        }
+        return ChartLayout(notes: notes, skippedNonFinite: nonFinite)
+    }
+
+    /// One row per image: `row,column,label,p0,p1,…` (pixels row-major).
+    public func csv() -> String {
+        let header = ["row", "column", "label"] + (0..<(imageWidth * imageHeight)).map { "p\($0)" }
+        var lines = [[String]]()
+        for (r, row) in rows.enumerated() {
+            for (c, image) in row.images.enumerated() {
+                lines.append([String(r), String(c), row.label ?? ""] + image.map { CSV.number(Double($0)) })
+            }
+        }
+        return CSV.lines(header: header, rows: lines)
+    }
+}

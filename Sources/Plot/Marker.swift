@@ -1,0 +1,126 @@
+import Foundation
+
+/// The shape drawn at each data point.
+public enum MarkerShape: String, Sendable, Hashable, CaseIterable {
+    case circle, square, triangle, diamond, triangleDown
+
+    /// The shape of series `index` when markers are chosen automatically.
+    public static func automatic(_ index: Int) -> MarkerShape { allCases[index % allCases.count] }
+
+    /// Draws the marker centred at `center` with "radius" `r` (shapes of equal visual weight).
+    func draw(at center: Point, radius r: Double, fill: Color, edge: Stroke?, on canvas: Canvas) {
+        switch self {
+        case .circle:
+            canvas.circle(center: center, radius: r, fill: fill, stroke: edge)
+        case .square:
+            let s = r * 0.9
+            canvas.rect(Rect(x: center.x - s, y: center.y - s, width: 2 * s, height: 2 * s), fill: fill, stroke: edge)
+        case .triangle, .triangleDown:
+            let s = r * 1.25, sign = self == .triangle ? 1.0 : -1.0
+            canvas.polygon([Point(center.x, center.y - sign * s),
+                            Point(center.x + s * 0.866, center.y + sign * s * 0.5),
+                            Point(center.x - s * 0.866, center.y + sign * s * 0.5)], fill: fill, stroke: edge)
+        case .diamond:
+            let s = r * 1.25
+            canvas.polygon([Point(center.x, center.y - s), Point(center.x + s * 0.8, center.y),
+                            Point(center.x, center.y + s), Point(center.x - s * 0.8, center.y)], fill: fill, stroke: edge)
+        }
+    }
+}
+
+/// What a legend row shows beside its label.
+enum Swatch: Hashable {
+    case line(Stroke, marker: MarkerShape?)
+    case box(fill: Color, stroke: Stroke?)
+    case marker(MarkerShape, Color)
+    case band(fill: Color, line: Stroke)
+}
+
+/// One row of a legend.
+struct LegendEntry: Hashable {
+    var label: String
+    var swatch: Swatch
+}
+
+/// Where a legend sits: one of eight spots inside the plot area, or outside on the right
+/// when every inside spot would hide data.
+public enum LegendPlacement: String, Sendable, Hashable, CaseIterable {
+    case upperRight, upperLeft, lowerLeft, lowerRight, centerRight, centerLeft, upperCenter, lowerCenter
+    case outsideRight
+
+    /// The legend's frame of `size` at this spot of `plot`, `inset` from its edges.
+    func frame(size: (width: Double, height: Double), in plot: Rect, inset: Double) -> Rect {
+        let left = plot.minX + inset, right = plot.maxX - inset - size.width
+        let top = plot.minY + inset, bottom = plot.maxY - inset - size.height
+        let midX = plot.midX - size.width / 2, midY = plot.midY - size.height / 2
+        let (x, y): (Double, Double) = switch self {
+        case .upperRight: (right, top)
+        case .upperLeft: (left, top)
+        case .lowerLeft: (left, bottom)
+        case .lowerRight: (right, bottom)
+        case .centerRight: (right, midY)
+        case .centerLeft: (left, midY)
+        case .upperCenter: (midX, top)
+        case .lowerCenter: (midX, bottom)
+        case .outsideRight: (plot.maxX + 2 * inset, top - inset)
+        }
+        return Rect(x: x, y: y, width: size.width, height: size.height)
+    }
+}
+
+/// Measures and draws a legend box.
+struct Legend {
+    var entries: [LegendEntry]
+    let theme: Theme
+    let canvas: Canvas
+
+    private var rowHeight: Double { canvas.measure("Hg", font: theme.legendFont).height * 1.3 }
+    private var swatchWidth: Double { theme.legendFont.size * 2.2 }
+    private var padding: Double { theme.legendFont.size * 0.55 }
+
+    var size: (width: Double, height: Double) {
+        let labelWidth = entries.map { canvas.measure($0.label, font: theme.legendFont).width }.max() ?? 0
+        return (2 * padding + swatchWidth + 0.6 * theme.legendFont.size + labelWidth,
+                2 * padding + Double(entries.count) * rowHeight)
+    }
+
+    func draw(in frame: Rect) {
+        canvas.rect(frame, fill: Color.white.withOpacity(0.88), stroke: Stroke(.gray(0.8), width: theme.axisWidth))
+        for (i, entry) in entries.enumerated() {
+            let midY = frame.minY + padding + (Double(i) + 0.5) * rowHeight
+            let x0 = frame.minX + padding, x1 = x0 + swatchWidth
+            let center = Point((x0 + x1) / 2, midY)
+            switch entry.swatch {
+            case .line(let stroke, let marker):
+                canvas.line(from: Point(x0, midY), to: Point(x1, midY), stroke: stroke)
+                marker?.draw(at: center, radius: theme.markerRadius, fill: stroke.color, edge: nil, on: canvas)
+            case .box(let fill, let stroke):
+                let h = rowHeight * 0.62
+                canvas.rect(Rect(x: x0, y: midY - h / 2, width: swatchWidth, height: h), fill: fill, stroke: stroke)
+            case .marker(let shape, let color):
+                shape.draw(at: center, radius: theme.markerRadius * 1.2, fill: color, edge: nil, on: canvas)
+            case .band(let fill, let line):
+                let h = rowHeight * 0.62
+                canvas.rect(Rect(x: x0, y: midY - h / 2, width: swatchWidth, height: h), fill: fill, stroke: nil)
+                canvas.line(from: Point(x0, midY), to: Point(x1, midY), stroke: line)
+            }
+            canvas.text(entry.label, at: Point(x1 + 0.6 * theme.legendFont.size, midY), font: theme.legendFont,
+                        color: theme.textColor, anchor: TextAnchor(.leading, .middle))
+        }
+    }
+
+    /// The inside spot hiding the fewest of `occupied` points (earlier spots win ties,
+    /// upper right first, as matplotlib's "best"), and how many it hides.
+    static func bestPlacement(size: (width: Double, height: Double), plot: Rect, inset: Double,
+                              occupied: [Point]) -> (placement: LegendPlacement, hidden: Int) {
+        var best: (LegendPlacement, Int)?
+        for placement in LegendPlacement.allCases where placement != .outsideRight {
+            let frame = placement.frame(size: size, in: plot, inset: inset).expanded(by: inset / 2)
+            let hidden = occupied.reduce(0) { $0 + (frame.contains($1) ? 1 : 0) }
+            if let current = best, hidden >= current.1 { continue }
+            best = (placement, hidden)
+            if hidden == 0 { break }
+        }
+        return best ?? (.upperRight, 0)
+    }
+}

@@ -1,0 +1,75 @@
+/// Sizes of type, lines and spacing for one figure size. Slides get larger type relative
+/// to the figure (read from the back of a room), so fonts scale by 2× while the figure
+/// grows by 1.78×.
+public struct Theme: Sendable, Hashable {
+    /// Multiplier applied to every length below (1 for the report).
+    public var scale: Double
+    /// Shapes are drawn this many times larger and resampled (libgd antialiases only 1-px lines).
+    public var supersample: Int
+
+    public init(scale: Double, supersample: Int) {
+        self.scale = scale
+        self.supersample = supersample
+    }
+
+    /// The theme of a figure size.
+    public init(_ size: FigureSize) {
+        switch size {
+        case .report: self.init(scale: 1, supersample: 3)
+        case .slide: self.init(scale: 2, supersample: 2)
+        }
+    }
+
+    public var titleFont: Font { Font(size: 16 * scale, bold: true) }
+    public var labelFont: Font { Font(size: 14 * scale) }
+    public var tickFont: Font { Font(size: 12.5 * scale) }
+    public var legendFont: Font { Font(size: 12.5 * scale) }
+    public var panelTitleFont: Font { Font(size: 13 * scale, bold: true) }
+    public var noteFont: Font { Font(size: 11.5 * scale) }
+    /// Width of data lines.
+    public var lineWidth: Double { 2 * scale }
+    /// Width of axes, ticks and frames.
+    public var axisWidth: Double { 1 * scale }
+    public var markerRadius: Double { 3.6 * scale }
+    public var tickLength: Double { 5 * scale }
+    /// Outer margin of the figure and the basic gap between elements.
+    public var padding: Double { 10 * scale }
+    public var gap: Double { 5 * scale }
+
+    public var axisColor: Color { .gray(0.15) }
+    public var gridColor: Color { .gray(0.9) }
+    public var textColor: Color { .gray(0.1) }
+    public var noteColor: Color { .gray(0.4) }
+    public var referenceColor: Color { .gray(0.3) }
+}
+
+/// Colour-blind-safe colours: the Okabe–Ito palette (Okabe & Ito 2008, "Color Universal
+/// Design"), ordered so the first colours differ most; yellow (weak on white) comes last.
+public enum Palette {
+    public static let okabeIto: [Color] = [
+        Color(hex: 0x0072B2), // blue
+        Color(hex: 0xD55E00), // vermillion
+        Color(hex: 0x009E73), // bluish green
+        Color(hex: 0xE69F00), // orange
+        Color(hex: 0xCC79A7), // reddish purple
+        Color(hex: 0x56B4E9), // sky blue
+        Color(hex: 0x000000), // black
+        Color(hex: 0xF0E442), // yellow
+    ]
+    /// Ten categories (digit labels): Okabe–Ito plus grey and wine. Beyond eight, colour
+    /// alone is not colour-blind safe; scatter charts also vary the marker shape.
+    public static let categorical: [Color] = okabeIto + [Color(hex: 0x999999), Color(hex: 0x882255)]
+
+    /// The colour of series `index` (cycles).
+    public static func color(_ index: Int) -> Color { okabeIto[index % okabeIto.count] }
+    /// The colour of category `index` (cycles through ten).
+    public static func category(_ index: Int) -> Color { categorical[index % categorical.count] }
+    /// Dash patterns cycled once the colours run out (in line widths).
+    static func dash(_ index: Int) -> [Double]? {
+        switch (index / okabeIto.count) % 3 {
+        case 0: nil
+        case 1: [6, 3]
+        default: [1.5, 2.5]
+        }
+    }
+}
