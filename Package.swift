@@ -60,5 +60,7 @@ let package = Package(
         .testTarget(name: "PlotTests", dependencies: ["Plot"]),
         .testTarget(name: "NotebookTests", dependencies: ["Notebook"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Notebook"], resources: [.copy("Fixtures")]),
+        // Runs the built executable: exit codes, messages, --help snapshots.
+        .testTarget(name: "CLITests", dependencies: ["entropybook"], resources: [.copy("Fixtures")]),
     ]
 )

@@ -152,5 +152,11 @@ public func formatNumber(_ x: Double, significantDigits: Int = 4) -> String {
         return String(format: "%.\(significantDigits - 1)e", x)
     }
     let decimals = max(0, significantDigits - 1 - Int(floor(log10(max(magnitude, 1e-300)))))
-    return String(format: "%.\(decimals)f", x)
+    var text = String(format: "%.\(decimals)f", x)
+    // 0.2500 → 0.25: trailing zeros suggest a precision the number does not have.
+    if text.contains(".") {
+        while text.hasSuffix("0") { text.removeLast() }
+        if text.hasSuffix(".") { text.removeLast() }
+    }
+    return text
 }

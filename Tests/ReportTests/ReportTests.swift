@@ -1,0 +1,119 @@
+import Foundation
+import XCTest
+@testable import Notebook
+@testable import Report
+
+/// Shows one of each output kind.
+enum NumbersDirective: Directive {
+    static let name = "numbers"
+    static let summary = "test outputs"
+    static let parameters: [Parameter] = [Parameter("source", .reference([.estimate]), doc: "upstream")]
+    static let results: [ResultSlot] = [ResultSlot(kind: .estimate, doc: "a number")]
+    static func run(_ arguments: Arguments, context: CellContext) throws -> CellResult {
+        let table = Table(title: "Side by side", columns: ["d", "H (nats)"], rows: [["1", "1.419"], ["2", "2.838"]])
+        // A 1×1 PNG: the golden file must not depend on libgd's encoder.
+        let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47]
+        return CellResult(values: ["": EstimateValue(name: "H", value: 1.4189, standardError: 0.01, unit: "nats")], outputs: [
+            .metric(Metric("H", 1.41894, uncertainty: 0.0123, unit: "nats")),
+            .metric(Metric("bandwidth h", 0.25)),
+            .table(table),
+            .figure(Figure(name: "curve", caption: "A curve & its <band>", reportPNG: png, slidePNG: png, csv: "x,y\n1,2\n")),
+            .warning("Estimates above 2·log10 N are unreliable."),
+        ])
+    }
+}
+
+/// Always fails.
+enum ExplodeDirective: Directive {
+    static let name = "explode"
+    static let summary = "test failure"
+    static let parameters: [Parameter] = []
+    static let results: [ResultSlot] = [ResultSlot(kind: .estimate, doc: "never made")]
+    static func run(_ arguments: Arguments, context: CellContext) throws -> CellResult {
+        throw CellError("the loss became NaN at epoch 3, batch 17")
+    }
+}
+
+final class ReportTests: XCTestCase {
+    let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
+    let templates = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("templates")
+
+    /// Runs the fixture notebook with fixed dates and machine into a temporary directory.
+    func runFixture() throws -> (URL, [CellRecord]) {
+        let (document, _) = try NotebookParser.parse(contentsOf: fixtures.appendingPathComponent("run.md"), displayName: "run.md")
+        let registry: [any Directive.Type] = [NumbersDirective.self, ExplodeDirective.self]
+        let plan = try Validator(registry: registry).plan(document).get()
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("entropybook-report-\(UUID().uuidString)")
+        let run = NotebookRun(plan: plan, notebookPath: "run.md", outputDirectory: out,
+                              templates: try Templates(directory: templates), dataDirectory: out)
+        let fixed = Date(timeIntervalSince1970: 1_800_000_000)
+        run.startDate = fixed
+        run.clock = { fixed.addingTimeInterval(2.5) }
+        run.machine = MachineInfo(os: "Debian GNU/Linux 12", cpu: "Test CPU", cores: 2, memoryGiB: 24, blasCore: "Zen", blasThreads: 2, blasConfig: "test")
+        return (out, try run.run())
+    }
+
+    /// The report with per-cell times blanked (they vary run to run).
+    func normalizedHTML(_ dir: URL) throws -> String {
+        let html = try String(contentsOf: dir.appendingPathComponent("index.html"), encoding: .utf8)
+        return html.replacingOccurrences(of: #"line (\d+) · (failed after )?[<0-9.]+ s"#, with: "line $1 · $2T", options: .regularExpression)
+    }
+
+    func testReportMatchesGolden() throws {
+        let (dir, _) = try runFixture()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try assertGolden(try normalizedHTML(dir), "run.html")
+    }
+
+    func testFailingCellLeavesCompleteReport() throws {
+        let (dir, records) = try runFixture()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        XCTAssertEqual(records.map(\.status), [.ok, .failed, .skipped, .ok])
+        XCTAssertEqual(records[2].error?.message, "skipped: it reads `boom`, which failed (line 18)")
+        let html = try normalizedHTML(dir)
+        XCTAssertTrue(html.contains("run.md:18:1: error: {explode} failed: the loss became NaN at epoch 3, batch 17"))
+        XCTAssertTrue(html.contains("This cell does not depend on the failed one."))
+        XCTAssertTrue(html.hasSuffix("</html>\n"))
+        let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("run.json"))) as? [String: Any]
+        XCTAssertEqual(manifest?["status"] as? String, "failed")
+        XCTAssertTrue(FileManager.default.fileExists(atPath: dir.appendingPathComponent("figures/nums-curve.png").path))
+        XCTAssertEqual(try String(contentsOf: dir.appendingPathComponent("data/nums-curve.csv"), encoding: .utf8), "x,y\n1,2\n")
+    }
+
+    func testScriptInProseDoesNotReachTheReport() throws {
+        let (dir, _) = try runFixture()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let html = try normalizedHTML(dir)
+        XCTAssertFalse(html.contains("<script"))
+        XCTAssertFalse(html.contains("javascript:"))
+    }
+
+    func testReportMakesNoExternalRequests() throws {
+        let (dir, _) = try runFixture()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let html = try normalizedHTML(dir)
+        for needle in ["src=\"http", "href=\"http", "<script src", "@import", "url(http", "<link"] {
+            XCTAssertFalse(html.contains(needle), needle)
+        }
+    }
+
+    func testTableOfContentsLinksToHeadingIds() throws {
+        let (dir, _) = try runFixture()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let html = try normalizedHTML(dir)
+        XCTAssertTrue(html.contains("<h2 id=\"failures\">Failures</h2>"))
+        XCTAssertTrue(html.contains("<a href=\"#failures\">Failures</a>"))
+    }
+}
+
+/// Compares `actual` with the golden file; `ENTROPYBOOK_RECORD=1` rewrites it instead.
+func assertGolden(_ actual: String, _ name: String, file: StaticString = #filePath, line: UInt = #line) throws {
+    let url = URL(fileURLWithPath: "\(file)").deletingLastPathComponent().appendingPathComponent("Fixtures/\(name)")
+    if ProcessInfo.processInfo.environment["ENTROPYBOOK_RECORD"] != nil {
+        try actual.write(to: url, atomically: true, encoding: .utf8)
+        return
+    }
+    let expected = try String(contentsOf: url, encoding: .utf8)
+    XCTAssertEqual(actual, expected, "golden \(name) differs; re-record with ENTROPYBOOK_RECORD=1 if the change is intended", file: file, line: line)
+}
