@@ -17,16 +17,23 @@ public struct Dataset: Sendable {
     public var imageShape: ImageShape?
     /// Where the data came from (generator and parameters, or file path and hash).
     public var provenance: String
+    /// The generator's own coordinates of each point (n×k: a swiss roll's (t, height), a
+    /// mixing set's latent z), when a generator made the data. For colouring plots and
+    /// checking estimators against the truth; `nil` for loaded files.
+    public var latent: Matrix?
 
     public init(name: String, points: Matrix, labels: [Int]? = nil, intrinsicDimension: Int? = nil,
-                imageShape: ImageShape? = nil, provenance: String = "") {
-        precondition(labels == nil || labels!.count == points.rows, "one label per row")
+                imageShape: ImageShape? = nil, provenance: String = "", latent: Matrix? = nil) {
+        precondition(labels.map { $0.count == points.rows } ?? true, "one label per row")
+        precondition(latent.map { $0.rows == points.rows } ?? true, "one latent row per point")
+        precondition(imageShape.map { $0.pixelCount == points.columns } ?? true, "image shape matches the columns")
         self.name = name
         self.points = points
         self.labels = labels
         self.intrinsicDimension = intrinsicDimension
         self.imageShape = imageShape
         self.provenance = provenance
+        self.latent = latent
     }
 
     /// Number of points.

@@ -1,0 +1,132 @@
+import Foundation
+import Linalg
+
+/// An array read from an IDX file (the MNIST format): shape and values as Float.
+public struct IDXArray: Sendable, Equatable {
+    /// The element type named by the third magic byte.
+    public enum ElementType: UInt8, Sendable {
+        case uint8 = 0x08, int8 = 0x09, int16 = 0x0B, int32 = 0x0C, float32 = 0x0D, float64 = 0x0E
+        /// Bytes per element.
+        public var size: Int {
+            switch self {
+            case .uint8, .int8: 1
+            case .int16: 2
+            case .int32, .float32: 4
+            case .float64: 8
+            }
+        }
+    }
+    public var elementType: ElementType
+    /// Dimensions, outermost first (60000, 28, 28 for MNIST's training images).
+    public var shape: [Int]
+    /// Row-major values.
+    public var values: [Float]
+}
+
+/// The IDX format (LeCun et al., http://yann.lecun.com/exdb/mnist/): bytes 0–1 zero, byte 2
+/// the element type, byte 3 the number of dimensions, then each dimension as a big-endian
+/// UInt32, then the data in big-endian, row-major. Files may be gzip-compressed.
+public enum IDXFile {
+    /// Reads and checks an IDX file (.gz or plain): magic, dimensions and exact length.
+    /// O(file size).
+    public static func read(_ url: URL) throws -> IDXArray {
+        try parse(DataFileReader.contents(of: url), path: url.path)
+    }
+
+    /// Parses IDX bytes; `path` names the file in errors.
+    public static func parse(_ bytes: [UInt8], path: String) throws -> IDXArray {
+        guard bytes.count >= 4 else {
+            throw DataFileError(path, .truncated, at: .byte(bytes.count), "file ends at byte \(bytes.count), inside the 4-byte IDX header")
+        }
+        guard bytes[0] == 0, bytes[1] == 0 else {
+            throw DataFileError(path, .badMagic, at: .byte(0),
+                                String(format: "not an IDX file: magic starts with %02x %02x, expected 00 00", bytes[0], bytes[1]))
+        }
+        guard let type = IDXArray.ElementType(rawValue: bytes[2]) else {
+            throw DataFileError(path, .badMagic, at: .byte(2),
+                                String(format: "unknown IDX element type 0x%02x (expected 08, 09, 0B, 0C, 0D or 0E)", bytes[2]))
+        }
+        let rank = Int(bytes[3])
+        guard rank >= 1 else { throw DataFileError(path, .badMagic, at: .byte(3), "IDX header declares 0 dimensions") }
+        let headerSize = 4 + 4 * rank
+        guard bytes.count >= headerSize else {
+            throw DataFileError(path, .truncated, at: .byte(bytes.count),
+                                "file ends at byte \(bytes.count), inside the header of \(rank) dimensions (\(headerSize) bytes)")
+        }
+        var shape = [Int]()
+        var count = 1
+        for d in 0..<rank {
+            let o = 4 + 4 * d
+            let dim = Int(UInt32(bytes[o]) << 24 | UInt32(bytes[o + 1]) << 16 | UInt32(bytes[o + 2]) << 8 | UInt32(bytes[o + 3]))
+            shape.append(dim)
+            let (product, overflow) = count.multipliedReportingOverflow(by: dim)
+            guard !overflow, product <= Int(Int32.max) else {
+                throw DataFileError(path, .wrongSize, at: .byte(o), "dimensions \(shape) are too large")
+            }
+            count = product
+        }
+        let expected = headerSize + count * type.size
+        let shapeText = shape.map(String.init).joined(separator: "×") + " \(type)"
+        guard bytes.count >= expected else {
+            throw DataFileError(path, .truncated, at: .byte(bytes.count),
+                                "data ends at byte \(bytes.count), but the header's \(shapeText) needs \(expected) bytes")
+        }
+        guard bytes.count == expected else {
+            throw DataFileError(path, .wrongSize, at: .byte(expected),
+                                "\(bytes.count - expected) unexpected bytes after the \(shapeText) data")
+        }
+        var values = [Float](repeating: 0, count: count)
+        bytes.withUnsafeBufferPointer { raw in
+            let p = UnsafeBufferPointer(rebasing: raw[headerSize...])
+            func word(_ i: Int, _ size: Int) -> UInt64 {
+                var w: UInt64 = 0
+                for b in 0..<size { w = w << 8 | UInt64(p[i * size + b]) }
+                return w
+            }
+            switch type {
+            case .uint8: for i in 0..<count { values[i] = Float(p[i]) }
+            case .int8: for i in 0..<count { values[i] = Float(Int8(bitPattern: p[i])) }
+            case .int16: for i in 0..<count { values[i] = Float(Int16(bitPattern: UInt16(word(i, 2)))) }
+            case .int32: for i in 0..<count { values[i] = Float(Int32(bitPattern: UInt32(word(i, 4)))) }
+            case .float32: for i in 0..<count { values[i] = Float(bitPattern: UInt32(word(i, 4))) }
+            case .float64: for i in 0..<count { values[i] = Float(Double(bitPattern: word(i, 8))) }
+            }
+        }
+        return IDXArray(elementType: type, shape: shape, values: values)
+    }
+
+    /// A dataset from an IDX array of samples (shape n, n×d or n×h×w; n×h×w gives images)
+    /// and optionally an IDX array of integer labels (shape n). `normalize` maps uint8
+    /// values to [0, 1] by /255 and other types by min–max.
+    public static func loadDataset(images url: URL, labels labelsURL: URL? = nil, normalize: Bool = false,
+                                   name: String? = nil) throws -> Dataset {
+        let array = try read(url)
+        let n = array.shape[0]
+        let columns = array.shape.dropFirst().reduce(1, *)
+        guard n > 0, columns > 0 else { throw DataFileError(url.path, .empty, "IDX array \(array.shape) holds no samples") }
+        let shape: ImageShape? = array.shape.count == 3 ? ImageShape(height: array.shape[1], width: array.shape[2]) : nil
+        var labels: [Int]?
+        if let labelsURL {
+            let l = try read(labelsURL)
+            guard l.shape.count == 1 else {
+                throw DataFileError(labelsURL.path, .mismatch, at: .byte(3), "labels must be one-dimensional, got shape \(l.shape)")
+            }
+            guard l.shape[0] == n else {
+                throw DataFileError(labelsURL.path, .mismatch, at: .byte(4), "\(l.shape[0]) labels for the \(n) samples of \(url.lastPathComponent)")
+            }
+            labels = try l.values.enumerated().map { i, v in
+                guard v == v.rounded() else {
+                    throw DataFileError(labelsURL.path, .notNumeric, at: .byte(8 + i * l.elementType.size), "label \(v) is not an integer")
+                }
+                return Int(v)
+            }
+        }
+        var dataset = Dataset(name: name ?? url.lastPathComponent, points: Matrix(rows: n, columns: columns, elements: array.values),
+                              labels: labels, imageShape: shape,
+                              provenance: "IDX \(url.path)" + (labelsURL.map { " with labels \($0.path)" } ?? ""))
+        if normalize {
+            dataset = try dataset.normalizedToUnitInterval(from: array.elementType == .uint8 ? 0...255 : nil)
+        }
+        return dataset
+    }
+}

@@ -1,0 +1,182 @@
+import Foundation
+import Linalg
+
+/// An array read from a NumPy .npy file.
+public struct NPYArray: Sendable, Equatable {
+    /// The dtype descriptor as written ("<f4", "|u1", …).
+    public var descriptor: String
+    /// Dimensions, outermost first.
+    public var shape: [Int]
+    /// Row-major (C order) values.
+    public var values: [Float]
+}
+
+/// The NumPy .npy format (numpy.lib.format, versions 1–3): the magic "\x93NUMPY", a version,
+/// a little-endian header length, a Python dict literal with 'descr', 'fortran_order' and
+/// 'shape', then the raw data. Reads float32, float64, uint8, int32 and int64 in C order,
+/// either byte order; Fortran order, object and structured arrays are refused with a
+/// message saying how to save the array instead.
+public enum NPYFile {
+    private static let magic: [UInt8] = [0x93] + Array("NUMPY".utf8)
+
+    public static func read(_ url: URL) throws -> NPYArray {
+        try parse(DataFileReader.contents(of: url), path: url.path)
+    }
+
+    /// Parses .npy bytes; `path` names the file in errors. O(file size).
+    public static func parse(_ bytes: [UInt8], path: String) throws -> NPYArray {
+        guard bytes.count >= 10 else {
+            throw DataFileError(path, .truncated, at: .byte(bytes.count), "file ends at byte \(bytes.count), inside the .npy preamble")
+        }
+        guard Array(bytes[0..<6]) == magic else {
+            throw DataFileError(path, .badMagic, at: .byte(0), "not a .npy file: it does not start with \\x93NUMPY")
+        }
+        let major = bytes[6]
+        let headerStart: Int
+        let headerLength: Int
+        switch major {
+        case 1:
+            headerStart = 10
+            headerLength = Int(bytes[8]) | Int(bytes[9]) << 8
+        case 2, 3:
+            guard bytes.count >= 12 else {
+                throw DataFileError(path, .truncated, at: .byte(bytes.count), "file ends at byte \(bytes.count), inside the .npy preamble")
+            }
+            headerStart = 12
+            headerLength = (0..<4).reduce(0) { $0 | Int(bytes[8 + $1]) << (8 * $1) }
+        default:
+            throw DataFileError(path, .unsupported, at: .byte(6), "unknown .npy format version \(major).\(bytes[7])")
+        }
+        let dataStart = headerStart + headerLength
+        guard bytes.count >= dataStart else {
+            throw DataFileError(path, .truncated, at: .byte(bytes.count), "file ends at byte \(bytes.count), inside the header that should end at byte \(dataStart)")
+        }
+        let header = String(decoding: bytes[headerStart..<dataStart], as: UTF8.self)
+        func field(_ key: String) throws -> Substring {
+            guard let k = header.range(of: "'\(key)'"), let colon = header[k.upperBound...].firstIndex(of: ":") else {
+                throw DataFileError(path, .badMagic, at: .byte(headerStart), "the .npy header has no '\(key)': \(header.trimmingCharacters(in: .whitespacesAndNewlines))")
+            }
+            return header[header.index(after: colon)...].drop { $0 == " " }
+        }
+
+        let descrField = try field("descr")
+        guard let quote = descrField.first, quote == "'" || quote == "\"",
+              let close = descrField.dropFirst().firstIndex(of: quote) else {
+            throw DataFileError(path, .unsupported, at: .byte(headerStart),
+                                "structured arrays are not supported (descr \(descrField.prefix(40))…); save a plain numeric array")
+        }
+        let descriptor = String(descrField[descrField.index(after: descrField.startIndex)..<close])
+
+        if try field("fortran_order").hasPrefix("True") {
+            throw DataFileError(path, .unsupported, at: .byte(headerStart),
+                                "Fortran-order arrays are not supported; save with np.save(path, np.ascontiguousarray(x))")
+        }
+
+        let shapeField = try field("shape")
+        guard shapeField.first == "(", let shapeClose = shapeField.firstIndex(of: ")") else {
+            throw DataFileError(path, .badMagic, at: .byte(headerStart), "cannot read the shape in the .npy header: \(shapeField.prefix(40))")
+        }
+        let shapeText = shapeField[shapeField.index(after: shapeField.startIndex)..<shapeClose]
+        var shape = [Int]()
+        for part in shapeText.split(separator: ",") {
+            let trimmed = part.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "L", with: "")
+            if trimmed.isEmpty { continue }
+            guard let dim = Int(trimmed), dim >= 0 else {
+                throw DataFileError(path, .badMagic, at: .byte(headerStart), "cannot read the shape (\(shapeText)) in the .npy header")
+            }
+            shape.append(dim)
+        }
+        guard !shape.isEmpty else { throw DataFileError(path, .unsupported, at: .byte(headerStart), "0-dimensional arrays (scalars) hold no samples") }
+
+        guard let type = ElementType(descriptor) else {
+            let hint = descriptor.contains("O") ? "object arrays (dtype 'O') cannot be read safely; " : "dtype '\(descriptor)' is not supported; "
+            throw DataFileError(path, .unsupported, at: .byte(headerStart),
+                                hint + "save a float32, float64, uint8, int32 or int64 array in C order")
+        }
+        var count = 1
+        for dim in shape {
+            let (p, overflow) = count.multipliedReportingOverflow(by: dim)
+            guard !overflow, p <= Int(Int32.max) else { throw DataFileError(path, .wrongSize, at: .byte(headerStart), "shape \(shape) is too large") }
+            count = p
+        }
+        let expected = dataStart + count * type.size
+        let shapeDescription = shape.map(String.init).joined(separator: "×") + " '\(descriptor)'"
+        guard bytes.count >= expected else {
+            throw DataFileError(path, .truncated, at: .byte(bytes.count), "data ends at byte \(bytes.count), but the header's \(shapeDescription) needs \(expected) bytes")
+        }
+        guard bytes.count == expected else {
+            throw DataFileError(path, .wrongSize, at: .byte(expected), "\(bytes.count - expected) unexpected bytes after the \(shapeDescription) data")
+        }
+        var values = [Float](repeating: 0, count: count)
+        bytes.withUnsafeBufferPointer { raw in
+            let p = UnsafeBufferPointer(rebasing: raw[dataStart...])
+            let size = type.size
+            func word(_ i: Int) -> UInt64 {
+                var w: UInt64 = 0
+                for b in 0..<size {
+                    let byte = UInt64(p[i * size + (type.bigEndian ? b : size - 1 - b)])
+                    w = w << 8 | byte
+                }
+                return w
+            }
+            switch type.kind {
+            case .uint8: for i in 0..<count { values[i] = Float(p[i]) }
+            case .float32: for i in 0..<count { values[i] = Float(bitPattern: UInt32(word(i))) }
+            case .float64: for i in 0..<count { values[i] = Float(Double(bitPattern: word(i))) }
+            case .int32: for i in 0..<count { values[i] = Float(Int32(bitPattern: UInt32(word(i)))) }
+            case .int64: for i in 0..<count { values[i] = Float(Int64(bitPattern: word(i))) }
+            }
+        }
+        return NPYArray(descriptor: descriptor, shape: shape, values: values)
+    }
+
+    /// A dataset from a .npy array of samples (shape n, n×d, or n×h×w for images) and
+    /// optionally a .npy array of integer labels (shape n). `normalize` maps uint8 by /255,
+    /// other types by min–max, to [0, 1].
+    public static func loadDataset(_ url: URL, labels labelsURL: URL? = nil, normalize: Bool = false) throws -> Dataset {
+        let array = try read(url)
+        let n = array.shape[0]
+        let columns = array.shape.dropFirst().reduce(1, *)
+        guard n > 0, columns > 0 else { throw DataFileError(url.path, .empty, "array of shape \(array.shape) holds no samples") }
+        var labels: [Int]?
+        if let labelsURL {
+            let l = try read(labelsURL)
+            guard l.shape == [n] else {
+                throw DataFileError(labelsURL.path, .mismatch, "labels have shape \(l.shape); expected (\(n),) for the samples of \(url.lastPathComponent)")
+            }
+            labels = try l.values.enumerated().map { i, v in
+                guard v == v.rounded() else { throw DataFileError(labelsURL.path, .notNumeric, "label \(i) = \(v) is not an integer") }
+                return Int(v)
+            }
+        }
+        let shape: ImageShape? = array.shape.count == 3 ? ImageShape(height: array.shape[1], width: array.shape[2]) : nil
+        var dataset = Dataset(name: url.lastPathComponent, points: Matrix(rows: n, columns: columns, elements: array.values),
+                              labels: labels, imageShape: shape,
+                              provenance: "NPY \(url.path)" + (labelsURL.map { " with labels \($0.path)" } ?? ""))
+        if normalize {
+            dataset = try dataset.normalizedToUnitInterval(from: array.descriptor.hasSuffix("u1") ? 0...255 : nil)
+        }
+        return dataset
+    }
+
+    /// A supported dtype: kind, size and byte order.
+    private struct ElementType {
+        enum Kind { case uint8, float32, float64, int32, int64 }
+        let kind: Kind
+        let size: Int
+        let bigEndian: Bool
+        init?(_ descriptor: String) {
+            guard descriptor.count >= 3, let order = descriptor.first else { return nil }
+            bigEndian = order == ">"
+            guard "<>|=".contains(order) else { return nil }
+            switch descriptor.dropFirst() {
+            case "u1": kind = .uint8; size = 1
+            case "f4": kind = .float32; size = 4
+            case "f8": kind = .float64; size = 8
+            case "i4": kind = .int32; size = 4
+            case "i8": kind = .int64; size = 8
+            default: return nil
+            }
+        }
+    }
+}
