@@ -155,7 +155,7 @@ struct BodyReader {
             case "false", "no", "off": return .bool(false)
             default: return fail("true or false")
             }
-        case .string:
+        case .string, .path:
             return .string(text)
         case .choice(let choices):
             guard choices.contains(text) else {

@@ -24,11 +24,20 @@ public protocol Directive: Sendable {
     /// Does the work. Throw `ParameterError` for problems with one parameter, anything
     /// else for failures of the computation; both are shown in the report in place.
     static func run(_ arguments: Arguments, context: CellContext) throws -> CellResult
+    /// The files the cell reads, for cache keys and provenance. The default: every `.path`
+    /// parameter, resolved with `resolve` against the notebook's directory.
+    static func inputFiles(_ arguments: Arguments, resolve: (String) -> URL) -> [URL]
 }
 
 extension Directive {
     public static func validate(_ arguments: Arguments) -> [ParameterError] { [] }
     public static var results: [ResultSlot] { [] }
+    public static func inputFiles(_ arguments: Arguments, resolve: (String) -> URL) -> [URL] {
+        parameters.compactMap { p -> URL? in
+            guard case .path = p.type, case .string(let path)? = arguments.values[p.name] else { return nil }
+            return resolve(path)
+        }
+    }
 }
 
 /// A result a directive stores: `suffix == nil` is the main result under `id`.
@@ -50,6 +59,9 @@ public indirect enum ParameterType: Sendable, Hashable {
     case double(ClosedRange<Double>? = nil)
     case bool
     case string
+    /// A file path, relative to the notebook's directory unless absolute. The file's content
+    /// hash goes into the cell's cache key.
+    case path
     /// One of a fixed set of words.
     case choice([String])
     /// One of a fixed set of words, or a number in the range (bandwidth: loo-ml | 0.3).
@@ -74,6 +86,7 @@ public indirect enum ParameterType: Sendable, Hashable {
         case .double(let r): "number" + (r.map { " in \(formatNumber($0.lowerBound))...\(formatNumber($0.upperBound))" } ?? "")
         case .bool: "true or false"
         case .string: "text"
+        case .path: "file path"
         case .choice(let c): c.map { "`\($0)`" }.joined(separator: ", ")
         case .choiceOrNumber(let c, let r): c.map { "`\($0)`" }.joined(separator: ", ") + " or a number" + (r.map { " in \(formatNumber($0.lowerBound))...\(formatNumber($0.upperBound))" } ?? "")
         case .intList: "list of integers (e.g. [1, 2, 4] or 1...16)"

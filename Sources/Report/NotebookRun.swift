@@ -17,6 +17,8 @@ public final class NotebookRun: @unchecked Sendable {
     public var clock: @Sendable () -> Date = { Date() }
     public var startDate: Date?
     public var machine: MachineInfo?
+    /// Input files with their SHA-256 (from the cache keys), for provenance.
+    public var dataFiles: [String: String] = [:]
 
     /// - Parameters:
     ///   - outputDirectory: the report's own directory (output/NOTEBOOK).
@@ -65,6 +67,7 @@ public final class NotebookRun: @unchecked Sendable {
             notebookSHA256: SHA256.hex(Array(plan.document.source.utf8)), title: plan.document.title,
             started: startDate ?? started, finished: clock(),
             status: interrupted ? "interrupted" : (failed ? "failed" : "ok"), settings: plan.settings,
+            programCommit: ProgramCommit.current, dataFiles: dataFiles,
             machine: machine ?? MachineInfo.current(blasCore: BLAS.coreName, blasThreads: BLAS.threads, blasConfig: BLAS.config),
             cells: records.map { r in
                 RunManifest.Cell(index: r.cell.index, label: r.cell.label, directive: r.cell.directive.name,

@@ -14,6 +14,10 @@ public struct RunManifest: Codable, Sendable {
     /// "ok", "failed" (some cell failed) or "interrupted".
     public var status: String
     public var settings: RunSettings
+    /// The git commit the program was built from ("abc1234", "+dirty" when modified), when known.
+    public var programCommit: String?
+    /// Input files the cells read, with their SHA-256.
+    public var dataFiles: [String: String]
     public var machine: MachineInfo
     public var cells: [Cell]
 
@@ -57,5 +61,36 @@ public struct MachineInfo: Codable, Sendable {
         return MachineInfo(os: os, cpu: cpu, cores: ProcessInfo.processInfo.activeProcessorCount,
                            memoryGiB: (Double(ProcessInfo.processInfo.physicalMemory) / 1_073_741_824 * 10).rounded() / 10,
                            blasCore: blasCore, blasThreads: blasThreads, blasConfig: blasConfig)
+    }
+}
+
+/// The git commit of the source tree the running program lives in, when it runs from a
+/// checkout (.build inside the repository); nil otherwise.
+public enum ProgramCommit {
+    public static let current: String? = {
+        var dir = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath().deletingLastPathComponent()
+        for _ in 0..<6 {
+            if FileManager.default.fileExists(atPath: dir.appendingPathComponent(".git").path) {
+                guard let head = git(["rev-parse", "--short=10", "HEAD"], in: dir) else { return nil }
+                let dirty = git(["status", "--porcelain", "--untracked-files=no", "Sources", "templates", "Package.swift"], in: dir)
+                return head + ((dirty?.isEmpty ?? true) ? "" : "+dirty")
+            }
+            dir = dir.deletingLastPathComponent()
+        }
+        return nil
+    }()
+
+    private static func git(_ arguments: [String], in dir: URL) -> String? {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["git", "-C", dir.path] + arguments
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = FileHandle.nullDevice
+        do { try p.run() } catch { return nil }
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        guard p.terminationStatus == 0 else { return nil }
+        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }

@@ -27,6 +27,18 @@ struct RunCommand: ParsableCommand {
     @Flag(name: .shortAndLong, help: "Print nothing but errors.")
     var quiet = false
 
+    @Flag(name: .customLong("no-cache"), help: "Run every cell; neither read nor write the cache.")
+    var noCache = false
+
+    @Option(name: .customLong("refresh"), help: ArgumentHelp("Recompute the cell with this id even if cached; repeatable.", valueName: "cell-id"))
+    var refresh: [String] = []
+
+    @Option(name: .customLong("cache-dir"), help: "Cache directory (default: OUTPUT/.cache).")
+    var cacheDirectory: String?
+
+    @Option(name: .customLong("cache-limit"), help: "Cache size limit in GiB; least recently used entries go first.")
+    var cacheLimit: Double = 4
+
     func run() throws {
         let overrides = try parseOverrides(parameter)
         let templatesURL = try Templates.locate()
@@ -50,8 +62,20 @@ struct RunCommand: ParsableCommand {
             let stem = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
             let directory = URL(fileURLWithPath: output).appendingPathComponent(stem)
             let progress = TerminalProgress(quiet: quiet)
+            let cacheURL = URL(fileURLWithPath: cacheDirectory ?? (output as NSString).appendingPathComponent(".cache"))
+            let notebookDirectory = URL(fileURLWithPath: path).deletingLastPathComponent()
+            let hasher = FileHasher(memoURL: noCache ? nil : cacheURL.appendingPathComponent("files.json"))
+            let keys = CacheKeys(plan: plan, notebookDirectory: notebookDirectory, hasher: hasher)
+            hasher.persist()
+            for id in refresh where !plan.cells.contains(where: { $0.id == id }) {
+                throw ValidationError("--refresh \(id): \(path) has no cell with that id")
+            }
+            let store: CellCache? = noCache ? nil : CellCache(
+                directory: cacheURL, limit: Int(cacheLimit * 1_073_741_824), refresh: Set(refresh),
+                warn: { message in FileHandle.standardError.write("warning: \(message)\n") })
             let run = NotebookRun(plan: plan, notebookPath: path, outputDirectory: directory, templates: templates,
-                                  dataDirectory: dataDirectory, observer: progress)
+                                  dataDirectory: dataDirectory, observer: progress, store: store, cacheKeys: keys.keys)
+            run.dataFiles = keys.files
             progress.begin(path, cells: plan.cells.count)
             let records = try runInterruptibly(run)
             let failed = records.filter { $0.status == .failed }

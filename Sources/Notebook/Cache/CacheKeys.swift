@@ -1,0 +1,85 @@
+import Foundation
+
+/// Cache keys of a plan's cells: SHA-256 of everything a cell's result depends on — the
+/// program version, the directive and its normalised arguments (every parameter, defaults
+/// filled in, keys sorted), its seed, the BLAS thread count and quick mode (both change the
+/// numbers), the keys of the cells it reads, and the content hashes of its input files.
+/// A change anywhere upstream changes every key downstream, so a stale result cannot be hit.
+public struct CacheKeys: Sendable {
+    /// One key per cell, by cell index.
+    public var keys: [String]
+    /// Input files with their SHA-256, for run.json and the provenance footer.
+    public var files: [String: String]
+
+    public init(plan: Plan, notebookDirectory: URL, hasher: FileHasher) {
+        var keys = [String]()
+        var producers = [String: Int]() // id → index of the cell that writes it
+        var files = [String: String]()
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        for cell in plan.cells {
+            var text = "entropybook-cache 1\nprogram \(ProgramInfo.version)\ndirective \(cell.directive.name)\n"
+            let arguments = (try? encoder.encode(cell.arguments.values)).map { String(decoding: $0, as: UTF8.self) } ?? "?"
+            text += "arguments \(arguments)\nseed \(cell.seed)\nthreads \(plan.settings.threads)\nquick \(plan.settings.quick)\n"
+            for id in cell.reads.sorted() {
+                let upstream = producers[id].map { keys[$0] } ?? "missing"
+                text += "reads \(id) \(upstream)\n"
+            }
+            let inputs = cell.directive.inputFiles(cell.arguments) { path in
+                path.hasPrefix("/") ? URL(fileURLWithPath: path) : notebookDirectory.appendingPathComponent(path).standardizedFileURL
+            }
+            for url in inputs.sorted(by: { $0.path < $1.path }) {
+                let hash = hasher.hash(of: url) ?? "missing"
+                files[url.path] = hash
+                text += "file \(url.path) \(hash)\n"
+            }
+            keys.append(SHA256.hex(Array(text.utf8)))
+            for w in cell.writes { producers[w.id] = cell.index }
+        }
+        self.keys = keys
+        self.files = files
+    }
+}
+
+/// Content hashes of files, with size and modification time as a fast path: a file whose
+/// size and mtime match the memo is not read again.
+public final class FileHasher: @unchecked Sendable {
+    private let memoURL: URL?
+    private var memo: [String: Memo]
+    private let lock = NSLock()
+
+    struct Memo: Codable { var size: Int; var modified: Double; var sha256: String }
+
+    /// - Parameter memoURL: where the memo persists between runs (inside the cache), or nil.
+    public init(memoURL: URL?) {
+        self.memoURL = memoURL
+        if let memoURL, let data = FileManager.default.contents(atPath: memoURL.path),
+           let m = try? JSONDecoder().decode([String: Memo].self, from: data) {
+            memo = m
+        } else {
+            memo = [:]
+        }
+    }
+
+    /// The file's SHA-256, or nil when it cannot be read.
+    public func hash(of url: URL) -> String? {
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: url.path) else { return nil }
+        let size = (attributes[.size] as? Int) ?? -1
+        let modified = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
+        if let m = lock.withLock({ memo[url.path] }), m.size == size, m.modified == modified { return m.sha256 }
+        guard let data = FileManager.default.contents(atPath: url.path) else { return nil }
+        var h = SHA256()
+        h.update(data)
+        let hex = h.finalize().map { String(format: "%02x", $0) }.joined()
+        lock.withLock { memo[url.path] = Memo(size: size, modified: modified, sha256: hex) }
+        return hex
+    }
+
+    /// Writes the memo back (atomically).
+    public func persist() {
+        guard let memoURL else { return }
+        let data = lock.withLock { try? JSONEncoder().encode(memo) }
+        try? FileManager.default.createDirectory(at: memoURL.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try? data?.write(to: memoURL, options: .atomic)
+    }
+}

@@ -1,0 +1,212 @@
+import Foundation
+import Linalg
+
+/// The content-addressed cache of cell results (issue: "re-run a 15-minute notebook in
+/// seconds, never a stale result").
+///
+/// One file per key under `directory`: `<key>.ebc`, holding the cell's values (typed binary
+/// encoding) and outputs (figures as PNG bytes), followed by the SHA-256 of everything
+/// before it. Entries are written to a temporary file and renamed, so a killed run leaves
+/// either the old entry or the new one, never half of one; a truncated or corrupt entry
+/// fails its checksum, is reported and recomputed. Writes and collection hold an exclusive
+/// lock on `directory/.lock`, so two runs at once don't trip over each other. A hit
+/// refreshes the entry's modification time, and collection removes the least recently
+/// used entries until the cache fits its size limit.
+public final class CellCache: ResultStore, @unchecked Sendable {
+    public let directory: URL
+    /// Size limit in bytes for `collectGarbage`.
+    public let limit: Int
+    /// Cell ids whose entries are ignored (recomputed and overwritten): `--refresh ID`.
+    public let refresh: Set<String>
+    private let warn: @Sendable (String) -> Void
+    private static let magic = Array("EBCACHE1".utf8)
+
+    public init(directory: URL, limit: Int = 4 << 30, refresh: Set<String> = [],
+                warn: @escaping @Sendable (String) -> Void = { _ in }) {
+        self.directory = directory
+        self.limit = limit
+        self.refresh = refresh
+        self.warn = warn
+    }
+
+    private func url(for key: String) -> URL { directory.appendingPathComponent("\(key).ebc") }
+
+    // MARK: ResultStore
+
+    public func load(key: String, cell: PlannedCell) -> CellResult? {
+        if let id = cell.id, refresh.contains(id) { return nil }
+        let url = url(for: key)
+        guard let data = FileManager.default.contents(atPath: url.path) else { return nil }
+        do {
+            let result = try decode(Array(data))
+            try? FileManager.default.setAttributes([.modificationDate: Date()], ofItemAtPath: url.path)
+            return result
+        } catch {
+            warn("cache entry for \(cell.label) (\(url.lastPathComponent)) ignored: \(error); recomputing")
+            try? FileManager.default.removeItem(at: url)
+            return nil
+        }
+    }
+
+    public func save(_ result: CellResult, key: String, cell: PlannedCell) {
+        let bytes: [UInt8]
+        do {
+            guard let encoded = try encode(result, label: cell.label, directive: cell.directive.name) else { return }
+            bytes = encoded
+        } catch {
+            warn("cannot cache \(cell.label): \(error)")
+            return
+        }
+        do {
+            try withLock {
+                try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+                let temporary = directory.appendingPathComponent(".\(key).\(ProcessInfo.processInfo.processIdentifier).\(UUID().uuidString).tmp")
+                try Data(bytes).write(to: temporary)
+                if rename(temporary.path, url(for: key).path) != 0 {
+                    try? FileManager.default.removeItem(at: temporary)
+                    throw CacheError.malformed("rename failed: errno \(errno)")
+                }
+            }
+            try collectGarbage()
+        } catch {
+            warn("cannot write the cache entry of \(cell.label): \(error)")
+        }
+    }
+
+    // MARK: Maintenance
+
+    /// One cache entry, for `entropybook cache ls`.
+    public struct Entry: Sendable {
+        public var key: String
+        public var label: String
+        public var directive: String
+        public var bytes: Int
+        public var lastUsed: Date
+    }
+
+    /// Every entry, most recently used first.
+    public func entries() -> [Entry] {
+        let fm = FileManager.default
+        guard let names = try? fm.contentsOfDirectory(atPath: directory.path) else { return [] }
+        return names.filter { $0.hasSuffix(".ebc") }.compactMap { name -> Entry? in
+            let url = directory.appendingPathComponent(name)
+            guard let attributes = try? fm.attributesOfItem(atPath: url.path) else { return nil }
+            var label = "?", directive = "?"
+            if let handle = try? FileHandle(forReadingFrom: url) {
+                let head = handle.readData(ofLength: 4096)
+                try? handle.close()
+                var r = ByteReader(Array(head))
+                if (try? r.readBlob()) == CellCache.magic {
+                    label = (try? r.readString()) ?? "?"
+                    directive = (try? r.readString()) ?? "?"
+                }
+            }
+            return Entry(key: String(name.dropLast(4)), label: label, directive: directive,
+                         bytes: (attributes[.size] as? Int) ?? 0,
+                         lastUsed: (attributes[.modificationDate] as? Date) ?? .distantPast)
+        }.sorted { $0.lastUsed > $1.lastUsed }
+    }
+
+    /// Removes least recently used entries until the cache is within `limit` (or `keep`
+    /// bytes when given). Returns the number of entries removed.
+    @discardableResult
+    public func collectGarbage(keep: Int? = nil) throws -> Int {
+        let budget = keep ?? limit
+        return try withLock {
+            var total = entries().reduce(0) { $0 + $1.bytes }
+            var removed = 0
+            for entry in entries().reversed() where total > budget {
+                try? FileManager.default.removeItem(at: url(for: entry.key))
+                total -= entry.bytes
+                removed += 1
+            }
+            return removed
+        }
+    }
+
+    /// Removes every entry.
+    public func clear() throws -> Int { try collectGarbage(keep: 0) }
+
+    private func withLock<T>(_ body: () throws -> T) throws -> T {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let fd = open(directory.appendingPathComponent(".lock").path, O_CREAT | O_RDWR, 0o644)
+        guard fd >= 0 else { return try body() }
+        defer { close(fd) }
+        flock(fd, LOCK_EX)
+        defer { flock(fd, LOCK_UN) }
+        return try body()
+    }
+
+    // MARK: Encoding
+
+    /// The entry's bytes, or nil when a value cannot be cached.
+    func encode(_ result: CellResult, label: String, directive: String) throws -> [UInt8]? {
+        var w = ByteWriter()
+        w.write(blob: CellCache.magic)
+        w.write(label)
+        w.write(directive)
+        w.write(result.values.count)
+        for (suffix, value) in result.values.sorted(by: { $0.key < $1.key }) {
+            guard let cacheable = value as? any CacheableValue else { return nil }
+            w.write(suffix)
+            w.write(type(of: cacheable).cacheTag)
+            var inner = ByteWriter()
+            try cacheable.encode(to: &inner)
+            w.write(blob: inner.bytes)
+        }
+        w.write(result.outputs.count)
+        for item in result.outputs {
+            switch item {
+            case .metric(let m): w.write("metric"); try w.write(json: m)
+            case .table(let t): w.write("table"); try w.write(json: t)
+            case .text(let t): w.write("text"); w.write(t)
+            case .warning(let t): w.write("warning"); w.write(t)
+            case .figure(let f):
+                w.write("figure")
+                w.write(f.name); w.write(f.caption)
+                w.write(blob: f.reportPNG); w.write(blob: f.slidePNG); w.write(f.csv)
+            }
+        }
+        var hash = SHA256()
+        hash.update(w.bytes)
+        return w.bytes + hash.finalize()
+    }
+
+    func decode(_ bytes: [UInt8]) throws -> CellResult {
+        guard bytes.count > 32 else { throw CacheError.truncated(at: bytes.count) }
+        let body = Array(bytes[..<(bytes.count - 32)])
+        var hash = SHA256()
+        hash.update(body)
+        guard hash.finalize() == Array(bytes[(bytes.count - 32)...]) else {
+            var r = ByteReader(body)
+            if (try? r.readBlob()) != CellCache.magic { throw CacheError.badMagic }
+            throw CacheError.checksumMismatch
+        }
+        var r = ByteReader(body)
+        guard try r.readBlob() == CellCache.magic else { throw CacheError.badMagic }
+        _ = try r.readString()
+        _ = try r.readString()
+        var values = [String: any NotebookValue]()
+        for _ in 0..<(try r.readInt()) {
+            let suffix = try r.readString()
+            let tag = try r.readString()
+            guard let type = CacheableTypes.type(tagged: tag) else { throw CacheError.unknownValueType(tag) }
+            var inner = ByteReader(try r.readBlob())
+            values[suffix] = try type.decode(from: &inner)
+        }
+        var outputs = [OutputItem]()
+        for _ in 0..<(try r.readInt()) {
+            switch try r.readString() {
+            case "metric": outputs.append(.metric(try r.readJSON(Metric.self)))
+            case "table": outputs.append(.table(try r.readJSON(Table.self)))
+            case "text": outputs.append(.text(try r.readString()))
+            case "warning": outputs.append(.warning(try r.readString()))
+            case "figure":
+                outputs.append(.figure(Figure(name: try r.readString(), caption: try r.readString(),
+                                              reportPNG: try r.readBlob(), slidePNG: try r.readBlob(), csv: try r.readString())))
+            case let other: throw CacheError.malformed("unknown output kind `\(other)`")
+            }
+        }
+        return CellResult(values: values, outputs: outputs)
+    }
+}

@@ -1,0 +1,161 @@
+import Datasets
+import Foundation
+import Linalg
+import XCTest
+@testable import Notebook
+
+/// Reads a file (declared as a `.path` parameter, so its hash is in the key).
+enum ReadFileDirective: Directive {
+    static let name = "readfile"
+    static let summary = "test directive reading a file"
+    static let parameters: [Parameter] = [Parameter("path", .path, required: true, doc: "a file")]
+    static let results: [ResultSlot] = [ResultSlot(kind: .estimate, doc: "its size")]
+    static func run(_ arguments: Arguments, context: CellContext) throws -> CellResult { CellResult() }
+}
+
+final class CacheTests: XCTestCase {
+    var directory: URL!
+
+    override func setUp() {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("eb-cache-\(UUID().uuidString)")
+        try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    }
+    override func tearDown() { try? FileManager.default.removeItem(at: directory) }
+
+    func keys(_ source: String, overrides: [String: String] = [:]) throws -> [String] {
+        let (document, _) = NotebookParser.parse(source, file: "nb.md")
+        let plan = try Validator(overrides: overrides, registry: testRegistry + [ReadFileDirective.self]).plan(document).get()
+        return CacheKeys(plan: plan, notebookDirectory: directory, hasher: FileHasher(memoURL: nil)).keys
+    }
+
+    let notebook = """
+    ```{probe}
+    id: a
+    count: 3
+    ```
+
+    ```{probe}
+    id: b
+    data: a
+    ```
+
+    ```{probe}
+    id: c
+    ```
+    """
+
+    func testEditingOneCellChangesItsKeyAndItsDependentsOnly() throws {
+        let before = try keys(notebook)
+        let after = try keys(notebook.replacingOccurrences(of: "count: 3", with: "count: 4"))
+        XCTAssertNotEqual(before[0], after[0])
+        XCTAssertNotEqual(before[1], after[1], "b reads a")
+        XCTAssertEqual(before[2], after[2], "c is independent")
+    }
+
+    func testDefaultsAreNormalised() throws {
+        // Writing a default explicitly is the same computation.
+        XCTAssertEqual(try keys("```{probe}\nid: a\n```\n"), try keys("```{probe}\nid: a\nmode: fast\ncount: 10\n```\n"))
+    }
+
+    func testSeedInvalidates() throws {
+        XCTAssertNotEqual(try keys(notebook, overrides: ["seed": "1"]), try keys(notebook, overrides: ["seed": "2"]))
+        XCTAssertEqual(try keys(notebook, overrides: ["seed": "1"]), try keys(notebook, overrides: ["seed": "1"]))
+    }
+
+    func testChangingADataFileInvalidates() throws {
+        let file = directory.appendingPathComponent("data.csv")
+        try "1,2\n".write(to: file, atomically: true, encoding: .utf8)
+        let source = "```{readfile}\nid: f\npath: data.csv\n```\n"
+        let first = try keys(source)
+        XCTAssertEqual(first, try keys(source))
+        try "1,3\n".write(to: file, atomically: true, encoding: .utf8)
+        XCTAssertNotEqual(first, try keys(source))
+    }
+
+    func cell() throws -> PlannedCell {
+        let (document, _) = NotebookParser.parse("```{probe}\nid: a\n```\n", file: "nb.md")
+        return try Validator(registry: testRegistry).plan(document).get().cells[0]
+    }
+
+    func sampleResult() -> CellResult {
+        var rng = SeededGenerator(seed: 1)
+        let data = Dataset(name: "cloud", points: rng.normalMatrix(rows: 50, columns: 3), labels: Array(0..<50),
+                           intrinsicDimension: 3, imageShape: nil, provenance: "test")
+        return CellResult(values: ["": data, "h": EstimateValue(name: "H", value: 4.2, standardError: 0.1, unit: "nats")], outputs: [
+            .metric(Metric("H", 4.2, uncertainty: 0.1, unit: "nats")),
+            .figure(Figure(name: "f", caption: "c", reportPNG: [1, 2, 3], slidePNG: [4, 5], csv: "x\n1\n")),
+            .warning("careful"),
+        ])
+    }
+
+    func testRoundTripKeepsValuesAndOutputs() throws {
+        let cache = CellCache(directory: directory)
+        let cell = try cell()
+        cache.save(sampleResult(), key: "k1", cell: cell)
+        let loaded = try XCTUnwrap(cache.load(key: "k1", cell: cell))
+        let data = try XCTUnwrap(loaded.values[""] as? Dataset)
+        XCTAssertEqual(data.points, (sampleResult().values[""] as? Dataset)?.points)
+        XCTAssertEqual(data.labels, Array(0..<50))
+        XCTAssertEqual(data.intrinsicDimension, 3)
+        XCTAssertEqual((loaded.values["h"] as? EstimateValue)?.value, 4.2)
+        XCTAssertEqual(loaded.outputs.count, 3)
+        guard case .figure(let f) = loaded.outputs[1] else { return XCTFail("figure expected") }
+        XCTAssertEqual(f.reportPNG, [1, 2, 3])
+        XCTAssertEqual(cache.entries().count, 1)
+    }
+
+    func testCorruptEntryIsIgnoredAndReported() throws {
+        let warnings = WarningLog()
+        let cache = CellCache(directory: directory, warn: { warnings.add($0) })
+        let cell = try cell()
+        cache.save(sampleResult(), key: "k2", cell: cell)
+        let url = directory.appendingPathComponent("k2.ebc")
+        var bytes = try [UInt8](Data(contentsOf: url))
+        bytes[bytes.count / 2] ^= 0xFF
+        try Data(bytes).write(to: url)
+        XCTAssertNil(cache.load(key: "k2", cell: cell))
+        XCTAssertTrue(warnings.messages.first?.contains("checksum mismatch") ?? false, "\(warnings.messages)")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: url.path), "a corrupt entry is removed")
+    }
+
+    func testTruncatedEntryFromAKilledRunIsRecomputed() throws {
+        let warnings = WarningLog()
+        let cache = CellCache(directory: directory, warn: { warnings.add($0) })
+        let cell = try cell()
+        cache.save(sampleResult(), key: "k3", cell: cell)
+        let url = directory.appendingPathComponent("k3.ebc")
+        let bytes = try [UInt8](Data(contentsOf: url))
+        try Data(bytes.prefix(bytes.count / 3)).write(to: url)
+        XCTAssertNil(cache.load(key: "k3", cell: cell))
+        XCTAssertEqual(warnings.messages.count, 1)
+        cache.save(sampleResult(), key: "k3", cell: cell)
+        XCTAssertNotNil(cache.load(key: "k3", cell: cell))
+    }
+
+    func testRefreshIgnoresTheEntry() throws {
+        let cell = try cell()
+        CellCache(directory: directory).save(sampleResult(), key: "k4", cell: cell)
+        XCTAssertNil(CellCache(directory: directory, refresh: ["a"]).load(key: "k4", cell: cell))
+        XCTAssertNotNil(CellCache(directory: directory).load(key: "k4", cell: cell))
+    }
+
+    func testGarbageCollectionRemovesLeastRecentlyUsed() throws {
+        let cache = CellCache(directory: directory)
+        let cell = try cell()
+        for k in ["old", "mid", "new"] {
+            cache.save(sampleResult(), key: k, cell: cell)
+        }
+        let past = Date(timeIntervalSinceNow: -3600)
+        try FileManager.default.setAttributes([.modificationDate: past], ofItemAtPath: directory.appendingPathComponent("old.ebc").path)
+        let size = cache.entries()[0].bytes
+        XCTAssertEqual(try cache.collectGarbage(keep: size * 2), 1)
+        XCTAssertEqual(Set(cache.entries().map(\.key)), ["mid", "new"])
+    }
+}
+
+final class WarningLog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var _messages = [String]()
+    func add(_ m: String) { lock.withLock { _messages.append(m) } }
+    var messages: [String] { lock.withLock { _messages } }
+}
