@@ -19,6 +19,8 @@ public final class NotebookRun: @unchecked Sendable {
     public var machine: MachineInfo?
     /// Input files with their SHA-256 (from the cache keys), for provenance.
     public var dataFiles: [String: String] = [:]
+    /// The program's git commit (fixed in golden tests).
+    public var programCommit: String? = ProgramCommit.current
 
     /// - Parameters:
     ///   - outputDirectory: the report's own directory (output/NOTEBOOK).
@@ -67,7 +69,7 @@ public final class NotebookRun: @unchecked Sendable {
             notebookSHA256: SHA256.hex(Array(plan.document.source.utf8)), title: plan.document.title,
             started: startDate ?? started, finished: clock(),
             status: interrupted ? "interrupted" : (failed ? "failed" : "ok"), settings: plan.settings,
-            programCommit: ProgramCommit.current, dataFiles: dataFiles,
+            programCommit: programCommit, dataFiles: dataFiles,
             machine: machine ?? MachineInfo.current(blasCore: BLAS.coreName, blasThreads: BLAS.threads, blasConfig: BLAS.config),
             cells: records.map { r in
                 RunManifest.Cell(index: r.cell.index, label: r.cell.label, directive: r.cell.directive.name,

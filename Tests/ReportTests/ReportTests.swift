@@ -50,6 +50,7 @@ final class ReportTests: XCTestCase {
         let fixed = Date(timeIntervalSince1970: 1_800_000_000)
         run.startDate = fixed
         run.clock = { fixed.addingTimeInterval(2.5) }
+        run.programCommit = "0123456789"
         run.machine = MachineInfo(os: "Debian GNU/Linux 12", cpu: "Test CPU", cores: 2, memoryGiB: 24, blasCore: "Zen", blasThreads: 2, blasConfig: "test")
         return (out, try run.run())
     }
