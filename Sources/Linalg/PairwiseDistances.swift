@@ -23,45 +23,48 @@ public enum PairwiseDistances {
         _ x: Matrix, _ y: Matrix? = nil, block: Int = defaultBlock, upperOnly: Bool = false,
         _ body: (_ rowRange: Range<Int>, _ columnRange: Range<Int>, _ block: UnsafeMutableBufferPointer<Float>) throws -> Void
     ) rethrows {
-        let other = y ?? x
-        precondition(x.columns == other.columns, "pairwise distances: \(x.columns) and \(other.columns) columns")
-        let selfPairs = (y == nil)
-        let d = x.columns
-        let xNorms = x.rowSquaredNorms()
-        let yNorms = selfPairs ? xNorms : other.rowSquaredNorms()
+        let plan = BlockPlan(x, y, block: block, upperOnly: upperOnly)
         let buffer = UnsafeMutableBufferPointer<Float>.allocate(capacity: block * block)
         defer { buffer.deallocate() }
-        try x.elements.withUnsafeBufferPointer { px in
-            try other.elements.withUnsafeBufferPointer { py in
-                var i0 = 0
-                while i0 < x.rows {
-                    let i1 = min(i0 + block, x.rows)
-                    var j0 = (selfPairs && upperOnly) ? i0 : 0
-                    while j0 < other.rows {
-                        let j1 = min(j0 + block, other.rows)
-                        let m = i1 - i0, n = j1 - j0
-                        let out = UnsafeMutableBufferPointer(rebasing: buffer[0..<(m * n)])
-                        if d > 0, let ax = px.baseAddress, let ay = py.baseAddress, let c = out.baseAddress {
-                            sgemm(.none, .transpose, m: m, n: n, k: d, alpha: -2,
-                                  a: ax + i0 * d, lda: d, b: ay + j0 * d, ldb: d,
-                                  beta: 0, c: c, ldc: n)
-                        } else {
-                            out.update(repeating: 0)
-                        }
-                        for r in 0..<m {
-                            let xn = xNorms[i0 + r]
-                            let rowBase = r * n
-                            for s in 0..<n {
-                                let v = out[rowBase + s] + xn + yNorms[j0 + s]
-                                out[rowBase + s] = v > 0 ? v : 0
-                            }
-                            if selfPairs, i0 + r >= j0, i0 + r < j1 { out[rowBase + (i0 + r - j0)] = 0 }
-                        }
-                        try body(i0..<i1, j0..<j1, out)
-                        j0 = j1
-                    }
-                    i0 = i1
-                }
+        for (rows, columns) in plan.blocks {
+            let out = plan.fill(rows, columns, into: buffer)
+            try body(rows, columns, out)
+        }
+    }
+
+    /// The same blocks as `forEachBlock`, spread over `workers` threads: each worker
+    /// computes whole blocks with a single-threaded sgemm and hands them to `body` along
+    /// with its worker index (0..<workers), so callers keep one accumulator per worker and
+    /// need no locks. Blocks are visited in no particular order, concurrently.
+    ///
+    /// Why not OpenBLAS's own threads: its workers busy-wait inside every call, which
+    /// collapses when another process holds a core, and the caller's per-block work
+    /// (histograms, k-NN lists) would stay serial. Here the threads meet once, at the end.
+    /// OpenBLAS runs single-threaded for the duration of the call (its thread count is
+    /// restored afterwards). With `workers == 1` this is `forEachBlock`.
+    public static func forEachBlockConcurrently(
+        _ x: Matrix, _ y: Matrix? = nil, block: Int = defaultBlock, upperOnly: Bool = false, workers: Int,
+        _ body: @Sendable (_ worker: Int, _ rowRange: Range<Int>, _ columnRange: Range<Int>,
+                           _ block: UnsafeMutableBufferPointer<Float>) -> Void
+    ) {
+        let plan = BlockPlan(x, y, block: block, upperOnly: upperOnly)
+        let workers = max(1, min(workers, plan.blocks.count))
+        guard workers > 1 else {
+            forEachBlock(x, y, block: block, upperOnly: upperOnly) { body(0, $0, $1, $2) }
+            return
+        }
+        let blasThreads = BLAS.threads
+        BLAS.setThreads(1)
+        defer { BLAS.setThreads(blasThreads) }
+        let next = BlockCounter()
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            let buffer = UnsafeMutableBufferPointer<Float>.allocate(capacity: block * block)
+            defer { buffer.deallocate() }
+            // Blocks are handed out one at a time, so a worker slowed by another process
+            // does fewer of them instead of holding up the rest.
+            while let index = next.take(below: plan.blocks.count) {
+                let (rows, columns) = plan.blocks[index]
+                body(worker, rows, columns, plan.fill(rows, columns, into: buffer))
             }
         }
     }
@@ -76,6 +79,93 @@ public enum PairwiseDistances {
             }
         }
         return out
+    }
+}
+
+/// The blocks of one distance computation and how to fill one: shared, read-only, by
+/// `forEachBlock` and `forEachBlockConcurrently`.
+private struct BlockPlan: Sendable {
+    let x: Matrix
+    let other: Matrix
+    let selfPairs: Bool
+    let xNorms: [Float]
+    let yNorms: [Float]
+    let blocks: [(Range<Int>, Range<Int>)]
+
+    init(_ x: Matrix, _ y: Matrix?, block: Int, upperOnly: Bool) {
+        precondition(block >= 1, "pairwise distances: block must be positive")
+        let other = y ?? x
+        precondition(x.columns == other.columns, "pairwise distances: \(x.columns) and \(other.columns) columns")
+        self.x = x
+        self.other = other
+        selfPairs = (y == nil)
+        xNorms = x.rowSquaredNorms()
+        yNorms = selfPairs ? xNorms : other.rowSquaredNorms()
+        var blocks = [(Range<Int>, Range<Int>)]()
+        var i0 = 0
+        while i0 < x.rows {
+            let i1 = min(i0 + block, x.rows)
+            var j0 = (selfPairs && upperOnly) ? i0 : 0
+            while j0 < other.rows {
+                let j1 = min(j0 + block, other.rows)
+                blocks.append((i0..<i1, j0..<j1))
+                j0 = j1
+            }
+            i0 = i1
+        }
+        self.blocks = blocks
+    }
+
+    /// Squared distances of rows × columns into the front of `buffer`, clamped at 0, with
+    /// an exact 0 on the diagonal of a set against itself.
+    func fill(_ rows: Range<Int>, _ columns: Range<Int>, into buffer: UnsafeMutableBufferPointer<Float>) -> UnsafeMutableBufferPointer<Float> {
+        let d = x.columns
+        let m = rows.count, n = columns.count
+        let out = UnsafeMutableBufferPointer(rebasing: buffer[0..<(m * n)])
+        guard let c = out.baseAddress else { return out }
+        x.elements.withUnsafeBufferPointer { px in
+            other.elements.withUnsafeBufferPointer { py in
+                if d > 0, let ax = px.baseAddress, let ay = py.baseAddress {
+                    sgemm(.none, .transpose, m: m, n: n, k: d, alpha: -2,
+                          a: ax + rows.lowerBound * d, lda: d, b: ay + columns.lowerBound * d, ldb: d,
+                          beta: 0, c: c, ldc: n)
+                } else {
+                    out.update(repeating: 0)
+                }
+            }
+        }
+        xNorms.withUnsafeBufferPointer { xn in
+            yNorms.withUnsafeBufferPointer { yn in
+                guard let yBase = yn.baseAddress else { return }
+                let ynBlock = yBase + columns.lowerBound
+                for r in 0..<m {
+                    let a = xn[rows.lowerBound + r]
+                    let row = c + r * n
+                    // Pointer arithmetic without bounds checks lets this loop vectorise.
+                    for s in 0..<n {
+                        let v = row[s] + a + ynBlock[s]
+                        row[s] = v > 0 ? v : 0
+                    }
+                    let i = rows.lowerBound + r
+                    if selfPairs, columns.contains(i) { row[i - columns.lowerBound] = 0 }
+                }
+            }
+        }
+        return out
+    }
+}
+
+/// Hands out block indices to concurrent workers.
+private final class BlockCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var next = 0
+    /// The next index below `count`, or nil when all are taken.
+    func take(below count: Int) -> Int? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard next < count else { return nil }
+        next += 1
+        return next - 1
     }
 }
 

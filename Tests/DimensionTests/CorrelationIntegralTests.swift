@@ -82,3 +82,15 @@ final class CorrelationIntegralTests: XCTestCase {
         XCTAssertEqual(mean, 2.257, accuracy: 0.48)
     }
 }
+
+final class ConcurrentBlocksTests: XCTestCase {
+    func testWorkerCountDoesNotChangeTheCounts() throws {
+        var g = SeededGenerator(seed: 10)
+        let x = g.normalMatrix(rows: 257, columns: 9)
+        let radii = try CorrelationIntegral.logSpacedRadii(count: 20, in: 1...30)
+        let one = try CorrelationIntegral(of: x, radii: radii, block: 32, workers: 1)
+        let three = try CorrelationIntegral(of: x, radii: radii, block: 32, workers: 3)
+        XCTAssertEqual(one.pairCounts, three.pairCounts)
+        XCTAssertEqual(one.pairCounts.last, 257 * 256 / 2, "the largest radius holds every pair")
+    }
+}

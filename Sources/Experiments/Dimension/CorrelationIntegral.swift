@@ -29,20 +29,17 @@ public struct CorrelationIntegral: Sendable, Hashable {
     ///   - x: N×D points, N ≥ 2, finite.
     ///   - radii: strictly ascending positive radii (at most 255, distinct in Float32 when squared).
     ///   - block: block edge of the distance computation.
+    ///   - workers: threads (each runs single-threaded BLAS on whole blocks); default the
+    ///     OpenBLAS thread count.
     /// - Complexity: N²·D flops (upper blocks of the GEMM) plus N²/2 look-ups.
-    public init(of x: Matrix, radii: [Double], block: Int = PairwiseDistances.defaultBlock) throws {
+    public init(of x: Matrix, radii: [Double], block: Int = PairwiseDistances.defaultBlock,
+                workers: Int = BLAS.threads) throws {
         guard x.rows >= 2 else { throw DimensionError.tooFewPoints(needed: 2, have: x.rows, estimator: "the correlation integral") }
         guard x.isFinite else { throw DimensionError.nonFinite("the data") }
         let thresholds = try Self.squaredThresholds(radii)
         let binner = SquaredDistanceBinner(thresholds: thresholds)
-        var histogram = [UInt64](repeating: 0, count: binner.binCount)
         // Centring keeps ‖x‖² + ‖y‖² − 2x·y accurate when the data sit far from the origin.
-        let centred = x.centred()
-        histogram.withUnsafeMutableBufferPointer { counts in
-            PairwiseDistances.forEachBlock(centred, block: block, upperOnly: true) { rows, columns, distances in
-                binner.accumulatePairs(distances, rows: rows, columns: columns, into: counts)
-            }
-        }
+        let histogram = Self.pairHistogram(x.centred(), binner: binner, block: block, workers: workers)
         var cumulative = [UInt64](repeating: 0, count: radii.count)
         var running: UInt64 = 0
         for j in radii.indices {
@@ -52,6 +49,25 @@ public struct CorrelationIntegral: Sendable, Hashable {
         self.radii = radii
         self.pairCounts = cumulative
         self.pointCount = x.rows
+    }
+
+    /// Bin counts of the squared distances of all unordered pairs of rows of `x`, one
+    /// histogram per worker merged at the end.
+    static func pairHistogram(_ x: Matrix, labels: [Int32]? = nil, binner: SquaredDistanceBinner,
+                              block: Int, workers: Int) -> [UInt64] {
+        let width = (labels == nil ? 1 : 2) * binner.binCount
+        let perWorker = WorkerHistograms(workers: max(workers, 1), width: width)
+        PairwiseDistances.forEachBlockConcurrently(x, block: block, upperOnly: true, workers: workers) { worker, rows, columns, distances in
+            let counts = perWorker.histogram(worker)
+            if let labels {
+                labels.withUnsafeBufferPointer { l in
+                    binner.accumulatePairs(distances, rows: rows, columns: columns, labels: l, into: counts)
+                }
+            } else {
+                binner.accumulatePairs(distances, rows: rows, columns: columns, into: counts)
+            }
+        }
+        return perWorker.merged()
     }
 
     /// Squared radii as Float32 thresholds, checked to be usable by the binner.
@@ -108,5 +124,33 @@ public struct CorrelationIntegral: Sendable, Hashable {
         }
         // Slightly past the largest sampled distance so that C reaches (nearly) 1.
         return Double(smallest).squareRoot()...(Double(largest).squareRoot() * 1.001)
+    }
+}
+
+/// One histogram per worker thread, each on its own cache lines.
+final class WorkerHistograms: @unchecked Sendable {
+    private let storage: UnsafeMutableBufferPointer<UInt64>
+    private let stride: Int
+    let workers: Int
+    let width: Int
+
+    init(workers: Int, width: Int) {
+        self.workers = workers
+        self.width = width
+        stride = (width + 7) & ~7 // 64-byte lines
+        storage = .allocate(capacity: workers * stride)
+        storage.initialize(repeating: 0)
+    }
+
+    deinit { storage.deallocate() }
+
+    /// Worker `w`'s histogram; only that worker writes it.
+    func histogram(_ w: Int) -> UnsafeMutableBufferPointer<UInt64> {
+        UnsafeMutableBufferPointer(rebasing: storage[(w * stride)..<(w * stride + width)])
+    }
+
+    /// The sum over workers.
+    func merged() -> [UInt64] {
+        (0..<width).map { b in (0..<workers).reduce(0) { $0 + storage[$1 * stride + b] } }
     }
 }

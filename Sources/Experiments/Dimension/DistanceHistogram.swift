@@ -39,9 +39,11 @@ public struct DistanceHistogram: Sendable, Hashable {
     ///   - pairs: count the pairs among a random subset of m points with m(m−1)/2 ≥ pairs
     ///     (nil: all N(N−1)/2 pairs).
     ///   - range: distance range of the bins (nil: 0 to the largest distance).
+    ///   - workers: threads for the distance blocks (default: the OpenBLAS thread count).
     /// - Complexity: 2·m²·D flops (one pass without a range) plus m²/2 look-ups.
     public init(of x: Matrix, labels: [Int]? = nil, bins: Int = 60, pairs: Int? = nil,
-                range: ClosedRange<Double>? = nil, using generator: inout SeededGenerator) throws {
+                range: ClosedRange<Double>? = nil, workers: Int = BLAS.threads,
+                using generator: inout SeededGenerator) throws {
         guard (1...254).contains(bins) else { throw DimensionError.invalidParameter("bins must be in 1...254, got \(bins)") }
         guard x.rows >= 2 else { throw DimensionError.tooFewPoints(needed: 2, have: x.rows, estimator: "a distance histogram") }
         guard x.isFinite else { throw DimensionError.nonFinite("the data") }
@@ -84,21 +86,9 @@ public struct DistanceHistogram: Sendable, Hashable {
         // Bin 0 is below the range, bins 1...bins inside it, bins + 1 above it.
         let binner = SquaredDistanceBinner(thresholds: thresholds)
         let groupCount = pointLabels == nil ? 1 : 2
-        var counts = [UInt64](repeating: 0, count: groupCount * binner.binCount)
         let labels32 = pointLabels.map { $0.map { Int32(truncatingIfNeeded: $0) } }
-        counts.withUnsafeMutableBufferPointer { out in
-            if let labels32 {
-                labels32.withUnsafeBufferPointer { l in
-                    PairwiseDistances.forEachBlock(points, upperOnly: true) { rows, columns, block in
-                        binner.accumulatePairs(block, rows: rows, columns: columns, labels: l, into: out)
-                    }
-                }
-            } else {
-                PairwiseDistances.forEachBlock(points, upperOnly: true) { rows, columns, block in
-                    binner.accumulatePairs(block, rows: rows, columns: columns, into: out)
-                }
-            }
-        }
+        let counts = CorrelationIntegral.pairHistogram(points, labels: labels32, binner: binner,
+                                                       block: PairwiseDistances.defaultBlock, workers: workers)
         let names = groupCount == 1 ? ["all pairs"] : ["within label", "between labels"]
         var groups = [Group](), outside: UInt64 = 0
         for g in 0..<groupCount {

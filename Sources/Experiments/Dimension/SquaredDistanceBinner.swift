@@ -11,25 +11,33 @@
 public struct SquaredDistanceBinner: Sendable {
     /// The thresholds (squared radii or squared bin edges), ascending.
     public let thresholds: [Float]
-    /// Per bucket: bin of the bucket's lowest value in the low 8 bits, number of thresholds
-    /// inside the bucket in the high 8 bits.
-    private let table: [UInt16]
+    /// The thresholds followed by a NaN sentinel (every comparison with it is false), so
+    /// that a comparison index is always valid.
+    private let padded: [Float]
+    /// Per bucket: bits 0–7 the bin of the bucket's lowest value; bits 8–15 the index in
+    /// `padded` to compare with (the single threshold inside the bucket, or the NaN
+    /// sentinel when there is none); bit 16 set when several thresholds fall inside.
+    private let table: [UInt32]
 
-    /// Bit shift that maps a Float's pattern to its bucket (sign bit is 0 for s ≥ 0).
-    static let shift: UInt32 = 17
-    static let bucketCount = 1 << (31 - 17)
+    /// Bit shift that maps a Float's pattern to its bucket (the sign bit is 0 for s ≥ 0):
+    /// 8 mantissa bits, buckets spanning a factor of at most 2^(1/256) ≈ 1.0027.
+    static let shift: UInt32 = 15
+    static let bucketCount = 1 << (31 - 15)
 
     /// The number of bins is `thresholds.count + 1` (below the first threshold, between
     /// each pair, at or above the last). At most 255 thresholds.
     public var binCount: Int { thresholds.count + 1 }
 
     /// `thresholds` must be finite, non-negative and strictly ascending, at most 255.
+    /// Builds a 65 536-entry table, O(65 536 + thresholds).
     public init(thresholds: [Float]) {
         precondition(thresholds.count <= 255, "at most 255 thresholds")
         precondition(zip(thresholds, thresholds.dropFirst()).allSatisfy { $0 < $1 }, "thresholds must ascend")
         precondition(thresholds.allSatisfy { $0.isFinite && $0 >= 0 }, "thresholds must be finite and non-negative")
         self.thresholds = thresholds
-        var table = [UInt16](repeating: 0, count: Self.bucketCount)
+        self.padded = thresholds + [.nan]
+        let sentinel = UInt32(thresholds.count)
+        var table = [UInt32](repeating: 0, count: Self.bucketCount)
         var below = 0 // thresholds ≤ the bucket's lowest value
         for b in 0..<Self.bucketCount {
             let low = Float(bitPattern: UInt32(b) << Self.shift)
@@ -38,7 +46,8 @@ public struct SquaredDistanceBinner: Sendable {
             var inside = below
             // NaN patterns (top buckets) compare false and get no thresholds inside.
             while inside < thresholds.count && thresholds[inside] <= high { inside += 1 }
-            table[b] = UInt16(below) | UInt16(inside - below) << 8
+            let compare = inside > below ? UInt32(below) : sentinel
+            table[b] = UInt32(below) | compare << 8 | (inside - below > 1 ? 1 << 16 : 0)
         }
         self.table = table
     }
@@ -46,16 +55,17 @@ public struct SquaredDistanceBinner: Sendable {
     /// The bin of one squared distance (`s ≥ 0`).
     public func bin(_ s: Float) -> Int {
         table.withUnsafeBufferPointer { lut in
-            thresholds.withUnsafeBufferPointer { t in Self.bin(s, lut, t) }
+            padded.withUnsafeBufferPointer { t in Self.bin(s, lut.baseAddress.unsafelyUnwrapped, t.baseAddress.unsafelyUnwrapped) }
         }
     }
 
+    /// Branch-free except in buckets holding several thresholds (rare: radii closer than
+    /// a factor 1.0014).
     @inline(__always)
-    static func bin(_ s: Float, _ lut: UnsafeBufferPointer<UInt16>, _ t: UnsafeBufferPointer<Float>) -> Int {
+    static func bin(_ s: Float, _ lut: UnsafePointer<UInt32>, _ t: UnsafePointer<Float>) -> Int {
         let entry = lut[Int(s.bitPattern >> shift)]
-        var k = Int(entry & 0xFF)
-        var inside = Int(entry >> 8)
-        while inside > 0 && s >= t[k] { k += 1; inside -= 1 }
+        var k = Int(entry & 0xFF) &+ (s >= t[Int((entry >> 8) & 0xFF)] ? 1 : 0)
+        if entry >> 16 != 0 { while s >= t[k] { k += 1 } }
         return k
     }
 
@@ -64,8 +74,9 @@ public struct SquaredDistanceBinner: Sendable {
     public func accumulate(_ values: UnsafeBufferPointer<Float>, into counts: UnsafeMutableBufferPointer<UInt64>) {
         precondition(counts.count >= binCount)
         table.withUnsafeBufferPointer { lut in
-            thresholds.withUnsafeBufferPointer { t in
-                for s in values { counts[Self.bin(s, lut, t)] &+= 1 }
+            padded.withUnsafeBufferPointer { t in
+                let l = lut.baseAddress.unsafelyUnwrapped, tp = t.baseAddress.unsafelyUnwrapped
+                for s in values { counts[Self.bin(s, l, tp)] &+= 1 }
             }
         }
     }
@@ -83,22 +94,42 @@ public struct SquaredDistanceBinner: Sendable {
         let diagonal = rows == columns
         let bins = binCount
         precondition(counts.count >= (labels == nil ? bins : 2 * bins))
-        table.withUnsafeBufferPointer { lut in
-            thresholds.withUnsafeBufferPointer { t in
+        guard let base = block.baseAddress else { return }
+        table.withUnsafeBufferPointer { lutBuffer in
+            padded.withUnsafeBufferPointer { thresholdBuffer in
+                let lut = lutBuffer.baseAddress.unsafelyUnwrapped, t = thresholdBuffer.baseAddress.unsafelyUnwrapped
+                if let labels {
+                    for r in 0..<rows.count {
+                        let own = labels[rows.lowerBound + r]
+                        for c in (diagonal ? r + 1 : 0)..<max(n, diagonal ? r + 1 : 0) {
+                            let group = labels[columns.lowerBound + c] == own ? 0 : bins
+                            counts[group + Self.bin(base[r * n + c], lut, t)] &+= 1
+                        }
+                    }
+                    return
+                }
+                // Four interleaved histograms: consecutive pairs often share a bin, and one
+                // histogram would make each increment wait for the previous one.
+                let stride = (bins + 15) & ~15
+                let local = UnsafeMutablePointer<UInt64>.allocate(capacity: 4 * stride)
+                defer { local.deallocate() }
+                local.initialize(repeating: 0, count: 4 * stride)
                 for r in 0..<rows.count {
                     let start = diagonal ? r + 1 : 0
                     guard start < n else { continue }
-                    let row = UnsafeBufferPointer(rebasing: block[(r * n + start)..<(r * n + n)])
-                    if let labels {
-                        let own = labels[rows.lowerBound + r]
-                        let first = columns.lowerBound + start
-                        for (offset, s) in row.enumerated() {
-                            let group = labels[first + offset] == own ? 0 : bins
-                            counts[group + Self.bin(s, lut, t)] &+= 1
-                        }
-                    } else {
-                        for s in row { counts[Self.bin(s, lut, t)] &+= 1 }
+                    let row = base + r * n
+                    var c = start
+                    while c + 4 <= n {
+                        local[Self.bin(row[c], lut, t)] &+= 1
+                        local[stride &+ Self.bin(row[c + 1], lut, t)] &+= 1
+                        local[2 &* stride &+ Self.bin(row[c + 2], lut, t)] &+= 1
+                        local[3 &* stride &+ Self.bin(row[c + 3], lut, t)] &+= 1
+                        c += 4
                     }
+                    while c < n { local[Self.bin(row[c], lut, t)] &+= 1; c += 1 }
+                }
+                for b in 0..<bins {
+                    counts[b] &+= local[b] &+ local[stride + b] &+ local[2 * stride + b] &+ local[3 * stride + b]
                 }
             }
         }
