@@ -1,8 +1,81 @@
-/// `entropybook bench linalg` — placeholder until its issue lands.
+import Foundation
+import Linalg
+
+/// `entropybook bench linalg`: sgemm GFLOP/s on the shapes of autoencoder training, on
+/// one OpenBLAS thread, on `threads` OpenBLAS threads, and split by `ParallelGemm` into
+/// `threads` single-threaded calls — to show whether (and how) a second core helps.
 public enum LinalgBench: BenchSuite {
     public static let name = "linalg"
-    public static let summary = "(not implemented yet)"
+    public static let summary = "sgemm GFLOP/s per shape: 1 thread, OpenBLAS threads, split across threads"
+
+    /// One product C(m×n) = op(A)·op(B) with inner dimension k.
+    struct Shape {
+        var label: String
+        var m: Int, n: Int, k: Int
+        var transA: Transpose = .none, transB: Transpose = .none
+    }
+
+    /// The products of one training step of 784-512-256-d-256-512-784 at batch 128
+    /// (forward X·W, weight gradient Aᵀ·Δ, input gradient Δ·Wᵀ), and a large square one.
+    static func shapes(quick: Bool) -> [Shape] {
+        var s = [
+            Shape(label: "forward 128×784·784×512", m: 128, n: 512, k: 784),
+            Shape(label: "forward 128×512·512×784", m: 128, n: 784, k: 512),
+            Shape(label: "forward 128×512·512×256", m: 128, n: 256, k: 512),
+            Shape(label: "weight-grad 784×128·128×512", m: 784, n: 512, k: 128, transA: .transpose),
+            Shape(label: "weight-grad 512×128·128×784", m: 512, n: 784, k: 128, transA: .transpose),
+            Shape(label: "input-grad 128×784·(512×784)ᵀ", m: 128, n: 512, k: 784, transB: .transpose),
+            Shape(label: "input-grad 128×512·(256×512)ᵀ", m: 128, n: 256, k: 512, transB: .transpose),
+            Shape(label: "code 128×256·256×8", m: 128, n: 8, k: 256),
+        ]
+        s.append(quick ? Shape(label: "square 1024", m: 1024, n: 1024, k: 1024)
+                       : Shape(label: "square 2048", m: 2048, n: 2048, k: 2048))
+        return s
+    }
+
     public static func run(options: BenchOptions, emit: (BenchRecord) -> Void) throws {
-        throw BenchError("bench linalg is not implemented yet")
+        let previous = BLAS.threads
+        defer { BLAS.setThreads(previous) }
+        var generator = SeededGenerator(seed: 1)
+        let threads = max(2, options.threads)
+        for shape in shapes(quick: options.quick) {
+            let aCount = shape.m * shape.k, bCount = shape.k * shape.n
+            let a = generator.uniformMatrix(rows: 1, columns: aCount).elements
+            let b = generator.uniformMatrix(rows: 1, columns: bCount).elements
+            var c = [Float](repeating: 0, count: shape.m * shape.n)
+            let flops = 2 * Double(shape.m) * Double(shape.n) * Double(shape.k)
+            // About 0.3 s of work per measurement at 100 GFLOP/s (less in quick mode).
+            let calls = max(1, Int((options.quick ? 1e10 : 3e10) / flops))
+            let lda = shape.transA == .none ? shape.k : shape.m
+            let ldb = shape.transB == .none ? shape.n : shape.k
+            let modes: [(name: String, blasThreads: Int, parts: Int)] = [
+                ("openblas-1", 1, 1), ("openblas-\(threads)", threads, 1), ("split-\(threads)", 1, threads),
+            ]
+            var single = 0.0
+            for mode in modes {
+                BLAS.setThreads(mode.blasThreads)
+                var gemm = ParallelGemm(parts: mode.parts)
+                gemm.minimumFlops = 0
+                let seconds = a.withUnsafeBufferPointer { pa in
+                    b.withUnsafeBufferPointer { pb in
+                        c.withUnsafeMutableBufferPointer { pc in
+                            measure(repetitions: options.repetitions, warmUp: true) {
+                                for _ in 0..<calls {
+                                    gemm(shape.transA, shape.transB, m: shape.m, n: shape.n, k: shape.k, alpha: 1,
+                                         a: pa.baseAddress!, lda: lda, b: pb.baseAddress!, ldb: ldb,
+                                         beta: 0, c: pc.baseAddress!, ldc: shape.n)
+                                }
+                            }
+                        }
+                    }
+                } / Double(calls)
+                let gflops = flops / seconds / 1e9
+                if mode.name == "openblas-1" { single = gflops }
+                emit(BenchRecord(suite: name, name: "sgemm", parameters: [
+                    "shape": shape.label, "m": String(shape.m), "n": String(shape.n), "k": String(shape.k),
+                    "mode": mode.name, "core": BLAS.coreName,
+                ], seconds: seconds, metrics: ["gflops": gflops, "speedup": single > 0 ? gflops / single : 1]))
+            }
+        }
     }
 }

@@ -1,0 +1,90 @@
+import Foundation
+
+/// The non-linearity after a dense layer. Every derivative is written in terms of the
+/// layer's output y = f(z), so the backward pass needs only the stored activations.
+public enum Activation: String, Sendable, Hashable, CaseIterable, Codable {
+    /// max(0, z) — He initialisation.
+    case relu
+    /// z for z > 0, 0.01·z otherwise — He initialisation.
+    case leakyRelu = "leaky-relu"
+    /// tanh z — Xavier initialisation.
+    case tanh
+    /// 1/(1 + e^−z) — Xavier initialisation.
+    case sigmoid
+    /// z — Xavier initialisation.
+    case linear
+
+    /// Slope of leaky ReLU for negative inputs.
+    public static let leakySlope: Float = 0.01
+
+    /// Whether the layer before is initialised for ReLU-like units (He et al. 2015,
+    /// σ² = 2/fan-in) rather than for symmetric ones (Glorot & Bengio 2010, σ² = 2/(fan-in + fan-out)).
+    var usesHeInitialisation: Bool { self == .relu || self == .leakyRelu }
+
+    /// Stable byte for the serialised model.
+    var code: UInt8 {
+        switch self {
+        case .relu: 0
+        case .leakyRelu: 1
+        case .tanh: 2
+        case .sigmoid: 3
+        case .linear: 4
+        }
+    }
+
+    init?(code: UInt8) {
+        guard let a = Activation.allCases.first(where: { $0.code == code }) else { return nil }
+        self = a
+    }
+
+    /// x[i, j] ← f(x[i, j] + bias[j]) in one pass over a rows×columns block.
+    func addBiasAndApply(_ x: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>, rows: Int, columns: Int) {
+        switch self {
+        case .relu:
+            for i in 0..<rows {
+                let row = x + i * columns
+                for j in 0..<columns { row[j] = max(row[j] + bias[j], 0) }
+            }
+        case .leakyRelu:
+            let slope = Activation.leakySlope
+            for i in 0..<rows {
+                let row = x + i * columns
+                for j in 0..<columns { let z = row[j] + bias[j]; row[j] = z > 0 ? z : slope * z }
+            }
+        case .tanh:
+            for i in 0..<rows {
+                let row = x + i * columns
+                for j in 0..<columns { row[j] = Foundation.tanh(row[j] + bias[j]) }
+            }
+        case .sigmoid:
+            for i in 0..<rows {
+                let row = x + i * columns
+                for j in 0..<columns { row[j] = 1 / (1 + Foundation.exp(-(row[j] + bias[j]))) }
+            }
+        case .linear:
+            for i in 0..<rows {
+                let row = x + i * columns
+                for j in 0..<columns { row[j] += bias[j] }
+            }
+        }
+    }
+
+    /// delta[k] ← scale · delta[k] · f′ at output[k] (the chain rule through this
+    /// activation), for `count` elements.
+    func multiplyByDerivative(_ delta: UnsafeMutablePointer<Float>, output y: UnsafePointer<Float>,
+                              count: Int, scale: Float = 1) {
+        switch self {
+        case .relu:
+            for k in 0..<count { delta[k] = y[k] > 0 ? scale * delta[k] : 0 }
+        case .leakyRelu:
+            let negative = scale * Activation.leakySlope
+            for k in 0..<count { delta[k] *= y[k] > 0 ? scale : negative }
+        case .tanh:
+            for k in 0..<count { delta[k] *= scale * (1 - y[k] * y[k]) }
+        case .sigmoid:
+            for k in 0..<count { delta[k] *= scale * y[k] * (1 - y[k]) }
+        case .linear:
+            if scale != 1 { for k in 0..<count { delta[k] *= scale } }
+        }
+    }
+}

@@ -1,0 +1,124 @@
+/// Element-wise kernels for training loops: tight loops over raw buffers that the
+/// optimiser turns into SIMD code in release builds (no allocation, no bounds checks, no
+/// calls per element). Products go through BLAS (`sgemm`); everything between products —
+/// bias, activation, loss, optimiser step — goes through these.
+///
+/// Buffers are row-major `rows × columns` blocks given by their base pointer. Callers own
+/// the memory; these functions never retain a pointer.
+public enum VectorOps {
+    /// `x[i, j] += bias[j]` for every row. O(rows·columns).
+    @inlinable
+    public static func addRowVector(_ bias: UnsafePointer<Float>, to x: UnsafeMutablePointer<Float>,
+                                    rows: Int, columns: Int) {
+        for i in 0..<rows {
+            let row = x + i * columns
+            for j in 0..<columns { row[j] += bias[j] }
+        }
+    }
+
+    /// `sums[j] = Σ_i x[i, j]` (the bias gradient of a dense layer), accumulated in Float
+    /// across at most a batch of rows. O(rows·columns).
+    @inlinable
+    public static func columnSums(_ x: UnsafePointer<Float>, rows: Int, columns: Int,
+                                  into sums: UnsafeMutablePointer<Float>) {
+        sums.update(repeating: 0, count: columns)
+        for i in 0..<rows {
+            let row = x + i * columns
+            for j in 0..<columns { sums[j] += row[j] }
+        }
+    }
+
+    /// `difference = output − target` and returns Σ difference² in Double. O(count).
+    @inlinable
+    public static func squaredError(_ output: UnsafePointer<Float>, _ target: UnsafePointer<Float>,
+                                    count: Int, difference: UnsafeMutablePointer<Float>) -> Double {
+        var total: Double = 0
+        // Float partial sums over short blocks vectorise; Double across blocks keeps the
+        // accumulated error at the level of one block.
+        var i = 0
+        while i < count {
+            let end = min(i + 1024, count)
+            var partial: Float = 0
+            for k in i..<end {
+                let e = output[k] - target[k]
+                difference[k] = e
+                partial += e * e
+            }
+            total += Double(partial)
+            i = end
+        }
+        return total
+    }
+
+    /// Σ (a − b)² in Double without storing the differences. O(count).
+    @inlinable
+    public static func squaredDistance(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, count: Int) -> Double {
+        var total: Double = 0
+        var i = 0
+        while i < count {
+            let end = min(i + 1024, count)
+            var partial: Float = 0
+            for k in i..<end { let e = a[k] - b[k]; partial += e * e }
+            total += Double(partial)
+            i = end
+        }
+        return total
+    }
+
+    /// `x[k] *= s`. O(count).
+    @inlinable
+    public static func scale(_ x: UnsafeMutablePointer<Float>, count: Int, by s: Float) {
+        for k in 0..<count { x[k] *= s }
+    }
+
+    /// True when every element is finite. O(count).
+    @inlinable
+    public static func allFinite(_ x: UnsafePointer<Float>, count: Int) -> Bool {
+        // x − x is 0 for finite x and NaN for NaN or ±inf; the sum is NaN iff one is not finite.
+        var probe: Float = 0
+        for k in 0..<count { probe += x[k] - x[k] }
+        return probe == 0
+    }
+
+    /// One Adam step (Kingma & Ba 2015, Algorithm 1) on `count` parameters, with optional
+    /// decoupled weight decay (AdamW, Loshchilov & Hutter 2019):
+    ///
+    ///     m ← β1·m + (1−β1)·g,   v ← β2·v + (1−β2)·g²
+    ///     w ← w − lr·( m̂ / (√v̂ + ε) + λ·w ),   m̂ = m/(1−β1^t), v̂ = v/(1−β2^t)
+    ///
+    /// The bias corrections are folded into two scalars per step, so the loop is one pass
+    /// of multiply-adds, a square root and a division per parameter. `step` t counts from 1.
+    @inlinable
+    public static func adamStep(parameters w: UnsafeMutablePointer<Float>, gradients g: UnsafePointer<Float>,
+                                firstMoment m: UnsafeMutablePointer<Float>, secondMoment v: UnsafeMutablePointer<Float>,
+                                count: Int, step t: Int, learningRate lr: Float,
+                                beta1: Float, beta2: Float, epsilon: Float, weightDecay: Float) {
+        let correction1 = 1 - Float(integerPower(Double(beta1), t))
+        let correction2 = 1 - Float(integerPower(Double(beta2), t))
+        // lr·m̂/(√v̂+ε) = (lr·√c2/c1)·m/(√v + ε·√c2)
+        let stepSize = lr * correction2.squareRoot() / correction1
+        let eps = epsilon * correction2.squareRoot()
+        let decay = 1 - lr * weightDecay
+        let oneMinusBeta1 = 1 - beta1, oneMinusBeta2 = 1 - beta2
+        for k in 0..<count {
+            let gk = g[k]
+            let mk = beta1 * m[k] + oneMinusBeta1 * gk
+            let vk = beta2 * v[k] + oneMinusBeta2 * gk * gk
+            m[k] = mk
+            v[k] = vk
+            w[k] = w[k] * decay - stepSize * mk / (vk.squareRoot() + eps)
+        }
+    }
+}
+
+@usableFromInline
+func integerPower(_ x: Double, _ n: Int) -> Double {
+    // Repeated squaring gives the same bits on every platform (libm's pow need not).
+    var result = 1.0, base = x, n = n
+    while n > 0 {
+        if n & 1 == 1 { result *= base }
+        base *= base
+        n >>= 1
+    }
+    return result
+}
