@@ -1,9 +1,186 @@
-/// `{autoencoder}` — placeholder until its issue lands.
+import Autoencoder
+import Datasets
+import Foundation
+import Linalg
+import Plot
+
+/// `{autoencoder}` — trains one dense autoencoder on a dataset and encodes it. A thin
+/// adapter over the Autoencoder library: reads the architecture and training settings,
+/// trains with a progress bar per epoch, and stores the model, the codes, the loss curve
+/// and the reconstructions for later cells.
 public enum AutoencoderDirective: Directive {
     public static let name = "autoencoder"
-    public static let summary = "(not implemented yet)"
-    public static let parameters: [Parameter] = []
+    public static let summary = "train a dense autoencoder (Adam, MSE) and encode the data into d-dimensional codes"
+
+    static let activationNames = Activation.allCases.map(\.rawValue)
+    /// Epochs in quick mode (drafts and tests).
+    static let quickEpochs = 3
+
+    public static let parameters: [Parameter] = [
+        Parameter("data", .reference([.dataset]), required: true, doc: "the dataset to train on (its rows are the inputs)"),
+        Parameter("code", .int(1...4096), required: true, doc: "code dimension d (width of the middle layer)"),
+        Parameter("hidden", .intList(1...65_536),
+                  doc: "encoder hidden widths from the input side, mirrored in the decoder (default: [512, 256] for D ≥ 512, else about [2D, D])"),
+        Parameter("activation", .choice(activationNames), default: .string("relu"), doc: "activation of the hidden layers"),
+        Parameter("code-activation", .choice([Activation.linear.rawValue, Activation.sigmoid.rawValue]),
+                  default: .string("linear"), doc: "activation of the code layer"),
+        Parameter("output-activation", .choice(activationNames), default: .string("linear"),
+                  doc: "activation of the output layer (sigmoid suits data in [0, 1])"),
+        Parameter("epochs", .int(1...100_000), default: .int(20), doc: "passes over the training rows (quick mode: at most 3)"),
+        Parameter("batch", .int(1...65_536), default: .int(128), doc: "rows per mini-batch"),
+        Parameter("lr", .double(1e-9...10), default: .double(1e-3), doc: "Adam learning rate"),
+        Parameter("noise", .double(0...1e6), default: .double(0),
+                  doc: "standard deviation of Gaussian noise added to the inputs (a denoising autoencoder)"),
+        Parameter("weight-decay", .double(0...10), default: .double(0), doc: "decoupled weight decay λ (AdamW)"),
+        Parameter("validation", .double(0...0.9), default: .double(0.1), doc: "fraction of rows held out for the validation loss"),
+        Parameter("patience", .int(1...100_000),
+                  doc: "early stopping: stop after this many epochs without a better validation loss, keep the best weights"),
+    ]
+
+    public static var results: [ResultSlot] {
+        [
+            ResultSlot(kind: .model, doc: "the trained autoencoder"),
+            ResultSlot("codes", kind: .dataset, doc: "the codes of every row (n×d), labels carried over"),
+            ResultSlot("loss", kind: .curve, doc: "training and validation loss per epoch"),
+            ResultSlot("reconstruction", kind: .dataset, doc: "every row encoded and decoded again"),
+        ]
+    }
+
+    public static func validate(_ arguments: Arguments) -> [ParameterError] {
+        if arguments.isExplicit("patience"), case .double(let v)? = arguments.values["validation"], v == 0 {
+            return [ParameterError("patience", "early stopping watches the validation loss; set `validation` above 0 or drop `patience`")]
+        }
+        return []
+    }
+
     public static func run(_ arguments: Arguments, context: CellContext) throws -> CellResult {
-        throw CellError("{autoencoder} is not implemented yet")
+        let data = try context.value(of: "data", as: Dataset.self)
+        let d = try arguments.int("code")
+        var warnings = [String]()
+        func activation(_ parameter: String) throws -> Activation {
+            let word = try arguments.string(parameter)
+            guard let a = Activation(rawValue: word) else { throw ParameterError(parameter, "`\(word)` is not an activation") }
+            return a
+        }
+        let architecture: AutoencoderArchitecture
+        do {
+            architecture = try AutoencoderArchitecture(
+                inputDimension: data.dimension, codeDimension: d,
+                hidden: arguments.has("hidden") ? try arguments.ints("hidden") : nil,
+                activation: try activation("activation"), codeActivation: try activation("code-activation"),
+                outputActivation: try activation("output-activation"))
+        } catch let error as AutoencoderError {
+            throw ParameterError(arguments.has("hidden") ? "hidden" : "code", error.description)
+        }
+
+        var options = TrainingOptions(
+            epochs: try arguments.int("epochs"), batchSize: try arguments.int("batch"),
+            learningRate: try arguments.double("lr"), weightDecay: try arguments.double("weight-decay"),
+            inputNoise: try arguments.double("noise"), validationFraction: try arguments.double("validation"),
+            earlyStoppingPatience: try arguments.optionalInt("patience"),
+            threads: context.settings.threads, seed: context.generator("autoencoder").seed)
+        if context.settings.quick && options.epochs > quickEpochs {
+            warnings.append("Quick mode: \(quickEpochs) epochs instead of \(options.epochs).")
+            options.epochs = quickEpochs
+        }
+        if Double(data.count) * (1 - options.validationFraction) < 2 {
+            throw ParameterError("data", "\(data.name) has \(data.count) rows; an autoencoder needs at least 2 to train on")
+        }
+
+        let epochs = options.epochs
+        let result = try Autoencoder.train(on: data.points, architecture: architecture, options: options) { e in
+            let validation = e.validation.map { ", validation " + formatNumber($0) } ?? ""
+            context.progress(Double(e.epoch) / Double(epochs),
+                             "epoch \(e.epoch)/\(epochs): loss \(formatNumber(e.training))\(validation)")
+        }
+        let model = result.model
+        let codes = try model.encode(data.points)
+        let reconstruction = try model.reconstruct(data.points)
+        guard codes.isFinite else { throw CellError("the codes contain NaN or infinite values; lower `lr`") }
+
+        let codeData = Dataset(name: "codes d=\(d)", points: codes, labels: data.labels,
+                               intrinsicDimension: data.intrinsicDimension.map { min($0, d) },
+                               provenance: "autoencoder \(architecture.description) on \(data.name)")
+        let reconstructed = Dataset(name: "\(data.name) reconstructed", points: reconstruction, labels: data.labels,
+                                    intrinsicDimension: data.intrinsicDimension, imageShape: data.imageShape,
+                                    provenance: "\(data.name) through autoencoder \(architecture.description)")
+        let loss = lossCurve(result.history)
+
+        var outputs: [OutputItem] = [
+            .text("Autoencoder \(architecture.description) (\(architecture.parameterCount) parameters), "
+                  + "\(result.trainingRows) training and \(result.validationRows) validation rows."),
+        ]
+        if let last = result.history.last { outputs.append(.metric(Metric("final training loss", last.training, unit: "MSE"))) }
+        let best = result.history[max(result.bestEpoch - 1, 0)]
+        if let validation = best.validation {
+            outputs.append(.metric(Metric("validation loss", validation, unit: "MSE", note: "epoch \(result.bestEpoch)")))
+        }
+        outputs.append(.metric(Metric("epochs", Double(result.history.count))))
+        let seconds = result.history.map(\.seconds).reduce(0, +) / Double(max(result.history.count, 1))
+        outputs.append(.metric(Metric("time per epoch", seconds, unit: "s")))
+        if result.stoppedEarly {
+            outputs.append(.text("Early stopping after epoch \(result.history.count); the weights of epoch \(result.bestEpoch) are kept."))
+        }
+        do {
+            outputs.append(.figure(try lossFigure(loss)))
+            if let shape = data.imageShape {
+                outputs.append(.figure(try reconstructionFigure(data.points, reconstruction, shape: shape)))
+            }
+        } catch {
+            warnings.append("A figure could not be drawn: \(error)")
+        }
+        outputs += warnings.map(OutputItem.warning)
+        return CellResult(values: ["": model, "codes": codeData, "loss": loss, "reconstruction": reconstructed],
+                          outputs: outputs)
+    }
+
+    /// Training and validation loss per epoch.
+    static func lossCurve(_ history: [EpochLoss]) -> CurveValue {
+        let x = history.map { Double($0.epoch) }
+        var series = [Series(name: "training", x: x, y: history.map(\.training))]
+        let validation = history.compactMap(\.validation)
+        if validation.count == history.count { series.append(Series(name: "validation", x: x, y: validation)) }
+        return CurveValue(title: "Autoencoder loss", xLabel: "epoch", yLabel: "mean squared error", series: series)
+    }
+
+    /// The loss curve on a log axis (losses fall by orders of magnitude).
+    static func lossFigure(_ curve: CurveValue) throws -> Figure {
+        let positive = curve.series.allSatisfy { $0.y.allSatisfy { $0 > 0 } }
+        let chart = try LineChart(title: curve.title, xLabel: curve.xLabel, yLabel: curve.yLabel,
+                                  series: curve.series.map { LineChart.Series(name: $0.name, x: $0.x, y: $0.y) },
+                                  yScale: positive ? .log : .linear)
+        return try Figure(name: "loss", caption: "Training and validation loss (mean squared error per element) per epoch.",
+                          chart: chart)
+    }
+
+    /// Up to 10 inputs (the first rows) above their reconstructions, on the inputs' grey scale.
+    static func reconstructionFigure(_ inputs: Matrix, _ outputs: Matrix, shape: ImageShape) throws -> Figure {
+        let count = min(10, inputs.rows)
+        let originals = (0..<count).map { Array(inputs.row($0)) }
+        let rebuilt = (0..<count).map { Array(outputs.row($0)) }
+        let values = originals.joined()
+        let range = (values.min() ?? 0)...max(values.max() ?? 1, (values.min() ?? 0) + 1e-6)
+        let grid = try ImageGrid(title: "Inputs and reconstructions",
+                                 rows: [ImageGrid.Row(label: "input", images: originals),
+                                        ImageGrid.Row(label: "output", images: rebuilt)],
+                                 imageWidth: shape.width, imageHeight: shape.height, valueRange: range)
+        return try Figure(name: "reconstructions", caption: "The first \(count) inputs (top) and their reconstructions (bottom).",
+                          chart: grid)
+    }
+}
+
+extension Autoencoder: NotebookValue {
+    public static var kind: ValueKind { .model }
+    public var summary: String {
+        let a = architecture
+        return "autoencoder \(a.description) (\(a.activations.first?.rawValue ?? "linear"), code \(a.activations[a.codeLayer].rawValue)), \(a.parameterCount) parameters"
+    }
+}
+
+extension Autoencoder: CacheableValue {
+    public static var cacheTag: String { "autoencoder" }
+    public func encode(to writer: inout ByteWriter) throws { writer.write(blob: serialized()) }
+    public static func decode(from reader: inout ByteReader) throws -> Autoencoder {
+        try Autoencoder(bytes: try reader.readBlob())
     }
 }
