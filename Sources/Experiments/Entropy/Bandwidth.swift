@@ -38,23 +38,42 @@ public struct LikelihoodCurve: Sendable, Hashable, Codable {
     public var logLikelihoods: [Double]
     /// The maximising bandwidth.
     public var best: Double
+    /// The coarse grid, when it was evaluated on a subsample of rows (large n): the same
+    /// likelihood averaged over those rows only, so it is comparable in shape, not in level.
+    public var subsample: Subsample?
 
-    public init(bandwidths: [Double], logLikelihoods: [Double], best: Double) {
+    /// L(h) averaged over `rows` evenly spaced data points (each against all n).
+    public struct Subsample: Sendable, Hashable, Codable {
+        public var rows: Int
+        public var bandwidths: [Double]
+        public var logLikelihoods: [Double]
+        public init(rows: Int, bandwidths: [Double], logLikelihoods: [Double]) {
+            self.rows = rows
+            self.bandwidths = bandwidths
+            self.logLikelihoods = logLikelihoods
+        }
+    }
+
+    public init(bandwidths: [Double], logLikelihoods: [Double], best: Double, subsample: Subsample? = nil) {
         self.bandwidths = bandwidths
         self.logLikelihoods = logLikelihoods
         self.best = best
+        self.subsample = subsample
     }
 }
 
 /// Maximises the leave-one-out log-likelihood L(h) = (1/n)·Σᵢ ln p̂₋ᵢ(xᵢ) over h, several
 /// bandwidths per pass over the distances:
 /// 1. a log grid with ratio √2 (15 values from 2·h_Silverman down, one pass, one exp per
-///    distance for four bandwidths), extended while the maximum sits on an end;
-/// 2. section-search refinement of the bracket around the best grid point: each pass
-///    evaluates 8 interior points evenly spaced in c = 1/(2h²) (two exps per distance) and
-///    keeps the two intervals around the best, shrinking the bracket 4.5× — the golden-
-///    section idea with 8 evaluations per pass instead of one. Two passes put h within ±1 %
-///    of the maximiser, where L is flat to 1e-4 nats.
+///    distance for four bandwidths), extended while the maximum sits on an end. For
+///    n ≥ 4 000 the grid is evaluated on 2 000 evenly spaced rows only (each still against
+///    all n points, leaving itself out): it only has to find the bracket.
+/// 2. section-search refinement of the bracket [h₋, h₊] around the best grid point: each pass
+///    evaluates points evenly spaced in c = 1/(2h²) on all rows (two exps per distance) and
+///    keeps the two intervals around the best — the golden-section idea with 8–10
+///    evaluations per pass instead of one, shrinking the bracket 4.5× per pass. Two passes
+///    put h within ±1 % of the maximiser, where L is flat to 1e-4 nats. Should the
+///    subsample's bracket miss the maximum, the full-row grid is searched as well.
 /// The per-point log-densities of the best evaluated h are returned with it, so the
 /// leave-one-out entropy needs no further pass.
 struct LeaveOneOutSearch {
@@ -62,6 +81,8 @@ struct LeaveOneOutSearch {
     let threads: Int
     var refinementPasses = 2
     var gridCount = 15
+    /// Rows of the coarse grid when n ≥ 2·subsampleSize.
+    var subsampleSize = 2_000
     /// Maximum grid extensions in either direction before giving up.
     var maximumExtensions = 6
 
@@ -73,35 +94,60 @@ struct LeaveOneOutSearch {
     }
 
     /// ln p̂₋ᵢ(xᵢ) for each coefficient of `schedule`, from the kernel sums: the sum over j ≠ i
-    /// divided by n−1 and by the kernel's normaliser (2πh²)^(d/2).
-    func evaluate(_ schedule: KernelSchedule) -> [Evaluation] {
+    /// divided by n−1 and by the kernel's normaliser (2πh²)^(d/2). On `rows` only, if given.
+    func evaluate(_ schedule: KernelSchedule, rows: [Int]? = nil) -> [Evaluation] {
         let n = sums.points.rows, d = sums.points.columns
-        let logs = sums.logSums(excludingSelf: true, schedule: schedule, threads: threads)
+        let logs = rows.map { sums.leaveOneOutLogSums(rows: $0, schedule: schedule, threads: threads) }
+            ?? sums.logSums(excludingSelf: true, schedule: schedule, threads: threads)
         return zip(schedule.coefficients, logs).map { c, logSums in
             // ln[(2πh²)^(d/2)] with h² = 1/(2c) is (d/2)·ln(π/c).
             let offset = -log(Double(n - 1)) - 0.5 * Double(d) * log(Double.pi / c)
             let densities = logSums.map { $0 + offset }
-            return Evaluation(c: c, meanLogLikelihood: densities.reduce(0, +) / Double(n), logDensities: densities)
+            return Evaluation(c: c, meanLogLikelihood: densities.reduce(0, +) / Double(densities.count),
+                              logDensities: densities)
         }
     }
 
-    /// The maximiser, its per-point log-densities and the whole curve.
+    /// The maximiser, its per-point log-densities and the whole curve (full-row evaluations).
     func maximize(startingAt h0: Double) throws -> (best: Evaluation, curve: LikelihoodCurve) {
+        let n = sums.points.rows
         var evaluated = [Evaluation]()
-        func add(_ new: [Evaluation]) {
-            evaluated.append(contentsOf: new)
-            evaluated.sort { $0.c < $1.c }
+        var refined = false
+        var subsample: LikelihoodCurve.Subsample?
+        if n >= 2 * subsampleSize {
+            let rows = (0..<subsampleSize).map { $0 * n / subsampleSize }
+            var coarse = [Evaluation]()
+            try gridSearch(&coarse, startingAt: h0, rows: rows)
+            subsample = LikelihoodCurve.Subsample(rows: rows.count, bandwidths: coarse.reversed().map(\.h),
+                                                  logLikelihoods: coarse.reversed().map(\.meanLogLikelihood))
+            let c = coarse[Self.bestIndex(coarse)].c
+            // The bracket [c/2, 2c] of the subsample's best, both ends included, on all rows.
+            Self.merge(&evaluated, evaluate(.arithmetic(first: c / 2, step: 1.5 * c / 9, count: 10)))
+            let best = Self.bestIndex(evaluated)
+            if best > 0 && best < evaluated.count - 1 {
+                refine(&evaluated, passes: refinementPasses - 1)
+                refined = true
+            }
         }
-        func bestIndex() -> Int {
-            evaluated.indices.max { evaluated[$0].meanLogLikelihood < evaluated[$1].meanLogLikelihood } ?? 0
+        if !refined {
+            try gridSearch(&evaluated, startingAt: h0, rows: nil)
+            refine(&evaluated, passes: refinementPasses)
         }
-        // The grid starts at the widest kernel, h = 2·h0, and goes down by √2 per step.
+        let best = evaluated[Self.bestIndex(evaluated)]
+        let ascending = evaluated.reversed()
+        let curve = LikelihoodCurve(bandwidths: ascending.map(\.h), logLikelihoods: ascending.map(\.meanLogLikelihood),
+                                    best: best.h, subsample: subsample)
+        return (best, curve)
+    }
+
+    /// The √2 log grid from 2·h0 down, extended until its maximum is interior.
+    private func gridSearch(_ evaluated: inout [Evaluation], startingAt h0: Double, rows: [Int]?) throws {
         let widest = 1 / (2 * 4 * h0 * h0)
-        add(evaluate(.doubling(first: widest, count: gridCount)))
+        Self.merge(&evaluated, evaluate(.doubling(first: widest, count: gridCount), rows: rows))
         var extensions = 0
         while true {
-            let best = bestIndex()
-            guard best == 0 || best == evaluated.count - 1 else { break }
+            let best = Self.bestIndex(evaluated)
+            guard best == 0 || best == evaluated.count - 1 else { return }
             extensions += 1
             guard extensions <= maximumExtensions else {
                 let h = evaluated[best].h
@@ -111,24 +157,31 @@ struct LeaveOneOutSearch {
                         : "the leave-one-out likelihood still rises as h shrinks to \(formatted(h)): are there duplicate points?")
             }
             let extra = 8
-            if best == 0 {
-                add(evaluate(.doubling(first: evaluated[0].c / Double(1 << extra), count: extra)))
-            } else {
-                add(evaluate(.doubling(first: evaluated[best].c * 2, count: extra)))
-            }
+            let first = best == 0 ? evaluated[0].c / Double(1 << extra) : evaluated[best].c * 2
+            Self.merge(&evaluated, evaluate(.doubling(first: first, count: extra), rows: rows))
         }
-        for _ in 0..<refinementPasses {
-            let best = bestIndex()
+    }
+
+    /// Section-search passes: 8 points evenly spaced in c strictly inside the bracket formed
+    /// by the best evaluation's neighbours.
+    private func refine(_ evaluated: inout [Evaluation], passes: Int) {
+        for _ in 0..<passes {
+            let best = Self.bestIndex(evaluated)
+            guard best > 0 && best < evaluated.count - 1 else { return }
             let low = evaluated[best - 1].c, high = evaluated[best + 1].c
             let interior = 8
             let step = (high - low) / Double(interior + 1)
-            add(evaluate(.arithmetic(first: low + step, step: step, count: interior)))
+            Self.merge(&evaluated, evaluate(.arithmetic(first: low + step, step: step, count: interior)))
         }
-        let best = evaluated[bestIndex()]
-        let ascending = evaluated.reversed()
-        let curve = LikelihoodCurve(bandwidths: ascending.map(\.h), logLikelihoods: ascending.map(\.meanLogLikelihood),
-                                    best: best.h)
-        return (best, curve)
+    }
+
+    private static func merge(_ evaluated: inout [Evaluation], _ new: [Evaluation]) {
+        evaluated.append(contentsOf: new)
+        evaluated.sort { $0.c < $1.c }
+    }
+
+    private static func bestIndex(_ evaluated: [Evaluation]) -> Int {
+        evaluated.indices.max { evaluated[$0].meanLogLikelihood < evaluated[$1].meanLogLikelihood } ?? 0
     }
 
     private func formatted(_ h: Double) -> String { String(format: "%.3g", h) }

@@ -62,12 +62,24 @@ struct GaussianKernelSums {
     /// `result[k][i]`. With `queries == nil` the queries are the data points themselves and
     /// `excludingSelf` drops the term j = i (leave-one-out).
     func logSums(of queries: Matrix? = nil, excludingSelf: Bool, schedule: KernelSchedule, threads: Int) -> [[Double]] {
-        let q = queries ?? points
-        precondition(q.columns == points.columns, "kernel sums: \(q.columns) and \(points.columns) columns")
         precondition(!excludingSelf || queries == nil, "excludingSelf needs the data as queries")
+        return logSums(queries: queries ?? points, queryNorms: queries.map { $0.rowSquaredNorms() } ?? norms,
+                       selfIndices: excludingSelf ? Array(0..<points.rows) : nil, schedule: schedule, threads: threads)
+    }
+
+    /// Leave-one-out ln Sᵢ(cₖ) for the data rows `rows` only (a subsample for a coarse
+    /// search), each without its own term, as `result[k][r]` for `rows[r]`.
+    func leaveOneOutLogSums(rows: [Int], schedule: KernelSchedule, threads: Int) -> [[Double]] {
+        logSums(queries: points.rows(at: rows), queryNorms: rows.map { norms[$0] }, selfIndices: rows,
+                schedule: schedule, threads: threads)
+    }
+
+    private func logSums(queries q: Matrix, queryNorms: [Float], selfIndices: [Int]?, schedule: KernelSchedule,
+                         threads: Int) -> [[Double]] {
+        precondition(q.columns == points.columns, "kernel sums: \(q.columns) and \(points.columns) columns")
         let coefficients = schedule.coefficients
         let m = coefficients.count, nq = q.rows
-        let queryNorms = queries == nil ? norms : q.rowSquaredNorms()
+        let selfIndices = selfIndices ?? []
         var result = [Double](repeating: 0, count: m * nq)
         let workers = max(1, min(threads, nq / 64 + 1))
 
@@ -79,15 +91,17 @@ struct GaussianKernelSums {
             points.elements.withUnsafeBufferPointer { xp in
                 queryNorms.withUnsafeBufferPointer { qn in
                     norms.withUnsafeBufferPointer { xn in
-                        result.withUnsafeMutableBufferPointer { out in
-                            let job = Job(queries: qp, points: xp, queryNorms: qn, pointNorms: xn, out: out,
-                                          queryCount: nq, pointCount: points.rows, dimension: points.columns,
-                                          excludingSelf: excludingSelf, schedule: schedule, coefficients: coefficients)
-                            if workers == 1 {
-                                job.run(rows: 0..<nq)
-                            } else {
-                                DispatchQueue.concurrentPerform(iterations: workers) { t in
-                                    job.run(rows: (nq * t / workers)..<(nq * (t + 1) / workers))
+                        selfIndices.withUnsafeBufferPointer { si in
+                            result.withUnsafeMutableBufferPointer { out in
+                                let job = Job(queries: qp, points: xp, queryNorms: qn, pointNorms: xn, selfIndices: si,
+                                              out: out, queryCount: nq, pointCount: points.rows, dimension: points.columns,
+                                              schedule: schedule, coefficients: coefficients)
+                                if workers == 1 {
+                                    job.run(rows: 0..<nq)
+                                } else {
+                                    DispatchQueue.concurrentPerform(iterations: workers) { t in
+                                        job.run(rows: (nq * t / workers)..<(nq * (t + 1) / workers))
+                                    }
                                 }
                             }
                         }
@@ -106,11 +120,12 @@ private struct Job: @unchecked Sendable {
     let points: UnsafeBufferPointer<Float>
     let queryNorms: UnsafeBufferPointer<Float>
     let pointNorms: UnsafeBufferPointer<Float>
+    /// For query i, the data row whose term is left out (empty: none is).
+    let selfIndices: UnsafeBufferPointer<Int>
     let out: UnsafeMutableBufferPointer<Double>
     let queryCount: Int
     let pointCount: Int
     let dimension: Int
-    let excludingSelf: Bool
     let schedule: KernelSchedule
     let coefficients: [Double]
 
@@ -140,7 +155,7 @@ private struct Job: @unchecked Sendable {
             for r in 0..<count {
                 let i = i0 + r
                 let row = panel + r * stride
-                if excludingSelf { row[i] = .infinity }
+                if !selfIndices.isEmpty { row[selfIndices[i]] = .infinity }
                 for j in n..<stride { row[j] = .infinity } // padding: contributes e^−40 at most
                 let rowMin = Self.finishDistances(row, count: n, queryNorm: queryNorms[i], pointNorms: xNorms)
                 Self.accumulate(row, stride: stride, rowMin: rowMin, schedule: schedule, c: c,

@@ -98,16 +98,22 @@ public enum EntropyDirective: Directive {
         }
         if let curve = estimate.likelihoodCurve {
             let unit = estimate.whitened ? "bandwidth h (whitened units)" : "bandwidth h"
+            var series = [Series(name: "all \(estimate.count) points", x: curve.bandwidths, y: curve.logLikelihoods)]
+            if let coarse = curve.subsample {
+                series.append(Series(name: "coarse grid, \(coarse.rows) rows", x: coarse.bandwidths, y: coarse.logLikelihoods))
+            }
             let curveValue = CurveValue(title: "Leave-one-out log-likelihood of \(data.name)", xLabel: unit,
-                                        yLabel: "mean LOO log-likelihood (nats)",
-                                        series: [Series(name: "LOO log-likelihood", x: curve.bandwidths, y: curve.logLikelihoods)])
+                                        yLabel: "mean LOO log-likelihood (nats)", series: series)
             values["likelihood"] = curveValue
             let chart = try LineChart(title: curveValue.title, xLabel: unit, yLabel: curveValue.yLabel,
-                                      series: [.init(name: "LOO log-likelihood", x: curve.bandwidths, y: curve.logLikelihoods)],
+                                      series: series.map { LineChart.Series(name: $0.name, x: $0.x, y: $0.y) },
                                       xScale: .log, referenceLines: [.vertical(curve.best, label: "h* = \(formatNumber(curve.best))")])
-            outputs.append(.figure(try Figure(name: "likelihood",
-                                              caption: "Mean leave-one-out log-likelihood against the kernel bandwidth; "
-                                                + "the maximum h* is the bandwidth used.", chart: chart)))
+            var caption = "Mean leave-one-out log-likelihood against the kernel bandwidth; its maximum h* is the bandwidth used."
+            if let coarse = curve.subsample {
+                caption += " The coarse grid averages over \(coarse.rows) evenly spaced points only (each against all "
+                    + "\(estimate.count)), to find the bracket that is then refined on all points."
+            }
+            outputs.append(.figure(try Figure(name: "likelihood", caption: caption, chart: chart)))
         }
         return CellResult(values: values, outputs: outputs)
     }
