@@ -1,9 +1,154 @@
-/// `{corrdim}` — placeholder until its issue lands.
+import Datasets
+import Dimension
+import Foundation
+import Linalg
+import Plot
+
+/// `{corrdim}` — the Grassberger–Procaccia correlation integral C(r) of a data set, its
+/// scaling region and slope (the correlation dimension), with scikit-dimension's
+/// two-radius CorrInt beside it. An adapter over `CorrelationIntegral`,
+/// `CorrelationDimension` and `TwoRadiusCorrelationDimension`.
 public enum CorrdimDirective: Directive {
     public static let name = "corrdim"
-    public static let summary = "(not implemented yet)"
-    public static let parameters: [Parameter] = []
+    public static let summary = "Correlation dimension: C(r) over log-spaced radii, automatic scaling region, log-log figure"
+
+    public static let parameters: [Parameter] = [
+        Parameter("data", .reference([.dataset]), required: true, doc: "the points: an earlier dataset or autoencoder codes"),
+        Parameter("radii", .int(4...255), default: .int(32), doc: "number of log-spaced radii"),
+        Parameter("range", .stringList, default: .list([.string("auto")]),
+                  doc: "`auto` (smallest nearest-neighbour distance of a sample to the largest distance) or [r1, r2]"),
+        Parameter("sample", .int(2...100_000_000), doc: "use a random subset of this many points (default: all)"),
+        Parameter("tolerance", .double(0.01...1), default: .double(0.1),
+                  doc: "the local slopes in the scaling region may differ by this fraction of their mean"),
+        Parameter("corrint", .bool, default: .bool(true),
+                  doc: "also compute scikit-dimension's CorrInt (median 10th/20th neighbour radii; one more pass over the pairs)"),
+    ]
+
+    public static let results: [ResultSlot] = [
+        ResultSlot(kind: .estimate, doc: "the correlation dimension; details: window r1, r2, R², radii in the window, n, Eckmann–Ruelle bound, CorrInt"),
+        ResultSlot("curve", kind: .curve, doc: "ln C(r) against ln r"),
+        ResultSlot("slopes", kind: .curve, doc: "local slope d ln C / d ln r against r"),
+    ]
+
+    public static func validate(_ arguments: Arguments) -> [ParameterError] {
+        do { _ = try radiusRange(arguments) } catch let error as ParameterError { return [error] } catch { return [] }
+        return []
+    }
+
     public static func run(_ arguments: Arguments, context: CellContext) throws -> CellResult {
-        throw CellError("{corrdim} is not implemented yet")
+        let data = try context.value(of: "data", as: Dataset.self)
+        var sampler = context.generator("sample")
+        let (points, sampleNote) = try subsample(data, arguments, using: &sampler)
+        let workers = context.settings.threads
+        let range: ClosedRange<Double>
+        if let fixed = try radiusRange(arguments) {
+            range = fixed
+        } else {
+            var g = context.generator("range")
+            range = try CorrelationIntegral.automaticRange(of: points, using: &g)
+        }
+        context.progress(0.05, "counting pairs")
+        let radii = try CorrelationIntegral.logSpacedRadii(count: try arguments.int("radii"), in: range)
+        let integral = try CorrelationIntegral(of: points, radii: radii, workers: workers)
+        let options = CorrelationDimension.Options(tolerance: try arguments.double("tolerance"))
+        let fit: CorrelationDimension
+        do {
+            fit = try CorrelationDimension(fitting: integral, options: options)
+        } catch let error as DimensionError {
+            throw CellError("\(error) (radii \(formatNumber(range.lowerBound))…\(formatNumber(range.upperBound)))")
+        }
+        var corrint: TwoRadiusCorrelationDimension?
+        if try arguments.bool("corrint"), points.rows > 20 {
+            context.progress(0.6, "CorrInt neighbours")
+            corrint = try TwoRadiusCorrelationDimension(of: points, neighbors: NearestNeighbors(of: points, k: 20))
+        }
+        return try package(fit, corrint: corrint, data: data, sampleNote: sampleNote)
+    }
+
+    /// The `range` argument: nil for `auto`, else the two radii.
+    static func radiusRange(_ arguments: Arguments) throws -> ClosedRange<Double>? {
+        let words = (try? arguments.strings("range")) ?? ["auto"]
+        if words == ["auto"] { return nil }
+        let numbers = words.compactMap(Double.init)
+        guard numbers.count == 2, words.count == 2 else {
+            throw ParameterError("range", "`range` must be `auto` or two radii [r1, r2], not \(words.joined(separator: ", "))")
+        }
+        guard numbers[0] > 0, numbers[1] > numbers[0], numbers[1].isFinite else {
+            throw ParameterError("range", "`range` [r1, r2] needs 0 < r1 < r2, got [\(words[0]), \(words[1])]")
+        }
+        return numbers[0]...numbers[1]
+    }
+
+    /// The points, or a random subset of `sample` of them, and a note saying which.
+    static func subsample(_ data: Dataset, _ arguments: Arguments, using generator: inout SeededGenerator) throws -> (Matrix, String?) {
+        guard let sample = try arguments.optionalInt("sample"), sample < data.count else { return (data.points, nil) }
+        let chosen = Array(generator.permutation(data.count).prefix(sample))
+        return (data.points.rows(at: chosen), "on a random sample of \(sample) of the \(data.count) points")
+    }
+
+    static func package(_ fit: CorrelationDimension, corrint: TwoRadiusCorrelationDimension?, data: Dataset,
+                        sampleNote: String?) throws -> CellResult {
+        let integral = fit.integral
+        let window = fit.window
+        let n = integral.pointCount
+        var details: [EstimateValue.Detail] = [
+            .init("r1", window.lowerBound), .init("r2", window.upperBound), .init("R²", fit.rSquared),
+            .init("radii in window", Double(fit.windowIndices.count)), .init("n", Double(n)),
+            .init("Eckmann–Ruelle bound", fit.eckmannRuelleBound),
+        ]
+        if let corrint { details.append(.init("CorrInt", corrint.dimension)) }
+        let main = EstimateValue(name: "correlation dimension of \(data.name)", value: fit.dimension, details: details)
+
+        let usable = integral.radii.indices.filter { integral.pairCounts[$0] > 0 }
+        let lnR = usable.map { Foundation.log(integral.radii[$0]) }
+        let lnC = usable.map { Foundation.log(integral.values[$0]) }
+        let curve = CurveValue(title: "Correlation integral of \(data.name)", xLabel: "ln r", yLabel: "ln C(r)",
+                               series: [Series(name: "ln C(r)", x: lnR, y: lnC)])
+        let slopes = CurveValue(title: "Local slopes of ln C(r)", xLabel: "r", yLabel: "d ln C / d ln r",
+                                series: [Series(name: "local slope", x: fit.localSlopes.map(\.radius), y: fit.localSlopes.map(\.slope))])
+
+        var outputs: [OutputItem] = [
+            .metric(Metric("correlation dimension", fit.dimension,
+                           note: "slope of ln C against ln r over r ∈ [\(formatNumber(window.lowerBound)), \(formatNumber(window.upperBound))] "
+                             + "(\(fit.windowIndices.count) radii, R² = \(String(format: "%.4f", fit.rSquared)))"
+                             + (sampleNote.map { ", " + $0 } ?? ""))),
+        ]
+        if let corrint {
+            outputs.append(.metric(Metric("CorrInt (k1 = 10, k2 = 20)", corrint.dimension,
+                                          note: "scikit-dimension's two-radius estimate, r1 = \(formatNumber(corrint.r1)), r2 = \(formatNumber(corrint.r2))")))
+        }
+        outputs += warnings(fit, corrint: corrint)
+        let chart = try LogLogChart(title: "Correlation integral of \(data.name)", xLabel: "r", yLabel: "C(r)",
+                                    series: [.init(name: "C(r)", x: usable.map { integral.radii[$0] }, y: usable.map { integral.values[$0] })],
+                                    fitRange: window)
+        outputs.append(.figure(try Figure(name: "correlation-integral",
+                                          caption: "C(r), the fraction of pairs closer than r, on log-log axes; the shaded band is the "
+                                            + "automatically chosen scaling region and the dashed line its least-squares fit (slope "
+                                            + "\(String(format: "%.2f", fit.dimension))).", chart: chart)))
+        let slopeChart = try LineChart(title: "Local slopes of ln C(r)", xLabel: "r", yLabel: "d ln C / d ln r",
+                                       series: [.init(name: "local slope", x: slopes.series[0].x, y: slopes.series[0].y)],
+                                       xScale: .log,
+                                       referenceLines: [.horizontal(fit.dimension, label: "fit \(String(format: "%.2f", fit.dimension))"),
+                                                        .vertical(window.lowerBound), .vertical(window.upperBound)])
+        outputs.append(.figure(try Figure(name: "local-slopes",
+                                          caption: "Local slope of ln C against ln r (least squares over ±2 radii); the vertical lines "
+                                            + "bound the scaling region, where the slopes stay within the tolerance.", chart: slopeChart)))
+        return CellResult(values: ["": main, "curve": curve, "slopes": slopes], outputs: outputs)
+    }
+
+    /// Caveats: the Eckmann–Ruelle bound and a missing scaling region.
+    static func warnings(_ fit: CorrelationDimension, corrint: TwoRadiusCorrelationDimension?) -> [OutputItem] {
+        var out = [OutputItem]()
+        let bound = fit.eckmannRuelleBound
+        for (name, value) in [("correlation dimension", fit.dimension), ("CorrInt", corrint?.dimension)].compactMap({ p in p.1.map { (p.0, $0) } })
+        where value > bound {
+            out.append(.warning("The \(name) \(formatNumber(value)) exceeds 2·log10 N = \(formatNumber(bound)) "
+                + "(Eckmann–Ruelle): \(fit.integral.pointCount) points cannot support it; treat it as a lower bound at best."))
+        }
+        if !fit.withinTolerance {
+            out.append(.warning("No run of radii kept the local slopes within the tolerance: the flattest window was used "
+                + "(slopes spread \(formatNumber(100 * fit.slopeSpread))%). There is no clear scaling region."))
+        }
+        return out
     }
 }
