@@ -1,4 +1,5 @@
 import Foundation
+import Linalg
 
 /// The non-linearity after a dense layer. Every derivative is written in terms of the
 /// layer's output y = f(z), so the backward pass needs only the stored activations.
@@ -41,9 +42,17 @@ public enum Activation: String, Sendable, Hashable, CaseIterable, Codable {
     func addBiasAndApply(_ x: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>, rows: Int, columns: Int) {
         switch self {
         case .relu:
+            // Explicit lanes: Swift's max(_:_:) orders NaN and does not vectorise.
+            let wide = columns - columns % 8
             for i in 0..<rows {
                 let row = x + i * columns
-                for j in 0..<columns { row[j] = max(row[j] + bias[j], 0) }
+                var j = 0
+                while j < wide {
+                    let z = VectorOps.loadVector(row + j) + VectorOps.loadVector(bias + j)
+                    VectorOps.storeVector(z.replacing(with: 0, where: z .< 0), row + j)
+                    j += 8
+                }
+                for j in wide..<columns { row[j] = max(row[j] + bias[j], 0) }
             }
         case .leakyRelu:
             let slope = Activation.leakySlope
@@ -75,7 +84,14 @@ public enum Activation: String, Sendable, Hashable, CaseIterable, Codable {
                               count: Int, scale: Float = 1) {
         switch self {
         case .relu:
-            for k in 0..<count { delta[k] = y[k] > 0 ? scale * delta[k] : 0 }
+            let wide = count - count % 8
+            var k = 0
+            while k < wide {
+                let d = VectorOps.loadVector(delta + k) * scale
+                VectorOps.storeVector(d.replacing(with: 0, where: VectorOps.loadVector(y + k) .<= 0), delta + k)
+                k += 8
+            }
+            for k in wide..<count { delta[k] = y[k] > 0 ? scale * delta[k] : 0 }
         case .leakyRelu:
             let negative = scale * Activation.leakySlope
             for k in 0..<count { delta[k] *= y[k] > 0 ? scale : negative }

@@ -224,13 +224,31 @@ final class MiniBatchTrainer {
         return error
     }
 
-    /// One Adam step with the current gradients.
+    /// One Adam step with the current gradients, the parameters split among `threads`
+    /// (each parameter's update is independent, so the result does not depend on the split).
     func adamStep(_ options: TrainingOptions) {
         step += 1
-        VectorOps.adamStep(parameters: parameters, gradients: gradients, firstMoment: firstMoment,
-                           secondMoment: secondMoment, count: parameterCount, step: step,
-                           learningRate: Float(options.learningRate), beta1: Float(options.beta1),
-                           beta2: Float(options.beta2), epsilon: Float(options.epsilon),
-                           weightDecay: Float(options.weightDecay))
+        let buffers = AdamBuffers(w: parameters, g: gradients, m: firstMoment, v: secondMoment)
+        let count = parameterCount, t = step
+        let parts = parameterCount >= 65_536 ? max(1, options.threads) : 1
+        let chunk = ((count + parts - 1) / parts + 15) / 16 * 16
+        DispatchQueue.concurrentPerform(iterations: parts) { part in
+            let start = min(part * chunk, count), end = min(start + chunk, count)
+            VectorOps.adamStep(parameters: buffers.w + start, gradients: buffers.g + start,
+                               firstMoment: buffers.m + start, secondMoment: buffers.v + start,
+                               count: end - start, step: t,
+                               learningRate: Float(options.learningRate), beta1: Float(options.beta1),
+                               beta2: Float(options.beta2), epsilon: Float(options.epsilon),
+                               weightDecay: Float(options.weightDecay))
+        }
     }
+}
+
+/// The optimiser's buffers, shared by the threads of one Adam step. Each thread updates a
+/// disjoint range, and the step returns only when all are done.
+private struct AdamBuffers: @unchecked Sendable {
+    let w: UnsafeMutablePointer<Float>
+    let g: UnsafeMutablePointer<Float>
+    let m: UnsafeMutablePointer<Float>
+    let v: UnsafeMutablePointer<Float>
 }
