@@ -123,13 +123,13 @@ struct FigureRenderer {
             for (i, panel) in spec.panels.enumerated() {
                 let frame = PlotFrame(canvas: canvas, theme: theme, rect: panelRects[i], x: xAxis, y: yAxis)
                 var occupied = panel.layers.flatMap { $0.occupancy(in: frame) }
-                occupied += referenceLabelFrames(panel.referenceLines, frame: frame).flatMap(corners)
+                occupied += referenceLabelFrames(panel.referenceLines, frame: frame, occupied: occupied).flatMap(corners)
                 total += occupied.count
                 let candidate = Legend.bestPlacement(size: size, plot: panelRects[i], inset: theme.gap * 1.5, occupied: occupied)
                 if best == nil || candidate.hidden < (best?.hidden ?? 0) { best = (i, candidate.placement, candidate.hidden) }
             }
             let fits = size.width < panelRects[0].width * 0.6 && size.height < panelRects[0].height * 0.8
-            if let best, fits, best.hidden <= max(0, total / 100) {
+            if let best, fits, best.hidden <= total / 500 {
                 legendFrame = (best.placement.frame(size: size, in: panelRects[best.panel], inset: theme.gap * 1.5), best.placement)
             } else {
                 let extra = size.width + 3 * theme.gap
@@ -211,7 +211,9 @@ struct FigureRenderer {
         for layer in panel.layers { layer.draw(in: frame) }
         for line in panel.referenceLines { drawReferenceLine(line, frame: frame) }
         canvas.clip(to: nil)
-        for (line, labelFrame) in zip(panel.referenceLines.filter { $0.label != nil }, referenceLabelFrames(panel.referenceLines, frame: frame)) {
+        let labelled = panel.referenceLines.filter { $0.label != nil }
+        let occupied = labelled.isEmpty ? [] : panel.layers.flatMap { $0.occupancy(in: frame) }
+        for (line, labelFrame) in zip(labelled, referenceLabelFrames(labelled, frame: frame, occupied: occupied)) {
             guard let label = line.label else { continue }
             canvas.rect(labelFrame.expanded(by: theme.gap * 0.4), fill: Color.white.withOpacity(0.85), stroke: nil)
             canvas.text(label, at: Point(labelFrame.minX, labelFrame.minY), font: theme.tickFont,
@@ -259,31 +261,48 @@ struct FigureRenderer {
         }
     }
 
-    /// Label boxes of the labelled reference lines: beside a vertical line near the top
-    /// (left of it when it is near the right edge), above a horizontal line at the right
-    /// (below it when near the top); labels that would collide move down a line.
-    func referenceLabelFrames(_ lines: [ReferenceLine], frame: PlotFrame) -> [Rect] {
+    /// Label boxes of the labelled reference lines. Each goes to the spot beside its line
+    /// (top or bottom, right or left of a vertical line; above or below, right or left end
+    /// of a horizontal one) that covers the fewest `occupied` data points and no other label.
+    func referenceLabelFrames(_ lines: [ReferenceLine], frame: PlotFrame, occupied: [Point]) -> [Rect] {
         var placed = [Rect]()
-        let gap = theme.gap
+        let gap = theme.gap, plot = frame.rect
         for line in lines {
             guard let label = line.label else { continue }
             let e = canvas.measure(label, font: theme.tickFont)
-            var r: Rect
+            var candidates = [Rect]()
             switch line.orientation {
             case .vertical:
-                let x = frame.x.scale.accepts(line.value) ? frame.px(line.value) : frame.rect.minX
-                let leftSide = x + gap + e.width > frame.rect.maxX - gap
-                r = Rect(x: leftSide ? x - gap - e.width : x + gap, y: frame.rect.minY + gap, width: e.width, height: e.height)
+                let x = frame.x.scale.accepts(line.value) ? frame.px(line.value) : plot.minX
+                for y in [plot.minY + gap, plot.maxY - gap - e.height] {
+                    for left in [x + gap, x - gap - e.width] where left >= plot.minX + gap / 2 && left + e.width <= plot.maxX - gap / 2 {
+                        candidates.append(Rect(x: left, y: y, width: e.width, height: e.height))
+                    }
+                }
             case .horizontal:
-                let y = frame.y.scale.accepts(line.value) ? frame.py(line.value) : frame.rect.maxY
-                let below = y - gap - e.height < frame.rect.minY + gap
-                r = Rect(x: frame.rect.maxX - gap - e.width, y: below ? y + gap * 0.6 : y - gap * 0.6 - e.height,
-                         width: e.width, height: e.height)
+                let y = frame.y.scale.accepts(line.value) ? frame.py(line.value) : plot.maxY
+                for top in [y - gap * 0.6 - e.height, y + gap * 0.6] where top >= plot.minY + gap / 2 && top + e.height <= plot.maxY - gap / 2 {
+                    for left in [plot.maxX - gap - e.width, plot.minX + gap] {
+                        candidates.append(Rect(x: left, y: top, width: e.width, height: e.height))
+                    }
+                }
             }
-            while placed.contains(where: { $0.expanded(by: gap * 0.4).intersects(r) }), r.maxY + e.height < frame.rect.maxY {
-                r.y += e.height + gap * 0.6
+            if candidates.isEmpty { candidates = [Rect(x: plot.minX + gap, y: plot.minY + gap, width: e.width, height: e.height)] }
+            func cost(_ r: Rect) -> Int {
+                let box = r.expanded(by: gap * 0.5)
+                let hidden = occupied.reduce(0) { $0 + (box.contains($1) ? 1 : 0) }
+                return hidden + (placed.contains { $0.expanded(by: gap * 0.4).intersects(r) } ? 1_000_000 : 0)
             }
-            placed.append(r)
+            var best = candidates[0], bestCost = cost(best)
+            for r in candidates.dropFirst() {
+                let c = cost(r)
+                if c < bestCost { best = r; bestCost = c }
+            }
+            while bestCost >= 1_000_000, placed.contains(where: { $0.expanded(by: gap * 0.4).intersects(best) }),
+                  best.maxY + e.height < plot.maxY {
+                best.y += e.height + gap * 0.6
+            }
+            placed.append(best)
         }
         return placed
     }

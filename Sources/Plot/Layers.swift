@@ -142,7 +142,7 @@ struct LineLayer: PlotLayer {
 
     var legendEntries: [LegendEntry] {
         guard inLegend else { return [] }
-        let stroke = Stroke(color, width: 2, dash: dash)
+        let stroke = Stroke(color, width: 1, dash: dash)
         if lower != nil, uncertainty == .band { return [LegendEntry(label: name, swatch: .band(fill: color.withOpacity(0.2), line: stroke))] }
         if !showsLine, let marker { return [LegendEntry(label: name, swatch: .marker(marker, color))] }
         return [LegendEntry(label: name, swatch: .line(stroke, marker: marker))]
@@ -229,7 +229,7 @@ struct BarsLayer: PlotLayer {
     }
 
     var legendEntries: [LegendEntry] {
-        [LegendEntry(label: name, swatch: .box(fill: color.withOpacity(fillOpacity), stroke: Stroke(color, width: 1.5)))]
+        [LegendEntry(label: name, swatch: .box(fill: color.withOpacity(fillOpacity), stroke: Stroke(color, width: 0.75)))]
     }
 
     func occupancy(in frame: PlotFrame) -> [Point] {

@@ -28,7 +28,7 @@ public enum MarkerShape: String, Sendable, Hashable, CaseIterable {
     }
 }
 
-/// What a legend row shows beside its label.
+/// What a legend row shows beside its label (stroke widths and dashes in line widths).
 enum Swatch: Hashable {
     case line(Stroke, marker: MarkerShape?)
     case box(fill: Color, stroke: Stroke?)
@@ -45,7 +45,7 @@ struct LegendEntry: Hashable {
 /// Where a legend sits: one of eight spots inside the plot area, or outside on the right
 /// when every inside spot would hide data.
 public enum LegendPlacement: String, Sendable, Hashable, CaseIterable {
-    case upperRight, upperLeft, lowerLeft, lowerRight, centerRight, centerLeft, upperCenter, lowerCenter
+    case upperRight, upperLeft, lowerLeft, lowerRight, centerRight, centerLeft, upperCenter, lowerCenter, center
     case outsideRight
 
     /// The legend's frame of `size` at this spot of `plot`, `inset` from its edges.
@@ -62,6 +62,7 @@ public enum LegendPlacement: String, Sendable, Hashable, CaseIterable {
         case .centerLeft: (left, midY)
         case .upperCenter: (midX, top)
         case .lowerCenter: (midX, bottom)
+        case .center: (midX, midY)
         case .outsideRight: (plot.maxX + 2 * inset, top - inset)
         }
         return Rect(x: x, y: y, width: size.width, height: size.height)
@@ -90,19 +91,23 @@ struct Legend {
             let midY = frame.minY + padding + (Double(i) + 0.5) * rowHeight
             let x0 = frame.minX + padding, x1 = x0 + swatchWidth
             let center = Point((x0 + x1) / 2, midY)
+            // Entries store widths and dashes in line widths; the theme sizes them.
+            func sized(_ s: Stroke) -> Stroke {
+                Stroke(s.color, width: theme.lineWidth * s.width, dash: s.dash.map { $0.map { $0 * theme.lineWidth } })
+            }
             switch entry.swatch {
             case .line(let stroke, let marker):
-                canvas.line(from: Point(x0, midY), to: Point(x1, midY), stroke: stroke)
+                canvas.line(from: Point(x0, midY), to: Point(x1, midY), stroke: sized(stroke))
                 marker?.draw(at: center, radius: theme.markerRadius, fill: stroke.color, edge: nil, on: canvas)
             case .box(let fill, let stroke):
                 let h = rowHeight * 0.62
-                canvas.rect(Rect(x: x0, y: midY - h / 2, width: swatchWidth, height: h), fill: fill, stroke: stroke)
+                canvas.rect(Rect(x: x0, y: midY - h / 2, width: swatchWidth, height: h), fill: fill, stroke: stroke.map(sized))
             case .marker(let shape, let color):
                 shape.draw(at: center, radius: theme.markerRadius * 1.2, fill: color, edge: nil, on: canvas)
             case .band(let fill, let line):
                 let h = rowHeight * 0.62
                 canvas.rect(Rect(x: x0, y: midY - h / 2, width: swatchWidth, height: h), fill: fill, stroke: nil)
-                canvas.line(from: Point(x0, midY), to: Point(x1, midY), stroke: line)
+                canvas.line(from: Point(x0, midY), to: Point(x1, midY), stroke: sized(line))
             }
             canvas.text(entry.label, at: Point(x1 + 0.6 * theme.legendFont.size, midY), font: theme.legendFont,
                         color: theme.textColor, anchor: TextAnchor(.leading, .middle))

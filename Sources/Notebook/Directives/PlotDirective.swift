@@ -1,9 +1,188 @@
-/// `{plot}` — placeholder until its issue lands.
+import Datasets
+import Foundation
+import Plot
+
+/// `{plot}` — draws an earlier result: a curve (line or log-log chart), a histogram, or a
+/// dataset (scatter of two coordinates coloured by label, or a grid of its images). A thin
+/// adapter: it picks the chart for the value's kind, applies titles, log axes and
+/// reference lines, and returns the figure.
 public enum PlotDirective: Directive {
     public static let name = "plot"
-    public static let summary = "(not implemented yet)"
-    public static let parameters: [Parameter] = []
+    public static let summary = "draw an earlier curve, histogram or dataset as a line, log-log, histogram, scatter or image-grid chart"
+
+    static let kinds = ["auto", "line", "loglog", "histogram", "scatter", "image-grid"]
+
+    public static let parameters: [Parameter] = [
+        Parameter("of", .reference([.curve, .histogram, .dataset]), required: true, doc: "the result to draw"),
+        Parameter("kind", .choice(kinds), default: .string("auto"),
+                  doc: "chart kind; auto: line for a curve, histogram for a histogram, image-grid for images, scatter for other datasets"),
+        Parameter("title", .string, doc: "figure title (default: the result's own title or name)"),
+        Parameter("x-label", .string, doc: "x-axis title (default: the result's)"),
+        Parameter("y-label", .string, doc: "y-axis title (default: the result's)"),
+        Parameter("log-x", .bool, default: .bool(false), doc: "logarithmic x axis (line and scatter)"),
+        Parameter("log-y", .bool, default: .bool(false), doc: "logarithmic y axis (line, scatter and histogram)"),
+        Parameter("vline", .doubleList(), doc: "vertical reference lines at these x values"),
+        Parameter("vline-label", .stringList, doc: "their labels, one per line (e.g. \"true k = 3\")"),
+        Parameter("hline", .doubleList(), doc: "horizontal reference lines at these y values"),
+        Parameter("hline-label", .stringList, doc: "their labels, one per line (e.g. \"h = 0.242\")"),
+        Parameter("fit", .doubleList(1e-300...1e300), doc: "loglog: fit a line over this x range [from, to] and show its slope"),
+        Parameter("errors", .choice(["band", "bars"]), default: .string("band"), doc: "line: show lower/upper as a shaded band or error bars"),
+        Parameter("arrangement", .choice(["overlaid", "panels"]), default: .string("overlaid"),
+                  doc: "histogram with several groups: overlaid, or one panel each"),
+        Parameter("x", .int(0...1_000_000), default: .int(0), doc: "scatter: the coordinate on the x axis (from 0)"),
+        Parameter("y", .int(0...1_000_000), default: .int(1), doc: "scatter: the coordinate on the y axis (from 0)"),
+        Parameter("points", .int(1...1_000_000), default: .int(5000), doc: "scatter: at most this many points (a seeded sample)"),
+        Parameter("images", .int(1...400), default: .int(16), doc: "image-grid: how many images (the first ones)"),
+        Parameter("columns", .int(1...40), default: .int(8), doc: "image-grid: images per row"),
+    ]
+
+    public static var results: [ResultSlot] { [] }
+
+    public static func validate(_ arguments: Arguments) -> [ParameterError] {
+        var problems = [ParameterError]()
+        for (line, label) in [("vline", "vline-label"), ("hline", "hline-label")] {
+            guard case .list(let labels)? = arguments.values[label] else { continue }
+            guard case .list(let values)? = arguments.values[line] else {
+                problems.append(ParameterError(label, "`\(label)` labels `\(line)` values; give `\(line)` too"))
+                continue
+            }
+            if labels.count != values.count {
+                problems.append(ParameterError(label, "\(labels.count) labels for \(values.count) `\(line)` values; give one per line"))
+            }
+        }
+        if case .list(let range)? = arguments.values["fit"], range.count != 2 {
+            problems.append(ParameterError("fit", "`fit` is a range [from, to], got \(range.count) numbers"))
+        }
+        if case .string(let kind)? = arguments.values["kind"], arguments.isExplicit("fit"), kind != "loglog" {
+            problems.append(ParameterError("fit", "`fit` applies to `kind: loglog` only"))
+        }
+        return problems
+    }
+
     public static func run(_ arguments: Arguments, context: CellContext) throws -> CellResult {
-        throw CellError("{plot} is not implemented yet")
+        let id = try arguments.reference("of")
+        guard let value = context.value(id: id) else { throw ParameterError("of", "no result named `\(id)`") }
+        var kind = try arguments.string("kind")
+        if kind == "auto" {
+            switch value {
+            case is HistogramValue: kind = "histogram"
+            case let d as Dataset: kind = d.imageShape != nil ? "image-grid" : "scatter"
+            default: kind = "line"
+            }
+        }
+        let references = try referenceLines(arguments)
+        let chart: any Chart
+        let caption: String
+        switch (kind, value) {
+        case ("line", let curve as CurveValue), ("loglog", let curve as CurveValue):
+            (chart, caption) = try curveChart(curve, loglog: kind == "loglog", arguments: arguments, references: references)
+        case ("histogram", let histogram as HistogramValue):
+            let chart_ = try HistogramChart(
+                title: try arguments.optionalString("title") ?? histogram.title,
+                xLabel: try arguments.optionalString("x-label") ?? histogram.xLabel,
+                yLabel: try arguments.optionalString("y-label") ?? (histogram.normalized ? "density" : "count"),
+                edges: histogram.edges, groups: histogram.groups.map { .init(name: $0.name, values: $0.values) },
+                arrangement: try arguments.string("arrangement") == "panels" ? .smallMultiples(columns: nil) : .overlaid,
+                referenceLines: references, yScale: try arguments.bool("log-y") ? .log : .linear)
+            (chart, caption) = (chart_, "\(histogram.title): \(histogram.groups.map(\.name).joined(separator: ", ")).")
+        case ("scatter", let dataset as Dataset):
+            (chart, caption) = try scatterChart(dataset, arguments: arguments, references: references, context: context)
+        case ("image-grid", let dataset as Dataset):
+            (chart, caption) = try imageGrid(dataset, arguments: arguments)
+        default:
+            throw ParameterError("kind", "`kind: \(kind)` cannot draw `\(id)`, a \(type(of: value).kind); " + suitableKinds(for: value))
+        }
+        return CellResult(outputs: [.figure(try Figure(name: kind, caption: caption, chart: chart))])
+    }
+
+    private static func suitableKinds(for value: any NotebookValue) -> String {
+        switch value {
+        case is CurveValue: "use `line` or `loglog`"
+        case is HistogramValue: "use `histogram`"
+        default: "use `scatter` or `image-grid`"
+        }
+    }
+
+    static func referenceLines(_ arguments: Arguments) throws -> [ReferenceLine] {
+        var lines = [ReferenceLine]()
+        for (key, orientation) in [("vline", ReferenceLine.Orientation.vertical), ("hline", .horizontal)] where arguments.has(key) {
+            let values = try arguments.doubles(key)
+            let labels = arguments.has(key + "-label") ? try arguments.strings(key + "-label") : []
+            for (i, v) in values.enumerated() {
+                lines.append(ReferenceLine(orientation, at: v, label: i < labels.count ? labels[i] : nil))
+            }
+        }
+        return lines
+    }
+
+    static func curveChart(_ curve: CurveValue, loglog: Bool, arguments: Arguments,
+                           references: [ReferenceLine]) throws -> (any Chart, String) {
+        let style: UncertaintyStyle = try arguments.string("errors") == "bars" ? .errorBars : .band
+        let series = curve.series.map {
+            LineChart.Series(name: $0.name, x: $0.x, y: $0.y, lower: $0.lower, upper: $0.upper, uncertainty: style)
+        }
+        let title = try arguments.optionalString("title") ?? curve.title
+        let xLabel = try arguments.optionalString("x-label") ?? curve.xLabel
+        let yLabel = try arguments.optionalString("y-label") ?? curve.yLabel
+        if loglog {
+            var range: ClosedRange<Double>?
+            if arguments.has("fit") {
+                let bounds = try arguments.doubles("fit")
+                guard bounds.count == 2, bounds[0] > 0, bounds[0] < bounds[1] else {
+                    throw ParameterError("fit", "`fit` must be [from, to] with 0 < from < to")
+                }
+                range = bounds[0]...bounds[1]
+            }
+            let chart = try LogLogChart(title: title, xLabel: xLabel, yLabel: yLabel, series: series, fitRange: range,
+                                        referenceLines: references)
+            let slopes = chart.fits.map { "\($0.series): slope \(String(format: "%.3f", $0.slope)) over [\(formatNumber($0.range.lowerBound)), \(formatNumber($0.range.upperBound))]" }
+            return (chart, "\(curve.title) on log-log axes" + (slopes.isEmpty ? "." : "; " + slopes.joined(separator: "; ") + "."))
+        }
+        let chart = try LineChart(title: title, xLabel: xLabel, yLabel: yLabel, series: series,
+                                  xScale: try arguments.bool("log-x") ? .log : .linear,
+                                  yScale: try arguments.bool("log-y") ? .log : .linear, referenceLines: references)
+        let bands = curve.series.contains { $0.lower != nil } ? " Shaded: lower to upper value of each point." : ""
+        return (chart, "\(curve.title): \(curve.series.map(\.name).joined(separator: ", ")).\(style == .band ? bands : "")")
+    }
+
+    static func scatterChart(_ dataset: Dataset, arguments: Arguments, references: [ReferenceLine],
+                             context: CellContext) throws -> (any Chart, String) {
+        let cx = try arguments.int("x"), cy = try arguments.int("y")
+        for (key, c) in [("x", cx), ("y", cy)] where c >= dataset.dimension {
+            throw ParameterError(key, "`\(key): \(c)` is not a coordinate of \(dataset.name), which has \(dataset.dimension) (0…\(dataset.dimension - 1))")
+        }
+        let limit = try arguments.int("points")
+        var rows = Array(0..<dataset.count)
+        if dataset.count > limit {
+            var generator = context.generator("sample")
+            rows = Array(generator.permutation(dataset.count).prefix(limit)).sorted()
+        }
+        let x = rows.map { Double(dataset.points[$0, cx]) }, y = rows.map { Double(dataset.points[$0, cy]) }
+        let labels = dataset.labels.map { all in rows.map { all[$0] } }
+        let chart = try ScatterChart(
+            title: try arguments.optionalString("title") ?? dataset.name,
+            xLabel: try arguments.optionalString("x-label") ?? "x" + subscriptDigits(cx + 1),
+            yLabel: try arguments.optionalString("y-label") ?? "x" + subscriptDigits(cy + 1),
+            x: x, y: y, labels: labels.map { $0.map(String.init) }, referenceLines: references)
+        let sampled = rows.count < dataset.count ? " (a seeded sample of \(rows.count) of \(dataset.count) points)" : ""
+        return (chart, "Coordinates \(cx + 1) and \(cy + 1) of \(dataset.name)\(sampled)" + (labels == nil ? "." : ", coloured by label."))
+    }
+
+    static func imageGrid(_ dataset: Dataset, arguments: Arguments) throws -> (any Chart, String) {
+        guard let shape = dataset.imageShape else {
+            throw ParameterError("kind", "\(dataset.name) is not a set of images; use `kind: scatter`")
+        }
+        let count = min(try arguments.int("images"), dataset.count), columns = try arguments.int("columns")
+        let rows = stride(from: 0, to: count, by: columns).map { start in
+            ImageGrid.Row(images: (start..<min(count, start + columns)).map { Array(dataset.points.row($0)) })
+        }
+        let chart = try ImageGrid(title: try arguments.optionalString("title") ?? dataset.name, rows: rows,
+                                  imageWidth: shape.width, imageHeight: shape.height)
+        return (chart, "The first \(count) images of \(dataset.name), \(shape.height)×\(shape.width) pixels, grey levels from the smallest to the largest value.")
+    }
+
+    private static func subscriptDigits(_ n: Int) -> String {
+        let digits: [Character] = ["₀", "₁", "₂", "₃", "₄", "₅", "₆", "₇", "₈", "₉"]
+        return String(String(n).compactMap { $0.wholeNumberValue.map { digits[$0] } })
     }
 }
