@@ -128,6 +128,9 @@ final class ManifoldTests: XCTestCase {
                 XCTAssertEqual(m672.points[i, 2 * j + 48], m672.points[i, 2 * j])
             }
         }
+        // Beyond the benchmark's pairs: (3, 10) repeats the 6 coordinates cyclically.
+        let m310 = try draw(NonlinearBenchmark(dimension: 3, ambient: 10), 50)
+        for i in 0..<50 { for j in 0..<4 { XCTAssertEqual(m310.points[i, 6 + j], m310.points[i, j]) } }
         XCTAssertThrowsError(try NonlinearBenchmark(dimension: 4, ambient: 7)) { error in
             XCTAssertEqual((error as? DatasetParameterError)?.parameter, "ambient")
         }

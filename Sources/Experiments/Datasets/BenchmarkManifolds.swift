@@ -10,6 +10,9 @@ import Linalg
 /// - D = 2·m·k for an integer m ≥ 1 (M4 = (4, 8), M6 = (6, 36), M8 = (12, 72)):
 ///   p ~ U[0,1]^k, the 2k coordinates p_{i+1}·cos 2πpᵢ, p_{i+1}·sin 2πpᵢ for i = 0…k−1
 ///   (indices cyclic), repeated m times.
+/// - Any other D ≥ 2k (an extension, e.g. (3, 10)): the same 2k coordinates repeated
+///   cyclically until D columns are filled. The first block alone already determines p
+///   (pair i has radius p_{i+1} and angle 2πpᵢ), so the intrinsic dimension stays k.
 ///
 /// Latent p. Reference: M. Hein and J.-Y. Audibert, "Intrinsic dimensionality estimation
 /// of submanifolds in R^d", ICML 2005; P. Campadelli et al., "Intrinsic dimension
@@ -18,11 +21,11 @@ public struct NonlinearBenchmark: ManifoldSampler {
     public let intrinsicDimension: Int
     public let nativeDimension: Int
 
-    /// The (k, D) pairs the benchmark defines: (4, 6), or any D = 2·m·k.
+    /// (k, D) = (4, 6), or any D ≥ 2k (the benchmark's own pairs are D = 2·m·k).
     public init(dimension k: Int, ambient d: Int) throws {
         guard k >= 1 else { throw DatasetParameterError("k", "the intrinsic dimension must be at least 1, got \(k)") }
-        guard (k == 4 && d == 6) || (d >= 2 * k && d % (2 * k) == 0) else {
-            throw DatasetParameterError("ambient", "the nonlinear benchmark manifolds exist for (k, D) = (4, 6) or D a multiple of 2k (e.g. (4, 8), (6, 36), (12, 72)); got (\(k), \(d))")
+        guard (k == 4 && d == 6) || d >= 2 * k else {
+            throw DatasetParameterError("ambient", "the nonlinear manifolds need (k, D) = (4, 6) or D ≥ 2k (benchmark pairs (4, 8), (6, 36), (12, 72)); got (\(k), \(d))")
         }
         intrinsicDimension = k
         nativeDimension = d
@@ -47,11 +50,11 @@ public struct NonlinearBenchmark: ManifoldSampler {
                     let angle = twoPi * Double(p[i, j])
                     let r = Double(p[i, (j + 1) % k])
                     let (c, s) = (Float(r * cos(angle)), Float(r * sin(angle)))
-                    var offset = 0
-                    while offset < d {
-                        points[i, offset + 2 * j] = c
-                        points[i, offset + 2 * j + 1] = s
-                        offset += 2 * k
+                    var column = 2 * j
+                    while column < d {
+                        points[i, column] = c
+                        if column + 1 < d { points[i, column + 1] = s }
+                        column += 2 * k
                     }
                 }
             }

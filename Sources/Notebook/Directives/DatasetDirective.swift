@@ -1,9 +1,274 @@
-/// `{dataset}` — placeholder until its issue lands.
+import Datasets
+import Foundation
+import Linalg
+import Plot
+
+/// `{dataset}` — makes a synthetic dataset of known intrinsic dimension or loads one
+/// (MNIST sample, full MNIST, Fashion-MNIST, IDX, CSV, NPY). A thin adapter over the
+/// Datasets library: it picks the generator or loader, applies the digit subset, n,
+/// normalisation and scale, and shows n, D, the true dimension and a sample figure.
 public enum DatasetDirective: Directive {
     public static let name = "dataset"
-    public static let summary = "(not implemented yet)"
-    public static let parameters: [Parameter] = []
+    public static let summary = "make a dataset of known intrinsic dimension, or load MNIST, Fashion-MNIST, IDX, CSV or NPY data"
+
+    /// Generated kinds, each with its default (or fixed) intrinsic dimension.
+    static let syntheticKinds = ["gaussian", "uniform-cube", "linear", "sphere", "swiss-roll", "s-curve", "helix",
+                                 "moebius", "torus", "nonlinear", "mixing", "bumps", "rectangles"]
+    static let fileKinds = ["mnist", "fashion-mnist", "idx", "csv", "npy"]
+    /// Kinds whose intrinsic dimension is fixed by the manifold.
+    static let fixedDimension: [String: Int] = ["swiss-roll": 2, "s-curve": 2, "helix": 1, "moebius": 2, "torus": 2,
+                                                "bumps": 2, "rectangles": 4]
+    static let defaultDimension: [String: Int] = ["gaussian": 2, "uniform-cube": 2, "linear": 2, "sphere": 2,
+                                                  "nonlinear": 4, "mixing": 8]
+    static let defaultCount = 2000
+    /// n in quick mode (drafts and tests).
+    static let quickCount = 1000
+
+    public static let parameters: [Parameter] = [
+        Parameter("kind", .choice(syntheticKinds + fileKinds), required: true,
+                  doc: "what to make or load (synthetic manifolds of known dimension, images of known latent dimension, or files)"),
+        Parameter("n", .int(1...100_000_000), doc: "number of points (synthetic: default 2000; files: all rows)"),
+        Parameter("k", .int(1...100_000),
+                  doc: "intrinsic dimension for gaussian, uniform-cube, linear, sphere (S^k), nonlinear, mixing (latent)"),
+        Parameter("ambient", .int(1...10_000_000),
+                  doc: "ambient dimension D (linear: default 10; nonlinear: (4,6), (4,8), (6,36), (12,72) or any multiple of 2k; mixing: default 2k)"),
+        Parameter("noise", .double(0...1e9), default: .double(0), doc: "standard deviation of isotropic Gaussian noise added in R^D"),
+        Parameter("rotate", .bool, default: .bool(false), doc: "embed by a random orthonormal basis instead of padding with zeros"),
+        Parameter("covariance", .choice(["identity", "random"]), default: .string("identity"),
+                  doc: "gaussian: identity, or a random covariance with eigenvalues in [¼, 4]"),
+        Parameter("scales", .doubleList(1e-12...1e12), doc: "gaussian: standard deviation of each axis (a diagonal covariance; sets k)"),
+        Parameter("path", .path, doc: "file to load (idx, csv, npy) or MNIST-format IDX directory (mnist, fashion-mnist)"),
+        Parameter("labels", .string,
+                  doc: "csv: label column (index from 0, negative from the end, `last`, or header name); idx, npy: labels file"),
+        Parameter("header", .bool, doc: "csv: whether the first line is a header (default: detected)"),
+        Parameter("digits", .intList(0...1_000_000), doc: "keep only rows with these labels, e.g. [0, 1]"),
+        Parameter("split", .choice(MNIST.Split.allCases.map(\.rawValue)),
+                  doc: "mnist, fashion-mnist: load IDX files, train (60 000), test (10 000) or all (70 000); mnist without split loads the 5 000-digit sample"),
+        Parameter("sample", .choice(["random", "first"]), default: .string("random"), doc: "with n: a seeded random sample, or the first n rows"),
+        Parameter("normalize", .bool, doc: "map values to [0, 1] (bytes /255, else min–max); default true for mnist and fashion-mnist"),
+        Parameter("scale", .double(-1e12...1e12), default: .double(1), doc: "multiply every coordinate by this factor at the end"),
+    ]
+
+    public static var results: [ResultSlot] { [ResultSlot(kind: .dataset, doc: "the points, labels, true dimension and image shape")] }
+
+    public static func validate(_ arguments: Arguments) -> [ParameterError] {
+        guard case .string(let kind)? = arguments.values["kind"] else { return [] }
+        var problems = [ParameterError]()
+        let synthetic = syntheticKinds.contains(kind)
+        func refuse(_ parameter: String, _ reason: String) {
+            if arguments.isExplicit(parameter) { problems.append(ParameterError(parameter, "`\(parameter)` \(reason)")) }
+        }
+        if ["idx", "csv", "npy"].contains(kind), !arguments.has("path") {
+            problems.append(ParameterError("kind", "kind `\(kind)` needs a `path` to the file"))
+        }
+        if synthetic {
+            for p in ["path", "labels", "header", "digits", "split", "normalize"] { refuse(p, "applies to loaded data, not to kind `\(kind)`") }
+        } else {
+            for p in ["k", "ambient", "noise", "rotate"] { refuse(p, "applies to synthetic data, not to kind `\(kind)`") }
+        }
+        if kind != "gaussian" { refuse("covariance", "applies to kind `gaussian` only"); refuse("scales", "applies to kind `gaussian` only") }
+        if kind != "csv" { refuse("header", "applies to kind `csv` only") }
+        if !["mnist", "fashion-mnist"].contains(kind) { refuse("split", "applies to kinds `mnist` and `fashion-mnist` only") }
+        if let fixed = fixedDimension[kind], case .int(let k)? = arguments.values["k"], k != fixed {
+            problems.append(ParameterError("k", "a \(kind) has intrinsic dimension \(fixed); `k: \(k)` cannot be honoured"))
+        }
+        if ["bumps", "rectangles"].contains(kind) {
+            refuse("ambient", "does not apply to images (their size is fixed)")
+            refuse("rotate", "does not apply to images")
+        }
+        if case .list(let scales)? = arguments.values["scales"] {
+            if case .string("random")? = arguments.values["covariance"], arguments.isExplicit("covariance") {
+                problems.append(ParameterError("scales", "give either `scales` (a diagonal covariance) or `covariance: random`, not both"))
+            }
+            if case .int(let k)? = arguments.values["k"], k != scales.count {
+                problems.append(ParameterError("scales", "\(scales.count) scales for `k: \(k)`; give one per dimension"))
+            }
+        }
+        return problems
+    }
+
     public static func run(_ arguments: Arguments, context: CellContext) throws -> CellResult {
-        throw CellError("{dataset} is not implemented yet")
+        let kind = try arguments.string("kind")
+        var warnings = [String]()
+        var dataset: Dataset
+        do {
+            if syntheticKinds.contains(kind) {
+                var count = try arguments.optionalInt("n") ?? defaultCount
+                if context.settings.quick && count > quickCount {
+                    warnings.append("Quick mode: \(quickCount) points instead of \(count).")
+                    count = quickCount
+                }
+                let embedding = Embedding(ambientDimension: try arguments.optionalInt("ambient"), rotate: try arguments.bool("rotate"),
+                                          noise: try arguments.double("noise"))
+                let sampler = try makeSampler(kind, arguments, context: context)
+                dataset = try SyntheticDataset.generate(sampler, count: count, embedding: embedding, using: context.generator("data"))
+            } else {
+                dataset = try load(kind, arguments, context: context)
+                if arguments.has("digits") { dataset = try dataset.selecting(labels: Set(try arguments.ints("digits"))) }
+                var count = try arguments.optionalInt("n") ?? dataset.count
+                if context.settings.quick && count > quickCount {
+                    warnings.append("Quick mode: \(quickCount) rows instead of \(min(count, dataset.count)).")
+                    count = quickCount
+                }
+                if try arguments.string("sample") == "first" {
+                    dataset = dataset.prefix(count)
+                } else {
+                    var generator = context.generator("sample")
+                    dataset = dataset.randomSample(count, using: &generator)
+                }
+            }
+            let factor = try arguments.double("scale")
+            if factor != 1 { dataset = dataset.scaled(by: Float(factor)) }
+        } catch let error as DatasetParameterError {
+            throw ParameterError(error.parameter, error.message)
+        } catch let error as DataFileError where error.reason == .missingFile {
+            throw ParameterError(arguments.has("path") ? "path" : "kind", error.description)
+        }
+        guard dataset.points.isFinite else { throw CellError("\(dataset.name) contains NaN or infinite values") }
+
+        var outputs: [OutputItem] = [
+            .metric(Metric("points", Double(dataset.count))),
+            .metric(Metric("ambient dimension D", Double(dataset.dimension))),
+        ]
+        if let k = dataset.intrinsicDimension { outputs.append(.metric(Metric("true intrinsic dimension", Double(k)))) }
+        if let labels = dataset.labels {
+            outputs.append(.metric(Metric("classes", Double(Set(labels).count))))
+        }
+        outputs.append(.text(dataset.provenance))
+        do {
+            if let figure = try sampleFigure(dataset, context: context) { outputs.append(.figure(figure)) }
+        } catch {
+            warnings.append("The sample figure could not be drawn: \(error)")
+        }
+        outputs += warnings.map(OutputItem.warning)
+        return CellResult(values: ["": dataset], outputs: outputs)
+    }
+
+    /// The generator of a synthetic kind, with k and the ambient dimension resolved.
+    static func makeSampler(_ kind: String, _ arguments: Arguments, context: CellContext) throws -> any ManifoldSampler {
+        let scales = arguments.has("scales") ? try arguments.doubles("scales") : nil
+        let k = try arguments.optionalInt("k") ?? scales?.count ?? fixedDimension[kind] ?? defaultDimension[kind] ?? 2
+        let ambient = try arguments.optionalInt("ambient")
+        switch kind {
+        case "gaussian":
+            if let scales { return try GaussianCloud(standardDeviations: scales) }
+            if try arguments.string("covariance") == "random" {
+                var generator = context.generator("covariance")
+                return try GaussianCloud.randomCovariance(dimension: k, using: &generator)
+            }
+            return try GaussianCloud(dimension: k)
+        case "uniform-cube": return UniformCube(dimension: k)
+        case "linear": return try LinearSubspace(dimension: k, ambient: ambient ?? max(10, 2 * k))
+        case "sphere": return try Sphere(dimension: k)
+        case "swiss-roll": return SwissRoll()
+        case "s-curve": return SCurve()
+        case "helix": return Helix()
+        case "moebius": return MoebiusStrip()
+        case "torus": return try Torus()
+        case "nonlinear":
+            let benchmarkAmbient = [4: 8, 6: 36, 12: 72]
+            return try NonlinearBenchmark(dimension: k, ambient: ambient ?? benchmarkAmbient[k] ?? 2 * k)
+        case "mixing": return try NonlinearMixing(latent: k, ambient: ambient ?? 2 * k)
+        case "bumps": return try GaussianBumpImages()
+        case "rectangles": return try RectangleImages()
+        default: throw ParameterError("kind", "`\(kind)` is not a synthetic kind")
+        }
+    }
+
+    /// Loads a file kind (before digits, n and scale are applied).
+    static func load(_ kind: String, _ arguments: Arguments, context: CellContext) throws -> Dataset {
+        let path = try arguments.optionalString("path").map(context.resolvePath)
+        let normalize = try arguments.has("normalize") ? arguments.bool("normalize") : ["mnist", "fashion-mnist"].contains(kind)
+        let labels = try arguments.optionalString("labels")
+        let split = try arguments.optionalString("split").flatMap(MNIST.Split.init(rawValue:))
+        switch kind {
+        case "mnist":
+            if let path, !isDirectory(path) { return try MNIST.loadSample(path, normalize: normalize) }
+            if let directory = path ?? (split != nil ? context.dataDirectory : nil) {
+                return try MNIST.loadIDX(directory: directory, split: split ?? .all, normalize: normalize, name: "mnist")
+            }
+            let sample = context.dataDirectory.appendingPathComponent(MNIST.sampleFileName)
+            guard FileManager.default.fileExists(atPath: sample.path) else {
+                throw ParameterError("kind", "the MNIST sample is not at \(sample.path); run scripts/fetch-mnist-sample.sh "
+                                     + "(or set ENTROPYBOOK_DATA to the directory holding \(MNIST.sampleFileName), or give `path`)")
+            }
+            return try MNIST.loadSample(sample, normalize: normalize)
+        case "fashion-mnist":
+            let local = context.dataDirectory.appendingPathComponent("fashion-mnist")
+            let directory = path ?? (isDirectory(local) ? local : MNIST.debianFashionDirectory)
+            guard isDirectory(directory) else {
+                throw ParameterError(path == nil ? "kind" : "path",
+                                     "no Fashion-MNIST directory at \(directory.path); install Debian's dataset-fashion-mnist (scripts/install-deps.sh) or give `path`")
+            }
+            return try MNIST.loadIDX(directory: directory, split: split ?? .all, normalize: normalize, name: "fashion-mnist")
+        case "idx", "csv", "npy":
+            guard let path else { throw ParameterError("kind", "kind `\(kind)` needs a `path` to the file") }
+            if kind == "csv" {
+                let options = CSVOptions(hasHeader: arguments.has("header") ? try arguments.bool("header") : nil,
+                                         labelColumn: labels.map(LabelColumn.init))
+                return try CSVFile.loadDataset(path, options: options, normalize: normalize)
+            }
+            let labelsURL = labels.map(context.resolvePath)
+            if let labelsURL, !FileManager.default.fileExists(atPath: labelsURL.path) {
+                throw ParameterError("labels", "\(labelsURL.path): no such file")
+            }
+            return kind == "idx"
+                ? try IDXFile.loadDataset(images: path, labels: labelsURL, normalize: normalize)
+                : try NPYFile.loadDataset(path, labels: labelsURL, normalize: normalize)
+        default:
+            throw ParameterError("kind", "`\(kind)` is not a file kind")
+        }
+    }
+
+    private static func isDirectory(_ url: URL) -> Bool {
+        var directory: ObjCBool = false
+        return FileManager.default.fileExists(atPath: url.path, isDirectory: &directory) && directory.boolValue
+    }
+
+    /// An image grid for images (a row per class when labelled), otherwise a scatter plot of
+    /// the first two principal components (the coordinates themselves in 2-D), coloured by
+    /// label. `nil` for one-dimensional data.
+    static func sampleFigure(_ dataset: Dataset, context: CellContext) throws -> Figure? {
+        if let shape = dataset.imageShape {
+            var rows = [ImageGrid.Row]()
+            if let labels = dataset.labels {
+                for label in Set(labels).sorted().prefix(10) {
+                    let images = labels.indices.filter { labels[$0] == label }.prefix(10).map { Array(dataset.points.row($0)) }
+                    rows.append(ImageGrid.Row(label: String(label), images: images))
+                }
+            } else {
+                for r in 0..<min(3, (dataset.count + 9) / 10) {
+                    let images = (r * 10..<min(dataset.count, r * 10 + 10)).map { Array(dataset.points.row($0)) }
+                    rows.append(ImageGrid.Row(images: images))
+                }
+            }
+            let chart = try ImageGrid(title: dataset.name, rows: rows, imageWidth: shape.width, imageHeight: shape.height)
+            return try Figure(name: "sample", caption: "Sample images of \(dataset.name)" + (dataset.labels == nil ? "." : ", one row per label."),
+                              chart: chart)
+        }
+        guard dataset.dimension >= 2 else { return nil }
+        // At most 2000 points, evenly spread over the rows (files are often sorted by label).
+        let shown = dataset.count <= 2000 ? dataset : dataset.rows(at: (0..<2000).map { $0 * dataset.count / 2000 })
+        let projected = dataset.dimension == 2 ? shown.points : try shown.principalProjection(components: 2)
+        let x = (0..<projected.rows).map { Double(projected[$0, 0]) }
+        let y = (0..<projected.rows).map { Double(projected[$0, 1]) }
+        let axes = dataset.dimension == 2 ? ("x₁", "x₂") : ("PC 1", "PC 2")
+        var colouring = ""
+        var labels = shown.labels
+        if labels == nil, let latent = shown.latent, latent.columns > 0 {
+            // No classes: colour by the generator's first coordinate (a swiss roll's t), in
+            // six equal-width bins, so the reader sees how the manifold is laid out.
+            let t = (0..<latent.rows).map { latent[$0, 0] }
+            if let lo = t.min(), let hi = t.max(), hi > lo {
+                labels = t.map { 1 + min(5, Int(6 * ($0 - lo) / (hi - lo))) }
+                colouring = ", coloured by the generator's first coordinate in six equal bins (1 = lowest)"
+            }
+        }
+        let chart = try labels.map {
+            try ScatterChart(title: dataset.name, xLabel: axes.0, yLabel: axes.1, x: x, y: y, labels: $0)
+        } ?? ScatterChart(title: dataset.name, xLabel: axes.0, yLabel: axes.1, x: x, y: y)
+        let what = dataset.dimension == 2 ? "The points" : "First two principal components"
+        let subset = shown.count < dataset.count ? " (\(shown.count) of \(dataset.count) points)" : ""
+        return try Figure(name: "sample", caption: "\(what) of \(dataset.name)\(subset)\(colouring).", chart: chart)
     }
 }
