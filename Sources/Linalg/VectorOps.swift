@@ -6,16 +6,6 @@
 /// Buffers are row-major `rows × columns` blocks given by their base pointer. Callers own
 /// the memory; these functions never retain a pointer.
 public enum VectorOps {
-    /// `x[i, j] += bias[j]` for every row. O(rows·columns).
-    @inlinable
-    public static func addRowVector(_ bias: UnsafePointer<Float>, to x: UnsafeMutablePointer<Float>,
-                                    rows: Int, columns: Int) {
-        for i in 0..<rows {
-            let row = x + i * columns
-            for j in 0..<columns { row[j] += bias[j] }
-        }
-    }
-
     /// `sums[j] = Σ_i x[i, j]` (the bias gradient of a dense layer), accumulated in Float
     /// across at most a batch of rows. O(rows·columns).
     @inlinable
@@ -63,21 +53,6 @@ public enum VectorOps {
             i = end
         }
         return total
-    }
-
-    /// `x[k] *= s`. O(count).
-    @inlinable
-    public static func scale(_ x: UnsafeMutablePointer<Float>, count: Int, by s: Float) {
-        for k in 0..<count { x[k] *= s }
-    }
-
-    /// True when every element is finite. O(count).
-    @inlinable
-    public static func allFinite(_ x: UnsafePointer<Float>, count: Int) -> Bool {
-        // x − x is 0 for finite x and NaN for NaN or ±inf; the sum is NaN iff one is not finite.
-        var probe: Float = 0
-        for k in 0..<count { probe += x[k] - x[k] }
-        return probe == 0
     }
 
     /// One Adam step (Kingma & Ba 2015, Algorithm 1) on `count` parameters, with optional
