@@ -32,13 +32,16 @@ let package = Package(
         .target(name: "Autoencoder", dependencies: ["Linalg"], path: "Sources/Experiments/Autoencoder"),
         .target(name: "Entropy", dependencies: ["Linalg"], path: "Sources/Experiments/Entropy"),
         .target(name: "Dimension", dependencies: ["Linalg"], path: "Sources/Experiments/Dimension"),
+        // The H(d) sweep and its dimension verdict: autoencoder → codes → entropy, per d.
+        .target(name: "EntropyCurve", dependencies: ["Linalg", "Autoencoder", "Entropy", "Dimension"],
+                path: "Sources/Experiments/EntropyCurve"),
 
         // Charts behind a drawing protocol; libgd renders them to PNG.
         .target(name: "Plot", dependencies: ["CGD"]),
 
         // Markdown (cmark) → directive cells → validated plan → executed results.
         .target(name: "Notebook", dependencies: [
-            "CCmark", "Linalg", "Datasets", "Autoencoder", "Entropy", "Dimension", "Plot",
+            "CCmark", "Linalg", "Datasets", "Autoencoder", "Entropy", "Dimension", "EntropyCurve", "Plot",
             .product(name: "Yams", package: "Yams"),
         ]),
         // Results → self-contained HTML, figures, data, run.json.
@@ -56,6 +59,7 @@ let package = Package(
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets"], resources: [.copy("Fixtures")]),
         .testTarget(name: "AutoencoderTests", dependencies: ["Autoencoder"]),
         .testTarget(name: "EntropyTests", dependencies: ["Entropy"]),
+        .testTarget(name: "EntropyCurveTests", dependencies: ["EntropyCurve"]),
         .testTarget(name: "DimensionTests", dependencies: ["Dimension"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PlotTests", dependencies: ["Plot"]),
         .testTarget(name: "NotebookTests", dependencies: ["Notebook"], resources: [.copy("Fixtures")]),

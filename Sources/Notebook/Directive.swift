@@ -253,10 +253,12 @@ public final class CellContext: @unchecked Sendable {
     private let environment: [String: any NotebookValue]
     private let arguments: Arguments
     private let progressHandler: @Sendable (Double, String) -> Void
+    private let memo: Memo?
 
     public init(cellID: String?, seed: UInt64, settings: RunSettings, notebookDirectory: URL,
                 dataDirectory: URL, environment: [String: any NotebookValue], arguments: Arguments,
-                progress: @escaping @Sendable (Double, String) -> Void = { _, _ in }) {
+                memo: Memo? = nil, progress: @escaping @Sendable (Double, String) -> Void = { _, _ in }) {
+        self.memo = memo
         self.cellID = cellID
         self.seed = seed
         self.settings = settings
@@ -291,6 +293,20 @@ public final class CellContext: @unchecked Sendable {
         if path.hasPrefix("/") { return URL(fileURLWithPath: path) }
         if path.hasPrefix("~/") { return URL(fileURLWithPath: NSString(string: path).expandingTildeInPath) }
         return notebookDirectory.appendingPathComponent(path).standardizedFileURL
+    }
+
+    /// A sub-result from the cache when one was stored under the same `parts` for the same
+    /// inputs (the cells this one reads, their data files, program version, threads), else
+    /// `compute()`, stored for next time. For expensive pieces that do not depend on all of
+    /// the cell's arguments: a sweep's autoencoders are reused when only the entropy
+    /// settings change. Without a cache (`--no-cache`) it just computes.
+    public func memoized<T: CacheableValue>(_ parts: [String], compute: () throws -> T) throws -> T {
+        guard let memo else { return try compute() }
+        let key = SHA256.hex(Array(("memo\n" + memo.scope + "\n" + parts.joined(separator: "\n")).utf8))
+        if let hit = memo.load(key) as? T { return hit }
+        let value = try compute()
+        memo.save(key, value)
+        return value
     }
 
     /// Reports progress of a long loop (fraction in 0...1) to the terminal.
@@ -359,5 +375,19 @@ public struct Figure: Sendable {
     public init(name: String, caption: String, chart: any Chart) throws {
         self.init(name: name, caption: caption, reportPNG: try chart.png(size: .report),
                   slidePNG: try chart.png(size: .slide), csv: chart.csv())
+    }
+}
+
+/// Access to the cache for `CellContext.memoized`.
+public struct Memo: Sendable {
+    /// Key of the cell's inputs (see `CacheKeys.inputKeys`).
+    public var scope: String
+    public var load: @Sendable (String) -> (any NotebookValue)?
+    public var save: @Sendable (String, any NotebookValue) -> Void
+    public init(scope: String, load: @escaping @Sendable (String) -> (any NotebookValue)?,
+                save: @escaping @Sendable (String, any NotebookValue) -> Void) {
+        self.scope = scope
+        self.load = load
+        self.save = save
     }
 }

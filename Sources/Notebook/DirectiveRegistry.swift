@@ -12,6 +12,7 @@ public enum DirectiveRegistry {
         DistancesDirective.self,
         PlotDirective.self,
         TableDirective.self,
+        ClaimDirective.self,
     ]
 
     /// The directive named `name`, if any.

@@ -59,12 +59,15 @@ public final class Executor: @unchecked Sendable {
     private let observer: (any ExecutionObserver)?
     private let store: (any ResultStore)?
     private let keys: [String]
+    private let inputKeys: [String]
     private let lock = NSLock()
     private var _records = [CellRecord]()
     private var _interrupted = false
 
     public init(plan: Plan, notebookDirectory: URL, dataDirectory: URL,
-                observer: (any ExecutionObserver)? = nil, store: (any ResultStore)? = nil, cacheKeys: [String] = []) {
+                observer: (any ExecutionObserver)? = nil, store: (any ResultStore)? = nil, cacheKeys: [String] = [],
+                inputKeys: [String] = []) {
+        self.inputKeys = inputKeys
         self.plan = plan
         self.notebookDirectory = notebookDirectory
         self.dataDirectory = dataDirectory
@@ -113,9 +116,15 @@ public final class Executor: @unchecked Sendable {
                 result = cached
                 status = .cached
             } else {
+                var memo: Memo?
+                if let store, inputKeys.indices.contains(cell.index) {
+                    memo = Memo(scope: inputKeys[cell.index],
+                                load: { key in store.load(key: key, cell: cell)?.values[""] },
+                                save: { key, value in store.save(CellResult(values: ["": value]), key: key, cell: cell) })
+                }
                 let context = CellContext(
                     cellID: cell.id, seed: cell.seed, settings: plan.settings, notebookDirectory: notebookDirectory,
-                    dataDirectory: dataDirectory, environment: environment, arguments: cell.arguments,
+                    dataDirectory: dataDirectory, environment: environment, arguments: cell.arguments, memo: memo,
                     progress: { [observer] fraction, message in observer?.cellProgress(cell, fraction: fraction, message: message) })
                 do {
                     result = try cell.directive.run(cell.arguments, context: context)

@@ -25,14 +25,15 @@ public final class NotebookRun: @unchecked Sendable {
     /// - Parameters:
     ///   - outputDirectory: the report's own directory (output/NOTEBOOK).
     public init(plan: Plan, notebookPath: String, outputDirectory: URL, templates: Templates, dataDirectory: URL,
-                observer: (any ExecutionObserver)? = nil, store: (any ResultStore)? = nil, cacheKeys: [String] = []) {
+                observer: (any ExecutionObserver)? = nil, store: (any ResultStore)? = nil, cacheKeys: [String] = [],
+                inputKeys: [String] = []) {
         self.plan = plan
         self.notebookPath = notebookPath
         self.outputDirectory = outputDirectory
         self.templates = templates
         let notebookDirectory = URL(fileURLWithPath: notebookPath).deletingLastPathComponent()
         self.executor = Executor(plan: plan, notebookDirectory: notebookDirectory, dataDirectory: dataDirectory,
-                                 observer: observer, store: store, cacheKeys: cacheKeys)
+                                 observer: observer, store: store, cacheKeys: cacheKeys, inputKeys: inputKeys)
         self.cacheKeys = cacheKeys
     }
     private let cacheKeys: [String]

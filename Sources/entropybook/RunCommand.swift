@@ -74,7 +74,7 @@ struct RunCommand: ParsableCommand {
                 directory: cacheURL, limit: Int(cacheLimit * 1_073_741_824), refresh: Set(refresh),
                 warn: { message in FileHandle.standardError.write("warning: \(message)\n") })
             let run = NotebookRun(plan: plan, notebookPath: path, outputDirectory: directory, templates: templates,
-                                  dataDirectory: dataDirectory, observer: progress, store: store, cacheKeys: keys.keys)
+                                  dataDirectory: dataDirectory, observer: progress, store: store, cacheKeys: keys.keys, inputKeys: keys.inputKeys)
             run.dataFiles = keys.files
             progress.begin(path, cells: plan.cells.count)
             let records = try runInterruptibly(run)

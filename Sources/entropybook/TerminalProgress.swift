@@ -39,8 +39,9 @@ final class TerminalProgress: ExecutionObserver, @unchecked Sendable {
                 let eta = f > 0.02 ? " ETA " + short(elapsed / f - elapsed) : ""
                 emit("\r\u{1B}[K" + prefix(cell, nil) + " \(bar) \(Int(f * 100))%\(eta) \(message)")
             } else {
+                // Plain lines (logs, CI): only for cells long enough to wonder about.
                 let decile = Int(f * 10)
-                guard decile > lastPlainDecile else { return }
+                guard elapsed > 3, decile > lastPlainDecile else { return }
                 lastPlainDecile = decile
                 if decile > 0 && decile < 10 { emit("  \(cell.label): \(decile * 10)% \(short(elapsed)) \(message)\n") }
             }

@@ -27,6 +27,8 @@ public struct ByteWriter {
     public mutating func write<T: Encodable>(json value: T) throws {
         let e = JSONEncoder()
         e.outputFormatting = [.sortedKeys]
+        // Estimates may be NaN ("not resolvable"); JSON has no NaN, so spell it.
+        e.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         write(blob: Array(try e.encode(value)))
     }
 }
@@ -71,7 +73,9 @@ public struct ByteReader {
         return try (0..<n).map { _ in try readInt() }
     }
     public mutating func readJSON<T: Decodable>(_ type: T.Type) throws -> T {
-        try JSONDecoder().decode(T.self, from: Data(try readBlob()))
+        let d = JSONDecoder()
+        d.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return try d.decode(T.self, from: Data(try readBlob()))
     }
 }
 

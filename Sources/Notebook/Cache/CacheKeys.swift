@@ -8,35 +8,42 @@ import Foundation
 public struct CacheKeys: Sendable {
     /// One key per cell, by cell index.
     public var keys: [String]
+    /// Per cell: a key of its inputs only (the keys of the cells it reads, its input
+    /// files, program version, threads, quick mode), for sub-results that do not depend on
+    /// the cell's own arguments — `CellContext.memoized`.
+    public var inputKeys: [String]
     /// Input files with their SHA-256, for run.json and the provenance footer.
     public var files: [String: String]
 
     public init(plan: Plan, notebookDirectory: URL, hasher: FileHasher) {
         var keys = [String]()
+        var inputKeys = [String]()
         var producers = [String: Int]() // id → index of the cell that writes it
         var files = [String: String]()
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         for cell in plan.cells {
-            var text = "entropybook-cache 1\nprogram \(ProgramInfo.version)\ndirective \(cell.directive.name)\n"
-            let arguments = (try? encoder.encode(cell.arguments.values)).map { String(decoding: $0, as: UTF8.self) } ?? "?"
-            text += "arguments \(arguments)\nseed \(cell.seed)\nthreads \(plan.settings.threads)\nquick \(plan.settings.quick)\n"
+            var inputs = "entropybook-cache 1\nprogram \(ProgramInfo.version)\nthreads \(plan.settings.threads)\nquick \(plan.settings.quick)\n"
             for id in cell.reads.sorted() {
                 let upstream = producers[id].map { keys[$0] } ?? "missing"
-                text += "reads \(id) \(upstream)\n"
+                inputs += "reads \(id) \(upstream)\n"
             }
-            let inputs = cell.directive.inputFiles(cell.arguments) { path in
+            let inputFiles = cell.directive.inputFiles(cell.arguments) { path in
                 path.hasPrefix("/") ? URL(fileURLWithPath: path) : notebookDirectory.appendingPathComponent(path).standardizedFileURL
             }
-            for url in inputs.sorted(by: { $0.path < $1.path }) {
+            for url in inputFiles.sorted(by: { $0.path < $1.path }) {
                 let hash = hasher.hash(of: url) ?? "missing"
                 files[url.path] = hash
-                text += "file \(url.path) \(hash)\n"
+                inputs += "file \(url.path) \(hash)\n"
             }
+            let arguments = (try? encoder.encode(cell.arguments.values)).map { String(decoding: $0, as: UTF8.self) } ?? "?"
+            let text = inputs + "directive \(cell.directive.name)\narguments \(arguments)\nseed \(cell.seed)\n"
+            inputKeys.append(SHA256.hex(Array(inputs.utf8)))
             keys.append(SHA256.hex(Array(text.utf8)))
             for w in cell.writes { producers[w.id] = cell.index }
         }
         self.keys = keys
+        self.inputKeys = inputKeys
         self.files = files
     }
 }

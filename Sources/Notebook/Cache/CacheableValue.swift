@@ -1,3 +1,4 @@
+import Autoencoder
 import Datasets
 import Foundation
 import Linalg
@@ -14,7 +15,7 @@ public protocol CacheableValue: NotebookValue {
 /// cacheable is simply not cached.
 enum CacheableTypes {
     static var all: [any CacheableValue.Type] {
-        [Dataset.self, CurveValue.self, HistogramValue.self, EstimateValue.self, Table.self]
+        [Dataset.self, CurveValue.self, HistogramValue.self, EstimateValue.self, Table.self, Autoencoder.self, TrainedModelValue.self]
     }
 
     static func type(tagged tag: String) -> (any CacheableValue.Type)? {

@@ -19,8 +19,11 @@ public enum TableDirective: Directive {
             return (id, v)
         }
         let table: Table
-        if values.count == 1, let t = values[0].1 as? Table {
-            table = Table(title: title ?? t.title, columns: t.columns, rows: t.rows)
+        if let first = values.first?.1 as? Table,
+           values.allSatisfy({ ($0.1 as? Table)?.columns == first.columns }) {
+            // One table, or several with the same columns stacked (e.g. a list of claims).
+            let rows = values.flatMap { ($0.1 as? Table)?.rows ?? [] }
+            table = Table(title: title ?? (values.count == 1 ? first.title : nil), columns: first.columns, rows: rows)
         } else if values.count == 1, let c = values[0].1 as? CurveValue {
             let xs = Array(Set(c.series.flatMap(\.x))).sorted()
             let rows = xs.map { x in

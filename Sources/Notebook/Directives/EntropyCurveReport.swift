@@ -1,0 +1,125 @@
+import EntropyCurve
+import Foundation
+import Plot
+
+/// The outputs of `{entropy-curve}`: figures (H(d) with LOO and Monte-Carlo on the same
+/// axes, h*(d) against the 0.242 line, MSE(d), H_white(d), corrdim of the codes), the
+/// per-d table and the verdict with every rule and its seed spread.
+struct EntropyCurveReport {
+    var summary: CurveSummary
+    var points: [EntropyCurveExperiment.Point]
+    var verdict: DimensionVerdict
+    var trueDimension: Int?
+    var label: String
+    var referenceCorrdim: EstimateValue?
+    var warnings: [String]
+
+    var x: [Double] { summary.d.map(Double.init) }
+
+    func series(_ name: String, _ stats: [CurveSummary.Statistic]) -> Series {
+        let spread = stats.contains { $0.max > $0.min }
+        return Series(name: name, x: x, y: stats.map(\.median), lower: spread ? stats.map(\.min) : nil,
+                      upper: spread ? stats.map(\.max) : nil)
+    }
+
+    func result() throws -> CellResult {
+        let seeds = Set(points.map(\.repeatIndex)).count
+        let spreadNote = seeds > 1 ? " (median over \(seeds) seeds, band: min–max)" : ""
+        var hSeries = [series("KDE leave-one-out", summary.entropy)]
+        if let mc = summary.monteCarlo { hSeries.append(series("KDE Monte-Carlo", mc)) }
+        let entropy = CurveValue(title: "H(d) of the codes — \(label)", xLabel: "code dimension d", yLabel: "H (nats)", series: hSeries)
+        let white = CurveValue(title: "Whitened entropy H_white(d) — \(label)", xLabel: "code dimension d",
+                               yLabel: "H_white (nats)", series: [series("H_white", summary.whitenedEntropy)])
+        let bandwidth = CurveValue(title: "LOO-ML bandwidth h*(d) — \(label)", xLabel: "code dimension d",
+                                   yLabel: "h* (whitened units)", series: [series("h*", summary.bandwidth)])
+        let mse = CurveValue(title: "Reconstruction error — \(label)", xLabel: "code dimension d", yLabel: "MSE",
+                             series: [series("MSE", summary.reconstructionError)])
+        let corrdim = summary.correlationDimension.map {
+            CurveValue(title: "Correlation dimension of the codes — \(label)", xLabel: "code dimension d",
+                       yLabel: "correlation dimension", series: [series("corrdim(codes)", $0)])
+        }
+
+        var lines = [ReferenceLine]()
+        if let k = trueDimension { lines.append(.vertical(Double(k), label: "true k = \(k)")) }
+        if let k = verdict.dimension, k != trueDimension { lines.append(.vertical(Double(k), label: "verdict d = \(k)")) }
+        let h0 = DimensionVerdict.criticalBandwidth
+
+        var outputs = [OutputItem]()
+        if let k = verdict.dimension {
+            outputs.append(.metric(Metric("intrinsic dimension (H(d) verdict)", Double(k),
+                                          note: trueDimension.map { "true: \($0)" })))
+            outputs.append(.text(verdict.explanation))
+        } else {
+            outputs.append(.warning(verdict.explanation))
+        }
+        outputs.append(.figure(try figure("entropy", "H(d) of the codes\(spreadNote). " + verdict.explanation, entropy, lines)))
+        outputs.append(.figure(try figure("bandwidth", "Bandwidth h*(d); above 0.242 (dashed) an extra code dimension cannot lower H, so no kink can show there.",
+                                          bandwidth, lines + [.horizontal(h0, label: "h = 0.242")])))
+        outputs.append(.figure(try figure("mse", "Reconstruction MSE against d\(spreadNote).", mse, lines)))
+        outputs.append(.figure(try figure("white", "Whitened entropy H_white(d), without ½·ln det Σ\(spreadNote).", white, lines)))
+        if let corrdim {
+            var extra = lines
+            if let r = referenceCorrdim { extra.append(.horizontal(r.value, label: "\(r.name) = \(formatNumber(r.value, significantDigits: 3))")) }
+            outputs.append(.figure(try figure("corrdim", "Correlation dimension of the codes against d\(spreadNote).", corrdim, extra)))
+        }
+        let table = perDTable()
+        let verdictTable = rulesTable()
+        outputs.append(.table(verdictTable))
+        outputs.append(.table(table))
+        for f in summary.failures { outputs.append(.warning("Not estimated: \(f)")) }
+        outputs += warnings.map(OutputItem.warning)
+
+        var details = verdict.rules.map { EstimateValue.Detail($0.name, $0.d.map(Double.init) ?? .nan) }
+        details.append(.init("candidate", verdict.candidate.map(Double.init) ?? .nan))
+        details.append(.init("first d with h* ≥ 0.242", verdict.firstUnresolvableD.map(Double.init) ?? .nan))
+        if let k = trueDimension { details.append(.init("true dimension", Double(k))) }
+        let dimension = EstimateValue(name: verdict.isResolvable ? "intrinsic dimension" : "intrinsic dimension (not resolvable)",
+                                      value: verdict.dimension.map(Double.init) ?? .nan, details: details)
+        var values: [String: any NotebookValue] = [
+            "": entropy, "white": white, "bandwidth": bandwidth, "mse": mse, "table": table, "verdict": verdictTable,
+            "dimension": dimension,
+        ]
+        if let corrdim { values["corrdim"] = corrdim }
+        return CellResult(values: values, outputs: outputs)
+    }
+
+    func figure(_ name: String, _ caption: String, _ curve: CurveValue, _ lines: [ReferenceLine]) throws -> Figure {
+        let chart = try LineChart(title: curve.title, xLabel: curve.xLabel, yLabel: curve.yLabel,
+                                  series: curve.series.map { s in
+                                      LineChart.Series(name: s.name, x: s.x, y: s.y, lower: s.lower, upper: s.upper)
+                                  }, referenceLines: lines)
+        return try Figure(name: name, caption: caption, chart: chart)
+    }
+
+    func perDTable() -> Table {
+        func cell(_ s: CurveSummary.Statistic, _ digits: Int = 4) -> String {
+            guard s.median.isFinite else { return "—" }
+            let m = formatNumber(s.median, significantDigits: digits)
+            return s.max > s.min ? "\(m) [\(formatNumber(s.min, significantDigits: 3))–\(formatNumber(s.max, significantDigits: 3))]" : m
+        }
+        var columns = ["d", "H LOO (nats)"]
+        if summary.monteCarlo != nil { columns.append("H MC (nats)") }
+        columns += ["H_white (nats)", "h*", "MSE"]
+        if summary.correlationDimension != nil { columns.append("corrdim") }
+        columns.append("train s")
+        let rows = summary.d.indices.map { i -> [String] in
+            var row = [String(summary.d[i]), cell(summary.entropy[i])]
+            if let mc = summary.monteCarlo { row.append(cell(mc[i])) }
+            row += [cell(summary.whitenedEntropy[i]), cell(summary.bandwidth[i], 3), cell(summary.reconstructionError[i], 3)]
+            if let c = summary.correlationDimension { row.append(cell(c[i], 3)) }
+            let secs = points.filter { $0.d == summary.d[i] }.map(\.trainingSeconds)
+            row.append(formatNumber(secs.reduce(0, +) / Double(max(secs.count, 1)), significantDigits: 2))
+            return row
+        }
+        return Table(title: "H(d) per code dimension (median [min–max] over seeds)", columns: columns, rows: rows)
+    }
+
+    func rulesTable() -> Table {
+        let rows = verdict.rules.map { r -> [String] in
+            let per = r.perSeed.map { $0.map(String.init) ?? "–" }.joined(separator: ", ")
+            return [r.name, r.d.map(String.init) ?? "none", per, r.note]
+        } + [["verdict", verdict.dimension.map(String.init) ?? "not resolvable", "", verdict.explanation]]
+        return Table(title: "Dimension rules" + (trueDimension.map { " (true dimension \($0))" } ?? ""),
+                     columns: ["rule", "d (median curve)", "d per seed", "note"], rows: rows)
+    }
+}

@@ -1,0 +1,66 @@
+import XCTest
+@testable import EntropyCurve
+
+/// The verdict on curves of known shape, without training (the points are given).
+final class DimensionVerdictTests: XCTestCase {
+    /// Points of one seed from per-d arrays.
+    func points(h: [Double], white: [Double], bandwidth: [Double], mse: [Double], seed: Int = 0) -> [EntropyCurveExperiment.Point] {
+        h.indices.map { i in
+            EntropyCurveExperiment.Point(d: i + 1, repeatIndex: seed, entropy: h[i], standardError: 0.01, monteCarlo: nil,
+                                         whitenedEntropy: white[i], bandwidth: bandwidth[i], reconstructionError: mse[i],
+                                         correlationDimension: nil, trainingSeconds: 0, failure: nil)
+        }
+    }
+
+    // The reference simulation of the design (k = 3, n = 2000): H rises to d = 3, then falls.
+    let referenceH = [1.431, 2.839, 4.272, 3.849, 3.399, 2.686, 1.580, 1.172]
+    // H_white gains ~1.4 nat per dimension up to k, then less than 0.5.
+    let referenceWhite = [1.42, 2.84, 4.26, 4.40, 4.45, 4.30, 4.10, 3.90]
+    let referenceMSE = [0.30, 0.12, 0.02, 0.018, 0.017, 0.016, 0.016, 0.015]
+
+    func testReferenceCurveGivesThree() throws {
+        let pts = points(h: referenceH, white: referenceWhite, bandwidth: [0.3, 0.25, 0.2, 0.1, 0.09, 0.08, 0.08, 0.07], mse: referenceMSE)
+        let verdict = try DimensionVerdict(summary: CurveSummary(points: pts), points: pts)
+        XCTAssertEqual(verdict.rules.map(\.d), [3, 3, 3])
+        XCTAssertEqual(verdict.dimension, 3)
+        XCTAssertTrue(verdict.explanation.hasPrefix("Intrinsic dimension ≈ 3"), verdict.explanation)
+    }
+
+    func testLargeBandwidthAfterTheCandidateIsNotResolvable() throws {
+        // k = 8 in the prototype: H rises to d ≈ 6, then a plateau; h* passes 0.242 at d = 5.
+        let h = [1.4, 2.9, 4.3, 5.8, 7.2, 8.3, 8.2, 8.3, 8.25, 8.3]
+        let white = [1.4, 2.9, 4.3, 5.8, 7.2, 8.3, 8.4, 8.5, 8.55, 8.6]
+        let bw = [0.1, 0.14, 0.18, 0.22, 0.25, 0.28, 0.3, 0.31, 0.32, 0.33]
+        let mse = [0.5, 0.4, 0.3, 0.22, 0.16, 0.1, 0.09, 0.085, 0.08, 0.078]
+        let pts = points(h: h, white: white, bandwidth: bw, mse: mse)
+        let verdict = try DimensionVerdict(summary: CurveSummary(points: pts), points: pts)
+        XCTAssertNil(verdict.dimension)
+        XCTAssertEqual(verdict.firstUnresolvableD, 5)
+        XCTAssertTrue(verdict.explanation.hasPrefix("Not resolvable"), verdict.explanation)
+        XCTAssertTrue(verdict.explanation.contains("0.242"), verdict.explanation)
+    }
+
+    func testStillRisingCurveHasNoVerdict() throws {
+        let h = [1.4, 2.8, 4.2, 5.6, 7.0, 8.4]
+        let mse = [0.5, 0.4, 0.3, 0.2, 0.1, 0.05]
+        let pts = points(h: h, white: h, bandwidth: [0.1, 0.1, 0.1, 0.1, 0.1, 0.1], mse: mse)
+        let verdict = try DimensionVerdict(summary: CurveSummary(points: pts), points: pts)
+        XCTAssertNil(verdict.dimension)
+        XCTAssertTrue(verdict.explanation.hasPrefix("Not resolvable"), verdict.explanation)
+    }
+
+    func testMediansAndSpreadOverSeeds() {
+        let a = points(h: [1, 2], white: [1, 2], bandwidth: [0.1, 0.1], mse: [0.2, 0.1], seed: 0)
+        let b = points(h: [3, 4], white: [1, 2], bandwidth: [0.1, 0.1], mse: [0.2, 0.1], seed: 1)
+        let c = points(h: [2, 9], white: [1, 2], bandwidth: [0.1, 0.1], mse: [0.2, 0.1], seed: 2)
+        let s = CurveSummary(points: a + b + c)
+        XCTAssertEqual(s.entropy[0], .init(median: 2, min: 1, max: 3))
+        XCTAssertEqual(s.entropy[1], .init(median: 4, min: 2, max: 9))
+    }
+
+    func testCriticalBandwidthMakesTheExtraTermZero() {
+        let h0 = DimensionVerdict.criticalBandwidth
+        XCTAssertEqual(0.5 * log(2 * Double.pi * M_E * h0 * h0), 0, accuracy: 1e-12)
+        XCTAssertEqual(h0, 0.242, accuracy: 5e-4)
+    }
+}
