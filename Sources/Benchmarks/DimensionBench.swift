@@ -34,10 +34,17 @@ public enum DimensionBench: BenchSuite {
             // Upper blocks: N²/2 pairs × D multiply-adds = N²·D flops.
             "gflops": Double(n) * Double(n) * Double(d) / seconds / 1e9,
         ]))
-        if options.withReference {
+        if options.withReference, let integral {
+            // The same points and radii on both sides, so C(r) can be compared value by value.
+            let file = FileManager.default.temporaryDirectory.appendingPathComponent("entropybook-dimension-\(getpid()).f32")
+            try x.elements.withUnsafeBytes { try Data($0).write(to: file) }
+            defer { try? FileManager.default.removeItem(at: file) }
+            let radii = integral.radii
             for r in try runReference("dimension_numpy.py", arguments: [
                 "--n", String(n), "--d", String(d), "--radii", String(radiiCount),
-                "--repetitions", String(options.repetitions), "--threads", threads,
+                "--repetitions", String(options.repetitions), "--threads", threads, "--data", file.path,
+                "--range", String(radii[0]), String(radii[radii.count - 1]),
+                "--compare", integral.values.map { String($0) }.joined(separator: ","),
             ], options: options) { emit(r) }
         }
 

@@ -3,6 +3,10 @@ radii in blocked numpy (float32 GEMM distances, upper blocks only, searchsorted 
 timed like the Swift side. Prints BenchRecord JSON lines.
 
     python3 bench/reference/dimension_numpy.py --n 10000 --d 784 --radii 32 --repetitions 3
+    python3 bench/reference/dimension_numpy.py --data points.f32 --range 9.97 12.68 ...
+
+With --data (raw little-endian float32, n x d) and --range, it counts the same points at
+the same radii as the Swift side, so the two C(r) can be compared value by value.
 """
 import argparse
 import json
@@ -41,6 +45,11 @@ def correlation_integral(x, radii, block=1024):
     return np.cumsum(hist)[:-1] / (n * (n - 1) / 2)
 
 
+def max_difference(c, other):
+    """Largest |C_numpy(r) - C_other(r)| over the radii."""
+    return float(np.max(np.abs(c - np.array([float(v) for v in other.split(",")]))))
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--n", type=int, default=10000)
@@ -48,14 +57,19 @@ def main():
     p.add_argument("--radii", type=int, default=32)
     p.add_argument("--repetitions", type=int, default=3)
     p.add_argument("--threads", type=str, default="2")
+    p.add_argument("--data", type=str, default=None, help="raw float32 points, n x d")
+    p.add_argument("--range", type=float, nargs=2, default=None, help="smallest and largest radius")
+    p.add_argument("--compare", type=str, default=None, help="comma-separated C(r) of the other side")
     a = p.parse_args()
-    rng = np.random.default_rng(0)
-    x = rng.random((a.n, a.d), dtype=np.float32)
+    if a.data:
+        x = np.fromfile(a.data, dtype="<f4").reshape(a.n, a.d)
+    else:
+        x = np.random.default_rng(0).random((a.n, a.d), dtype=np.float32)
     x -= x.mean(axis=0)
     times = []
     for _ in range(a.repetitions):
         t0 = time.perf_counter()
-        r1, r2 = radius_range(x, np.random.default_rng(1))
+        r1, r2 = a.range if a.range else radius_range(x, np.random.default_rng(1))
         radii = np.exp(np.linspace(np.log(r1), np.log(r2), a.radii))
         c = correlation_integral(x, radii)
         times.append(time.perf_counter() - t0)
@@ -66,12 +80,15 @@ def main():
         for j0 in range(i0, a.n, 1024):
             x[i0:i0 + 1024] @ x[j0:j0 + 1024].T
     gemm = time.perf_counter() - t0
+    metrics = {"c_mid": float(c[len(c) // 2]), "gemm_seconds": gemm, "r1": r1, "r2": r2}
+    if a.compare:  # JSON has no NaN: the key is present only when there is something to compare
+        metrics["c_max_abs_difference"] = max_difference(c, a.compare)
     print(json.dumps({
         "suite": "dimension", "name": "correlation-integral", "implementation": "numpy",
         "parameters": {"n": str(a.n), "d": str(a.d), "radii": str(a.radii), "threads": a.threads,
                        "data": "uniform[0,1) centred"},
         "seconds": times[len(times) // 2],
-        "metrics": {"c_mid": float(c[len(c) // 2]), "gemm_seconds": gemm, "r1": r1, "r2": r2},
+        "metrics": metrics,
     }))
 
 

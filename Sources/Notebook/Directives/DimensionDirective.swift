@@ -101,12 +101,11 @@ public enum DimensionDirective: Directive {
             outputs.append(.warning("\(method) = \(formatNumber(value)) exceeds 2·log10 N = \(formatNumber(bound)) "
                 + "(Eckmann–Ruelle): \(n) points cannot support an estimate this large."))
         }
-        if let truth = data.intrinsicDimension {
-            outputs.insert(.text("True intrinsic dimension of \(data.name): \(truth)."), at: 0)
-        }
-        if let sampleNote { outputs.insert(.text("Estimates " + sampleNote + "."), at: 0) }
+        var notes = [OutputItem]()
+        if let sampleNote { notes.append(.text("Estimates " + sampleNote + ".")) }
+        if let truth = data.intrinsicDimension { notes.append(.text("True intrinsic dimension of \(data.name): \(truth).")) }
         let table = Table(title: "Intrinsic dimension of \(data.name)", columns: ["method", "estimate", "± SE", "how"], rows: rows)
-        return CellResult(values: ["": table], outputs: [.table(table)] + outputs)
+        return CellResult(values: ["": table], outputs: notes + [.table(table)] + outputs)
     }
 
     static func duplicates(_ count: Int) -> String {
