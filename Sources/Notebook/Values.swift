@@ -145,7 +145,8 @@ public struct Table: NotebookValue, Hashable, Codable {
 
 /// Numbers as a reader wants them: 4 significant digits, no exponent for ordinary sizes.
 public func formatNumber(_ x: Double, significantDigits: Int = 4) -> String {
-    guard x.isFinite else { return x.isNaN ? "NaN" : (x > 0 ? "∞" : "−∞") }
+    // NaN stands for "no value" (a rule that found nothing, a dimension not resolvable).
+    guard x.isFinite else { return x.isNaN ? "—" : (x > 0 ? "∞" : "−∞") }
     if x == x.rounded() && abs(x) < 1e9 { return String(Int(x)) }
     let magnitude = abs(x)
     if magnitude != 0 && (magnitude < 1e-3 || magnitude >= 1e7) {
