@@ -26,7 +26,6 @@ public struct Dataset: Sendable {
                 imageShape: ImageShape? = nil, provenance: String = "", latent: Matrix? = nil) {
         precondition(labels.map { $0.count == points.rows } ?? true, "one label per row")
         precondition(latent.map { $0.rows == points.rows } ?? true, "one latent row per point")
-        precondition(imageShape.map { $0.pixelCount == points.columns } ?? true, "image shape matches the columns")
         self.name = name
         self.points = points
         self.labels = labels
