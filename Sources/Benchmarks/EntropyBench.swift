@@ -36,10 +36,13 @@ public enum EntropyBench: BenchSuite {
             var results = [String: Double]()
             func time(_ label: String, _ estimator: () throws -> EntropyEstimate, extra: [String: String] = [:]) rethrows {
                 var estimate: EntropyEstimate?
+                let cpu0 = Self.processorSeconds()
                 let seconds = try measure(repetitions: options.repetitions, warmUp: false) { estimate = try estimator() }
+                let cpu = (Self.processorSeconds() - cpu0) / Double(max(1, options.repetitions))
                 guard let estimate else { return }
                 results[label] = estimate.whitenedEntropy
-                var metrics = ["value": estimate.whitenedEntropy, "standardError": estimate.standardError]
+                // CPU seconds (all threads, mean per run) tell how much a busy machine slowed the wall time.
+                var metrics = ["value": estimate.whitenedEntropy, "standardError": estimate.standardError, "cpuSeconds": cpu]
                 if let b = estimate.bandwidth { metrics["bandwidth"] = b }
                 emit(BenchRecord(suite: name, name: label, parameters: parameters.merging(extra) { $1 },
                                  seconds: seconds, metrics: metrics))
@@ -74,6 +77,13 @@ public enum EntropyBench: BenchSuite {
                 }
             }
         }
+    }
+
+    /// CPU time of this process so far (all threads), in seconds.
+    static func processorSeconds() -> Double {
+        var t = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
+        return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
     }
 
     /// Writes `m` as a NumPy .npy file (format 1.0, little-endian float32, C order).

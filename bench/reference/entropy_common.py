@@ -19,10 +19,12 @@ def arguments(description):
 def timed(function, repetitions):
     """Median wall-clock seconds of `function()` over `repetitions` runs, and its last result."""
     times, result = [], None
+    cpu0 = time.process_time()
     for _ in range(max(1, repetitions)):
         t0 = time.perf_counter()
         result = function()
         times.append(time.perf_counter() - t0)
+    timed.cpu_seconds = (time.process_time() - cpu0) / max(1, repetitions)
     return statistics.median(times), result
 
 
@@ -31,5 +33,6 @@ def emit(name, implementation, args, n, d, seconds, value):
         "suite": "entropy", "name": name, "implementation": implementation,
         "parameters": {"n": str(n), "d": str(d), "threads": str(args.threads), "bandwidth": "%.6f" % args.bandwidth,
                        "omp": os.environ.get("OMP_NUM_THREADS", "")},
-        "seconds": seconds, "metrics": {"value": float(value)},
+        "seconds": seconds,
+        "metrics": {"value": float(value), "cpuSeconds": getattr(timed, "cpu_seconds", float("nan"))},
     }), flush=True)

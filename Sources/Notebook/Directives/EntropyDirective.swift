@@ -105,10 +105,18 @@ public enum EntropyDirective: Directive {
             let curveValue = CurveValue(title: "Leave-one-out log-likelihood of \(data.name)", xLabel: unit,
                                         yLabel: "mean LOO log-likelihood (nats)", series: series)
             values["likelihood"] = curveValue
-            let chart = try LineChart(title: curveValue.title, xLabel: unit, yLabel: curveValue.yLabel,
-                                      series: series.map { LineChart.Series(name: $0.name, x: $0.x, y: $0.y) },
+            // L(h) plunges by hundreds of nats at the smallest grid bandwidths; the figure shows the
+            // window around the maximum (the stored curve keeps every point).
+            let window = 2 + 0.25 * Double(estimate.dimension)
+            let shown = series.map { s -> LineChart.Series in
+                let top = s.y.max() ?? 0
+                let keep = s.y.indices.filter { s.y[$0] >= top - window }
+                return LineChart.Series(name: s.name, x: keep.map { s.x[$0] }, y: keep.map { s.y[$0] })
+            }
+            let chart = try LineChart(title: curveValue.title, xLabel: unit, yLabel: curveValue.yLabel, series: shown,
                                       xScale: .log, referenceLines: [.vertical(curve.best, label: "h* = \(formatNumber(curve.best))")])
-            var caption = "Mean leave-one-out log-likelihood against the kernel bandwidth; its maximum h* is the bandwidth used."
+            var caption = "Mean leave-one-out log-likelihood against the kernel bandwidth, within \(formatNumber(window)) nats "
+                + "of its maximum; the maximum h* is the bandwidth used."
             if let coarse = curve.subsample {
                 caption += " The coarse grid averages over \(coarse.rows) evenly spaced points only (each against all "
                     + "\(estimate.count)), to find the bracket that is then refined on all points."
