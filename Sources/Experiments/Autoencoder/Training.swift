@@ -177,7 +177,7 @@ final class MiniBatchTrainer {
 
     func currentParameters() -> [Float] { Array(UnsafeBufferPointer(start: parameters, count: parameterCount)) }
 
-    /// Forward pass of the first `rows` rows of `input`; returns Σ (output − target)².
+    /// Forward pass of the first `rows` rows of `input`, filling every layer's activations.
     private func forward(rows: Int) {
         for l in 0..<architecture.layerCount {
             Autoencoder.denseForward(architecture, layer: l, gemm: gemm, parameters: parameters,

@@ -74,6 +74,13 @@ public struct EpochLoss: Sendable, Hashable, Codable {
     public var validation: Double?
     /// Wall-clock seconds of the epoch, validation included.
     public var seconds: Double
+
+    public init(epoch: Int, training: Double, validation: Double?, seconds: Double) {
+        self.epoch = epoch
+        self.training = training
+        self.validation = validation
+        self.seconds = seconds
+    }
 }
 
 /// A trained autoencoder and how its training went.
