@@ -62,8 +62,10 @@ let package = Package(
         .testTarget(name: "EntropyCurveTests", dependencies: ["EntropyCurve"]),
         .testTarget(name: "DimensionTests", dependencies: ["Dimension"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PlotTests", dependencies: ["Plot"]),
-        .testTarget(name: "NotebookTests", dependencies: ["Notebook"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "ReportTests", dependencies: ["Report", "Notebook"], resources: [.copy("Fixtures")]),
+        // Golden-file helpers shared by the test targets.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "NotebookTests", dependencies: ["Notebook", "TestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "Notebook", "TestSupport"], resources: [.copy("Fixtures")]),
         // Runs the built executable: exit codes, messages, --help snapshots.
         .testTarget(name: "CLITests", dependencies: ["entropybook"], resources: [.copy("Fixtures")]),
     ]

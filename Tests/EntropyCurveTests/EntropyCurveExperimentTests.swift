@@ -21,9 +21,9 @@ final class EntropyCurveExperimentTests: XCTestCase {
     func testSweepFindsTheDimensionOfATwoDimensionalManifold() throws {
         let settings = EntropyCurveExperiment.Settings(
             dimensions: [1, 2, 3, 4], repeats: 1, hidden: [32, 16],
-            training: TrainingOptions(epochs: 40, batchSize: 64, validationFraction: 0.1, threads: 2),
+            training: TrainingOptions(epochs: 30, batchSize: 64, validationFraction: 0.1, threads: 2),
             monteCarloSamples: 500, seed: 3)
-        let points = try EntropyCurveExperiment(settings: settings).run(on: manifold(n: 1500, seed: 1))
+        let points = try EntropyCurveExperiment(settings: settings).run(on: manifold(n: 1000, seed: 1))
         XCTAssertEqual(points.count, 4)
         XCTAssertTrue(points.allSatisfy { $0.failure == nil }, "\(points.compactMap(\.failure))")
         let summary = CurveSummary(points: points)

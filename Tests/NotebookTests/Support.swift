@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 @testable import Notebook
 
@@ -44,13 +45,3 @@ func fixture(_ name: String) throws -> String {
     return try String(contentsOf: url, encoding: .utf8)
 }
 
-/// Compares `actual` with the golden file; `ENTROPYBOOK_RECORD=1` rewrites it instead.
-func assertGolden(_ actual: String, _ name: String, file: StaticString = #filePath, line: UInt = #line) throws {
-    let url = URL(fileURLWithPath: "\(file)").deletingLastPathComponent().appendingPathComponent("Fixtures/\(name)")
-    if ProcessInfo.processInfo.environment["ENTROPYBOOK_RECORD"] != nil {
-        try actual.write(to: url, atomically: true, encoding: .utf8)
-        return
-    }
-    let expected = try String(contentsOf: url, encoding: .utf8)
-    XCTAssertEqual(actual, expected, "golden \(name) differs; re-record with ENTROPYBOOK_RECORD=1 if the change is intended", file: file, line: line)
-}

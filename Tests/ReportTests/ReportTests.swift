@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 @testable import Notebook
 @testable import Report
@@ -34,13 +35,12 @@ enum ExplodeDirective: Directive {
     }
 }
 
-final class ReportTests: XCTestCase {
-    let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
-    let templates = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("templates")
+let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
+let templates = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().appendingPathComponent("templates")
 
-    /// Runs the fixture notebook with fixed dates and machine into a temporary directory.
-    func runFixture() throws -> (URL, [CellRecord]) {
+/// Runs the fixture notebook with fixed dates and machine into a temporary directory.
+func runFixture() throws -> (URL, [CellRecord]) {
         let (document, _) = try NotebookParser.parse(contentsOf: fixtures.appendingPathComponent("run.md"), displayName: "run.md")
         let registry: [any Directive.Type] = [NumbersDirective.self, ExplodeDirective.self]
         let plan = try Validator(registry: registry).plan(document).get()
@@ -53,8 +53,9 @@ final class ReportTests: XCTestCase {
         run.programCommit = "0123456789"
         run.machine = MachineInfo(os: "Debian GNU/Linux 12", cpu: "Test CPU", cores: 2, memoryGiB: 24, blasCore: "Zen", blasThreads: 2, blasConfig: "test")
         return (out, try run.run())
-    }
+}
 
+final class ReportTests: XCTestCase {
     /// The report with per-cell times blanked (they vary run to run).
     func normalizedHTML(_ dir: URL) throws -> String {
         let html = try String(contentsOf: dir.appendingPathComponent("index.html"), encoding: .utf8)
@@ -108,13 +109,52 @@ final class ReportTests: XCTestCase {
     }
 }
 
-/// Compares `actual` with the golden file; `ENTROPYBOOK_RECORD=1` rewrites it instead.
-func assertGolden(_ actual: String, _ name: String, file: StaticString = #filePath, line: UInt = #line) throws {
-    let url = URL(fileURLWithPath: "\(file)").deletingLastPathComponent().appendingPathComponent("Fixtures/\(name)")
-    if ProcessInfo.processInfo.environment["ENTROPYBOOK_RECORD"] != nil {
-        try actual.write(to: url, atomically: true, encoding: .utf8)
-        return
+
+/// Well-formedness of the report: every non-void element closed in order (what an HTML5
+/// parser would otherwise repair silently), and a doctype first.
+final class WellFormedHTMLTests: XCTestCase {
+    static let voidElements: Set<String> = ["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"]
+
+    /// Problems found, empty when the page is balanced.
+    static func problems(in html: String) -> [String] {
+        var stack = [String]()
+        var problems = [String]()
+        var rest = Substring(html)
+        guard html.hasPrefix("<!DOCTYPE html>") else { return ["no doctype"] }
+        while let open = rest.firstIndex(of: "<") {
+            rest = rest[open...]
+            if rest.hasPrefix("<!--") {
+                guard let end = rest.range(of: "-->") else { return problems + ["unclosed comment"] }
+                rest = rest[end.upperBound...]
+                continue
+            }
+            guard let close = rest.firstIndex(of: ">") else { return problems + ["unclosed tag"] }
+            let tag = rest[rest.index(after: rest.startIndex)..<close]
+            rest = rest[rest.index(after: close)...]
+            if tag.hasPrefix("!") { continue }
+            let name = tag.drop(while: { $0 == "/" }).prefix(while: { $0.isLetter || $0.isNumber }).lowercased()
+            if tag.hasPrefix("/") {
+                guard stack.last == name else { problems.append("</\(name)> closes <\(stack.last ?? "nothing")>"); continue }
+                stack.removeLast()
+            } else if !voidElements.contains(name) && !tag.hasSuffix("/") {
+                stack.append(name)
+                if name == "style" || name == "script", let end = rest.range(of: "</\(name)>") {
+                    rest = rest[end.lowerBound...]
+                }
+            }
+        }
+        return problems + (stack.isEmpty ? [] : ["unclosed: \(stack)"])
     }
-    let expected = try String(contentsOf: url, encoding: .utf8)
-    XCTAssertEqual(actual, expected, "golden \(name) differs; re-record with ENTROPYBOOK_RECORD=1 if the change is intended", file: file, line: line)
+
+    func testCheckerFindsProblems() {
+        XCTAssertEqual(WellFormedHTMLTests.problems(in: "<!DOCTYPE html><p><b></p>").count, 2)
+        XCTAssertEqual(WellFormedHTMLTests.problems(in: "<!DOCTYPE html><p>a<br>b<img src=x></p>"), [])
+    }
+
+    func testReportIsWellFormed() throws {
+        let (dir, _) = try runFixture()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let html = try String(contentsOf: dir.appendingPathComponent("index.html"), encoding: .utf8)
+        XCTAssertEqual(WellFormedHTMLTests.problems(in: html), [])
+    }
 }
