@@ -19,6 +19,8 @@ struct Axis {
     var ticks: [Tick] = []
     /// Common power of ten of the tick labels (0 = none), shown beside the axis title.
     var exponent = 0
+    /// Ticks only on whole numbers (the data are integers: dimensions, epochs).
+    var integerSteps = false
 
     /// Position of `v` along the axis as a fraction of its length (0 at the domain's start).
     func fraction(_ v: Double) -> Double {
@@ -57,7 +59,7 @@ struct Axis {
         while true {
             let candidate: (ticks: [Tick], exponent: Int)
             switch scale {
-            case .linear: candidate = Ticks.linear(in: domain, maxCount: maxCount)
+            case .linear: candidate = Ticks.linear(in: domain, maxCount: maxCount, minimumStep: integerSteps ? 1 : 0)
             case .log: candidate = (Ticks.log(in: domain, maxCount: maxCount), 0)
             }
             ticks = candidate.ticks

@@ -53,6 +53,7 @@ struct FigureRenderer {
             }
         }
         var xAxis = Axis(scale: spec.xScale, domain: spec.xRange ?? Axis.domain(for: xExtent, scale: spec.xScale))
+        xAxis.integerSteps = layers.allSatisfy(\.hasIntegerX)
         var yAxis = Axis(scale: spec.yScale, domain: spec.yRange ?? Axis.domain(for: yExtent, scale: spec.yScale, includeZero: spec.includeZeroY))
 
         var notes = spec.extraNotes
@@ -86,7 +87,7 @@ struct FigureRenderer {
         let xLabelTextProvisional = axisTitle(spec.xLabel, exponent: 0)
         let yTickW = yAxis.ticks.compactMap(\.label).map { canvas.measure($0, font: theme.tickFont).width }.max() ?? 0
         let left = theme.padding + (yLabelText != nil ? labelH + theme.gap : 0) + yTickW + theme.gap + theme.tickLength
-        let columnGap = columns > 1 ? 3 * theme.gap : 0
+        var columnGap = columns > 1 ? 3 * theme.gap : 0
 
         func layoutColumns(right: Double) -> (cellW: Double, axis: Axis) {
             let cellW = (canvas.width - left - right - Double(columns - 1) * columnGap) / Double(columns)
@@ -110,6 +111,18 @@ struct FigureRenderer {
         }
 
         var (cellW, fittedX, _) = rightMargin(extra: 0)
+        if columns > 1 {
+            // Tick labels at the ends of neighbouring panels must not run into each other.
+            let labelled = fittedX.ticks.filter(\.isMajor)
+            func halfWidth(_ t: Tick?) -> Double { t?.label.map { canvas.measure($0, font: theme.tickFont).width / 2 } ?? 0 }
+            let leftOverhang = max(0, halfWidth(labelled.first) - fittedX.fraction(labelled.first?.value ?? 0) * cellW)
+            let rightOverhang = overhang(fittedX, cellW: cellW)
+            let needed = leftOverhang + rightOverhang + 2 * theme.gap
+            if needed > columnGap {
+                columnGap = needed
+                (cellW, fittedX, _) = rightMargin(extra: 0)
+            }
+        }
         var panelRects = rects(left: left, top: top, cellW: cellW, cellH: cellH, columns: columns, columnGap: columnGap,
                                rowGap: rowGap, panelTitleH: panelTitleH)
         xAxis = fittedX
@@ -124,6 +137,7 @@ struct FigureRenderer {
                 let frame = PlotFrame(canvas: canvas, theme: theme, rect: panelRects[i], x: xAxis, y: yAxis)
                 var occupied = panel.layers.flatMap { $0.occupancy(in: frame) }
                 occupied += referenceLabelFrames(panel.referenceLines, frame: frame, occupied: occupied).flatMap(corners)
+                occupied += referenceLineSamples(panel.referenceLines, frame: frame)
                 total += occupied.count
                 let candidate = Legend.bestPlacement(size: size, plot: panelRects[i], inset: theme.gap * 1.5, occupied: occupied)
                 if best == nil || candidate.hidden < (best?.hidden ?? 0) { best = (i, candidate.placement, candidate.hidden) }
@@ -244,6 +258,20 @@ struct FigureRenderer {
         if let title = panel.title {
             canvas.text(title, at: Point(rect.midX, rect.minY - theme.gap), font: theme.panelTitleFont,
                         color: theme.textColor, anchor: TextAnchor(.center, .bottom))
+        }
+    }
+
+    /// Points along the reference lines, so the legend does not sit on one.
+    private func referenceLineSamples(_ lines: [ReferenceLine], frame: PlotFrame) -> [Point] {
+        let step = 6 * theme.scale, r = frame.rect
+        return lines.flatMap { line -> [Point] in
+            switch line.orientation {
+            case .vertical where frame.x.scale.accepts(line.value):
+                return stride(from: r.minY, through: r.maxY, by: step).map { Point(frame.px(line.value), $0) }
+            case .horizontal where frame.y.scale.accepts(line.value):
+                return stride(from: r.minX, through: r.maxX, by: step).map { Point($0, frame.py(line.value)) }
+            default: return []
+            }
         }
     }
 

@@ -4,7 +4,7 @@ import Foundation
 /// A canvas drawn by libgd into a truecolor image, encoded as PNG.
 ///
 /// libgd antialiases only one-pixel lines, so shapes are drawn `supersample` times larger
-/// and the image is reduced with `gdImageCopyResampled` (an area average) at the end. Text
+/// and the image is reduced by an area average (a box filter) at the end. Text
 /// (FreeType, antialiased by itself) and images are drawn after the reduction, at the final
 /// size, so glyphs keep their hinting and image pixels stay sharp; they are always on top.
 public final class GDCanvas: Canvas {
@@ -16,6 +16,9 @@ public final class GDCanvas: Canvas {
     private var deferredTexts: [(String, Point, Font, Color, TextAnchor, Bool)] = []
     private var deferredImages: [([UInt8], Int, Int, Rect)] = []
     private var metricsCache: [Font: (ascent: Double, descent: Double)] = [:]
+    /// Layout measures the same tick labels many times while fitting ticks.
+    private var widthCache: [TextKey: Double] = [:]
+    private struct TextKey: Hashable { var text: String; var font: Font }
     private var firstError: String?
     private let background: Color
 
@@ -35,7 +38,44 @@ public final class GDCanvas: Canvas {
         self.factor = Double(supersample)
         self.background = background
         gdImageAlphaBlending(image, 1)
-        gdImageFilledRectangle(image, 0, 0, image.pointee.sx - 1, image.pointee.sy - 1, Self.gdColor(background))
+        Self.fill(image, with: Self.gdColor(background))
+    }
+
+    /// Sets every pixel to `color` row by row (gdImageFilledRectangle goes pixel by pixel).
+    private static func fill(_ image: gdImagePtr, with color: Int32) {
+        let width = Int(image.pointee.sx)
+        guard let rows = image.pointee.tpixels else { return }
+        for y in 0..<Int(image.pointee.sy) { rows[y]?.update(repeating: color, count: width) }
+    }
+
+    /// Averages each `factor`×`factor` block of `source` into one pixel of `target` (a box
+    /// filter, what gdImageCopyResampled computes for an integer factor, several times faster).
+    private static func reduce(_ source: gdImagePtr, into target: gdImagePtr, factor: Int) {
+        let width = Int(target.pointee.sx), height = Int(target.pointee.sy)
+        guard let sourceRows = source.pointee.tpixels, let targetRows = target.pointee.tpixels else { return }
+        let area = UInt32(factor * factor), half = area / 2
+        var sums = [UInt32](repeating: 0, count: 3 * width)
+        for y in 0..<height {
+            for i in sums.indices { sums[i] = 0 }
+            for dy in 0..<factor {
+                guard let row = sourceRows[y * factor + dy] else { continue }
+                sums.withUnsafeMutableBufferPointer { acc in
+                    for x in 0..<width {
+                        var r: UInt32 = 0, g: UInt32 = 0, b: UInt32 = 0
+                        for dx in 0..<factor {
+                            let p = UInt32(bitPattern: row[x * factor + dx])
+                            r &+= (p >> 16) & 0xFF; g &+= (p >> 8) & 0xFF; b &+= p & 0xFF
+                        }
+                        acc[3 * x] &+= r; acc[3 * x + 1] &+= g; acc[3 * x + 2] &+= b
+                    }
+                }
+            }
+            guard let out = targetRows[y] else { continue }
+            for x in 0..<width {
+                let r = (sums[3 * x] + half) / area, g = (sums[3 * x + 1] + half) / area, b = (sums[3 * x + 2] + half) / area
+                out[x] = Int32(bitPattern: (r << 16) | (g << 8) | b)
+            }
+        }
     }
 
     deinit { gdImageDestroy(image) }
@@ -67,8 +107,9 @@ public final class GDCanvas: Canvas {
         }
         gdImageSetThickness(image, 1)
         // Round joins: thick segments otherwise leave notches at corners. Translucent lines
-        // skip them (the overlap would show as darker dots).
-        if thickness >= 3, stroke.color.opacity >= 1, points.count <= 50_000 {
+        // skip them (the overlap would show as darker dots), and so do dense lines, whose
+        // segments are shorter than the line is wide (no visible corners, many joins).
+        if thickness >= 3, stroke.color.opacity >= 1, points.count <= 1000 {
             for p in points.dropFirst().dropLast() {
                 let c = scaled(p)
                 gdImageFilledEllipse(image, c.x, c.y, thickness, thickness, color)
@@ -133,10 +174,12 @@ public final class GDCanvas: Canvas {
 
     public func measure(_ text: String, font: Font) -> TextExtent {
         let metrics = fontMetrics(font)
-        guard !text.isEmpty, let box = boundingBox(text, font: font, scale: 1) else {
-            return TextExtent(width: 0, ascent: metrics.ascent, descent: metrics.descent)
-        }
-        return TextExtent(width: Double(box[2] - box[0]), ascent: metrics.ascent, descent: metrics.descent)
+        let key = TextKey(text: text, font: font)
+        if let width = widthCache[key] { return TextExtent(width: width, ascent: metrics.ascent, descent: metrics.descent) }
+        var width = 0.0
+        if !text.isEmpty, let box = boundingBox(text, font: font, scale: 1) { width = Double(box[2] - box[0]) }
+        widthCache[key] = width
+        return TextExtent(width: width, ascent: metrics.ascent, descent: metrics.descent)
     }
 
     public func text(_ text: String, at point: Point, font: Font, color: Color, anchor: TextAnchor, rotated: Bool) {
@@ -162,7 +205,7 @@ public final class GDCanvas: Canvas {
         }
         defer { gdImageDestroy(final) }
         gdImageAlphaBlending(final, 1)
-        gdImageCopyResampled(final, image, 0, 0, 0, 0, w, h, image.pointee.sx, image.pointee.sy)
+        Self.reduce(image, into: final, factor: Int(factor))
         for (pixels, iw, ih, rect) in deferredImages { blit(pixels, width: iw, height: ih, in: rect, onto: final) }
         for (text, point, font, color, anchor, rotated) in deferredTexts {
             try draw(text, at: point, font: font, color: color, anchor: anchor, rotated: rotated, onto: final)

@@ -12,9 +12,12 @@ protocol PlotLayer {
     var legendEntries: [LegendEntry] { get }
     /// Pixel positions the legend should not cover.
     func occupancy(in frame: PlotFrame) -> [Point]
+    /// Whether every drawable x value is a whole number (then x ticks stay on whole numbers).
+    var hasIntegerX: Bool { get }
 }
 
 extension PlotLayer {
+    var hasIntegerX: Bool { false }
     func drawUnderlay(in frame: PlotFrame) {}
     func skipped(xScale: AxisScale, yScale: AxisScale) -> SkipCount { SkipCount() }
 }
@@ -148,10 +151,30 @@ struct LineLayer: PlotLayer {
         return [LegendEntry(label: name, swatch: .line(stroke, marker: marker))]
     }
 
+    var hasIntegerX: Bool { x.allSatisfy { !$0.isFinite || $0 == $0.rounded() } }
+
     func occupancy(in frame: PlotFrame) -> [Point] {
-        drawableRuns(count: x.count) { valid($0, frame) }.flatMap { run in
+        var points = drawableRuns(count: x.count) { valid($0, frame) }.flatMap { run in
             sampled(decimated(run.map { frame.point(x[$0], y[$0]) }), step: 4 * frame.theme.scale)
         }
+        // A band is data too: sample its area column by column.
+        if uncertainty == .band, x.count <= 5000 {
+            let step = 8 * frame.theme.scale
+            let corners = x.indices.compactMap { i in
+                validBounds(i, xScale: frame.x.scale, yScale: frame.y.scale).map { (frame.px(x[i]), frame.py($0.0), frame.py($0.1)) }
+            }
+            for (a, b) in zip(corners, corners.dropFirst()) {
+                var px = a.0
+                while px <= b.0 {
+                    let t = b.0 > a.0 ? (px - a.0) / (b.0 - a.0) : 0
+                    let low = a.1 + (b.1 - a.1) * t, high = a.2 + (b.2 - a.2) * t
+                    var py = min(low, high)
+                    while py <= max(low, high) { points.append(Point(px, py)); py += step }
+                    px += step
+                }
+            }
+        }
+        return points
     }
 }
 
@@ -176,6 +199,7 @@ struct ScatterLayer: PlotLayer {
     }
 
     var legendEntries: [LegendEntry] { [LegendEntry(label: name, swatch: .marker(marker, color))] }
+    var hasIntegerX: Bool { x.allSatisfy { !$0.isFinite || $0 == $0.rounded() } }
 
     func occupancy(in frame: PlotFrame) -> [Point] {
         zip(x, y).filter { frame.accepts($0.0, $0.1) }.map { frame.point($0.0, $0.1) }

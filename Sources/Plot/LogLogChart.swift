@@ -64,7 +64,7 @@ public struct LogLogChart: DrawableChart {
         layers += LineChart.layers(for: series)
         for fit in fits {
             let index = series.firstIndex { $0.name == fit.series } ?? 0
-            let name = (series.count == 1 ? "fit" : "\(fit.series) fit") + ": slope " + String(format: "%.2f", fit.slope)
+            let name = (series.count == 1 ? "fit" : "\(fit.series) fit") + ": slope " + Ticks.label(fit.slope, decimals: 2)
             let x = [fit.range.lowerBound, fit.range.upperBound]
             // A single series' fit is drawn in black so it stands out from the data.
             layers.append(LineLayer(name: name, x: x, y: x.map(fit.value(at:)), uncertainty: .band,

@@ -13,15 +13,15 @@ public struct Tick: Hashable, Sendable {
 public enum Ticks {
     /// The smallest step of the form {1, 2, 5}·10^k that gives at most `maxCount` ticks on
     /// `range` (`range` must have positive width).
-    public static func niceStep(for range: ClosedRange<Double>, maxCount: Int) -> Double {
+    public static func niceStep(for range: ClosedRange<Double>, maxCount: Int, minimum: Double = 0) -> Double {
         let span = range.upperBound - range.lowerBound
-        let raw = span / Double(max(1, maxCount - 1))
+        let raw = max(span / Double(max(1, maxCount - 1)), minimum)
         var exponent = floor(log10(raw))
         while true {
             let base = pow(10, exponent)
             for m in [1.0, 2, 5] {
                 let step = m * base
-                if count(range, step) <= maxCount { return step }
+                if step >= minimum * (1 - 1e-12), count(range, step) <= maxCount { return step }
             }
             exponent += 1
         }
@@ -35,12 +35,13 @@ public enum Ticks {
 
     /// Labelled ticks at multiples of a nice step inside `range`, at most `maxCount`.
     /// Labels use as many decimals as the step needs, a real minus sign, and a common
-    /// power of ten (returned as `exponent`) for very large or small values.
-    public static func linear(in range: ClosedRange<Double>, maxCount: Int) -> (ticks: [Tick], exponent: Int) {
+    /// power of ten (returned as `exponent`) for very large or small values. `minimumStep`
+    /// 1 keeps ticks on whole numbers (code dimensions, epochs).
+    public static func linear(in range: ClosedRange<Double>, maxCount: Int, minimumStep: Double = 0) -> (ticks: [Tick], exponent: Int) {
         guard range.upperBound > range.lowerBound else {
             return ([Tick(value: range.lowerBound, label: label(range.lowerBound, decimals: 0))], 0)
         }
-        let step = niceStep(for: range, maxCount: max(2, maxCount))
+        let step = niceStep(for: range, maxCount: max(2, maxCount), minimum: minimumStep)
         let first = ceil(range.lowerBound / step - 1e-9)
         let last = floor(range.upperBound / step + 1e-9)
         let values = stride(from: first, through: last, by: 1).map { $0 * step }
@@ -58,15 +59,24 @@ public enum Ticks {
     }
 
     /// Ticks of a log axis over `range` (positive bounds): labelled decades, thinned to at
-    /// most `maxCount` labels, with unlabelled minor ticks at 2…9 × 10^k; over less than
-    /// one decade the 1-2-5 multiples are labelled too.
+    /// most `maxCount` labels, with unlabelled minor ticks at 2…9 × 10^k; when only two or
+    /// three decade marks are visible (and they fit) the 1-2-5 multiples are labelled too.
     public static func log(in range: ClosedRange<Double>, maxCount: Int) -> [Tick] {
         let lo = log10(range.lowerBound), hi = log10(range.upperBound)
         let firstDecade = Int(ceil(lo - 1e-9)), lastDecade = Int(floor(hi + 1e-9))
         let inside = { (v: Double) in v >= range.lowerBound * (1 - 1e-9) && v <= range.upperBound * (1 + 1e-9) }
         let decades = lastDecade - firstDecade + 1
         var ticks = [Tick]()
-        if decades >= 2 {
+        let oneTwoFive = ((firstDecade - 1)...(lastDecade + 1)).flatMap { k in [1.0, 2, 5].map { $0 * pow(10, Double(k)) } }.filter(inside)
+        if decades >= 2, decades <= 3, oneTwoFive.count <= maxCount {
+            // Two or three decade marks: label 2 and 5 too, or the axis reads "1 … 10" only.
+            for k in (firstDecade - 1)...(lastDecade + 1) {
+                for m in 1...9 {
+                    let v = Double(m) * pow(10, Double(k))
+                    if inside(v) { ticks.append(Tick(value: v, label: [1, 2, 5].contains(m) ? logLabel(mantissa: m, exponent: k) : nil)) }
+                }
+            }
+        } else if decades >= 2 {
             let stride = max(1, Int(ceil(Double(decades) / Double(max(2, maxCount)))))
             for k in (firstDecade - 1)...(lastDecade + 1) {
                 let v = pow(10, Double(k))

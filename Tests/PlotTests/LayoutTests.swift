@@ -69,6 +69,24 @@ final class LayoutTests: XCTestCase {
         }
     }
 
+    func testLegendDoesNotCoverABandOrAReferenceLine() throws {
+        let chart = try SampleCharts.entropyCurve()
+        let (layout, _) = try chart.recording(size: .report)
+        let legend = try XCTUnwrap(layout.legend), panel = try XCTUnwrap(layout.panels.first)
+        for (i, d) in chart.series[0].x.enumerated() {
+            for v in [chart.series[0].lower?[i], chart.series[0].upper?[i], chart.series[0].y[i]].compactMap({ $0 }) {
+                XCTAssertFalse(legend.frame.contains(panel.position(x: d, y: v)), "d = \(d)")
+            }
+        }
+        let x3 = panel.position(x: 3, y: 0).x
+        XCTAssertFalse(legend.frame.minX < x3 && legend.frame.maxX > x3, "legend crosses the line at k = 3")
+    }
+
+    func testIntegerXDataGetsWholeNumberTicks() throws {
+        let panel = try XCTUnwrap(try SampleCharts.entropyCurve().recording(size: .slide).layout.panels.first)
+        XCTAssertTrue(panel.xTicks.allSatisfy { $0.value == $0.value.rounded() })
+    }
+
     func testLegendGoesOutsideWhenDataFillsThePlot() throws {
         let (layout, _) = try SampleCharts.bigLines(series: 10, points: 2000).recording(size: .report)
         let legend = try XCTUnwrap(layout.legend)

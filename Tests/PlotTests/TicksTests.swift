@@ -51,6 +51,16 @@ final class TicksTests: XCTestCase {
         XCTAssertEqual(labels, ["2", "5", "10", "20"])
     }
 
+    func testTwoDecadeMarksAlsoLabelTwoAndFive() {
+        let labels = Ticks.log(in: 0.9...16, maxCount: 8).compactMap(\.label)
+        XCTAssertEqual(labels, ["1", "2", "5", "10"])
+    }
+
+    func testWholeNumberDataKeepsTicksOnWholeNumbers() {
+        let (ticks, _) = Ticks.linear(in: 0.8...5.2, maxCount: 10, minimumStep: 1)
+        XCTAssertEqual(ticks.compactMap(\.label), ["1", "2", "3", "4", "5"])
+    }
+
     func testConstantDataGetsASensibleDomain() {
         XCTAssertEqual(Axis.domain(for: 5...5, scale: .linear), 4.5...5.5)
         XCTAssertEqual(Axis.domain(for: 0...0, scale: .linear), -1...1)
