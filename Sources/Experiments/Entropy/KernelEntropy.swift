@@ -13,7 +13,9 @@ import Linalg
 /// estimation: an overview", 1997, §3): leave-one-out, resubstitution or Monte-Carlo.
 ///
 /// Complexity: O(n²·d) flops in sgemm and O(n²) exps per pass over the distances; one pass
-/// for a given bandwidth, three for `.leaveOneOutML`. Memory O(n·64) per thread.
+/// for a given bandwidth; for `.leaveOneOutML` a coarse grid on 2 000 rows and two passes
+/// on all rows (three full passes below n = 4 000). Memory: one distance panel per thread,
+/// ≈ 512 KiB (at least 4 rows × n floats), never n².
 public struct KernelEntropy: Sendable {
     /// Which average of −ln p̂ estimates the entropy.
     public enum Estimator: Sendable {
