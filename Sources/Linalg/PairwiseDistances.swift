@@ -170,7 +170,9 @@ private final class BlockCounter: @unchecked Sendable {
 }
 
 /// The k nearest neighbours of every row (excluding the row itself when searching a set
-/// against itself), by blocked distances. Exact; O(n²·d) flops in BLAS, O(n·k) memory.
+/// against itself), by blocked distances. Exact; O(n²·d) flops in BLAS, O(n·k·workers)
+/// memory. Ties in distance go to the smaller index, so the result does not depend on the
+/// number of workers or the order in which they visit blocks.
 public struct NearestNeighbors: Sendable {
     /// Neighbour count per row.
     public let k: Int
@@ -183,33 +185,89 @@ public struct NearestNeighbors: Sendable {
     public func distance(_ i: Int, neighbor j: Int) -> Float { distances[i * k + j - 1] }
 
     /// Searches the k nearest neighbours of each row of `x` among the other rows of `x`.
-    public init(of x: Matrix, k: Int, block: Int = PairwiseDistances.defaultBlock) {
+    /// The distance blocks are spread over `workers` threads
+    /// (`PairwiseDistances.forEachBlockConcurrently`), each keeping its own candidate
+    /// lists, merged at the end.
+    public init(of x: Matrix, k: Int, block: Int = PairwiseDistances.defaultBlock, workers: Int = BLAS.threads) {
         precondition(k >= 1 && k < x.rows, "k-NN: k = \(k) needs at least k+1 = \(k + 1) points, have \(x.rows)")
         self.k = k
-        var best = [Float](repeating: .infinity, count: x.rows * k)
-        var bestIndex = [Int32](repeating: -1, count: x.rows * k)
-        PairwiseDistances.forEachBlock(x, block: block) { rows, cols, blk in
-            let n = cols.count
-            best.withUnsafeMutableBufferPointer { bd in
-                bestIndex.withUnsafeMutableBufferPointer { bi in
-                    for i in rows {
-                        let base = i * k
-                        let rowBase = (i - rows.lowerBound) * n
-                        for c in cols where c != i {
-                            let v = blk[rowBase + c - cols.lowerBound]
-                            if v >= bd[base + k - 1] { continue }
-                            // Insertion into the sorted list of the k best so far.
-                            var p = k - 1
-                            while p > 0 && bd[base + p - 1] > v {
-                                bd[base + p] = bd[base + p - 1]; bi[base + p] = bi[base + p - 1]; p -= 1
-                            }
-                            bd[base + p] = v; bi[base + p] = Int32(c)
-                        }
-                    }
+        let lists = CandidateLists(workers: max(1, workers), rows: x.rows, k: k)
+        PairwiseDistances.forEachBlockConcurrently(x, block: block, workers: workers) { worker, rows, columns, block in
+            lists.insert(worker: worker, rows: rows, columns: columns, block: block)
+        }
+        let (indices, squared) = lists.merged()
+        self.indices = indices
+        self.distances = squared.map { $0.squareRoot() }
+    }
+}
+
+/// Per-worker sorted lists of the k best (squared distance, index) per row.
+private final class CandidateLists: @unchecked Sendable {
+    let workers: Int, rows: Int, k: Int
+    private let best: UnsafeMutableBufferPointer<Float>
+    private let bestIndex: UnsafeMutableBufferPointer<Int32>
+
+    init(workers: Int, rows: Int, k: Int) {
+        self.workers = workers
+        self.rows = rows
+        self.k = k
+        best = .allocate(capacity: workers * rows * k)
+        best.initialize(repeating: .infinity)
+        bestIndex = .allocate(capacity: workers * rows * k)
+        bestIndex.initialize(repeating: Int32.max)
+    }
+
+    deinit {
+        best.deallocate()
+        bestIndex.deallocate()
+    }
+
+    /// Whether (v, c) sorts before (w, j): by distance, then by index.
+    @inline(__always) private static func precedes(_ v: Float, _ c: Int32, _ w: Float, _ j: Int32) -> Bool {
+        v < w || (v == w && c < j)
+    }
+
+    /// Offers every pair of one block to worker `worker`'s lists (only that worker writes them).
+    func insert(worker: Int, rows: Range<Int>, columns: Range<Int>, block: UnsafeMutableBufferPointer<Float>) {
+        let n = columns.count
+        let offset = worker * self.rows * k
+        for i in rows {
+            let base = offset + i * k
+            let rowBase = (i - rows.lowerBound) * n
+            for c in columns where c != i {
+                let v = block[rowBase + c - columns.lowerBound]
+                let index = Int32(c)
+                guard Self.precedes(v, index, best[base + k - 1], bestIndex[base + k - 1]) else { continue }
+                // Insertion into the sorted list of the k best so far.
+                var p = k - 1
+                while p > 0 && Self.precedes(v, index, best[base + p - 1], bestIndex[base + p - 1]) {
+                    best[base + p] = best[base + p - 1]; bestIndex[base + p] = bestIndex[base + p - 1]; p -= 1
                 }
+                best[base + p] = v; bestIndex[base + p] = index
             }
         }
-        self.indices = bestIndex
-        self.distances = best.map { $0.squareRoot() }
+    }
+
+    /// The k best per row over all workers' lists (a k-way merge of sorted lists).
+    func merged() -> ([Int32], [Float]) {
+        guard workers > 1 else { return (Array(bestIndex[0..<(rows * k)]), Array(best[0..<(rows * k)])) }
+        var indices = [Int32](repeating: 0, count: rows * k)
+        var distances = [Float](repeating: 0, count: rows * k)
+        var heads = [Int](repeating: 0, count: workers)
+        for i in 0..<rows {
+            for w in 0..<workers { heads[w] = 0 }
+            for j in 0..<k {
+                var pick = 0
+                for w in 1..<workers {
+                    let a = (w * rows + i) * k + heads[w], b = (pick * rows + i) * k + heads[pick]
+                    if Self.precedes(best[a], bestIndex[a], best[b], bestIndex[b]) { pick = w }
+                }
+                let source = (pick * rows + i) * k + heads[pick]
+                distances[i * k + j] = best[source]
+                indices[i * k + j] = bestIndex[source]
+                heads[pick] += 1
+            }
+        }
+        return (indices, distances)
     }
 }
