@@ -83,9 +83,10 @@ struct GaussianKernelSums {
         var result = [Double](repeating: 0, count: m * nq)
         let workers = max(1, min(threads, nq / 64 + 1))
 
+        // Each worker's panels are small: OpenBLAS's own threads would only spin on them.
         let savedThreads = BLAS.threads
-        if workers > 1 { BLAS.setThreads(1) }
-        defer { if workers > 1 { BLAS.setThreads(savedThreads) } }
+        BLAS.setThreads(1)
+        defer { BLAS.setThreads(savedThreads) }
 
         q.elements.withUnsafeBufferPointer { qp in
             points.elements.withUnsafeBufferPointer { xp in
