@@ -31,12 +31,12 @@ public enum DatasetDirective: Directive {
         Parameter("k", .int(1...100_000),
                   doc: "intrinsic dimension for gaussian, uniform-cube, linear, sphere (S^k), nonlinear, mixing (latent)"),
         Parameter("ambient", .int(1...10_000_000),
-                  doc: "ambient dimension D (linear: default 10; nonlinear: (4,6), (4,8), (6,36), (12,72) or any multiple of 2k; mixing: default 2k)"),
-        Parameter("noise", .double(0...1e9), default: .double(0), doc: "standard deviation of isotropic Gaussian noise added in R^D"),
+                  doc: "ambient dimension D (linear: default 10; nonlinear: (4,6) or any D ≥ 2k, default the benchmark's (4,8), (6,36), (12,72), else 2k; mixing: default 2k)"),
+        Parameter("noise", .double(0...1_000_000), default: .double(0), doc: "standard deviation of isotropic Gaussian noise added in R^D"),
         Parameter("rotate", .bool, default: .bool(false), doc: "embed by a random orthonormal basis instead of padding with zeros"),
         Parameter("covariance", .choice(["identity", "random"]), default: .string("identity"),
                   doc: "gaussian: identity, or a random covariance with eigenvalues in [¼, 4]"),
-        Parameter("scales", .doubleList(1e-12...1e12), doc: "gaussian: standard deviation of each axis (a diagonal covariance; sets k)"),
+        Parameter("scales", .doubleList(), doc: "gaussian: standard deviation of each axis (a diagonal covariance; sets k)"),
         Parameter("path", .path, doc: "file to load (idx, csv, npy) or MNIST-format IDX directory (mnist, fashion-mnist)"),
         Parameter("labels", .string,
                   doc: "csv: label column (index from 0, negative from the end, `last`, or header name); idx, npy: labels file"),
@@ -46,7 +46,7 @@ public enum DatasetDirective: Directive {
                   doc: "mnist, fashion-mnist: load IDX files, train (60 000), test (10 000) or all (70 000); mnist without split loads the 5 000-digit sample"),
         Parameter("sample", .choice(["random", "first"]), default: .string("random"), doc: "with n: a seeded random sample, or the first n rows"),
         Parameter("normalize", .bool, doc: "map values to [0, 1] (bytes /255, else min–max); default true for mnist and fashion-mnist"),
-        Parameter("scale", .double(-1e12...1e12), default: .double(1), doc: "multiply every coordinate by this factor at the end"),
+        Parameter("scale", .double(-1_000_000...1_000_000), default: .double(1), doc: "multiply every coordinate by this factor at the end"),
     ]
 
     public static var results: [ResultSlot] { [ResultSlot(kind: .dataset, doc: "the points, labels, true dimension and image shape")] }
