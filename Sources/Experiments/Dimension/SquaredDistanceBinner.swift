@@ -3,11 +3,12 @@
 ///
 /// `bin(s)` is the number of thresholds `t` with `t ≤ s`, so a pair with squared distance
 /// `s` lies strictly inside radius `√t_j` exactly when `bin(s) ≤ j`. A non-negative Float's
-/// bit pattern is monotone in its value; its top bits (exponent and 6 mantissa bits) pick
-/// one of 16 384 buckets, each spanning a factor of at most 2^(1/64) ≈ 1.011. A table says,
-/// per bucket, the bin of its lower end and how many thresholds fall inside it; only values
-/// in such a bucket are compared with the thresholds, one or two comparisons in practice.
-/// Cost per value: a shift, a table load and (rarely) a comparison.
+/// bit pattern is monotone in its value; its top bits (exponent and 8 mantissa bits) pick
+/// one of 65 536 buckets, each spanning a factor of at most 2^(1/256) ≈ 1.0027. A table
+/// says, per bucket, the bin of its lower end and which threshold (if any) falls inside it;
+/// one branch-free comparison with that threshold finishes the job. Cost per value: a
+/// shift, two loads and a comparison (radii in the data's range touch only a few hundred
+/// table entries, which stay in cache).
 public struct SquaredDistanceBinner: Sendable {
     /// The thresholds (squared radii or squared bin edges), ascending.
     public let thresholds: [Float]
@@ -101,7 +102,9 @@ public struct SquaredDistanceBinner: Sendable {
                 if let labels {
                     for r in 0..<rows.count {
                         let own = labels[rows.lowerBound + r]
-                        for c in (diagonal ? r + 1 : 0)..<max(n, diagonal ? r + 1 : 0) {
+                        let start = diagonal ? r + 1 : 0
+                        guard start < n else { continue }
+                        for c in start..<n {
                             let group = labels[columns.lowerBound + c] == own ? 0 : bins
                             counts[group + Self.bin(base[r * n + c], lut, t)] &+= 1
                         }
