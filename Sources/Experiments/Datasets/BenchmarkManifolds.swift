@@ -41,10 +41,10 @@ public struct NonlinearBenchmark: ManifoldSampler {
         for i in 0..<count {
             if k == 4 && d == 6 {
                 let (p0, p1, p2, p3) = (Double(p[i, 0]), Double(p[i, 1]), Double(p[i, 2]), Double(p[i, 3]))
-                let x = [p1 * p1 * cos(twoPi * p0), p2 * p2 * sin(twoPi * p0),
-                         p1 + p2 + (p1 - p3) * (p1 - p3), p1 - 2 * p2 + (p0 - p3) * (p0 - p3),
-                         -p1 - 2 * p2 + (p2 - p3) * (p2 - p3), p0 * p0 - p1 * p1 + p2 * p2 - p3 * p3]
-                for j in 0..<6 { points[i, j] = Float(x[j]) }
+                points.set(row: i, p1 * p1 * cos(twoPi * p0), p2 * p2 * sin(twoPi * p0), p1 + p2 + (p1 - p3) * (p1 - p3))
+                points[i, 3] = Float(p1 - 2 * p2 + (p0 - p3) * (p0 - p3))
+                points[i, 4] = Float(-p1 - 2 * p2 + (p2 - p3) * (p2 - p3))
+                points[i, 5] = Float(p0 * p0 - p1 * p1 + p2 * p2 - p3 * p3)
             } else {
                 for j in 0..<k {
                     let angle = twoPi * Double(p[i, j])
