@@ -290,8 +290,9 @@ struct FigureRenderer {
     }
 
     /// Label boxes of the labelled reference lines. Each goes to the spot beside its line
-    /// (top or bottom, right or left of a vertical line; above or below, right or left end
-    /// of a horizontal one) that covers the fewest `occupied` data points and no other label.
+    /// (top, bottom or middle, right or left of a vertical line; above or below the right
+    /// end, left end or middle of a horizontal one) that covers the fewest `occupied` data
+    /// points and no other label; ties keep the conventional spot (top, right).
     func referenceLabelFrames(_ lines: [ReferenceLine], frame: PlotFrame, occupied: [Point]) -> [Rect] {
         var placed = [Rect]()
         let gap = theme.gap, plot = frame.rect
@@ -302,7 +303,7 @@ struct FigureRenderer {
             switch line.orientation {
             case .vertical:
                 let x = frame.x.scale.accepts(line.value) ? frame.px(line.value) : plot.minX
-                for y in [plot.minY + gap, plot.maxY - gap - e.height] {
+                for y in [plot.minY + gap, plot.maxY - gap - e.height, plot.midY - e.height / 2] {
                     for left in [x + gap, x - gap - e.width] where left >= plot.minX + gap / 2 && left + e.width <= plot.maxX - gap / 2 {
                         candidates.append(Rect(x: left, y: y, width: e.width, height: e.height))
                     }
@@ -310,7 +311,7 @@ struct FigureRenderer {
             case .horizontal:
                 let y = frame.y.scale.accepts(line.value) ? frame.py(line.value) : plot.maxY
                 for top in [y - gap * 0.6 - e.height, y + gap * 0.6] where top >= plot.minY + gap / 2 && top + e.height <= plot.maxY - gap / 2 {
-                    for left in [plot.maxX - gap - e.width, plot.minX + gap] {
+                    for left in [plot.maxX - gap - e.width, plot.minX + gap, plot.midX - e.width / 2] {
                         candidates.append(Rect(x: left, y: top, width: e.width, height: e.height))
                     }
                 }

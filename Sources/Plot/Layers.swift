@@ -157,7 +157,14 @@ struct LineLayer: PlotLayer {
         var points = drawableRuns(count: x.count) { valid($0, frame) }.flatMap { run in
             sampled(decimated(run.map { frame.point(x[$0], y[$0]) }), step: 4 * frame.theme.scale)
         }
-        // A band is data too: sample its area column by column.
+        // Error bars and bands are data too: sample bars, and a band's area column by column.
+        if uncertainty == .errorBars {
+            for i in x.indices {
+                guard let (lo, hi) = validBounds(i, xScale: frame.x.scale, yScale: frame.y.scale) else { continue }
+                let top = frame.py(hi), bottom = frame.py(lo)
+                points += stride(from: min(top, bottom), through: max(top, bottom), by: 4 * frame.theme.scale).map { Point(frame.px(x[i]), $0) }
+            }
+        }
         if uncertainty == .band, x.count <= 5000 {
             let step = 8 * frame.theme.scale
             let corners = x.indices.compactMap { i in

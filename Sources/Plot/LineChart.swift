@@ -96,7 +96,7 @@ public struct LineChart: DrawableChart {
         let spec = FigureSpec(title: title, xLabel: xLabel, yLabel: yLabel, xScale: xScale, yScale: yScale,
                               xRange: xRange, yRange: yRange,
                               panels: [PanelSpec(layers: Self.layers(for: series), referenceLines: referenceLines)],
-                              showLegend: series.count > 1 || series.contains { $0.lower != nil })
+                              showLegend: series.count > 1)
         return try FigureRenderer(spec: spec, canvas: canvas, theme: theme).render()
     }
 
