@@ -79,17 +79,28 @@ struct Legend {
     private var swatchWidth: Double { theme.legendFont.size * 2.2 }
     private var padding: Double { theme.legendFont.size * 0.55 }
 
-    var size: (width: Double, height: Double) {
+    /// Long legends (more than six short entries, e.g. ten digit labels) take two columns.
+    private var columns: Int {
+        entries.count > 6 && entries.allSatisfy({ $0.label.count <= 12 }) ? 2 : 1
+    }
+    private var rows: Int { (entries.count + columns - 1) / columns }
+    private var columnWidth: Double {
         let labelWidth = entries.map { canvas.measure($0.label, font: theme.legendFont).width }.max() ?? 0
-        return (2 * padding + swatchWidth + 0.6 * theme.legendFont.size + labelWidth,
-                2 * padding + Double(entries.count) * rowHeight)
+        return swatchWidth + 0.6 * theme.legendFont.size + labelWidth
+    }
+
+    var size: (width: Double, height: Double) {
+        let columnGap = theme.legendFont.size
+        return (2 * padding + Double(columns) * columnWidth + Double(columns - 1) * columnGap,
+                2 * padding + Double(rows) * rowHeight)
     }
 
     func draw(in frame: Rect) {
         canvas.rect(frame, fill: Color.white.withOpacity(0.88), stroke: Stroke(.gray(0.8), width: theme.axisWidth))
         for (i, entry) in entries.enumerated() {
-            let midY = frame.minY + padding + (Double(i) + 0.5) * rowHeight
-            let x0 = frame.minX + padding, x1 = x0 + swatchWidth
+            let row = i % rows, column = i / rows
+            let midY = frame.minY + padding + (Double(row) + 0.5) * rowHeight
+            let x0 = frame.minX + padding + Double(column) * (columnWidth + theme.legendFont.size), x1 = x0 + swatchWidth
             let center = Point((x0 + x1) / 2, midY)
             // Entries store widths and dashes in line widths; the theme sizes them.
             func sized(_ s: Stroke) -> Stroke {
