@@ -45,8 +45,8 @@ public protocol ExecutionObserver: Sendable {
 public protocol ResultStore: Sendable {
     /// A stored result for `key`, or nil.
     func load(key: String, cell: PlannedCell) -> CellResult?
-    /// Stores a fresh result.
-    func save(_ result: CellResult, key: String, cell: PlannedCell)
+    /// Stores a fresh result that took `seconds` to compute.
+    func save(_ result: CellResult, key: String, cell: PlannedCell, seconds: Double)
 }
 
 /// Runs a plan's cells in order. A failed cell is recorded and the run goes on; cells that
@@ -120,7 +120,7 @@ public final class Executor: @unchecked Sendable {
                 if let store, inputKeys.indices.contains(cell.index) {
                     memo = Memo(scope: inputKeys[cell.index],
                                 load: { key in store.load(key: key, cell: cell)?.values[""] },
-                                save: { key, value in store.save(CellResult(values: ["": value]), key: key, cell: cell) })
+                                save: { key, value in store.save(CellResult(values: ["": value]), key: key, cell: cell, seconds: .infinity) })
                 }
                 let context = CellContext(
                     cellID: cell.id, seed: cell.seed, settings: plan.settings, notebookDirectory: notebookDirectory,
@@ -128,7 +128,8 @@ public final class Executor: @unchecked Sendable {
                     progress: { [observer] fraction, message in observer?.cellProgress(cell, fraction: fraction, message: message) })
                 do {
                     result = try cell.directive.run(cell.arguments, context: context)
-                    if let key { store?.save(result, key: key, cell: cell) }
+                    let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+                    if let key { store?.save(result, key: key, cell: cell, seconds: seconds) }
                 } catch {
                     result = CellResult()
                     status = .failed

@@ -80,7 +80,8 @@ final class CacheTests: XCTestCase {
     func sampleResult() -> CellResult {
         var rng = SeededGenerator(seed: 1)
         let data = Dataset(name: "cloud", points: rng.normalMatrix(rows: 50, columns: 3), labels: Array(0..<50),
-                           intrinsicDimension: 3, imageShape: nil, provenance: "test")
+                           intrinsicDimension: 3, imageShape: nil, provenance: "test",
+                           latent: rng.normalMatrix(rows: 50, columns: 2))
         return CellResult(values: ["": data, "h": EstimateValue(name: "H", value: 4.2, standardError: 0.1, unit: "nats")], outputs: [
             .metric(Metric("H", 4.2, uncertainty: 0.1, unit: "nats")),
             .figure(Figure(name: "f", caption: "c", reportPNG: [1, 2, 3], slidePNG: [4, 5], csv: "x\n1\n")),
@@ -91,12 +92,13 @@ final class CacheTests: XCTestCase {
     func testRoundTripKeepsValuesAndOutputs() throws {
         let cache = CellCache(directory: directory)
         let cell = try cell()
-        cache.save(sampleResult(), key: "k1", cell: cell)
+        cache.save(sampleResult(), key: "k1", cell: cell, seconds: 1)
         let loaded = try XCTUnwrap(cache.load(key: "k1", cell: cell))
         let data = try XCTUnwrap(loaded.values[""] as? Dataset)
         XCTAssertEqual(data.points, (sampleResult().values[""] as? Dataset)?.points)
         XCTAssertEqual(data.labels, Array(0..<50))
         XCTAssertEqual(data.intrinsicDimension, 3)
+        XCTAssertEqual(data.latent?.columns, 2)
         XCTAssertEqual((loaded.values["h"] as? EstimateValue)?.value, 4.2)
         XCTAssertEqual(loaded.outputs.count, 3)
         guard case .figure(let f) = loaded.outputs[1] else { return XCTFail("figure expected") }
@@ -108,7 +110,7 @@ final class CacheTests: XCTestCase {
         let warnings = WarningLog()
         let cache = CellCache(directory: directory, warn: { warnings.add($0) })
         let cell = try cell()
-        cache.save(sampleResult(), key: "k2", cell: cell)
+        cache.save(sampleResult(), key: "k2", cell: cell, seconds: 1)
         let url = directory.appendingPathComponent("k2.ebc")
         var bytes = try [UInt8](Data(contentsOf: url))
         bytes[bytes.count / 2] ^= 0xFF
@@ -122,19 +124,19 @@ final class CacheTests: XCTestCase {
         let warnings = WarningLog()
         let cache = CellCache(directory: directory, warn: { warnings.add($0) })
         let cell = try cell()
-        cache.save(sampleResult(), key: "k3", cell: cell)
+        cache.save(sampleResult(), key: "k3", cell: cell, seconds: 1)
         let url = directory.appendingPathComponent("k3.ebc")
         let bytes = try [UInt8](Data(contentsOf: url))
         try Data(bytes.prefix(bytes.count / 3)).write(to: url)
         XCTAssertNil(cache.load(key: "k3", cell: cell))
         XCTAssertEqual(warnings.messages.count, 1)
-        cache.save(sampleResult(), key: "k3", cell: cell)
+        cache.save(sampleResult(), key: "k3", cell: cell, seconds: 1)
         XCTAssertNotNil(cache.load(key: "k3", cell: cell))
     }
 
     func testRefreshIgnoresTheEntry() throws {
         let cell = try cell()
-        CellCache(directory: directory).save(sampleResult(), key: "k4", cell: cell)
+        CellCache(directory: directory).save(sampleResult(), key: "k4", cell: cell, seconds: 1)
         XCTAssertNil(CellCache(directory: directory, refresh: ["a"]).load(key: "k4", cell: cell))
         XCTAssertNotNil(CellCache(directory: directory).load(key: "k4", cell: cell))
     }
@@ -143,7 +145,7 @@ final class CacheTests: XCTestCase {
         let cache = CellCache(directory: directory)
         let cell = try cell()
         for k in ["old", "mid", "new"] {
-            cache.save(sampleResult(), key: k, cell: cell)
+            cache.save(sampleResult(), key: k, cell: cell, seconds: 1)
         }
         let past = Date(timeIntervalSinceNow: -3600)
         try FileManager.default.setAttributes([.modificationDate: past], ofItemAtPath: directory.appendingPathComponent("old.ebc").path)

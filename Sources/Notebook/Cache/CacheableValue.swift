@@ -49,6 +49,8 @@ extension Dataset: CacheableValue {
         writer.write(intrinsicDimension ?? -1)
         writer.write(imageShape?.height ?? 0)
         writer.write(imageShape?.width ?? 0)
+        writer.write(latent?.columns ?? 0)
+        if let latent { writer.write(floats: latent.elements) }
     }
 
     public static func decode(from reader: inout ByteReader) throws -> Dataset {
@@ -63,8 +65,16 @@ extension Dataset: CacheableValue {
         guard labels == nil || labels?.count == rows else { throw CacheError.malformed("label count") }
         let k = try reader.readInt()
         let h = try reader.readInt(), w = try reader.readInt()
+        let latentColumns = try reader.readInt()
+        var latent: Matrix?
+        if latentColumns > 0 {
+            let values = try reader.readFloats()
+            guard values.count == rows * latentColumns else { throw CacheError.malformed("latent of \(values.count) values") }
+            latent = Matrix(rows: rows, columns: latentColumns, elements: values)
+        }
         return Dataset(name: name, points: Matrix(rows: rows, columns: columns, elements: elements), labels: labels,
                        intrinsicDimension: k >= 0 ? k : nil,
-                       imageShape: h > 0 && w > 0 ? ImageShape(height: h, width: w) : nil, provenance: provenance)
+                       imageShape: h > 0 && w > 0 ? ImageShape(height: h, width: w) : nil, provenance: provenance,
+                       latent: latent)
     }
 }

@@ -48,10 +48,17 @@ public final class CellCache: ResultStore, @unchecked Sendable {
         }
     }
 
-    public func save(_ result: CellResult, key: String, cell: PlannedCell) {
+    /// Entries larger than this are kept only when the cell took at least
+    /// `largeEntryMinimumSeconds`: a big data set read from a file in a second is cheaper to
+    /// read again than to copy into the cache.
+    public static let largeEntryBytes = 64 << 20
+    public static let largeEntryMinimumSeconds = 5.0
+
+    public func save(_ result: CellResult, key: String, cell: PlannedCell, seconds: Double) {
         let bytes: [UInt8]
         do {
             guard let encoded = try encode(result, label: cell.label, directive: cell.directive.name) else { return }
+            if encoded.count > CellCache.largeEntryBytes && seconds < CellCache.largeEntryMinimumSeconds { return }
             bytes = encoded
         } catch {
             warn("cannot cache \(cell.label): \(error)")
