@@ -1,0 +1,109 @@
+import Foundation
+import Linalg
+
+/// Settings of the whole run that cells may read.
+public struct RunSettings: Sendable, Hashable, Codable {
+    /// The notebook-level seed (from front matter, `{config}` or `-p seed=`).
+    public var seed: UInt64
+    /// OpenBLAS threads.
+    public var threads: Int
+    /// Quick mode: directives may shrink epochs and sample sizes (for tests and drafts).
+    public var quick: Bool
+    /// Parameters from front matter, `{config}` and `-p key=value`, last one wins.
+    public var parameters: [String: String]
+    public init(seed: UInt64 = 0, threads: Int = 2, quick: Bool = false, parameters: [String: String] = [:]) {
+        self.seed = seed
+        self.threads = threads
+        self.quick = quick
+        self.parameters = parameters
+    }
+}
+
+/// What a running cell can see: earlier results, its seed, file resolution and progress.
+public final class CellContext: @unchecked Sendable {
+    /// The cell's id, when it has one.
+    public let cellID: String?
+    /// The cell's seed: its `seed:` key, else derived from the notebook seed and the cell's
+    /// position, so inserting a cell does not change the draws of unrelated cells with ids.
+    public let seed: UInt64
+    public let settings: RunSettings
+    /// Directory of the notebook file; relative paths in parameters resolve against it.
+    public let notebookDirectory: URL
+    /// Where downloaded data lives (ENTROPYBOOK_DATA, else `data/` beside the project).
+    public let dataDirectory: URL
+    private let environment: [String: any NotebookValue]
+    private let arguments: Arguments
+    private let progressHandler: @Sendable (Double, String) -> Void
+    private let memo: Memo?
+
+    public init(cellID: String?, seed: UInt64, settings: RunSettings, notebookDirectory: URL,
+                dataDirectory: URL, environment: [String: any NotebookValue], arguments: Arguments,
+                memo: Memo? = nil, progress: @escaping @Sendable (Double, String) -> Void = { _, _ in }) {
+        self.memo = memo
+        self.cellID = cellID
+        self.seed = seed
+        self.settings = settings
+        self.notebookDirectory = notebookDirectory
+        self.dataDirectory = dataDirectory
+        self.environment = environment
+        self.arguments = arguments
+        self.progressHandler = progress
+    }
+
+    /// A generator for one purpose of this cell ("init", "shuffle", "sample"), independent
+    /// of the others.
+    public func generator(_ purpose: String) -> SeededGenerator {
+        SeededGenerator(seed: seed).derived(purpose)
+    }
+
+    /// The earlier result named by reference parameter `parameter`, as type `T`.
+    public func value<T: NotebookValue>(of parameter: String, as type: T.Type = T.self) throws -> T {
+        let id = try arguments.reference(parameter)
+        guard let v = environment[id] else { throw ParameterError(parameter, "no result named `\(id)`") }
+        guard let t = v as? T else {
+            throw ParameterError(parameter, "`\(id)` is a \(Swift.type(of: v).kind), not a \(T.kind)")
+        }
+        return t
+    }
+
+    /// The result stored under `id`, if any.
+    public func value(id: String) -> (any NotebookValue)? { environment[id] }
+
+    /// A path parameter resolved against the notebook's directory (absolute paths stay).
+    public func resolvePath(_ path: String) -> URL {
+        if path.hasPrefix("/") { return URL(fileURLWithPath: path) }
+        if path.hasPrefix("~/") { return URL(fileURLWithPath: NSString(string: path).expandingTildeInPath) }
+        return notebookDirectory.appendingPathComponent(path).standardizedFileURL
+    }
+
+    /// A sub-result from the cache when one was stored under the same `parts` for the same
+    /// inputs (the cells this one reads, their data files, program version, threads), else
+    /// `compute()`, stored for next time. For expensive pieces that do not depend on all of
+    /// the cell's arguments: a sweep's autoencoders are reused when only the entropy
+    /// settings change. Without a cache (`--no-cache`) it just computes.
+    public func memoized<T: CacheableValue>(_ parts: [String], compute: () throws -> T) throws -> T {
+        guard let memo else { return try compute() }
+        let key = SHA256.hex(Array(("memo\n" + memo.scope + "\n" + parts.joined(separator: "\n")).utf8))
+        if let hit = memo.load(key) as? T { return hit }
+        let value = try compute()
+        memo.save(key, value)
+        return value
+    }
+
+    /// Reports progress of a long loop (fraction in 0...1) to the terminal.
+    public func progress(_ fraction: Double, _ message: String = "") { progressHandler(fraction, message) }
+}
+
+/// Access to the cache for `CellContext.memoized`.
+public struct Memo: Sendable {
+    /// Key of the cell's inputs (see `CacheKeys.inputKeys`).
+    public var scope: String
+    public var load: @Sendable (String) -> (any NotebookValue)?
+    public var save: @Sendable (String, any NotebookValue) -> Void
+    public init(scope: String, load: @escaping @Sendable (String) -> (any NotebookValue)?,
+                save: @escaping @Sendable (String, any NotebookValue) -> Void) {
+        self.scope = scope
+        self.load = load
+        self.save = save
+    }
+}
