@@ -1,6 +1,7 @@
 /// Grayscale images in a grid: rows of images with an optional label at the left of each
 /// row (e.g. 8 originals above their 8 reconstructions). Pixels are drawn sharp (nearest
-/// neighbour) at an integer magnification when there is room.
+/// neighbour) at an integer magnification when there is room. Its PNG is as wide as the
+/// figure size and only as tall as the grid needs.
 public struct ImageGrid: DrawableChart {
     /// One row of images, each `width × height` values row-major.
     public struct Row: Sendable, Hashable {
@@ -35,15 +36,16 @@ public struct ImageGrid: DrawableChart {
         self.valueRange = valueRange
     }
 
-    public func draw(on canvas: Canvas, theme: Theme) throws -> ChartLayout {
-        let all = rows.flatMap { $0.images.flatMap { $0 } }.filter(\.isFinite)
-        let range = valueRange ?? ((all.min() ?? 0)...(all.max() ?? 1))
-        let span = range.upperBound > range.lowerBound ? range.upperBound - range.lowerBound : 1
-        let nonFinite = rows.flatMap { $0.images.flatMap { $0 } }.count - all.count
+    /// Sizes of the grid drawn on a `width`×`height` canvas.
+    private struct Geometry {
+        var titleH: Double, labelW: Double, noteH: Double, cell: Double, gridW: Double, gridH: Double
+        /// The height the grid needs: a short grid (two rows of eight) needs far less than the figure.
+        var neededHeight: Double
+    }
 
+    private func geometry(on canvas: Canvas, theme: Theme, notes: [String]) throws -> Geometry {
         let titleH = title.map { canvas.measure($0, font: theme.titleFont).height + theme.gap * 2 } ?? 0
         let labelW = rows.compactMap(\.label).map { canvas.measure($0, font: theme.labelFont).width }.max().map { $0 + 2 * theme.gap } ?? 0
-        let notes = nonFinite > 0 ? ["\(nonFinite) NaN/∞ pixel value\(nonFinite == 1 ? "" : "s") shown black"] : []
         let noteH = notes.isEmpty ? 0 : canvas.measure(notes[0], font: theme.noteFont).height + theme.gap
         let columns = rows.map(\.images.count).max() ?? 1
         let gap = theme.gap
@@ -52,12 +54,41 @@ public struct ImageGrid: DrawableChart {
         var cell = min((areaW - Double(columns - 1) * gap) / Double(columns) / Double(imageWidth),
                        (areaH - Double(rows.count - 1) * gap) / Double(rows.count) / Double(imageHeight))
         guard cell > 0 else { throw PlotError.invalidArgument("\(rows.count)×\(columns) images do not fit the figure") }
-        if cell >= 1 { cell = cell.rounded(.down) } // whole-pixel magnification keeps pixels even
-        let w = cell * Double(imageWidth), h = cell * Double(imageHeight)
-        let gridW = labelW + Double(columns) * w + Double(columns - 1) * gap
-        let gridH = Double(rows.count) * h + Double(rows.count - 1) * gap
-        let x0 = (canvas.width - gridW) / 2 + labelW
-        let y0 = theme.padding + titleH + (areaH - gridH) / 2
+        if cell >= 1 { cell = (cell + 1e-9).rounded(.down) } // whole-pixel magnification keeps pixels even
+        let gridW = labelW + Double(columns) * cell * Double(imageWidth) + Double(columns - 1) * gap
+        let gridH = Double(rows.count) * cell * Double(imageHeight) + Double(rows.count - 1) * gap
+        return Geometry(titleH: titleH, labelW: labelW, noteH: noteH, cell: cell, gridW: gridW, gridH: gridH,
+                        neededHeight: (2 * theme.padding + titleH + noteH + gridH).rounded(.up))
+    }
+
+    private var nonFiniteCount: Int { rows.flatMap { $0.images.flatMap { $0 } }.filter { !$0.isFinite }.count }
+    private var notes: [String] {
+        let n = nonFiniteCount
+        return n > 0 ? ["\(n) NaN/∞ pixel value\(n == 1 ? "" : "s") shown black"] : []
+    }
+
+    /// The grid as PNG: full width, and only as tall as the grid needs (at most the
+    /// figure's height), so a short grid does not sit in a band of white.
+    public func png(size: FigureSize) throws -> [UInt8] {
+        let theme = Theme(size), (width, height) = size.pixels
+        let probe = try GDCanvas(width: 1, height: 1, supersample: 1)
+        let full = try geometry(on: FixedSizeProbe(probe, width: Double(width), height: Double(height)), theme: theme, notes: notes)
+        let canvas = try GDCanvas(width: width, height: min(height, Int(full.neededHeight)), supersample: 1)
+        try draw(on: canvas, theme: theme)
+        return try canvas.pngBytes()
+    }
+
+    public func draw(on canvas: Canvas, theme: Theme) throws -> ChartLayout {
+        let all = rows.flatMap { $0.images.flatMap { $0 } }.filter(\.isFinite)
+        let range = valueRange ?? ((all.min() ?? 0)...(all.max() ?? 1))
+        let span = range.upperBound > range.lowerBound ? range.upperBound - range.lowerBound : 1
+        let notes = self.notes
+        let g = try geometry(on: canvas, theme: theme, notes: notes)
+        let gap = theme.gap, labelW = g.labelW, titleH = g.titleH
+        let w = g.cell * Double(imageWidth), h = g.cell * Double(imageHeight)
+        let areaH = canvas.height - 2 * theme.padding - titleH - g.noteH
+        let x0 = (canvas.width - g.gridW) / 2 + labelW
+        let y0 = theme.padding + titleH + max(0, areaH - g.gridH) / 2
 
         if let title {
             canvas.text(title, at: Point((canvas.width) / 2, theme.padding), font: theme.titleFont, color: theme.textColor,
@@ -83,7 +114,7 @@ public struct ImageGrid: DrawableChart {
             canvas.text(notes[0], at: Point(theme.padding, canvas.height - theme.padding), font: theme.noteFont,
                         color: theme.noteColor, anchor: TextAnchor(.leading, .bottom))
         }
-        return ChartLayout(notes: notes, skippedNonFinite: nonFinite)
+        return ChartLayout(notes: notes, skippedNonFinite: nonFiniteCount)
     }
 
     /// One row per image: `row,column,label,p0,p1,…` (pixels row-major).
@@ -97,4 +128,22 @@ public struct ImageGrid: DrawableChart {
         }
         return CSV.lines(header: header, rows: lines)
     }
+}
+
+/// A canvas that measures text with another canvas but reports its own size (to lay out a
+/// figure before allocating its image).
+final class FixedSizeProbe: Canvas {
+    let base: Canvas
+    let width: Double
+    let height: Double
+    init(_ base: Canvas, width: Double, height: Double) { self.base = base; self.width = width; self.height = height }
+    func line(from start: Point, to end: Point, stroke: Stroke) {}
+    func polyline(_ points: [Point], stroke: Stroke) {}
+    func polygon(_ points: [Point], fill: Color?, stroke: Stroke?) {}
+    func rect(_ rect: Rect, fill: Color?, stroke: Stroke?) {}
+    func circle(center: Point, radius: Double, fill: Color?, stroke: Stroke?) {}
+    func measure(_ text: String, font: Font) -> TextExtent { base.measure(text, font: font) }
+    func text(_ text: String, at point: Point, font: Font, color: Color, anchor: TextAnchor, rotated: Bool) {}
+    func clip(to rect: Rect?) {}
+    func image(gray pixels: [UInt8], width: Int, height: Int, in rect: Rect) {}
 }
