@@ -69,10 +69,11 @@ public struct DistanceHistogram: Sendable, Hashable {
             }
             distanceRange = range
         } else {
-            var largest: Float = 0
-            PairwiseDistances.forEachBlock(points, upperOnly: true) { _, _, block in
-                for s in block where s > largest { largest = s }
+            let perWorker = WorkerMaxima(workers: max(workers, 1))
+            PairwiseDistances.forEachBlockConcurrently(points, upperOnly: true, workers: workers) { worker, _, _, block in
+                perWorker.offer(block, worker: worker)
             }
+            let largest = perWorker.largest
             guard largest > 0 else { throw DimensionError.degenerate("all points coincide; every distance is 0") }
             // Just past the largest distance, so that it falls in the last bin.
             distanceRange = 0...(Double(largest).squareRoot() * (1 + 1e-5))
@@ -105,4 +106,22 @@ public struct DistanceHistogram: Sendable, Hashable {
         self.pointCount = points.rows
         self.outsideRange = outside
     }
+}
+
+/// The largest value seen by each worker thread (raw storage: workers write their own
+/// slots concurrently, which a Swift array property would not allow).
+final class WorkerMaxima: @unchecked Sendable {
+    private let maxima: UnsafeMutableBufferPointer<Float>
+    init(workers: Int) {
+        maxima = .allocate(capacity: workers * 16) // one 64-byte line per worker
+        maxima.initialize(repeating: 0)
+    }
+    deinit { maxima.deallocate() }
+    /// Worker `worker` offers a block; only that worker writes its slot.
+    func offer(_ block: UnsafeMutableBufferPointer<Float>, worker: Int) {
+        var m = maxima[worker * 16]
+        for s in block where s > m { m = s }
+        maxima[worker * 16] = m
+    }
+    var largest: Float { maxima.max() ?? 0 }
 }
