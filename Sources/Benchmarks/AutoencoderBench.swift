@@ -27,7 +27,15 @@ public enum AutoencoderBench: BenchSuite {
                     FileHandle.standardError.write(Data("bench autoencoder: torch is not importable; skipping the PyTorch reference\n".utf8))
                     continue
                 }
-                for record in try runReference(script, arguments: common, options: options) {
+                let records: [BenchRecord]
+                do {
+                    records = try runReference(script, arguments: common, options: options)
+                } catch {
+                    // A failed reference should not cost the measurement of EntropyBook itself.
+                    FileHandle.standardError.write(Data("bench autoencoder: \(script) failed (\(error)); continuing without it\n".utf8))
+                    continue
+                }
+                for record in records {
                     emit(record)
                     if let d = record.parameters["d"].flatMap(Int.init) {
                         referenceSeconds[implementation, default: [:]][d] = record.seconds
