@@ -62,7 +62,35 @@ public enum CorrdimDirective: Directive {
             context.progress(0.6, "CorrInt neighbours")
             corrint = try TwoRadiusCorrelationDimension(of: points, neighbors: NearestNeighbors(of: points, k: 20))
         }
-        return try package(fit, corrint: corrint, data: data, sampleNote: sampleNote)
+        var result = try package(fit, corrint: corrint, data: data, sampleNote: sampleNote)
+        if let note = competingRegion(fit, tolerance: options.tolerance) {
+            result.outputs.insert(.warning(note), at: 1)
+        }
+        return result
+    }
+
+    /// A second run of at least four radii, as flat as the tolerance asks, whose slope
+    /// differs by more than 15% from the fit: then C(r) has no single scaling region and the
+    /// estimate depends on the radii (MNIST's local slopes fall from about 9 to 4.7 and rise
+    /// again; the automatic window lands on either plateau).
+    static func competingRegion(_ fit: CorrelationDimension, tolerance: Double) -> String? {
+        let slopes = fit.localSlopes
+        let width = min(4, fit.windowIndices.count)
+        guard width >= 2, slopes.count > width else { return nil }
+        var best: (mean: Double, from: Double, to: Double)?
+        for start in 0...(slopes.count - width) {
+            let run = slopes[start..<(start + width)].map(\.slope)
+            guard run.allSatisfy(\.isFinite), let lo = run.min(), let hi = run.max() else { continue }
+            let mean = run.reduce(0, +) / Double(width)
+            guard mean > 0, (hi - lo) / mean <= tolerance, abs(mean - fit.dimension) / fit.dimension > 0.15 else { continue }
+            if best == nil || abs(mean - fit.dimension) > abs((best?.mean ?? 0) - fit.dimension) {
+                best = (mean, slopes[start].radius, slopes[start + width - 1].radius)
+            }
+        }
+        guard let other = best else { return nil }
+        return "C(r) has more than one scaling region: the local slopes are also flat at \(String(format: "%.2f", other.mean)) "
+            + "for r ∈ [\(formatNumber(other.from)), \(formatNumber(other.to))], against \(String(format: "%.2f", fit.dimension)) in the chosen "
+            + "window. The correlation dimension depends on the scale here; read it as a range, not a number."
     }
 
     /// The `range` argument: nil for `auto`, else the two radii.
