@@ -65,32 +65,77 @@ public struct MachineInfo: Codable, Sendable {
 }
 
 /// The git commit of the source tree the running program lives in, when it runs from a
-/// checkout (.build inside the repository); nil otherwise.
+/// checkout (.build inside the repository); nil otherwise. The commit is read from .git
+/// directly; whether the sources differ from it ("+dirty") needs `git diff-index`, which
+/// `prefetch()` starts in the background so a cached run does not wait for it.
 public enum ProgramCommit {
-    public static let current: String? = {
+    private static let repository: URL? = {
         var dir = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath().deletingLastPathComponent()
         for _ in 0..<6 {
-            if FileManager.default.fileExists(atPath: dir.appendingPathComponent(".git").path) {
-                guard let head = git(["rev-parse", "--short=10", "HEAD"], in: dir) else { return nil }
-                let dirty = git(["status", "--porcelain", "--untracked-files=no", "Sources", "templates", "Package.swift"], in: dir)
-                return head + ((dirty?.isEmpty ?? true) ? "" : "+dirty")
-            }
+            if FileManager.default.fileExists(atPath: dir.appendingPathComponent(".git").path) { return dir }
             dir = dir.deletingLastPathComponent()
         }
         return nil
     }()
 
-    private static func git(_ arguments: [String], in dir: URL) -> String? {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["git", "-C", dir.path] + arguments
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = FileHandle.nullDevice
-        do { try p.run() } catch { return nil }
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        guard p.terminationStatus == 0 else { return nil }
-        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    private static let dirtyCheck = DirtyCheck()
+
+    /// Starts the dirty check early (call at the start of a run).
+    public static func prefetch() { if let repository { dirtyCheck.start(in: repository) } }
+
+    public static var current: String? {
+        guard let repository, let head = headCommit(repository) else { return nil }
+        dirtyCheck.start(in: repository)
+        return String(head.prefix(10)) + (dirtyCheck.wait() ? "+dirty" : "")
+    }
+
+    /// HEAD's commit from .git/HEAD, the loose ref or packed-refs.
+    static func headCommit(_ repository: URL) -> String? {
+        let git = repository.appendingPathComponent(".git")
+        guard let head = try? String(contentsOf: git.appendingPathComponent("HEAD"), encoding: .utf8)
+            .trimmingCharacters(in: .whitespacesAndNewlines) else { return nil }
+        guard head.hasPrefix("ref: ") else { return head }
+        let ref = String(head.dropFirst(5))
+        if let loose = try? String(contentsOf: git.appendingPathComponent(ref), encoding: .utf8) {
+            return loose.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        let packed = (try? String(contentsOf: git.appendingPathComponent("packed-refs"), encoding: .utf8)) ?? ""
+        return packed.split(separator: "\n").first { $0.hasSuffix(" " + ref) }.map { String($0.prefix(40)) }
+    }
+
+    /// `git diff-index --quiet HEAD -- Sources templates Package.swift`, once, on a thread.
+    private final class DirtyCheck: @unchecked Sendable {
+        private let lock = NSLock()
+        private let done = DispatchSemaphore(value: 0)
+        private var started = false
+        private var dirty = false
+
+        func start(in repository: URL) {
+            let first = lock.withLock { () -> Bool in
+                defer { started = true }
+                return !started
+            }
+            guard first else { return }
+            Thread.detachNewThread { [self] in
+                let p = Process()
+                p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+                p.arguments = ["git", "-C", repository.path, "diff-index", "--quiet", "HEAD", "--", "Sources", "templates", "Package.swift"]
+                p.standardOutput = FileHandle.nullDevice
+                p.standardError = FileHandle.nullDevice
+                var isDirty = false
+                if (try? p.run()) != nil {
+                    p.waitUntilExit()
+                    isDirty = p.terminationStatus == 1
+                }
+                lock.withLock { dirty = isDirty }
+                done.signal()
+            }
+        }
+
+        func wait() -> Bool {
+            done.wait()
+            done.signal()
+            return lock.withLock { dirty }
+        }
     }
 }

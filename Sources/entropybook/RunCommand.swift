@@ -41,6 +41,7 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         let overrides = try parseOverrides(parameter)
+        ProgramCommit.prefetch()
         let templatesURL = try Templates.locate()
         let templates = try Templates(directory: templatesURL)
         let dataDirectory = ProcessInfo.processInfo.environment["ENTROPYBOOK_DATA"].map { URL(fileURLWithPath: $0) }
