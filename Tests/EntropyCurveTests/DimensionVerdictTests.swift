@@ -64,3 +64,34 @@ final class DimensionVerdictTests: XCTestCase {
         XCTAssertEqual(h0, 0.242, accuracy: 5e-4)
     }
 }
+
+/// The talk's conclusions as tests on numbers.
+final class ConclusionsTests: XCTestCase {
+    func testSaturationAgainstTwoScalingRegionsIsOnlyPartlyConfirmed() {
+        let d = [8, 12, 16, 20, 24, 32], c = [3.9, 4.1, 4.0, 4.2, 4.3, 4.4]
+        XCTAssertEqual(Conclusions.saturatesAt(d: d, corrdim: c, reference: 4.7).status, .confirmed)
+        XCTAssertEqual(Conclusions.saturatesAt(d: d, corrdim: c, reference: 7.0).status, .partly)
+        let both = Conclusions.saturatesAt(d: d, corrdim: c, reference: 7.0, alternative: 4.7)
+        XCTAssertEqual(both.status, .partly)
+        XCTAssertTrue(both.evidence.contains("two scaling regions"), both.evidence)
+    }
+
+    func testKinkNearTruthIsPartlyConfirmedWhenLargeKIsFlagged() {
+        let v = [Conclusions.Verdict(label: "a", dimension: 2, trueDimension: 2, candidate: 2),
+                 Conclusions.Verdict(label: "b", dimension: nil, trueDimension: 8, candidate: 6)]
+        XCTAssertEqual(Conclusions.kinkNearTruth(v).status, .partly)
+        let wrong = [Conclusions.Verdict(label: "a", dimension: 5, trueDimension: 2, candidate: 5)]
+        XCTAssertEqual(Conclusions.kinkNearTruth(wrong).status, .notConfirmed)
+    }
+
+    func testGrowthAfterPlateauNeedsASlowerRise() {
+        let d = Array(1...8)
+        XCTAssertEqual(Conclusions.growthAfterPlateau(d: d, h: [1, 2, 3, 3.2, 3.4, 3.5, 3.6, 3.7], bend: 3).status, .confirmed)
+        XCTAssertEqual(Conclusions.growthAfterPlateau(d: d, h: [1, 2, 3, 2.8, 2.5, 2.2, 2, 1.8], bend: 3).status, .notConfirmed)
+    }
+
+    func testContinuityFlagsAJump() {
+        XCTAssertEqual(Conclusions.changesContinuously(d: [1, 2, 3, 4], corrdim: [1, 1.9, 2.7, 3.4]).status, .confirmed)
+        XCTAssertEqual(Conclusions.changesContinuously(d: [1, 2, 3, 4], corrdim: [1, 1.9, 4.9, 5]).status, .notConfirmed)
+    }
+}

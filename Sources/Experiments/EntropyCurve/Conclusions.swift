@@ -94,7 +94,9 @@ public enum Conclusions {
     /// (5) "The correlation dimension of the codes saturates at that of the images": over the
     /// last three d it changes by at most `flatness` (relative) and lies within `tolerance`
     /// (relative) of the images' value.
-    public static func saturatesAt(d: [Int], corrdim: [Double], reference: Double,
+    /// `alternative` is the slope of a second scaling region of the images' C(r), when it has
+    /// one: matching one region but not the other is "partly confirmed", never a verdict.
+    public static func saturatesAt(d: [Int], corrdim: [Double], reference: Double, alternative: Double? = nil,
                                    flatness: Double = 0.15, tolerance: Double = 0.2) -> Finding {
         let tail = Array(zip(d, corrdim).filter { $0.1.isFinite }.suffix(3))
         guard tail.count == 3, reference > 0 else { return Finding(status: .notConfirmed, evidence: "too few correlation dimensions") }
@@ -105,6 +107,15 @@ public enum Conclusions {
         let evidence = String(format: "corrdim(codes) over d = %d…%d: %@; images: %.2f (%.0f%% apart)",
                               tail[0].0, tail[2].0, values.map { String(format: "%.2f", $0) }.joined(separator: ", "),
                               reference, 100 * abs(mean - reference) / reference)
+        if let other = alternative, other > 0 {
+            let closeOther = abs(mean - other) / other <= tolerance
+            if close != closeOther {
+                let (matched, missed) = close ? (reference, other) : (other, reference)
+                return Finding(status: .partly, evidence: evidence + String(format:
+                    " — the images' C(r) has two scaling regions (%.2f and %.2f); the codes %@ %.2f but not %.2f",
+                    reference, other, flat ? "level off and match" : "come close to", matched, missed))
+            }
+        }
         if flat && close { return Finding(status: .confirmed, evidence: evidence) }
         return Finding(status: flat ? .partly : .notConfirmed,
                        evidence: evidence + (flat ? " — it saturates, but not at the images' value" : " — it has not saturated"))

@@ -63,7 +63,8 @@ public enum ClaimDirective: Directive {
             guard ids.count == 2 else { throw ParameterError("of", "name an {entropy-curve} result (corrdim: true) and the images' correlation dimension estimate") }
             let (d, c) = try curve(ids[0], suffix: ".corrdim")
             let reference = try value(ids[1], EstimateValue.self)
-            finding = Conclusions.saturatesAt(d: d, corrdim: c, reference: reference.value)
+            let other = reference.details.first { $0.name == "other scaling region" }?.value
+            finding = Conclusions.saturatesAt(d: d, corrdim: c, reference: reference.value, alternative: other)
         }
         let table = Table(title: nil, columns: ["claim", "status", "evidence"], rows: [[statement, finding.status.rawValue, finding.evidence]])
         let mark = finding.status == .confirmed ? "✔ Confirmed" : finding.status == .partly ? "◐ Partly confirmed" : "✘ Not confirmed"

@@ -63,8 +63,15 @@ public enum CorrdimDirective: Directive {
             corrint = try TwoRadiusCorrelationDimension(of: points, neighbors: NearestNeighbors(of: points, k: 20))
         }
         var result = try package(fit, corrint: corrint, data: data, sampleNote: sampleNote)
-        if let note = competingRegion(fit, tolerance: options.tolerance) {
-            result.outputs.insert(.warning(note), at: 1)
+        if let other = competingRegion(fit, tolerance: options.tolerance) {
+            result.outputs.insert(.warning(
+                "C(r) has more than one scaling region: the local slopes are also flat at \(String(format: "%.2f", other.slope)) "
+                + "for r ∈ [\(formatNumber(other.from)), \(formatNumber(other.to))], against \(String(format: "%.2f", fit.dimension)) in the chosen "
+                + "window. The correlation dimension depends on the scale here; read it as a range, not a number."), at: 1)
+            if var main = result.values[""] as? EstimateValue {
+                main.details.append(.init("other scaling region", other.slope))
+                result.values[""] = main
+            }
         }
         return result
     }
@@ -73,7 +80,7 @@ public enum CorrdimDirective: Directive {
     /// differs by more than 15% from the fit: then C(r) has no single scaling region and the
     /// estimate depends on the radii (MNIST's local slopes fall from about 9 to 4.7 and rise
     /// again; the automatic window lands on either plateau).
-    static func competingRegion(_ fit: CorrelationDimension, tolerance: Double) -> String? {
+    static func competingRegion(_ fit: CorrelationDimension, tolerance: Double) -> (slope: Double, from: Double, to: Double)? {
         let slopes = fit.localSlopes
         let width = min(4, fit.windowIndices.count)
         guard width >= 2, slopes.count > width else { return nil }
@@ -87,10 +94,7 @@ public enum CorrdimDirective: Directive {
                 best = (mean, slopes[start].radius, slopes[start + width - 1].radius)
             }
         }
-        guard let other = best else { return nil }
-        return "C(r) has more than one scaling region: the local slopes are also flat at \(String(format: "%.2f", other.mean)) "
-            + "for r ∈ [\(formatNumber(other.from)), \(formatNumber(other.to))], against \(String(format: "%.2f", fit.dimension)) in the chosen "
-            + "window. The correlation dimension depends on the scale here; read it as a range, not a number."
+        return best.map { ($0.mean, $0.from, $0.to) }
     }
 
     /// The `range` argument: nil for `auto`, else the two radii.
