@@ -24,8 +24,11 @@ let package = Package(
         systemLibrary("CBLAS", pkgConfig: "openblas", apt: ["libopenblas-dev"]),
         systemLibrary("CZlib", pkgConfig: "zlib", apt: ["zlib1g-dev"]),
 
+        // Element-wise kernels in C with an AVX2 path chosen at run time (Swift targets
+        // baseline x86-64, which has no 8-lane square root or division).
+        .target(name: "CKernels"),
         // Numerics: Float32 matrices on OpenBLAS, seeded random numbers, small statistics.
-        .target(name: "Linalg", dependencies: ["CBLAS"]),
+        .target(name: "Linalg", dependencies: ["CBLAS", "CKernels"]),
 
         // The experiment library. It knows nothing of notebooks.
         .target(name: "Datasets", dependencies: ["Linalg", "CZlib"], path: "Sources/Experiments/Datasets"),
@@ -57,7 +60,7 @@ let package = Package(
 
         .testTarget(name: "LinalgTests", dependencies: ["Linalg"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "AutoencoderTests", dependencies: ["Autoencoder"]),
+        .testTarget(name: "AutoencoderTests", dependencies: ["Autoencoder", "CKernels"]),
         .testTarget(name: "EntropyTests", dependencies: ["Entropy"]),
         .testTarget(name: "EntropyCurveTests", dependencies: ["EntropyCurve"]),
         .testTarget(name: "DimensionTests", dependencies: ["Dimension"], resources: [.copy("Fixtures")]),

@@ -77,5 +77,41 @@ public enum LinalgBench: BenchSuite {
                 ], seconds: seconds, metrics: ["gflops": gflops, "speedup": single > 0 ? gflops / single : 1]))
             }
         }
+        try measureAdam(options: options, emit: emit)
+    }
+
+    /// One Adam step over the parameters of 784-512-256-8-256-512-784 (≈ 1.07 M), on one
+    /// thread: the optimiser's share of a training step, in ns per parameter and GB/s of
+    /// the seven streams it touches (read w, g, m, v; write w, m, v).
+    static func measureAdam(options: BenchOptions, emit: (BenchRecord) -> Void) throws {
+        let count = 1_068_832
+        var generator = SeededGenerator(seed: 2)
+        var w = generator.uniformMatrix(rows: 1, columns: count).elements
+        let g = generator.uniformMatrix(rows: 1, columns: count).elements
+        var m = [Float](repeating: 0, count: count), v = [Float](repeating: 0, count: count)
+        let steps = options.quick ? 20 : 100
+        var t = 0
+        let seconds = w.withUnsafeMutableBufferPointer { pw in
+            g.withUnsafeBufferPointer { pg in
+                m.withUnsafeMutableBufferPointer { pm in
+                    v.withUnsafeMutableBufferPointer { pv in
+                        measure(repetitions: options.repetitions, warmUp: true) {
+                            for _ in 0..<steps {
+                                t += 1
+                                VectorOps.adamStep(parameters: pw.baseAddress!, gradients: pg.baseAddress!,
+                                                   firstMoment: pm.baseAddress!, secondMoment: pv.baseAddress!,
+                                                   count: count, step: t, learningRate: 1e-3, beta1: 0.9,
+                                                   beta2: 0.999, epsilon: 1e-8, weightDecay: 0)
+                            }
+                        }
+                    }
+                }
+            }
+        } / Double(steps)
+        emit(BenchRecord(suite: name, name: "adam", parameters: ["parameters": String(count), "threads": "1"],
+                         seconds: seconds,
+                         metrics: ["ns_per_parameter": seconds / Double(count) * 1e9,
+                                   "gbytes_per_second": 28 * Double(count) / seconds / 1e9]))
     }
 }
+

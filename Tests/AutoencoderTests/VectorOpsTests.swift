@@ -1,19 +1,43 @@
 import Foundation
 import XCTest
+import CKernels
 import Linalg
 
 /// The element-wise kernels the training loop relies on, against their textbook forms.
 final class VectorOpsTests: XCTestCase {
-    func testVectorSquareRootMatchesLibm() {
-        let values: [Float] = [0, 1e-30, 1e-12, 3e-8, 0.25, 1, 2, 17.5, 1e6, 3.4e12, 1e30, 5e-5, 0.5, 7, 9, 123_456]
-        for start in stride(from: 0, to: values.count, by: 8) {
-            var lanes = SIMD8<Float>()
-            for i in 0..<8 { lanes[i] = values[start + i] }
-            let roots = VectorOps.squareRoot(lanes)
-            for i in 0..<8 {
-                // Three Newton steps from the bit-trick estimate leave ≈ 1e-7 relative error.
-                XCTAssertEqual(roots[i], lanes[i].squareRoot(), accuracy: lanes[i].squareRoot() * 1e-6 + 1e-35, "√\(lanes[i])")
+    /// The Adam kernel takes eight lanes at a time (AVX2 where the CPU has it) and the
+    /// rest one by one; both must give the bits of the scalar formula, so a run does not
+    /// depend on the CPU's vector width or on where a parameter range happens to start.
+    func testAdamStepLanesMatchScalarFormulaBitForBit() {
+        var g = SeededGenerator(seed: 5)
+        let count = 45 // five full lanes and a tail of five
+        for offset in [0, 3] { // aligned and unaligned starts
+            var w = (0..<(count + offset)).map { _ in Float(g.normal()) }
+            var m = (0..<(count + offset)).map { _ in Float(g.normal()) * 0.1 }
+            var v = (0..<(count + offset)).map { _ in Float(g.uniform()) * 0.01 }
+            let grads = (0..<(count + offset)).map { _ in Float(g.normal()) }
+            var (we, me, ve) = (w, m, v)
+            let (b1, b2): (Float, Float) = (0.9, 0.999)
+            let (step, eps, decay): (Float, Float, Float) = (1e-3, 1e-8, 0.9999)
+            w.withUnsafeMutableBufferPointer { pw in
+                m.withUnsafeMutableBufferPointer { pm in
+                    v.withUnsafeMutableBufferPointer { pv in
+                        grads.withUnsafeBufferPointer { pg in
+                            eb_adam_step(pw.baseAddress! + offset, pg.baseAddress! + offset, pm.baseAddress! + offset,
+                                         pv.baseAddress! + offset, count, b1, b2, 1 - b1, 1 - b2, step, eps, decay)
+                        }
+                    }
+                }
             }
+            for k in offset..<(count + offset) {
+                let gk = grads[k]
+                me[k] = b1 * me[k] + (1 - b1) * gk
+                ve[k] = b2 * ve[k] + ((1 - b2) * gk) * gk
+                we[k] = we[k] * decay - (step * me[k]) / (ve[k].squareRoot() + eps)
+            }
+            XCTAssertEqual(w.map(\.bitPattern), we.map(\.bitPattern), "parameters, offset \(offset)")
+            XCTAssertEqual(m.map(\.bitPattern), me.map(\.bitPattern), "first moment, offset \(offset)")
+            XCTAssertEqual(v.map(\.bitPattern), ve.map(\.bitPattern), "second moment, offset \(offset)")
         }
     }
 

@@ -38,43 +38,28 @@ public enum Activation: String, Sendable, Hashable, CaseIterable, Codable {
         self = a
     }
 
-    /// x[i, j] ← f(x[i, j] + bias[j]) in one pass over a rows×columns block.
-    func addBiasAndApply(_ x: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>, rows: Int, columns: Int) {
+    /// x[k] ← f(x[k]) for `count` elements (the bias is already in x: see `denseForward`).
+    func apply(_ x: UnsafeMutablePointer<Float>, count: Int) {
         switch self {
         case .relu:
             // Explicit lanes: Swift's max(_:_:) orders NaN and does not vectorise.
-            let wide = columns - columns % 8
-            for i in 0..<rows {
-                let row = x + i * columns
-                var j = 0
-                while j < wide {
-                    let z = VectorOps.loadVector(row + j) + VectorOps.loadVector(bias + j)
-                    VectorOps.storeVector(z.replacing(with: 0, where: z .< 0), row + j)
-                    j += 8
-                }
-                for j in wide..<columns { row[j] = max(row[j] + bias[j], 0) }
+            let wide = count - count % 8
+            var k = 0
+            while k < wide {
+                let z = VectorOps.loadVector(x + k)
+                VectorOps.storeVector(z.replacing(with: 0, where: z .< 0), x + k)
+                k += 8
             }
+            for k in wide..<count { x[k] = max(x[k], 0) }
         case .leakyRelu:
             let slope = Activation.leakySlope
-            for i in 0..<rows {
-                let row = x + i * columns
-                for j in 0..<columns { let z = row[j] + bias[j]; row[j] = z > 0 ? z : slope * z }
-            }
+            for k in 0..<count { let z = x[k]; x[k] = z > 0 ? z : slope * z }
         case .tanh:
-            for i in 0..<rows {
-                let row = x + i * columns
-                for j in 0..<columns { row[j] = Foundation.tanh(row[j] + bias[j]) }
-            }
+            for k in 0..<count { x[k] = Foundation.tanh(x[k]) }
         case .sigmoid:
-            for i in 0..<rows {
-                let row = x + i * columns
-                for j in 0..<columns { row[j] = 1 / (1 + Foundation.exp(-(row[j] + bias[j]))) }
-            }
+            for k in 0..<count { x[k] = 1 / (1 + Foundation.exp(-x[k])) }
         case .linear:
-            for i in 0..<rows {
-                let row = x + i * columns
-                for j in 0..<columns { row[j] += bias[j] }
-            }
+            break
         }
     }
 

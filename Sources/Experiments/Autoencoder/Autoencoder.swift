@@ -107,8 +107,12 @@ public struct Autoencoder: Sendable, Hashable {
                              parameters: UnsafePointer<Float>,
                              input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, rows: Int) {
         let n = a.sizes[l], m = a.sizes[l + 1]
+        // Bias rows first, then the product added to them (β = 1): OpenBLAS skips its
+        // separate pass that clears C for β = 0, and the bias needs no pass of its own.
+        let bias = parameters + a.biasOffset(l)
+        for i in 0..<rows { (output + i * m).update(from: bias, count: m) }
         gemm(.none, .none, m: rows, n: m, k: n, alpha: 1, a: input, lda: n,
-              b: parameters + a.weightOffset(l), ldb: m, beta: 0, c: output, ldc: m)
-        a.activations[l].addBiasAndApply(output, bias: parameters + a.biasOffset(l), rows: rows, columns: m)
+              b: parameters + a.weightOffset(l), ldb: m, beta: 1, c: output, ldc: m)
+        a.activations[l].apply(output, count: rows * m)
     }
 }

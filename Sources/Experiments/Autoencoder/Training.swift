@@ -69,12 +69,11 @@ extension Autoencoder {
                             trainer.input[k] = trainer.target[k] + Float(noiseGenerator.normal() * sigma)
                         }
                     }
-                    let batchError = trainer.computeGradient(rows: rows)
-                    guard batchError.isFinite else {
-                        throw AutoencoderError.nonFiniteLoss(epoch: epoch, batch: batchNumber, loss: batchError)
+                    let batchError = trainer.trainStep(rows: rows, options: options)
+                    guard let batchError else {
+                        throw AutoencoderError.nonFiniteLoss(epoch: epoch, batch: batchNumber, loss: trainer.lastError)
                     }
                     squaredError += batchError
-                    trainer.adamStep(options)
                     first += rows
                 }
                 let trainingLoss = squaredError / Double(trainingRows.count * width)
@@ -201,14 +200,48 @@ final class MiniBatchTrainer {
     /// fills `gradients` with ∂L/∂θ for L = mean squared error per element and returns the
     /// summed squared error (L·rows·D).
     func computeGradient(rows: Int) -> Double {
+        forward(rows: rows)
+        let error = outputDelta(rows: rows)
+        backward(rows: rows) { _ in }
+        return error
+    }
+
+    /// The summed squared error of the last `trainStep`, finite or not.
+    private(set) var lastError: Double = 0
+
+    /// One training step on the first `rows` rows: forward, backward and Adam. Each
+    /// layer's parameters are updated as soon as its gradient is complete and the layer
+    /// below no longer needs its weights, while that gradient is still in cache. Returns
+    /// the summed squared error, or nil (parameters untouched) when it is not finite.
+    func trainStep(rows: Int, options: TrainingOptions) -> Double? {
+        forward(rows: rows)
+        lastError = outputDelta(rows: rows)
+        guard lastError.isFinite else { return nil }
+        step += 1
+        backward(rows: rows) { layer in
+            let a = architecture
+            adamStep(range: a.weightOffset(layer)..<a.weightOffset(layer + 1), options: options)
+        }
+        return lastError
+    }
+
+    /// Δ of the output layer from the reconstruction error; returns Σ error².
+    private func outputDelta(rows: Int) -> Double {
         let a = architecture
         let layers = a.layerCount
-        let width = a.inputDimension
-        forward(rows: rows)
-        let error = VectorOps.squaredError(activations[layers], target, count: rows * width, difference: deltas[layers])
+        let count = rows * a.inputDimension
+        let error = VectorOps.squaredError(activations[layers], target, count: count, difference: deltas[layers])
         a.activations[layers - 1].multiplyByDerivative(deltas[layers], output: activations[layers],
-                                                       count: rows * width, scale: 2 / Float(rows * width))
-        for l in stride(from: layers - 1, through: 0, by: -1) {
+                                                       count: count, scale: 2 / Float(count))
+        return error
+    }
+
+    /// Backward pass from the output Δ: fills `gradients` layer by layer, top down, and
+    /// calls `layerDone(l)` once layer l's gradient is complete and its weights have been
+    /// used for the Δ of the layer below (so they may change).
+    private func backward(rows: Int, layerDone: (Int) -> Void) {
+        let a = architecture
+        for l in stride(from: a.layerCount - 1, through: 0, by: -1) {
             let n = a.sizes[l], m = a.sizes[l + 1]
             // ∂L/∂W_l = A_lᵀ · Δ_{l+1}
             gemm(.transpose, .none, m: n, n: m, k: rows, alpha: 1, a: activations[l], lda: n,
@@ -220,20 +253,21 @@ final class MiniBatchTrainer {
                       b: parameters + a.weightOffset(l), ldb: m, beta: 0, c: deltas[l], ldc: n)
                 a.activations[l - 1].multiplyByDerivative(deltas[l], output: activations[l], count: rows * n)
             }
+            layerDone(l)
         }
-        return error
     }
 
-    /// One Adam step with the current gradients, the parameters split among `threads`
-    /// (each parameter's update is independent, so the result does not depend on the split).
-    func adamStep(_ options: TrainingOptions) {
-        step += 1
+    /// One Adam step (step number `step`) on the parameters in `range`, split among the
+    /// training threads when it is large. Each parameter's update is independent, so the
+    /// result does not depend on the split.
+    private func adamStep(range: Range<Int>, options: TrainingOptions) {
         let buffers = AdamBuffers(w: parameters, g: gradients, m: firstMoment, v: secondMoment)
-        let count = parameterCount, t = step
-        let parts = parameterCount >= 65_536 ? max(1, options.threads) : 1
-        let chunk = ((count + parts - 1) / parts + 15) / 16 * 16
-        DispatchQueue.concurrentPerform(iterations: parts) { part in
-            let start = min(part * chunk, count), end = min(start + chunk, count)
+        let t = step
+        let parts = range.count >= 65_536 ? max(1, options.threads) : 1
+        let chunk = ((range.count + parts - 1) / parts + 15) / 16 * 16
+        let update: @Sendable (Int) -> Void = { part in
+            let start = min(range.lowerBound + part * chunk, range.upperBound)
+            let end = min(start + chunk, range.upperBound)
             VectorOps.adamStep(parameters: buffers.w + start, gradients: buffers.g + start,
                                firstMoment: buffers.m + start, secondMoment: buffers.v + start,
                                count: end - start, step: t,
@@ -241,6 +275,7 @@ final class MiniBatchTrainer {
                                beta2: Float(options.beta2), epsilon: Float(options.epsilon),
                                weightDecay: Float(options.weightDecay))
         }
+        if parts == 1 { update(0) } else { DispatchQueue.concurrentPerform(iterations: parts, execute: update) }
     }
 }
 
