@@ -57,9 +57,9 @@ public protocol BenchSuite {
 }
 
 public enum BenchRegistry {
-    public static let all: [any BenchSuite.Type] = [
+    public static var all: [any BenchSuite.Type] { [
         LinalgBench.self, AutoencoderBench.self, EntropyBench.self, DimensionBench.self, PlotBench.self,
-    ]
+    ] }
 }
 
 /// Wall-clock seconds of `body`, median of `repetitions` runs (after one warm-up when

@@ -2,17 +2,29 @@ import Foundation
 import Linalg
 
 /// `entropybook bench linalg`: sgemm GFLOP/s on the shapes of autoencoder training, on
-/// one OpenBLAS thread, on `threads` OpenBLAS threads, and split by `ParallelGemm` into
-/// `threads` single-threaded calls — to show whether (and how) a second core helps.
+/// one OpenBLAS thread, on `threads` OpenBLAS threads, and as `threads` concurrent
+/// single-threaded calls that each take their share of the batch rows (how training
+/// uses the cores: see `MiniBatchTrainer`) — to show whether (and how) a second core helps.
 public enum LinalgBench: BenchSuite {
     public static let name = "linalg"
-    public static let summary = "sgemm GFLOP/s per shape: 1 thread, OpenBLAS threads, split across threads"
+    public static let summary = "sgemm GFLOP/s per shape: 1 thread, OpenBLAS threads, rows sharded across threads"
 
     /// One product C(m×n) = op(A)·op(B) with inner dimension k.
     struct Shape {
         var label: String
         var m: Int, n: Int, k: Int
         var transA: Transpose = .none, transB: Transpose = .none
+
+        /// The product on `rows` of the batch's rows: the batch is m, except in the
+        /// weight gradient (Aᵀ·Δ), where it is the inner dimension k.
+        func sharded(rows: Int) -> Shape {
+            var s = self
+            if transA == .transpose { s.k = rows } else { s.m = rows }
+            return s
+        }
+
+        /// The batch dimension.
+        var batch: Int { transA == .transpose ? k : m }
     }
 
     /// The products of one training step of 784-512-256-d-256-512-784 at batch 128
@@ -42,34 +54,41 @@ public enum LinalgBench: BenchSuite {
             let aCount = shape.m * shape.k, bCount = shape.k * shape.n
             let a = generator.uniformMatrix(rows: 1, columns: aCount).elements
             let b = generator.uniformMatrix(rows: 1, columns: bCount).elements
-            var c = [Float](repeating: 0, count: shape.m * shape.n)
             let flops = 2 * Double(shape.m) * Double(shape.n) * Double(shape.k)
             // About 0.3 s of work per measurement at 100 GFLOP/s (less in quick mode).
             let calls = max(1, Int((options.quick ? 1e10 : 3e10) / flops))
-            let lda = shape.transA == .none ? shape.k : shape.m
-            let ldb = shape.transB == .none ? shape.n : shape.k
-            let modes: [(name: String, blasThreads: Int, parts: Int)] = [
-                ("openblas-1", 1, 1), ("openblas-\(threads)", threads, 1), ("split-\(threads)", 1, threads),
+            let modes: [(name: String, blasThreads: Int, shards: Int)] = [
+                ("openblas-1", 1, 1), ("openblas-\(threads)", threads, 1), ("shards-\(threads)", 1, threads),
             ]
             var single = 0.0
             for mode in modes {
                 BLAS.setThreads(mode.blasThreads)
-                var gemm = ParallelGemm(parts: mode.parts)
-                gemm.minimumFlops = 0
+                // Each shard computes the product on its rows of the batch, into its own C.
+                let part = shape.sharded(rows: shape.batch / mode.shards)
+                let partA = part.m * part.k, partC = part.m * part.n
+                var c = [Float](repeating: 0, count: partC * mode.shards)
                 let seconds = a.withUnsafeBufferPointer { pa in
                     b.withUnsafeBufferPointer { pb in
                         c.withUnsafeMutableBufferPointer { pc in
-                            measure(repetitions: options.repetitions, warmUp: true) {
-                                for _ in 0..<calls {
-                                    gemm(shape.transA, shape.transB, m: shape.m, n: shape.n, k: shape.k, alpha: 1,
-                                         a: pa.baseAddress!, lda: lda, b: pb.baseAddress!, ldb: ldb,
-                                         beta: 0, c: pc.baseAddress!, ldc: shape.n)
+                            let operands = Operands(a: pa.baseAddress!, b: pb.baseAddress!, c: pc.baseAddress!)
+                            let lda = part.transA == .none ? part.k : part.m
+                            let ldb = part.transB == .none ? part.n : part.k
+                            return measure(repetitions: options.repetitions, warmUp: true) {
+                                DispatchQueue.concurrentPerform(iterations: mode.shards) { s in
+                                    // The batch rows of A (and of Δ, the B of a weight gradient).
+                                    let aPart = operands.a + s * partA
+                                    let bPart = part.transA == .transpose ? operands.b + s * part.k * part.n : operands.b
+                                    for _ in 0..<calls {
+                                        sgemm(part.transA, part.transB, m: part.m, n: part.n, k: part.k, alpha: 1,
+                                              a: aPart, lda: lda, b: bPart, ldb: ldb,
+                                              beta: 0, c: operands.c + s * partC, ldc: part.n)
+                                    }
                                 }
                             }
                         }
                     }
                 } / Double(calls)
-                let gflops = flops / seconds / 1e9
+                let gflops = Double(mode.shards) * 2 * Double(part.m) * Double(part.n) * Double(part.k) / seconds / 1e9
                 if mode.name == "openblas-1" { single = gflops }
                 emit(BenchRecord(suite: name, name: "sgemm", parameters: [
                     "shape": shape.label, "m": String(shape.m), "n": String(shape.n), "k": String(shape.k),
@@ -115,3 +134,10 @@ public enum LinalgBench: BenchSuite {
     }
 }
 
+/// The operands of the concurrent calls: each shard reads its rows of `a` (and `b`) and
+/// writes its own block of `c`, and `concurrentPerform` returns when all are done.
+private struct Operands: @unchecked Sendable {
+    let a: UnsafePointer<Float>
+    let b: UnsafePointer<Float>
+    let c: UnsafeMutablePointer<Float>
+}

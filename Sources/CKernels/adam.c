@@ -7,7 +7,8 @@
 
 /// The AVX2 body: eight parameters per iteration; returns how many it handled.
 __attribute__((target("avx2")))
-static long adam_avx2(float *w, const float *g, float *m, float *v, long count,
+static long adam_avx2(float *w, float *m, float *v, long count,
+                      const float *const *gradients, long gradientCount, long offset,
                       float beta1, float beta2, float oneMinusBeta1, float oneMinusBeta2,
                       float stepSize, float eps, float decay) {
     const __m256 b1 = _mm256_set1_ps(beta1), b2 = _mm256_set1_ps(beta2);
@@ -15,7 +16,8 @@ static long adam_avx2(float *w, const float *g, float *m, float *v, long count,
     const __m256 s = _mm256_set1_ps(stepSize), e = _mm256_set1_ps(eps), d = _mm256_set1_ps(decay);
     long k = 0;
     for (; k + 8 <= count; k += 8) {
-        __m256 gk = _mm256_loadu_ps(g + k);
+        __m256 gk = _mm256_loadu_ps(gradients[0] + offset + k);
+        for (long j = 1; j < gradientCount; j++) gk = _mm256_add_ps(gk, _mm256_loadu_ps(gradients[j] + offset + k));
         __m256 mk = _mm256_add_ps(_mm256_mul_ps(b1, _mm256_loadu_ps(m + k)), _mm256_mul_ps(c1, gk));
         __m256 vk = _mm256_add_ps(_mm256_mul_ps(b2, _mm256_loadu_ps(v + k)), _mm256_mul_ps(_mm256_mul_ps(c2, gk), gk));
         _mm256_storeu_ps(m + k, mk);
@@ -27,17 +29,19 @@ static long adam_avx2(float *w, const float *g, float *m, float *v, long count,
 }
 #endif
 
-void eb_adam_step(float *w, const float *g, float *m, float *v, long count,
+void eb_adam_step(float *w, float *m, float *v, long count,
+                  const float *const *gradients, long gradientCount, long offset,
                   float beta1, float beta2, float oneMinusBeta1, float oneMinusBeta2,
                   float stepSize, float eps, float decay) {
     long k = 0;
 #if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
     if (__builtin_cpu_supports("avx2")) {
-        k = adam_avx2(w, g, m, v, count, beta1, beta2, oneMinusBeta1, oneMinusBeta2, stepSize, eps, decay);
+        k = adam_avx2(w, m, v, count, gradients, gradientCount, offset, beta1, beta2, oneMinusBeta1, oneMinusBeta2, stepSize, eps, decay);
     }
 #endif
     for (; k < count; k++) {
-        float gk = g[k];
+        float gk = gradients[0][offset + k];
+        for (long j = 1; j < gradientCount; j++) gk += gradients[j][offset + k];
         float mk = beta1 * m[k] + oneMinusBeta1 * gk;
         float vk = beta2 * v[k] + (oneMinusBeta2 * gk) * gk;
         m[k] = mk;

@@ -65,8 +65,11 @@ public enum VectorOps {
     ///
     /// The bias corrections are folded into two scalars per step, so the loop is one pass
     /// of multiply-adds, a square root and a division per parameter. `step` t counts from 1.
-    @inlinable
-    public static func adamStep(parameters w: UnsafeMutablePointer<Float>, gradients g: UnsafePointer<Float>,
+    ///
+    /// `gradients` are partial gradients (one per thread) whose sum, in order, is the
+    /// mini-batch gradient; parameter k takes element `offset + k` of each.
+    public static func adamStep(parameters w: UnsafeMutablePointer<Float>,
+                                gradients: UnsafeBufferPointer<UnsafePointer<Float>>, offset: Int = 0,
                                 firstMoment m: UnsafeMutablePointer<Float>, secondMoment v: UnsafeMutablePointer<Float>,
                                 count: Int, step t: Int, learningRate lr: Float,
                                 beta1: Float, beta2: Float, epsilon: Float, weightDecay: Float) {
@@ -78,7 +81,22 @@ public enum VectorOps {
         // In C: this pass touches every parameter once per mini-batch, and the baseline
         // x86-64 target of Swift has no vector square root or division (AVX2 there is
         // 2.2× faster; `entropybook bench linalg` measures it).
-        eb_adam_step(w, g, m, v, count, beta1, beta2, 1 - beta1, 1 - beta2, stepSize, eps, 1 - lr * weightDecay)
+        let sources = UnsafeRawPointer(gradients.baseAddress!).assumingMemoryBound(to: UnsafePointer<Float>?.self)
+        eb_adam_step(w, m, v, count, sources, gradients.count, offset, beta1, beta2, 1 - beta1, 1 - beta2,
+                     stepSize, eps, 1 - lr * weightDecay)
+    }
+
+    /// `adamStep` with one gradient.
+    public static func adamStep(parameters w: UnsafeMutablePointer<Float>, gradients g: UnsafePointer<Float>,
+                                firstMoment m: UnsafeMutablePointer<Float>, secondMoment v: UnsafeMutablePointer<Float>,
+                                count: Int, step t: Int, learningRate lr: Float,
+                                beta1: Float, beta2: Float, epsilon: Float, weightDecay: Float) {
+        withUnsafeTemporaryAllocation(of: UnsafePointer<Float>.self, capacity: 1) { sources in
+            sources.initialize(repeating: g)
+            adamStep(parameters: w, gradients: UnsafeBufferPointer(sources), firstMoment: m, secondMoment: v,
+                     count: count, step: t, learningRate: lr, beta1: beta1, beta2: beta2, epsilon: epsilon,
+                     weightDecay: weightDecay)
+        }
     }
 
     /// Eight floats from `p` (any alignment).

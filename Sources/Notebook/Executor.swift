@@ -166,7 +166,7 @@ public final class Executor: @unchecked Sendable {
             return Diagnostic(at: SourceLocation(file: document.file, line: line), directive: cell.directive.name,
                               parameter: p.parameter, "{\(cell.directive.name)}: \(p.message)", sourceLine: document.line(line))
         }
-        let message = (error as? CustomStringConvertible)?.description ?? error.localizedDescription
+        let message = String(describing: error)
         return Diagnostic(at: cell.cell.location, directive: cell.directive.name, "{\(cell.directive.name)} failed: \(message)",
                           sourceLine: document.line(cell.cell.location.line))
     }

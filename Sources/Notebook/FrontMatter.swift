@@ -46,8 +46,8 @@ public struct FrontMatter: Sendable {
         fm.lastLine = end + 1
         var diagnostics = [Diagnostic]()
         let yaml = lines[1..<end].joined(separator: "\n")
-        func location(_ node: Node?) -> SourceLocation {
-            SourceLocation(file: file, line: 1 + (node?.mark?.line ?? 1), column: node?.mark?.column ?? 1)
+        func location(line: Int?, column: Int?) -> SourceLocation {
+            SourceLocation(file: file, line: 1 + (line ?? 1), column: column ?? 1)
         }
         do {
             if let node = try Yams.compose(yaml: yaml) {
@@ -79,13 +79,13 @@ public struct FrontMatter: Sendable {
                         }
                     default:
                         let hint = suggestion(for: key, among: knownKeys)
-                        diagnostics.append(Diagnostic(.warning, at: location(keyNode), "unknown front matter key `\(key)`" + hint,
-                                                      sourceLine: lines[location(keyNode).line - 1]))
+                        diagnostics.append(Diagnostic(.warning, at: location(line: keyNode.mark?.line, column: keyNode.mark?.column), "unknown front matter key `\(key)`" + hint,
+                                                      sourceLine: lines[location(line: keyNode.mark?.line, column: nil).line - 1]))
                     }
                 }
             }
         } catch let e as FrontMatterError {
-            let loc = location(e.node)
+            let loc = location(line: e.line, column: e.column)
             diagnostics.append(Diagnostic(at: loc, e.message, sourceLine: lines[safe: loc.line - 1]))
         } catch {
             diagnostics.append(Diagnostic(at: SourceLocation(file: file, line: 2), "front matter is not valid YAML: \(yamlMessage(error))"))
@@ -95,9 +95,17 @@ public struct FrontMatter: Sendable {
     }
 }
 
+/// A front-matter problem with the YAML position of the offending node.
 private struct FrontMatterError: Error {
     var message: String
-    var node: Node?
+    var line: Int?
+    var column: Int?
+
+    init(message: String, node: Node?) {
+        self.message = message
+        line = node?.mark?.line
+        column = node?.mark?.column
+    }
 }
 
 extension Array {

@@ -74,7 +74,7 @@ public struct ImageGrid: DrawableChart {
         let probe = try GDCanvas(width: 1, height: 1, supersample: 1)
         let full = try geometry(on: FixedSizeProbe(probe, width: Double(width), height: Double(height)), theme: theme, notes: notes)
         let canvas = try GDCanvas(width: width, height: min(height, Int(full.neededHeight)), supersample: 1)
-        try draw(on: canvas, theme: theme)
+        _ = try draw(on: canvas, theme: theme)
         return try canvas.pngBytes()
     }
 

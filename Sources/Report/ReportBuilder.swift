@@ -35,7 +35,7 @@ public struct ReportBuilder {
         let recordsByIndex = Dictionary(uniqueKeysWithValues: input.records.map { ($0.cell.index, $0) })
         let plan = input.plan
         var figureIndex = 0
-        for (i, cell) in plan.document.cells.enumerated() {
+        for i in plan.document.cells.indices {
             guard let record = recordsByIndex[i] else {
                 cellHTML.append("")
                 continue

@@ -44,7 +44,9 @@ final class GradientCheckTests: XCTestCase {
     /// round-off both ≈ 1e-9 relative). What remains is Float32 round-off in the
     /// library's forward and backward passes, ≈ 1e-6 relative, so 1e-2 is a generous
     /// bound that still fails on any wrong term (a missing derivative factor gives O(1)).
-    func gradientErrors(_ architecture: AutoencoderArchitecture, seed: UInt64) -> [(String, Double)] {
+    /// `shards` > 1 splits the rows among shards (as training on several threads does)
+    /// and checks the sum of their partial gradients.
+    func gradientErrors(_ architecture: AutoencoderArchitecture, seed: UInt64, shards: Int = 1) -> [(String, Double)] {
         let rows = 7
         var generator = SeededGenerator(seed: seed)
         var model = Autoencoder(architecture: architecture, generator: &generator)
@@ -56,7 +58,7 @@ final class GradientCheckTests: XCTestCase {
             }
         }
         let trainer = MiniBatchTrainer(architecture: architecture, batchSize: rows,
-                                       parameters: model.parameters, noisy: false)
+                                       parameters: model.parameters, noisy: false, shards: shards, minimumShardRows: 1)
         let width = architecture.inputDimension
         for k in 0..<(rows * width) { trainer.target[k] = Float(generator.normal()) }
         let floatError = trainer.computeGradient(rows: rows) / Double(rows * width)
@@ -102,6 +104,16 @@ final class GradientCheckTests: XCTestCase {
                     XCTAssertLessThan(error, 1e-2, "\(activation) hidden/output, \(code) code: layer \(layer)")
                 }
             }
+        }
+    }
+
+    /// Seven rows split 4 + 3 between two shards: the partial gradients, each scaled for
+    /// the mean over all seven rows, must add up to the gradient of the whole batch.
+    func testShardedGradientsAddUpToTheBatchGradient() throws {
+        let architecture = try AutoencoderArchitecture(inputDimension: 6, codeDimension: 2, hidden: [5],
+                                                       activation: .tanh, codeActivation: .linear, outputActivation: .sigmoid)
+        for (layer, error) in gradientErrors(architecture, seed: 21, shards: 2) {
+            XCTAssertLessThan(error, 1e-2, "layer \(layer)")
         }
     }
 

@@ -69,6 +69,24 @@ final class TrainingTests: XCTestCase {
         XCTAssertNotEqual(a.model, c.model)
     }
 
+    /// Two threads split each mini-batch into shards whose gradients are added: the same
+    /// arithmetic in another order, so the losses agree with one thread up to rounding.
+    /// Batches of 37 and 21 rows leave short and odd last batches (21 goes to one shard).
+    func testShardedTrainingMatchesOneThreadUpToRounding() throws {
+        let x = subspaceData(n: 400, seed: 8)
+        let architecture = try AutoencoderArchitecture(inputDimension: 20, codeDimension: 3, hidden: [16])
+        for batch in [37, 21] {
+            var one = TrainingOptions(epochs: 2, batchSize: batch, validationFraction: 0.2, threads: 1, seed: 2)
+            let single = try Autoencoder.train(on: x, architecture: architecture, options: one)
+            one.threads = 2
+            let sharded = try Autoencoder.train(on: x, architecture: architecture, options: one)
+            for (a, b) in zip(single.history, sharded.history) {
+                XCTAssertEqual(a.training, b.training, accuracy: 1e-5 * a.training, "batch \(batch), epoch \(a.epoch)")
+                XCTAssertEqual(a.validation!, b.validation!, accuracy: 1e-5 * a.validation!, "batch \(batch), epoch \(a.epoch)")
+            }
+        }
+    }
+
     func testDivergingTrainingNamesEpochAndBatch() throws {
         let x = subspaceData(n: 500, seed: 4)
         let architecture = try AutoencoderArchitecture(inputDimension: 20, codeDimension: 2, hidden: [32])

@@ -6,31 +6,30 @@ import Linalg
 /// The element-wise kernels the training loop relies on, against their textbook forms.
 final class VectorOpsTests: XCTestCase {
     /// The Adam kernel takes eight lanes at a time (AVX2 where the CPU has it) and the
-    /// rest one by one; both must give the bits of the scalar formula, so a run does not
-    /// depend on the CPU's vector width or on where a parameter range happens to start.
+    /// rest one by one; both must give the bits of the scalar formula, with the partial
+    /// gradients added in order, so a run does not depend on the CPU's vector width or
+    /// on where a thread's parameter range starts.
     func testAdamStepLanesMatchScalarFormulaBitForBit() {
         var g = SeededGenerator(seed: 5)
         let count = 45 // five full lanes and a tail of five
         for offset in [0, 3] { // aligned and unaligned starts
-            var w = (0..<(count + offset)).map { _ in Float(g.normal()) }
-            var m = (0..<(count + offset)).map { _ in Float(g.normal()) * 0.1 }
-            var v = (0..<(count + offset)).map { _ in Float(g.uniform()) * 0.01 }
-            let grads = (0..<(count + offset)).map { _ in Float(g.normal()) }
+            let total = count + offset
+            var w = (0..<total).map { _ in Float(g.normal()) }
+            var m = (0..<total).map { _ in Float(g.normal()) * 0.1 }
+            var v = (0..<total).map { _ in Float(g.uniform()) * 0.01 }
+            let g0 = (0..<total).map { _ in Float(g.normal()) }, g1 = (0..<total).map { _ in Float(g.normal()) }
             var (we, me, ve) = (w, m, v)
             let (b1, b2): (Float, Float) = (0.9, 0.999)
             let (step, eps, decay): (Float, Float, Float) = (1e-3, 1e-8, 0.9999)
-            w.withUnsafeMutableBufferPointer { pw in
-                m.withUnsafeMutableBufferPointer { pm in
-                    v.withUnsafeMutableBufferPointer { pv in
-                        grads.withUnsafeBufferPointer { pg in
-                            eb_adam_step(pw.baseAddress! + offset, pg.baseAddress! + offset, pm.baseAddress! + offset,
-                                         pv.baseAddress! + offset, count, b1, b2, 1 - b1, 1 - b2, step, eps, decay)
-                        }
-                    }
+            g0.withUnsafeBufferPointer { p0 in
+                g1.withUnsafeBufferPointer { p1 in
+                    let sources: [UnsafePointer<Float>?] = [p0.baseAddress!, p1.baseAddress!]
+                    eb_adam_step(&w[offset], &m[offset], &v[offset], count, sources, 2, offset,
+                                 b1, b2, 1 - b1, 1 - b2, step, eps, decay)
                 }
             }
-            for k in offset..<(count + offset) {
-                let gk = grads[k]
+            for k in offset..<total {
+                let gk = g0[k] + g1[k]
                 me[k] = b1 * me[k] + (1 - b1) * gk
                 ve[k] = b2 * ve[k] + ((1 - b2) * gk) * gk
                 we[k] = we[k] * decay - (step * me[k]) / (ve[k].squareRoot() + eps)

@@ -88,7 +88,7 @@ public struct Autoencoder: Sendable, Hashable {
                         var buffers = (ping, pong)
                         for l in layers {
                             let target = l == layers.upperBound - 1 ? out.baseAddress! + start * outWidth : buffers.0
-                            Autoencoder.denseForward(a, layer: l, gemm: ParallelGemm(parts: 1), parameters: params.baseAddress!,
+                            Autoencoder.denseForward(a, layer: l, parameters: params.baseAddress!,
                                                      input: source, output: target, rows: rows)
                             source = UnsafePointer(target)
                             buffers = (buffers.1, buffers.0)
@@ -103,15 +103,14 @@ public struct Autoencoder: Sendable, Hashable {
 
     /// output ← f(input·W + b) for one dense layer over `rows` rows.
     @inline(__always)
-    static func denseForward(_ a: AutoencoderArchitecture, layer l: Int, gemm: ParallelGemm,
-                             parameters: UnsafePointer<Float>,
+    static func denseForward(_ a: AutoencoderArchitecture, layer l: Int, parameters: UnsafePointer<Float>,
                              input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, rows: Int) {
         let n = a.sizes[l], m = a.sizes[l + 1]
         // Bias rows first, then the product added to them (β = 1): OpenBLAS skips its
         // separate pass that clears C for β = 0, and the bias needs no pass of its own.
         let bias = parameters + a.biasOffset(l)
         for i in 0..<rows { (output + i * m).update(from: bias, count: m) }
-        gemm(.none, .none, m: rows, n: m, k: n, alpha: 1, a: input, lda: n,
+        sgemm(.none, .none, m: rows, n: m, k: n, alpha: 1, a: input, lda: n,
               b: parameters + a.weightOffset(l), ldb: m, beta: 1, c: output, ldc: m)
         a.activations[l].apply(output, count: rows * m)
     }

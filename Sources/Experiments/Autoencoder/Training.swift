@@ -43,7 +43,7 @@ extension Autoencoder {
         defer { BLAS.setThreads(previousThreads) }
         let trainer = MiniBatchTrainer(architecture: architecture, batchSize: min(options.batchSize, trainingRows.count),
                                        parameters: initial.parameters, noisy: options.inputNoise > 0,
-                                       gemm: ParallelGemm(parts: split ? options.threads : 1))
+                                       shards: split ? options.threads : 1)
         var history = [EpochLoss]()
         var best = (loss: Double.infinity, epoch: 0, parameters: initial.parameters)
         var stoppedEarly = false
@@ -118,172 +118,251 @@ extension Autoencoder {
 
 /// The buffers and arithmetic of mini-batch training: forward pass, MSE loss, backward
 /// pass and Adam step over preallocated memory. Nothing is allocated per batch.
+///
+/// With several shards the rows of a mini-batch are split among them and each shard runs
+/// its forward and backward pass on its own thread with single-threaded OpenBLAS, into
+/// its own activations and gradient; Adam then adds the shards' gradients in shard order
+/// (so a run is the same for a given shard count) while it updates the parameters, split
+/// among the same threads. Two waits per mini-batch, instead of one per product when
+/// each product is threaded, and the element-wise passes run in parallel too.
 final class MiniBatchTrainer {
     let architecture: AutoencoderArchitecture
     let batchSize: Int
     let parameterCount: Int
-    let gemm: ParallelGemm
     let parameters: UnsafeMutablePointer<Float>
-    let gradients: UnsafeMutablePointer<Float>
     private let firstMoment: UnsafeMutablePointer<Float>
     private let secondMoment: UnsafeMutablePointer<Float>
     /// The clean rows of the batch (batchSize×D): the reconstruction targets.
     let target: UnsafeMutablePointer<Float>
     /// The network's input: `target` itself, or its noisy copy.
     let input: UnsafeMutablePointer<Float>
-    /// activations[l] = output of layer l − 1 (batchSize × sizes[l]); activations[0] = input.
-    private var activations: [UnsafeMutablePointer<Float>]
-    /// deltas[l] = ∂loss/∂(pre-activation of layer l − 1), same shape as activations[l].
-    private var deltas: [UnsafeMutablePointer<Float>]
+    private let shards: [Shard]
+    /// Fewest rows a shard is given; smaller batches use fewer shards.
+    private let minimumShardRows: Int
     private var step = 0
+    /// The summed squared error of the last `trainStep`, finite or not.
+    private(set) var lastError: Double = 0
+
+    /// ∂L/∂θ of the last `computeGradient` (the first shard's buffer holds the sum).
+    var gradients: UnsafeMutablePointer<Float> { shards[0].gradients }
 
     init(architecture: AutoencoderArchitecture, batchSize: Int, parameters initial: [Float], noisy: Bool,
-         gemm: ParallelGemm = ParallelGemm(parts: 1)) {
+         shards shardCount: Int = 1, minimumShardRows: Int = 16) {
         self.architecture = architecture
-        self.gemm = gemm
         self.batchSize = batchSize
+        self.minimumShardRows = max(1, minimumShardRows)
         parameterCount = architecture.parameterCount
-        func zeros(_ n: Int) -> UnsafeMutablePointer<Float> {
-            let p = UnsafeMutablePointer<Float>.allocate(capacity: max(n, 1))
-            p.initialize(repeating: 0, count: max(n, 1))
-            return p
-        }
-        let count = architecture.parameterCount
-        let start = zeros(count)
-        for k in 0..<min(count, initial.count) { start[k] = initial[k] }
-        parameters = start
-        gradients = zeros(parameterCount)
-        firstMoment = zeros(parameterCount)
-        secondMoment = zeros(parameterCount)
-        let width = architecture.inputDimension
-        target = zeros(batchSize * width)
-        input = noisy ? zeros(batchSize * width) : target
-        activations = [input]
-        deltas = [input] // deltas[0] is never written: the input needs no gradient
-        for l in 1..<architecture.sizes.count {
-            activations.append(zeros(batchSize * architecture.sizes[l]))
-            deltas.append(zeros(batchSize * architecture.sizes[l]))
-        }
+        parameters = zeroedFloats(parameterCount)
+        for k in 0..<min(parameterCount, initial.count) { parameters[k] = initial[k] }
+        firstMoment = zeroedFloats(parameterCount)
+        secondMoment = zeroedFloats(parameterCount)
+        target = zeroedFloats(batchSize * architecture.inputDimension)
+        input = noisy ? zeroedFloats(batchSize * architecture.inputDimension) : target
+        let count = max(1, min(shardCount, batchSize))
+        // The most rows `split` gives one shard for any batch of up to batchSize rows (a
+        // short batch may go to fewer shards).
+        let minimumRows = self.minimumShardRows
+        let capacity = (1...max(1, batchSize)).map { rows in
+            let used = MiniBatchTrainer.shardCount(rows: rows, shards: count, minimumRows: minimumRows)
+            return (rows + used - 1) / used
+        }.max()!
+        shards = (0..<count).map { _ in Shard(architecture: architecture, rows: capacity) }
+    }
+
+    /// How many of `shards` a batch of `rows` rows uses: each gets at least `minimumRows`.
+    private static func shardCount(rows: Int, shards: Int, minimumRows: Int) -> Int {
+        max(1, min(shards, rows / minimumRows))
     }
 
     deinit {
-        for p in activations.dropFirst() { p.deallocate() }
-        for p in deltas.dropFirst() { p.deallocate() }
         if input != target { input.deallocate() }
         target.deallocate()
-        for p in [parameters, gradients, firstMoment, secondMoment] { p.deallocate() }
+        for p in [parameters, firstMoment, secondMoment] { p.deallocate() }
     }
 
     func currentParameters() -> [Float] { Array(UnsafeBufferPointer(start: parameters, count: parameterCount)) }
 
-    /// Forward pass of the first `rows` rows of `input`, filling every layer's activations.
-    private func forward(rows: Int) {
-        for l in 0..<architecture.layerCount {
-            Autoencoder.denseForward(architecture, layer: l, gemm: gemm, parameters: parameters,
-                                     input: activations[l], output: activations[l + 1], rows: rows)
+    /// The shards and their row ranges for a batch of `rows` rows, in shard order.
+    private func split(rows: Int) -> [(shard: Shard, rows: Range<Int>)] {
+        // Sizes differ by at most one row and none is empty (count ≤ rows).
+        let count = MiniBatchTrainer.shardCount(rows: rows, shards: shards.count, minimumRows: minimumShardRows)
+        let base = rows / count, extra = rows % count
+        var start = 0
+        return (0..<count).map { s in
+            let size = base + (s < extra ? 1 : 0)
+            defer { start += size }
+            return (shards[s], start..<(start + size))
+        }
+    }
+
+    /// Runs `body` for every part, on parallel threads when there are several.
+    private func parallel<Part>(_ parts: [Part], _ body: (Part) -> Void) {
+        if parts.count == 1 { body(parts[0]); return }
+        withoutActuallyEscaping(body) { body in
+            let work = UncheckedBox(value: (body, parts))
+            DispatchQueue.concurrentPerform(iterations: parts.count) { work.value.0(work.value.1[$0]) }
         }
     }
 
     /// Σ (reconstruction − target)² over the first `rows` rows of `target`, used as input
     /// without noise (for the validation loss).
     func squaredError(rows: Int) -> Double {
-        let a = architecture
-        Autoencoder.denseForward(a, layer: 0, gemm: gemm, parameters: parameters, input: target, output: activations[1], rows: rows)
-        for l in 1..<a.layerCount {
-            Autoencoder.denseForward(a, layer: l, gemm: gemm, parameters: parameters, input: activations[l],
-                                     output: activations[l + 1], rows: rows)
+        let parts = split(rows: rows)
+        let width = architecture.inputDimension
+        var errors = [Double](repeating: 0, count: parts.count)
+        errors.withUnsafeMutableBufferPointer { errors in
+            let out = errors.baseAddress!
+            parallel(Array(parts.enumerated())) { item in
+                let (shard, range) = item.element
+                let x = target + range.lowerBound * width
+                shard.forward(input: x, rows: range.count, parameters: parameters)
+                out[item.offset] = shard.squaredError(target: x, rows: range.count)
+            }
         }
-        return VectorOps.squaredDistance(activations[a.layerCount], target, count: rows * a.inputDimension)
+        return errors.reduce(0, +)
     }
 
     /// Loss and gradient of one mini-batch (the first `rows` rows of `input`/`target`):
     /// fills `gradients` with ∂L/∂θ for L = mean squared error per element and returns the
     /// summed squared error (L·rows·D).
     func computeGradient(rows: Int) -> Double {
-        forward(rows: rows)
-        let error = outputDelta(rows: rows)
-        backward(rows: rows) { _ in }
+        let parts = split(rows: rows)
+        let error = gradient(parts, rows: rows)
+        for (shard, _) in parts.dropFirst() {
+            for k in 0..<parameterCount { gradients[k] += shard.gradients[k] }
+        }
         return error
     }
 
-    /// The summed squared error of the last `trainStep`, finite or not.
-    private(set) var lastError: Double = 0
-
-    /// One training step on the first `rows` rows: forward, backward and Adam. Each
-    /// layer's parameters are updated as soon as its gradient is complete and the layer
-    /// below no longer needs its weights, while that gradient is still in cache. Returns
-    /// the summed squared error, or nil (parameters untouched) when it is not finite.
+    /// One training step on the first `rows` rows: forward, backward and Adam. Returns the
+    /// summed squared error, or nil (parameters untouched) when it is not finite.
     func trainStep(rows: Int, options: TrainingOptions) -> Double? {
-        forward(rows: rows)
-        lastError = outputDelta(rows: rows)
+        let parts = split(rows: rows)
+        lastError = gradient(parts, rows: rows)
         guard lastError.isFinite else { return nil }
         step += 1
-        backward(rows: rows) { layer in
-            let a = architecture
-            adamStep(range: a.weightOffset(layer)..<a.weightOffset(layer + 1), options: options)
-        }
+        adamStep(gradients: parts.map { $0.shard.gradients }, options: options)
         return lastError
     }
 
-    /// Δ of the output layer from the reconstruction error; returns Σ error².
-    private func outputDelta(rows: Int) -> Double {
-        let a = architecture
-        let layers = a.layerCount
-        let count = rows * a.inputDimension
-        let error = VectorOps.squaredError(activations[layers], target, count: count, difference: deltas[layers])
-        a.activations[layers - 1].multiplyByDerivative(deltas[layers], output: activations[layers],
-                                                       count: count, scale: 2 / Float(count))
-        return error
-    }
-
-    /// Backward pass from the output Δ: fills `gradients` layer by layer, top down, and
-    /// calls `layerDone(l)` once layer l's gradient is complete and its weights have been
-    /// used for the Δ of the layer below (so they may change).
-    private func backward(rows: Int, layerDone: (Int) -> Void) {
-        let a = architecture
-        for l in stride(from: a.layerCount - 1, through: 0, by: -1) {
-            let n = a.sizes[l], m = a.sizes[l + 1]
-            // ∂L/∂W_l = A_lᵀ · Δ_{l+1}
-            gemm(.transpose, .none, m: n, n: m, k: rows, alpha: 1, a: activations[l], lda: n,
-                  b: deltas[l + 1], ldb: m, beta: 0, c: gradients + a.weightOffset(l), ldc: m)
-            VectorOps.columnSums(deltas[l + 1], rows: rows, columns: m, into: gradients + a.biasOffset(l))
-            if l > 0 {
-                // Δ_l = (Δ_{l+1} · W_lᵀ) ⊙ f′(A_l)
-                gemm(.none, .transpose, m: rows, n: n, k: m, alpha: 1, a: deltas[l + 1], lda: m,
-                      b: parameters + a.weightOffset(l), ldb: m, beta: 0, c: deltas[l], ldc: n)
-                a.activations[l - 1].multiplyByDerivative(deltas[l], output: activations[l], count: rows * n)
+    /// Every shard's gradient of its rows (scaled for the mean over all `rows`); returns
+    /// the summed squared error, added in shard order.
+    private func gradient(_ parts: [(shard: Shard, rows: Range<Int>)], rows: Int) -> Double {
+        let width = architecture.inputDimension
+        let scale = 2 / Float(rows * width)
+        var errors = [Double](repeating: 0, count: parts.count)
+        errors.withUnsafeMutableBufferPointer { errors in
+            let out = errors.baseAddress!
+            parallel(Array(parts.enumerated())) { item in
+                let (shard, range) = item.element
+                shard.forward(input: input + range.lowerBound * width, rows: range.count, parameters: parameters)
+                out[item.offset] = shard.outputDelta(target: target + range.lowerBound * width,
+                                                     rows: range.count, scale: scale)
+                shard.backward(rows: range.count, parameters: parameters)
             }
-            layerDone(l)
         }
+        return errors.reduce(0, +)
     }
 
-    /// One Adam step (step number `step`) on the parameters in `range`, split among the
-    /// training threads when it is large. Each parameter's update is independent, so the
-    /// result does not depend on the split.
-    private func adamStep(range: Range<Int>, options: TrainingOptions) {
-        let buffers = AdamBuffers(w: parameters, g: gradients, m: firstMoment, v: secondMoment)
-        let t = step
-        let parts = range.count >= 65_536 ? max(1, options.threads) : 1
-        let chunk = ((range.count + parts - 1) / parts + 15) / 16 * 16
-        let update: @Sendable (Int) -> Void = { part in
-            let start = min(range.lowerBound + part * chunk, range.upperBound)
-            let end = min(start + chunk, range.upperBound)
-            VectorOps.adamStep(parameters: buffers.w + start, gradients: buffers.g + start,
-                               firstMoment: buffers.m + start, secondMoment: buffers.v + start,
-                               count: end - start, step: t,
-                               learningRate: Float(options.learningRate), beta1: Float(options.beta1),
-                               beta2: Float(options.beta2), epsilon: Float(options.epsilon),
-                               weightDecay: Float(options.weightDecay))
+    /// One Adam step (step number `step`) with the sum of `gradients`, the parameters
+    /// split among the training threads when they are many. Each parameter's update is
+    /// independent, so the result does not depend on the split.
+    private func adamStep(gradients: [UnsafeMutablePointer<Float>], options: TrainingOptions) {
+        let parts = parameterCount >= 65_536 ? max(1, shards.count) : 1
+        let chunk = ((parameterCount + parts - 1) / parts + 15) / 16 * 16
+        let ranges = (0..<parts).map { min($0 * chunk, parameterCount)..<min(($0 + 1) * chunk, parameterCount) }
+        gradients.map { UnsafePointer($0) }.withUnsafeBufferPointer { sources in
+            let sources = UncheckedBox(value: sources)
+            parallel(ranges) { range in
+                VectorOps.adamStep(parameters: parameters + range.lowerBound, gradients: sources.value,
+                                   offset: range.lowerBound, firstMoment: firstMoment + range.lowerBound,
+                                   secondMoment: secondMoment + range.lowerBound, count: range.count, step: step,
+                                   learningRate: Float(options.learningRate), beta1: Float(options.beta1),
+                                   beta2: Float(options.beta2), epsilon: Float(options.epsilon),
+                                   weightDecay: Float(options.weightDecay))
+            }
         }
-        if parts == 1 { update(0) } else { DispatchQueue.concurrentPerform(iterations: parts, execute: update) }
     }
 }
 
-/// The optimiser's buffers, shared by the threads of one Adam step. Each thread updates a
-/// disjoint range, and the step returns only when all are done.
-private struct AdamBuffers: @unchecked Sendable {
-    let w: UnsafeMutablePointer<Float>
-    let g: UnsafeMutablePointer<Float>
-    let m: UnsafeMutablePointer<Float>
-    let v: UnsafeMutablePointer<Float>
+/// One shard's buffers: activations, deltas and gradient for up to `rows` rows.
+private final class Shard {
+    let architecture: AutoencoderArchitecture
+    /// activations[l] = output of layer l − 1 (rows × sizes[l]); activations[0] is the
+    /// input, set by `forward`.
+    private var activations: [UnsafePointer<Float>]
+    /// deltas[l] = ∂loss/∂(pre-activation of layer l − 1), same shape as activations[l].
+    private let deltas: [UnsafeMutablePointer<Float>]
+    private let outputs: [UnsafeMutablePointer<Float>]
+    let gradients: UnsafeMutablePointer<Float>
+
+    init(architecture: AutoencoderArchitecture, rows: Int) {
+        self.architecture = architecture
+        let sizes = architecture.sizes.dropFirst()
+        outputs = sizes.map { zeroedFloats(rows * $0) }
+        deltas = sizes.map { zeroedFloats(rows * $0) }
+        activations = [UnsafePointer(outputs[0])] + outputs.map { UnsafePointer($0) }
+        gradients = zeroedFloats(architecture.parameterCount)
+    }
+
+    deinit {
+        for p in outputs + deltas + [gradients] { p.deallocate() }
+    }
+
+    /// Forward pass of `rows` rows of `input`, filling every layer's activations.
+    func forward(input: UnsafePointer<Float>, rows: Int, parameters: UnsafePointer<Float>) {
+        activations[0] = input
+        for l in 0..<architecture.layerCount {
+            Autoencoder.denseForward(architecture, layer: l, parameters: parameters,
+                                     input: activations[l], output: outputs[l], rows: rows)
+        }
+    }
+
+    /// Σ (reconstruction − target)² after `forward`.
+    func squaredError(target: UnsafePointer<Float>, rows: Int) -> Double {
+        VectorOps.squaredDistance(outputs[architecture.layerCount - 1], target, count: rows * architecture.inputDimension)
+    }
+
+    /// Δ of the output layer from the reconstruction error, times `scale` (2 over the
+    /// element count of the whole batch); returns Σ error² of these rows.
+    func outputDelta(target: UnsafePointer<Float>, rows: Int, scale: Float) -> Double {
+        let a = architecture
+        let last = a.layerCount - 1
+        let count = rows * a.inputDimension
+        let error = VectorOps.squaredError(outputs[last], target, count: count, difference: deltas[last])
+        a.activations[last].multiplyByDerivative(deltas[last], output: outputs[last], count: count, scale: scale)
+        return error
+    }
+
+    /// Backward pass from the output Δ: every layer's weight and bias gradient.
+    func backward(rows: Int, parameters: UnsafePointer<Float>) {
+        let a = architecture
+        for l in stride(from: a.layerCount - 1, through: 0, by: -1) {
+            let n = a.sizes[l], m = a.sizes[l + 1]
+            // ∂L/∂W_l = A_lᵀ · Δ_{l+1}   (deltas[l] holds Δ_{l+1}: the indices are shifted by one)
+            sgemm(.transpose, .none, m: n, n: m, k: rows, alpha: 1, a: activations[l], lda: n,
+                  b: deltas[l], ldb: m, beta: 0, c: gradients + a.weightOffset(l), ldc: m)
+            VectorOps.columnSums(deltas[l], rows: rows, columns: m, into: gradients + a.biasOffset(l))
+            if l > 0 {
+                // Δ_l = (Δ_{l+1} · W_lᵀ) ⊙ f′(A_l)
+                sgemm(.none, .transpose, m: rows, n: n, k: m, alpha: 1, a: deltas[l], lda: m,
+                      b: parameters + a.weightOffset(l), ldb: m, beta: 0, c: deltas[l - 1], ldc: n)
+                a.activations[l - 1].multiplyByDerivative(deltas[l - 1], output: outputs[l - 1], count: rows * n)
+            }
+        }
+    }
+}
+
+/// `count` zeroed floats (at least one), owned by the caller.
+private func zeroedFloats(_ count: Int) -> UnsafeMutablePointer<Float> {
+    let p = UnsafeMutablePointer<Float>.allocate(capacity: max(count, 1))
+    p.initialize(repeating: 0, count: max(count, 1))
+    return p
+}
+
+/// A value handed to the threads of one `concurrentPerform`. The trainer's threads write
+/// disjoint buffers (their shard, their parameter range) and the call returns only when
+/// all are done, which the compiler cannot see.
+private struct UncheckedBox<Value>: @unchecked Sendable {
+    let value: Value
 }

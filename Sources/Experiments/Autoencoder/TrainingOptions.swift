@@ -23,11 +23,14 @@ public struct TrainingOptions: Sendable, Hashable, Codable {
     /// Stop when the validation loss (the training loss without a validation split) has
     /// not improved for this many epochs, and keep the best weights. nil = never stop early.
     public var earlyStoppingPatience: Int? = nil
-    /// Threads for the matrix products.
+    /// Threads for training.
     public var threads: Int = 2
-    /// With `threads > 1`: split each product into panels, one single-threaded OpenBLAS
-    /// call per thread (`ParallelGemm`), instead of letting OpenBLAS thread each call.
-    /// Same speed on an idle machine, far less slowdown when another process holds a core.
+    /// With `threads > 1`: split each mini-batch's rows among the threads, each running
+    /// its forward and backward pass with single-threaded OpenBLAS (data parallelism, two
+    /// waits per mini-batch), instead of letting OpenBLAS thread each product. About the
+    /// same speed on an idle machine (`entropybook bench autoencoder` measures both), far
+    /// less slowdown when another process holds a core: OpenBLAS's threads busy-wait for
+    /// each other inside every call.
     public var splitProducts: Bool = true
     /// Seed of the initial weights, the validation split, the shuffles and the noise.
     public var seed: UInt64 = 0

@@ -1,7 +1,7 @@
 import Foundation
 
 /// Cache keys of a plan's cells: SHA-256 of everything a cell's result depends on — the
-/// program version, the directive and its normalised arguments (every parameter, defaults
+/// program version and numerics revision, the directive and its normalised arguments (every parameter, defaults
 /// filled in, keys sorted), its seed, the BLAS thread count and quick mode (both change the
 /// numbers), the keys of the cells it reads, and the content hashes of its input files.
 /// A change anywhere upstream changes every key downstream, so a stale result cannot be hit.
@@ -23,7 +23,7 @@ public struct CacheKeys: Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         for cell in plan.cells {
-            var inputs = "entropybook-cache 1\nprogram \(ProgramInfo.version)\nthreads \(plan.settings.threads)\nquick \(plan.settings.quick)\n"
+            var inputs = "entropybook-cache 1\nprogram \(ProgramInfo.version)\nnumerics \(ProgramInfo.numericsRevision)\nthreads \(plan.settings.threads)\nquick \(plan.settings.quick)\n"
             for id in cell.reads.sorted() {
                 let upstream = producers[id].map { keys[$0] } ?? "missing"
                 inputs += "reads \(id) \(upstream)\n"
