@@ -92,7 +92,7 @@ def main():
                            "net": "-".join(map(str, sizes)), "threads": args.threads,
                            "numpy": np.__version__},
             "seconds": times[len(times) // 2],
-            "metrics": {"loss": loss, "epochs": float(args.epochs)},
+            "metrics": {"loss": loss, "epochs": float(args.epochs), "fastest": times[0], "slowest": times[-1]},
         }), flush=True)
 
 
