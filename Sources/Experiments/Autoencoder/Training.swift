@@ -5,9 +5,10 @@ extension Autoencoder {
     /// Trains an autoencoder on the rows of `data` (n×D) to minimise the mean squared
     /// reconstruction error, with Adam on shuffled mini-batches.
     ///
-    /// Deterministic for a given `options.seed` and OpenBLAS thread count: the initial
-    /// weights, the validation split, each epoch's shuffle and the input noise come from
-    /// separate streams derived from the seed. `progress` is called after every epoch.
+    /// Deterministic for a given `options.seed` and thread count (which fixes how each
+    /// mini-batch is split among threads, and so the order of the gradient sums): the
+    /// initial weights, the validation split, each epoch's shuffle and the input noise come
+    /// from separate streams derived from the seed. `progress` is called after every epoch.
     /// Cost per epoch ≈ n · `architecture.trainingFlopsPerSample` flops, nearly all in
     /// `sgemm`; the buffers of a mini-batch are allocated once, before the first epoch.
     ///
