@@ -118,7 +118,8 @@ extension Autoencoder {
 }
 
 /// The buffers and arithmetic of mini-batch training: forward pass, MSE loss, backward
-/// pass and Adam step over preallocated memory. Nothing is allocated per batch.
+/// pass and Adam step over memory allocated once, before the first batch (per batch only
+/// the short list of shards and their row ranges).
 ///
 /// With several shards the rows of a mini-batch are split among them and each shard runs
 /// its forward and backward pass on its own thread with single-threaded OpenBLAS, into
@@ -289,12 +290,14 @@ final class MiniBatchTrainer {
 /// One shard's buffers: activations, deltas and gradient for up to `rows` rows.
 private final class Shard {
     let architecture: AutoencoderArchitecture
-    /// activations[l] = output of layer l − 1 (rows × sizes[l]); activations[0] is the
-    /// input, set by `forward`.
-    private var activations: [UnsafePointer<Float>]
-    /// deltas[l] = ∂loss/∂(pre-activation of layer l − 1), same shape as activations[l].
-    private let deltas: [UnsafeMutablePointer<Float>]
+    /// outputs[l] = f(pre-activation) of layer l (rows × sizes[l + 1]).
     private let outputs: [UnsafeMutablePointer<Float>]
+    /// deltas[l] = ∂loss/∂(pre-activation of layer l), the shape of outputs[l].
+    private let deltas: [UnsafeMutablePointer<Float>]
+    /// activations[l] = the input of layer l: the batch rows (set by `forward`) for l = 0,
+    /// outputs[l − 1] after.
+    private var activations: [UnsafePointer<Float>]
+    /// ∂L/∂θ from this shard's rows (scaled for the mean over the whole batch).
     let gradients: UnsafeMutablePointer<Float>
 
     init(architecture: AutoencoderArchitecture, rows: Int) {
@@ -340,12 +343,12 @@ private final class Shard {
         let a = architecture
         for l in stride(from: a.layerCount - 1, through: 0, by: -1) {
             let n = a.sizes[l], m = a.sizes[l + 1]
-            // ∂L/∂W_l = A_lᵀ · Δ_{l+1}   (deltas[l] holds Δ_{l+1}: the indices are shifted by one)
+            // ∂L/∂W_l = A_lᵀ · Δ_l
             sgemm(.transpose, .none, m: n, n: m, k: rows, alpha: 1, a: activations[l], lda: n,
                   b: deltas[l], ldb: m, beta: 0, c: gradients + a.weightOffset(l), ldc: m)
             VectorOps.columnSums(deltas[l], rows: rows, columns: m, into: gradients + a.biasOffset(l))
             if l > 0 {
-                // Δ_l = (Δ_{l+1} · W_lᵀ) ⊙ f′(A_l)
+                // Δ_{l−1} = (Δ_l · W_lᵀ) ⊙ f′(outputs[l − 1])
                 sgemm(.none, .transpose, m: rows, n: n, k: m, alpha: 1, a: deltas[l], lda: m,
                       b: parameters + a.weightOffset(l), ldb: m, beta: 0, c: deltas[l - 1], ldc: n)
                 a.activations[l - 1].multiplyByDerivative(deltas[l - 1], output: outputs[l - 1], count: rows * n)
