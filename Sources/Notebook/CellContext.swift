@@ -70,11 +70,10 @@ public final class CellContext: @unchecked Sendable {
     public func value(id: String) -> (any NotebookValue)? { environment[id] }
 
     /// A path parameter resolved against the notebook's directory (absolute paths stay).
-    public func resolvePath(_ path: String) -> URL {
-        if path.hasPrefix("/") { return URL(fileURLWithPath: path) }
-        if path.hasPrefix("~/") { return URL(fileURLWithPath: NSString(string: path).expandingTildeInPath) }
-        return notebookDirectory.appendingPathComponent(path).standardizedFileURL
-    }
+    public func resolvePath(_ path: String) -> URL { locations.resolve(path) }
+
+    /// The notebook's and the data's directories.
+    public var locations: FileLocations { FileLocations(notebookDirectory: notebookDirectory, dataDirectory: dataDirectory) }
 
     /// A sub-result from the cache when one was stored under the same `parts` for the same
     /// inputs (the cells this one reads, their data files, program version, threads), else

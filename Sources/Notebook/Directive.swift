@@ -25,17 +25,17 @@ public protocol Directive: Sendable {
     /// else for failures of the computation; both are shown in the report in place.
     static func run(_ arguments: Arguments, context: CellContext) throws -> CellResult
     /// The files the cell reads, for cache keys and provenance. The default: every `.path`
-    /// parameter, resolved with `resolve` against the notebook's directory.
-    static func inputFiles(_ arguments: Arguments, resolve: (String) -> URL) -> [URL]
+    /// parameter, resolved against the notebook's directory.
+    static func inputFiles(_ arguments: Arguments, locations: FileLocations) -> [URL]
 }
 
 extension Directive {
     public static func validate(_ arguments: Arguments) -> [ParameterError] { [] }
     public static var results: [ResultSlot] { [] }
-    public static func inputFiles(_ arguments: Arguments, resolve: (String) -> URL) -> [URL] {
+    public static func inputFiles(_ arguments: Arguments, locations: FileLocations) -> [URL] {
         parameters.compactMap { p -> URL? in
             guard case .path = p.type, case .string(let path)? = arguments.values[p.name] else { return nil }
-            return resolve(path)
+            return locations.resolve(path)
         }
     }
 }

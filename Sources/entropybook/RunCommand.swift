@@ -66,7 +66,8 @@ struct RunCommand: ParsableCommand {
             let cacheURL = URL(fileURLWithPath: cacheDirectory ?? (output as NSString).appendingPathComponent(".cache"))
             let notebookDirectory = URL(fileURLWithPath: path).deletingLastPathComponent()
             let hasher = FileHasher(memoURL: noCache ? nil : cacheURL.appendingPathComponent("files.json"))
-            let keys = CacheKeys(plan: plan, notebookDirectory: notebookDirectory, hasher: hasher)
+            let keys = CacheKeys(plan: plan, locations: FileLocations(notebookDirectory: notebookDirectory, dataDirectory: dataDirectory),
+                                 hasher: hasher)
             hasher.persist()
             for id in refresh where !plan.cells.contains(where: { $0.id == id }) {
                 throw ValidationError("--refresh \(id): \(path) has no cell with that id")

