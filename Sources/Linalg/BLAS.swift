@@ -1,4 +1,5 @@
 import CBLAS
+import Foundation
 
 /// Whether an operand of `gemm` is used as stored or transposed.
 public enum Transpose: Sendable {
@@ -16,6 +17,43 @@ public enum BLAS {
     public static var coreName: String { openblas_get_corename().map { String(cString: $0) } ?? "unknown" }
     /// OpenBLAS's build configuration string.
     public static var config: String { openblas_get_config().map { String(cString: $0) } ?? "unknown" }
+
+    /// Runs `body` with OpenBLAS single-threaded: for code that runs its own threads, each
+    /// making single-threaded calls, where OpenBLAS's threads would only compete with them.
+    /// Nested and concurrent uses share the setting; the earlier thread count comes back
+    /// when the last of them returns.
+    public static func withSingleThreadedCalls<T>(_ body: () throws -> T) rethrows -> T {
+        singleThreaded.enter()
+        defer { singleThreaded.leave() }
+        return try body()
+    }
+
+    private static let singleThreaded = SingleThreadedScope()
+}
+
+/// The depth of `BLAS.withSingleThreadedCalls` across threads, and the thread count to
+/// restore when it falls back to zero.
+private final class SingleThreadedScope: @unchecked Sendable {
+    private let lock = NSLock()
+    private var depth = 0
+    private var saved = 1
+
+    func enter() {
+        lock.lock()
+        defer { lock.unlock() }
+        if depth == 0 {
+            saved = BLAS.threads
+            BLAS.setThreads(1)
+        }
+        depth += 1
+    }
+
+    func leave() {
+        lock.lock()
+        defer { lock.unlock() }
+        depth -= 1
+        if depth == 0 { BLAS.setThreads(saved) }
+    }
 }
 
 /// C ← α·op(A)·op(B) + β·C through `cblas_sgemm` (row-major).

@@ -53,18 +53,17 @@ public enum PairwiseDistances {
             forEachBlock(x, y, block: block, upperOnly: upperOnly) { body(0, $0, $1, $2) }
             return
         }
-        let blasThreads = BLAS.threads
-        BLAS.setThreads(1)
-        defer { BLAS.setThreads(blasThreads) }
         let next = BlockCounter()
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            let buffer = UnsafeMutableBufferPointer<Float>.allocate(capacity: block * block)
-            defer { buffer.deallocate() }
-            // Blocks are handed out one at a time, so a worker slowed by another process
-            // does fewer of them instead of holding up the rest.
-            while let index = next.take(below: plan.blocks.count) {
-                let (rows, columns) = plan.blocks[index]
-                body(worker, rows, columns, plan.fill(rows, columns, into: buffer))
+        BLAS.withSingleThreadedCalls {
+            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                let buffer = UnsafeMutableBufferPointer<Float>.allocate(capacity: block * block)
+                defer { buffer.deallocate() }
+                // Blocks are handed out one at a time, so a worker slowed by another process
+                // does fewer of them instead of holding up the rest.
+                while let index = next.take(below: plan.blocks.count) {
+                    let (rows, columns) = plan.blocks[index]
+                    body(worker, rows, columns, plan.fill(rows, columns, into: buffer))
+                }
             }
         }
     }

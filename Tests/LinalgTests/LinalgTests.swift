@@ -1,3 +1,4 @@
+import Foundation
 import XCTest
 @testable import Linalg
 
@@ -60,5 +61,36 @@ final class LinalgTests: XCTestCase {
         XCTAssertEqual(c[0, 0], 4, accuracy: 1e-9)
         XCTAssertEqual(c[0, 1], 8, accuracy: 1e-9)
         XCTAssertEqual(c[1, 1], 16, accuracy: 1e-9)
+    }
+
+    /// Single-threaded scopes nest and overlap across threads: OpenBLAS stays on one thread
+    /// until the last scope ends, and then gets its earlier thread count back.
+    func testSingleThreadedScopesNestAndOverlap() {
+        let before = BLAS.threads
+        BLAS.setThreads(2)
+        defer { BLAS.setThreads(before) }
+        guard BLAS.threads == 2 else { return } // a build limited to one thread: nothing to check
+        BLAS.withSingleThreadedCalls {
+            XCTAssertEqual(BLAS.threads, 1)
+            BLAS.withSingleThreadedCalls { XCTAssertEqual(BLAS.threads, 1) }
+            XCTAssertEqual(BLAS.threads, 1, "the inner scope must not restore while the outer one runs")
+        }
+        XCTAssertEqual(BLAS.threads, 2)
+        // Two threads: the first to leave must not restore while the other is inside.
+        let inside = DispatchSemaphore(value: 0), release = DispatchSemaphore(value: 0)
+        let done = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            BLAS.withSingleThreadedCalls {
+                inside.signal()
+                release.wait()
+            }
+            done.signal()
+        }
+        inside.wait()
+        BLAS.withSingleThreadedCalls { XCTAssertEqual(BLAS.threads, 1) }
+        XCTAssertEqual(BLAS.threads, 1, "the other thread is still inside its scope")
+        release.signal()
+        done.wait()
+        XCTAssertEqual(BLAS.threads, 2)
     }
 }

@@ -39,9 +39,6 @@ extension Autoencoder {
 
         let initial = Autoencoder(architecture: architecture, generator: &initGenerator)
         let split = options.splitProducts && options.threads > 1
-        let previousThreads = BLAS.threads
-        BLAS.setThreads(split ? 1 : options.threads)
-        defer { BLAS.setThreads(previousThreads) }
         let trainer = MiniBatchTrainer(architecture: architecture, batchSize: min(options.batchSize, trainingRows.count),
                                        parameters: initial.parameters, noisy: options.inputNoise > 0,
                                        shards: split ? options.threads : 1)
@@ -51,63 +48,74 @@ extension Autoencoder {
         let batch = trainer.batchSize
         let width = architecture.inputDimension
 
-        try data.elements.withUnsafeBufferPointer { source in
-            let x = source.baseAddress!
-            for epoch in 1...options.epochs {
-                let start = DispatchTime.now().uptimeNanoseconds
-                let permutation = shuffleGenerator.permutation(trainingRows.count)
-                var squaredError: Double = 0
-                var first = 0, batchNumber = 0
-                while first < trainingRows.count {
-                    let rows = min(batch, trainingRows.count - first)
-                    batchNumber += 1
-                    for r in 0..<rows {
-                        (trainer.target + r * width).update(from: x + trainingRows[permutation[first + r]] * width, count: width)
-                    }
-                    if options.inputNoise > 0 {
-                        let sigma = options.inputNoise
-                        for k in 0..<(rows * width) {
-                            trainer.input[k] = trainer.target[k] + Float(noiseGenerator.normal() * sigma)
-                        }
-                    }
-                    let batchError = trainer.trainStep(rows: rows, options: options)
-                    guard let batchError else {
-                        throw AutoencoderError.nonFiniteLoss(epoch: epoch, batch: batchNumber, loss: trainer.lastError)
-                    }
-                    squaredError += batchError
-                    first += rows
-                }
-                let trainingLoss = squaredError / Double(trainingRows.count * width)
-
-                var validationLoss: Double?
-                if !validationRows.isEmpty {
-                    var total: Double = 0
-                    var first = 0
-                    while first < validationRows.count {
-                        let rows = min(batch, validationRows.count - first)
+        func trainEpochs() throws {
+            try data.elements.withUnsafeBufferPointer { source in
+                let x = source.baseAddress!
+                for epoch in 1...options.epochs {
+                    let start = DispatchTime.now().uptimeNanoseconds
+                    let permutation = shuffleGenerator.permutation(trainingRows.count)
+                    var squaredError: Double = 0
+                    var first = 0, batchNumber = 0
+                    while first < trainingRows.count {
+                        let rows = min(batch, trainingRows.count - first)
+                        batchNumber += 1
                         for r in 0..<rows {
-                            (trainer.target + r * width).update(from: x + validationRows[first + r] * width, count: width)
+                            (trainer.target + r * width).update(from: x + trainingRows[permutation[first + r]] * width, count: width)
                         }
-                        total += trainer.squaredError(rows: rows)
+                        if options.inputNoise > 0 {
+                            let sigma = options.inputNoise
+                            for k in 0..<(rows * width) {
+                                trainer.input[k] = trainer.target[k] + Float(noiseGenerator.normal() * sigma)
+                            }
+                        }
+                        let batchError = trainer.trainStep(rows: rows, options: options)
+                        guard let batchError else {
+                            throw AutoencoderError.nonFiniteLoss(epoch: epoch, batch: batchNumber, loss: trainer.lastError)
+                        }
+                        squaredError += batchError
                         first += rows
                     }
-                    let loss = total / Double(validationRows.count * width)
-                    guard loss.isFinite else { throw AutoencoderError.nonFiniteValidationLoss(epoch: epoch, loss: loss) }
-                    validationLoss = loss
-                }
-                let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-                let record = EpochLoss(epoch: epoch, training: trainingLoss, validation: validationLoss, seconds: seconds)
-                history.append(record)
-                progress(record)
+                    let trainingLoss = squaredError / Double(trainingRows.count * width)
 
-                let monitored = validationLoss ?? trainingLoss
-                if monitored < best.loss {
-                    best = (monitored, epoch, trainer.currentParameters())
-                } else if let patience = options.earlyStoppingPatience, epoch - best.epoch >= patience {
-                    stoppedEarly = epoch < options.epochs
-                    break
+                    var validationLoss: Double?
+                    if !validationRows.isEmpty {
+                        var total: Double = 0
+                        var first = 0
+                        while first < validationRows.count {
+                            let rows = min(batch, validationRows.count - first)
+                            for r in 0..<rows {
+                                (trainer.target + r * width).update(from: x + validationRows[first + r] * width, count: width)
+                            }
+                            total += trainer.squaredError(rows: rows)
+                            first += rows
+                        }
+                        let loss = total / Double(validationRows.count * width)
+                        guard loss.isFinite else { throw AutoencoderError.nonFiniteValidationLoss(epoch: epoch, loss: loss) }
+                        validationLoss = loss
+                    }
+                    let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+                    let record = EpochLoss(epoch: epoch, training: trainingLoss, validation: validationLoss, seconds: seconds)
+                    history.append(record)
+                    progress(record)
+
+                    let monitored = validationLoss ?? trainingLoss
+                    if monitored < best.loss {
+                        best = (monitored, epoch, trainer.currentParameters())
+                    } else if let patience = options.earlyStoppingPatience, epoch - best.epoch >= patience {
+                        stoppedEarly = epoch < options.epochs
+                        break
+                    }
                 }
             }
+        }
+        if split {
+            // The shards' threads each make single-threaded calls.
+            try BLAS.withSingleThreadedCalls(trainEpochs)
+        } else {
+            let previousThreads = BLAS.threads
+            BLAS.setThreads(options.threads)
+            defer { BLAS.setThreads(previousThreads) }
+            try trainEpochs()
         }
         let keep = options.earlyStoppingPatience == nil ? trainer.currentParameters() : best.parameters
         let bestEpoch = options.earlyStoppingPatience == nil ? history.count : best.epoch

@@ -84,24 +84,22 @@ struct GaussianKernelSums {
         let workers = max(1, min(threads, nq / 64 + 1))
 
         // Each worker's panels are small: OpenBLAS's own threads would only spin on them.
-        let savedThreads = BLAS.threads
-        BLAS.setThreads(1)
-        defer { BLAS.setThreads(savedThreads) }
-
-        q.elements.withUnsafeBufferPointer { qp in
-            points.elements.withUnsafeBufferPointer { xp in
-                queryNorms.withUnsafeBufferPointer { qn in
-                    norms.withUnsafeBufferPointer { xn in
-                        selfIndices.withUnsafeBufferPointer { si in
-                            result.withUnsafeMutableBufferPointer { out in
-                                let job = Job(queries: qp, points: xp, queryNorms: qn, pointNorms: xn, selfIndices: si,
-                                              out: out, queryCount: nq, pointCount: points.rows, dimension: points.columns,
-                                              schedule: schedule, coefficients: coefficients)
-                                if workers == 1 {
-                                    job.run(rows: 0..<nq)
-                                } else {
-                                    DispatchQueue.concurrentPerform(iterations: workers) { t in
-                                        job.run(rows: (nq * t / workers)..<(nq * (t + 1) / workers))
+        BLAS.withSingleThreadedCalls {
+            q.elements.withUnsafeBufferPointer { qp in
+                points.elements.withUnsafeBufferPointer { xp in
+                    queryNorms.withUnsafeBufferPointer { qn in
+                        norms.withUnsafeBufferPointer { xn in
+                            selfIndices.withUnsafeBufferPointer { si in
+                                result.withUnsafeMutableBufferPointer { out in
+                                    let job = Job(queries: qp, points: xp, queryNorms: qn, pointNorms: xn, selfIndices: si,
+                                                  out: out, queryCount: nq, pointCount: points.rows, dimension: points.columns,
+                                                  schedule: schedule, coefficients: coefficients)
+                                    if workers == 1 {
+                                        job.run(rows: 0..<nq)
+                                    } else {
+                                        DispatchQueue.concurrentPerform(iterations: workers) { t in
+                                            job.run(rows: (nq * t / workers)..<(nq * (t + 1) / workers))
+                                        }
                                     }
                                 }
                             }
