@@ -121,6 +121,19 @@ struct BodyReader {
                         out.append(.double(v))
                     }
                     return .list(out)
+                case .choiceOrNumbers(let choices, let count):
+                    var out = [ParameterValue]()
+                    for item in items {
+                        guard let t = scalarText(item, path: path) else { return fail(type.display) }
+                        guard let v = Double(t), v.isFinite else { report(item, path, "`\(path)`: `\(t)` is not a number"); return nil }
+                        out.append(.double(v))
+                    }
+                    guard out.count == count else {
+                        report(node, path, "`\(path)` takes \(count) numbers, not \(out.count)"
+                               + " (or one of \(choices.map { "`\($0)`" }.joined(separator: ", ")))")
+                        return nil
+                    }
+                    return .list(out)
                 case .stringList:
                     var out = [ParameterValue]()
                     for item in items {
@@ -171,6 +184,12 @@ struct BodyReader {
             }
             report(node, path, "`\(path)` must be one of \(choices.map { "`\($0)`" }.joined(separator: ", ")) or a number, not `\(text)`" + suggestion(for: text, among: choices))
             return nil
+        case .choiceOrNumbers(let choices, _):
+            guard choices.contains(text) else {
+                report(node, path, "`\(path)` must be \(type.display), not `\(text)`" + suggestion(for: text, among: choices))
+                return nil
+            }
+            return .string(text)
         case .intList(let range):
             guard let values = parseIntList(text) else { return fail("a list of integers such as [1, 2, 4] or a range such as 1...16") }
             if let range, let bad = values.first(where: { !range.contains($0) }) {

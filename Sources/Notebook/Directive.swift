@@ -66,6 +66,8 @@ public indirect enum ParameterType: Sendable, Hashable {
     case choice([String])
     /// One of a fixed set of words, or a number in the range (bandwidth: loo-ml | 0.3).
     case choiceOrNumber([String], ClosedRange<Double>? = nil)
+    /// One of a fixed set of words, or a list of exactly `count` numbers (range: auto | [0.1, 2]).
+    case choiceOrNumbers([String], count: Int)
     /// A list of integers: `[1, 2, 3]`, a range `1...16` (or `1..16`), or one integer.
     case intList(ClosedRange<Int>? = nil)
     /// A list of numbers, or one number.
@@ -89,6 +91,7 @@ public indirect enum ParameterType: Sendable, Hashable {
         case .path: "file path"
         case .choice(let c): c.map { "`\($0)`" }.joined(separator: ", ")
         case .choiceOrNumber(let c, let r): c.map { "`\($0)`" }.joined(separator: ", ") + " or a number" + (r.map { " in \(formatNumber($0.lowerBound))...\(formatNumber($0.upperBound))" } ?? "")
+        case .choiceOrNumbers(let c, let count): c.map { "`\($0)`" }.joined(separator: ", ") + " or a list of \(count) numbers"
         case .intList: "list of integers (e.g. [1, 2, 4] or 1...16)"
         case .doubleList: "list of numbers"
         case .stringList: "list of words"

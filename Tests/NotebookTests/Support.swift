@@ -12,6 +12,7 @@ enum ProbeDirective: Directive {
         Parameter("ratio", .double(0...1), doc: "a ratio"),
         Parameter("mode", .choice(["fast", "exact"]), default: .string("fast"), doc: "a mode"),
         Parameter("dims", .intList(1...64), doc: "dimensions"),
+        Parameter("window", .choiceOrNumbers(["auto"], count: 2), default: .string("auto"), doc: "a window"),
         Parameter("data", .reference([.dataset]), doc: "input"),
         Parameter("needed", .bool, doc: "a flag"),
         Parameter("nested", .object([Parameter("epochs", .int(1...100), default: .int(5), doc: "epochs")]), doc: "nested settings"),

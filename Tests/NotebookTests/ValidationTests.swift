@@ -33,6 +33,18 @@ final class ValidationTests: XCTestCase {
                        ["nb.md:2:7: error: `mode` must be one of `fast`, `exact`, not `exakt`; did you mean `exact`?"])
     }
 
+    /// A word of the choices, or a list of exactly `count` numbers (corrdim's `range`).
+    func testChoiceOrNumbersTakesAWordOrAFixedLengthList() {
+        XCTAssertEqual(diagnostics(of: "```{probe}\nwindow: auto\n```\n"), [])
+        XCTAssertEqual(diagnostics(of: "```{probe}\nwindow: [0.1, 2]\n```\n"), [])
+        XCTAssertEqual(diagnostics(of: "```{probe}\nwindow: autoo\n```\n"),
+                       ["nb.md:2:9: error: `window` must be `auto` or a list of 2 numbers, not `autoo`; did you mean `auto`?"])
+        XCTAssertEqual(diagnostics(of: "```{probe}\nwindow: [1, 2, 3]\n```\n"),
+                       ["nb.md:2:9: error: `window` takes 2 numbers, not 3 (or one of `auto`)"])
+        XCTAssertEqual(diagnostics(of: "```{probe}\nwindow: [1, x]\n```\n"),
+                       ["nb.md:2:13: error: `window`: `x` is not a number"])
+    }
+
     func testMissingRequiredKey() {
         XCTAssertEqual(diagnostics(of: "text\n\n```{strict}\n```\n"),
                        ["nb.md:3:1: error: {strict} needs `path` (text): a file"])

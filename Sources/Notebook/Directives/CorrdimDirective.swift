@@ -15,7 +15,7 @@ public enum CorrdimDirective: Directive {
     public static let parameters: [Parameter] = [
         Parameter("data", .reference([.dataset]), required: true, doc: "the points: an earlier dataset or autoencoder codes"),
         Parameter("radii", .int(4...255), default: .int(32), doc: "number of log-spaced radii"),
-        Parameter("range", .stringList, default: .list([.string("auto")]),
+        Parameter("range", .choiceOrNumbers(["auto"], count: 2), default: .string("auto"),
                   doc: "`auto` (smallest nearest-neighbour distance of a sample to the largest distance) or [r1, r2]"),
         Parameter("sample", .int(2...100_000_000), doc: "use a random subset of this many points (default: all)"),
         Parameter("tolerance", .double(0.01...1), default: .double(0.1),
@@ -99,16 +99,12 @@ public enum CorrdimDirective: Directive {
 
     /// The `range` argument: nil for `auto`, else the two radii.
     static func radiusRange(_ arguments: Arguments) throws -> ClosedRange<Double>? {
-        let words = (try? arguments.strings("range")) ?? ["auto"]
-        if words == ["auto"] { return nil }
-        let numbers = words.compactMap(Double.init)
-        guard numbers.count == 2, words.count == 2 else {
-            throw ParameterError("range", "`range` must be `auto` or two radii [r1, r2], not \(words.joined(separator: ", "))")
+        guard case .list = arguments.values["range"] else { return nil } // `auto`
+        let radii = try arguments.doubles("range")
+        guard radii.count == 2, radii[0] > 0, radii[1] > radii[0] else {
+            throw ParameterError("range", "`range` [r1, r2] needs 0 < r1 < r2, got [\(radii.map { formatNumber($0) }.joined(separator: ", "))]")
         }
-        guard numbers[0] > 0, numbers[1] > numbers[0], numbers[1].isFinite else {
-            throw ParameterError("range", "`range` [r1, r2] needs 0 < r1 < r2, got [\(words[0]), \(words[1])]")
-        }
-        return numbers[0]...numbers[1]
+        return radii[0]...radii[1]
     }
 
     /// The points, or a random subset of `sample` of them, and a note saying which.
