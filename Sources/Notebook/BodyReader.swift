@@ -10,6 +10,8 @@ struct BodyReader {
     /// Notebook parameters that `${name}` in a value refers to.
     let parameters: [String: String]
     private(set) var diagnostics = [Diagnostic]()
+    /// The body's lines, to find YAML tags as written.
+    private let bodyLines: [Substring]
     /// Set when `${name}` substitution failed (already reported).
     private var scalarTextFailed = false
 
@@ -18,6 +20,7 @@ struct BodyReader {
         self.cell = cell
         self.directive = directive
         self.parameters = parameters
+        bodyLines = cell.body.split(separator: "\n", omittingEmptySubsequences: false)
     }
 
     /// The arguments, or nil when the body is not a YAML mapping at all.
@@ -53,6 +56,10 @@ struct BodyReader {
             guard let key = keyNode.string else { report(keyNode, nil, "keys must be words"); continue }
             let path = prefix + key
             arguments.lines[path] = line(of: keyNode)
+            if let tagged = firstExplicitTag(in: keyNode, lines: bodyLines) ?? firstExplicitTag(in: valueNode, lines: bodyLines) {
+                report(tagged.node, path, "YAML tags such as `\(tagged.tag)` are not read; write the value plainly")
+                continue
+            }
             guard let parameter = parameters.first(where: { $0.name == key }) else {
                 report(keyNode, path, "`\(key)` is not a parameter of \(owner)" + suggestion(for: key, among: parameters.map(\.name)))
                 continue
@@ -104,6 +111,10 @@ struct BodyReader {
             if scalarTextFailed { scalarTextFailed = false; return nil }
             // Sequences are fine for list types; mappings only for objects (handled earlier).
             if case .sequence(let items) = node {
+                guard items.count <= maximumListLength else {
+                    report(node, path, "`\(path)` holds \(items.count) items; a list may hold at most \(maximumListLength)")
+                    return nil
+                }
                 switch type {
                 case .intList(let range):
                     var out = [ParameterValue]()
@@ -191,11 +202,14 @@ struct BodyReader {
             }
             return .string(text)
         case .intList(let range):
-            guard let values = parseIntList(text) else { return fail("a list of integers such as [1, 2, 4] or a range such as 1...16") }
-            if let range, let bad = values.first(where: { !range.contains($0) }) {
-                return outOfRange(node, path, String(bad), "\(range.lowerBound)...\(range.upperBound)")
+            switch parseIntList(text, within: range) {
+            case .success(let values): return .list(values.map(ParameterValue.int))
+            case .failure(.malformed): return fail("a list of integers such as [1, 2, 4] or a range such as 1...16")
+            case .failure(.outside(let bad)): return outOfRange(node, path, bad, "\(range.map { "\($0.lowerBound)...\($0.upperBound)" } ?? "")")
+            case .failure(.tooMany(let count)):
+                report(node, path, "`\(path)` would hold \(count) integers; a list may hold at most \(maximumListLength)")
+                return nil
             }
-            return .list(values.map(ParameterValue.int))
         case .doubleList(let range):
             guard let v = Double(text), v.isFinite else { return fail("a list of numbers") }
             if let range, !range.contains(v) { return outOfRange(node, path, text, "\(formatNumber(range.lowerBound))...\(formatNumber(range.upperBound))") }
@@ -221,20 +235,18 @@ struct BodyReader {
     }
 
     /// The node's scalar text with `${name}` parameters substituted; nil for non-scalars.
+    /// One pass from left to right: a substituted value is never scanned again, so a
+    /// parameter whose value is `${n}` cannot loop.
     private mutating func scalarText(_ node: Node, path: String) -> String? {
         guard case .scalar(let s) = node else { return nil }
-        var text = s.string
-        while let open = text.range(of: "${"), let close = text.range(of: "}", range: open.upperBound..<text.endIndex) {
-            let name = String(text[open.upperBound..<close.lowerBound])
-            guard let value = parameters[name] else {
-                scalarTextFailed = true
-                report(node, path, "`${\(name)}` is not a notebook parameter" + suggestion(for: name, among: parameters.keys.sorted())
-                       + (parameters.isEmpty ? " (declare it under `params:` in the front matter)" : ""))
-                return nil
-            }
-            text.replaceSubrange(open.lowerBound..<close.upperBound, with: value)
+        switch substituteParameters(in: s.string, parameters) {
+        case .success(let text): return text
+        case .failure(let missing):
+            scalarTextFailed = true
+            report(node, path, "`${\(missing.name)}` is not a notebook parameter" + suggestion(for: missing.name, among: parameters.keys.sorted())
+                   + (parameters.isEmpty ? " (declare it under `params:` in the front matter)" : ""))
+            return nil
         }
-        return text
     }
 
     private func exactInteger(_ text: String) -> Int? {
@@ -244,7 +256,7 @@ struct BodyReader {
 
     private func describe(_ node: Node) -> String {
         switch node {
-        case .scalar(let s): "`\(s.string)`"
+        case .scalar(let s): "`\(s.string.prefix(40))`"
         case .sequence: "a list"
         case .mapping: "a mapping"
         case .alias: "an alias"
@@ -265,18 +277,68 @@ func isValidReference(_ text: String) -> Bool {
     !text.isEmpty && text.split(separator: ".", omittingEmptySubsequences: false).allSatisfy { isValidIdentifier(String($0)) }
 }
 
-/// "1...16", "1..16", "[1, 2, 4]", "1, 2, 4" or "3" → integers; nil when malformed.
-func parseIntList(_ text: String) -> [Int]? {
+/// The longest list a parameter may hold. Lists name code dimensions, layer widths,
+/// digits or radii: a few hundred at most in any real notebook.
+let maximumListLength = 10_000
+
+/// Why an integer list was refused.
+enum IntListProblem: Error, Equatable {
+    case malformed
+    /// The first value outside the allowed range, as written.
+    case outside(String)
+    /// A range that would hold this many values (more than `maximumListLength`).
+    case tooMany(String)
+}
+
+/// "1...16", "1..16", "[1, 2, 4]", "1, 2, 4" or "3" → integers. A range's bounds and size
+/// are checked before it is materialised, so `1...1000000000000` or `0...Int.max` is an
+/// error, not an allocation or an overflow.
+func parseIntList(_ text: String, within range: ClosedRange<Int>? = nil) -> Result<[Int], IntListProblem> {
     let t = text.trimmingCharacters(in: CharacterSet(charactersIn: " []"))
     for separator in ["...", ".."] {
         let parts = t.components(separatedBy: separator)
-        if parts.count == 2, let a = Int(parts[0].trimmingCharacters(in: .whitespaces)),
-           let b = Int(parts[1].trimmingCharacters(in: .whitespaces)), a <= b {
-            return Array(a...b)
+        if parts.count > 2 { return .failure(.malformed) }
+        guard parts.count == 2 else { continue }
+        let lowText = parts[0].trimmingCharacters(in: .whitespaces), highText = parts[1].trimmingCharacters(in: .whitespaces)
+        guard let low = Int(lowText), let high = Int(highText), low <= high else { return .failure(.malformed) }
+        if let range {
+            if !range.contains(low) { return .failure(.outside(lowText)) }
+            if !range.contains(high) { return .failure(.outside(highText)) }
         }
-        if parts.count > 1 { return nil }
+        let (span, overflow) = high.subtractingReportingOverflow(low)
+        guard !overflow, span < maximumListLength else {
+            return .failure(.tooMany(overflow ? "more than \(Int.max)" : "\(UInt(span) + 1)"))
+        }
+        return .success(Array(low...high))
     }
-    let items = t.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-    let values = items.compactMap { Int($0) }
-    return values.count == items.count && !values.isEmpty ? values : nil
+    let items = t.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+    guard items.count <= maximumListLength else { return .failure(.tooMany("\(items.count)")) }
+    var values = [Int]()
+    for item in items {
+        guard let v = Int(item) else { return .failure(.malformed) }
+        if let range, !range.contains(v) { return .failure(.outside(item)) }
+        values.append(v)
+    }
+    return values.isEmpty ? .failure(.malformed) : .success(values)
+}
+
+/// `${name}` → the parameter's value, in one left-to-right pass (substituted text is not
+/// rescanned). Fails with the first name that is not a parameter.
+func substituteParameters(in text: String, _ parameters: [String: String]) -> Result<String, MissingParameter> {
+    var out = ""
+    var rest = text[...]
+    while let open = rest.range(of: "${"), let close = rest.range(of: "}", range: open.upperBound..<rest.endIndex) {
+        let name = String(rest[open.upperBound..<close.lowerBound])
+        guard let value = parameters[name] else { return .failure(MissingParameter(name: name)) }
+        out += rest[..<open.lowerBound]
+        out += value
+        rest = rest[close.upperBound...]
+    }
+    out += rest
+    return .success(out)
+}
+
+/// A `${name}` that names no notebook parameter.
+struct MissingParameter: Error {
+    var name: String
 }

@@ -27,10 +27,15 @@ public protocol Directive: Sendable {
     /// The files the cell reads, for cache keys and provenance. The default: every `.path`
     /// parameter, resolved against the notebook's directory.
     static func inputFiles(_ arguments: Arguments, locations: FileLocations) -> [URL]
+    /// The memory the arguments imply, for the budget check at validation (see
+    /// `ResourceBudget`). nil when the directive holds nothing sizeable or cannot know
+    /// before it runs (a file's row count: the readers cap that themselves).
+    static func estimate(_ inputs: EstimateInputs) -> ResourceEstimate?
 }
 
 extension Directive {
     public static func validate(_ arguments: Arguments) -> [ParameterError] { [] }
+    public static func estimate(_ inputs: EstimateInputs) -> ResourceEstimate? { nil }
     public static var results: [ResultSlot] { [] }
     public static func inputFiles(_ arguments: Arguments, locations: FileLocations) -> [URL] {
         parameters.compactMap { p -> URL? in

@@ -4,9 +4,20 @@ public struct Document: Sendable {
     /// The notebook's file name as given on the command line (used in every location).
     public var file: String
     /// The full source text (front matter included), for diagnostics' source lines.
-    public var source: String
+    public let source: String
     public var frontMatter: FrontMatter
     public var blocks: [Block]
+    /// The source split into lines once: `line(_:)` is called per diagnostic and per cell,
+    /// and re-splitting the file each time made validation quadratic in its length.
+    private let sourceLines: [Substring]
+
+    public init(file: String, source: String, frontMatter: FrontMatter, blocks: [Block]) {
+        self.file = file
+        self.source = source
+        self.frontMatter = frontMatter
+        self.blocks = blocks
+        sourceLines = source.split(separator: "\n", omittingEmptySubsequences: false)
+    }
 
     /// A run of Markdown between directives, or one directive cell.
     public enum Block: Sendable {
@@ -64,8 +75,7 @@ public struct Document: Sendable {
 
     /// Line `n` (1-based) of the source, for diagnostics.
     public func line(_ n: Int) -> String? {
-        let lines = source.split(separator: "\n", omittingEmptySubsequences: false)
-        return n >= 1 && n <= lines.count ? String(lines[n - 1]) : nil
+        n >= 1 && n <= sourceLines.count ? String(sourceLines[n - 1]) : nil
     }
 
     /// A stable, readable dump for golden tests: one line per block with its lines.

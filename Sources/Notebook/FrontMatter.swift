@@ -46,6 +46,7 @@ public struct FrontMatter: Sendable {
         fm.lastLine = end + 1
         var diagnostics = [Diagnostic]()
         let yaml = lines[1..<end].joined(separator: "\n")
+        let yamlLines = lines[1..<end].map { Substring($0) }
         func location(line: Int?, column: Int?) -> SourceLocation {
             SourceLocation(file: file, line: 1 + (line ?? 1), column: column ?? 1)
         }
@@ -56,9 +57,13 @@ public struct FrontMatter: Sendable {
                 }
                 for (keyNode, value) in mapping {
                     let key = keyNode.string ?? ""
+                    if let tagged = firstExplicitTag(in: value, lines: yamlLines) {
+                        throw FrontMatterError(message: "YAML tags such as `\(tagged.tag)` are not read; write the value plainly", node: tagged.node)
+                    }
                     switch key {
-                    case "title": fm.title = value.string
-                    case "author": fm.author = value.string
+                    case "title", "author":
+                        guard let text = value.scalar?.string else { throw FrontMatterError(message: "`\(key)` must be text, not \(describeNode(value))", node: value) }
+                        if key == "title" { fm.title = text } else { fm.author = text }
                     case "date": break
                     case "seed":
                         guard let s = value.int, s >= 0 else { throw FrontMatterError(message: "`seed` must be a non-negative integer", node: value) }
@@ -110,6 +115,41 @@ private struct FrontMatterError: Error {
 
 extension Array {
     subscript(safe i: Int) -> Element? { indices.contains(i) ? self[i] : nil }
+}
+
+/// The first node at or under `node` with an explicit YAML tag (`!!str 2`, `!custom x`).
+/// Tags change how a value is read behind the notebook's back, so they are refused. Yams
+/// resolves implicit tags as it composes, so a written tag is found in the text: a node's
+/// mark is where its properties start, and a tag there begins with `!` (after an anchor).
+func firstExplicitTag(in node: Node, lines: [Substring]) -> (node: Node, tag: String)? {
+    func written(_ node: Node) -> String? {
+        guard let mark = node.mark, mark.line >= 1, mark.line <= lines.count else { return nil }
+        var rest = Substring(lines[mark.line - 1].unicodeScalars.dropFirst(mark.column - 1))
+        if rest.hasPrefix("&") { rest = rest.drop(while: { $0 != " " }).drop(while: { $0 == " " }) }
+        guard rest.hasPrefix("!") else { return nil }
+        return String(rest.prefix(while: { $0 != " " && $0 != "," && $0 != "]" && $0 != "}" }).prefix(40))
+    }
+    if let tag = written(node) { return (node, tag) }
+    switch node {
+    case .scalar, .alias: return nil
+    case .sequence(let items):
+        return items.lazy.compactMap { firstExplicitTag(in: $0, lines: lines) }.first
+    case .mapping(let pairs):
+        for (k, v) in pairs {
+            if let t = firstExplicitTag(in: k, lines: lines) ?? firstExplicitTag(in: v, lines: lines) { return t }
+        }
+        return nil
+    }
+}
+
+/// How a YAML node reads in a message.
+func describeNode(_ node: Node) -> String {
+    switch node {
+    case .scalar(let s): "`\(s.string.prefix(40))`"
+    case .sequence: "a list"
+    case .mapping: "a mapping"
+    case .alias: "an alias"
+    }
 }
 
 /// libyaml's problem text without Yams's multi-line context dump.

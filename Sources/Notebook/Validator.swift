@@ -9,10 +9,14 @@ public struct Validator {
     /// `-p key=value` overrides from the command line.
     public var overrides: [String: String]
     public var registry: [any Directive.Type]
+    /// The memory limit every cell's estimate is checked against.
+    public var budget: ResourceBudget
 
-    public init(overrides: [String: String] = [:], registry: [any Directive.Type] = DirectiveRegistry.all) {
+    public init(overrides: [String: String] = [:], registry: [any Directive.Type] = DirectiveRegistry.all,
+                budget: ResourceBudget = .default) {
         self.overrides = overrides
         self.registry = registry
+        self.budget = budget
     }
 
     /// Keys every directive accepts.
@@ -31,6 +35,8 @@ public struct Validator {
                                    parameters: document.frontMatter.params)
         var cells = [PlannedCell]()
         var defined = [String: (kind: ValueKind, line: Int)]()
+        var shapes = [String: DataShape]()
+        var estimated = [(cell: Int, arguments: Arguments, directive: any Directive.Type, referenced: [String: String], id: String?)]()
         let allCells = document.cells
 
         // Command-line overrides of the notebook's own parameters apply before anything
@@ -74,9 +80,11 @@ public struct Validator {
 
             // References must name results defined earlier, of an accepted kind.
             var reads = [String]()
+            var referencedByKey = [String: String]()
             let declared: [Parameter] = directive.parameters
             for (key, referenced, kinds) in references(in: arguments, parameters: declared) {
                 reads.append(referenced)
+                referencedByKey[key] = referenced
                 if let found = defined[referenced] {
                     if !kinds.isEmpty && !kinds.contains(found.kind) {
                         diagnostics.append(diagnostic(key, "`\(key)` must name \(kinds.map { withArticle($0.name) }.joined(separator: " or ")), but `\(referenced)` (line \(found.line)) is \(withArticle(found.kind.name))"))
@@ -97,8 +105,10 @@ public struct Validator {
 
             var writes = [(id: String, kind: ValueKind)]()
             if let id {
-                if !isValidIdentifier(id) {
-                    diagnostics.append(diagnostic("id", "`\(id)` is not a valid id: use letters, digits, `_` and `-`, starting with a letter"))
+                if id.unicodeScalars.count > maximumIdentifierLength {
+                    diagnostics.append(diagnostic("id", "the id is \(id.unicodeScalars.count) characters long; ids name files of the report, so at most \(maximumIdentifierLength)"))
+                } else if !isValidIdentifier(id) {
+                    diagnostics.append(diagnostic("id", "`\(id)` is not a valid id: use ASCII letters, digits, `_` and `-`, starting with a letter"))
                 } else if let previous = defined[id] {
                     diagnostics.append(diagnostic("id", "duplicate id `\(id)`: line \(previous.line) defines it already"))
                 } else {
@@ -115,6 +125,7 @@ public struct Validator {
             if directiveName == ConfigDirective.name {
                 ConfigDirective.apply(arguments, to: &settings)
             }
+            estimated.append((cells.count, arguments, directive, referencedByKey, isValidIdentifier(id ?? "") ? id : nil))
             cells.append(PlannedCell(index: index, cell: cell, directive: directive, id: id, caption: caption, echo: echo,
                                      explicitSeed: explicitSeed, seed: 0, arguments: arguments, reads: reads, writes: writes))
         }
@@ -129,6 +140,26 @@ public struct Validator {
         if let s = overrides["quick"] {
             if let v = Bool(s) { settings.quick = v } else { diagnostics.append(commandLineError("quick", s, "true or false", document)) }
         }
+        // The memory budget, once quick mode is final: shapes flow from cell to cell.
+        for entry in estimated {
+            let inputs = EstimateInputs(arguments: entry.arguments, shapes: entry.referenced.compactMapValues { shapes[$0] },
+                                        settings: settings)
+            guard let estimate = entry.directive.estimate(inputs) else { continue }
+            if let id = entry.id {
+                for (suffix, shape) in estimate.shapes { shapes[suffix.map { "\(id).\($0)" } ?? id] = shape }
+            }
+            if estimate.bytes > budget.memoryLimit {
+                let cell = cells[entry.cell]
+                let line = entry.arguments.lines[estimate.parameter] ?? cell.cell.location.line
+                let location = SourceLocation(file: document.file, line: line, column: 1)
+                diagnostics.append(Diagnostic(at: location, directive: entry.directive.name, parameter: estimate.parameter,
+                    "{\(entry.directive.name)} would need about \(ResourceBudget.format(bytes: estimate.bytes)) of memory "
+                    + "(\(estimate.explanation)), over the limit of \(ResourceBudget.format(bytes: budget.memoryLimit)); "
+                    + "lower `\(estimate.parameter)`, or raise the limit with --memory-limit",
+                    sourceLine: document.line(line)))
+            }
+        }
+
         // Seeds are derived once the notebook seed is final.
         for i in cells.indices {
             var derived = SeededGenerator(seed: settings.seed).derived(cells[i].id ?? "#\(cells[i].index)")
@@ -180,7 +211,14 @@ public struct ValidationFailure: Error, Sendable {
     public init(diagnostics: [Diagnostic]) { self.diagnostics = diagnostics }
 }
 
+/// The longest id: ids become file names (`figures/ID.png`, `data/ID.csv`), and every file
+/// system takes 64 ASCII characters with room to spare.
+let maximumIdentifierLength = 64
+
+/// ASCII letters, digits, `_` and `-`, starting with a letter. ASCII only: ids become file
+/// names and anchors, and look-alike letters would make two ids that read the same.
 func isValidIdentifier(_ s: String) -> Bool {
-    guard let first = s.unicodeScalars.first, CharacterSet.letters.contains(first) else { return false }
-    return s.unicodeScalars.allSatisfy { CharacterSet.alphanumerics.contains($0) || $0 == "_" || $0 == "-" }
+    guard let first = s.unicodeScalars.first, first.isASCII, CharacterSet.letters.contains(first),
+          s.unicodeScalars.count <= maximumIdentifierLength else { return false }
+    return s.unicodeScalars.allSatisfy { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || $0 == "_" || $0 == "-") }
 }

@@ -12,14 +12,18 @@ struct CheckCommand: ParsableCommand {
     @Argument(help: "Notebook files (.md).", completion: .file(extensions: ["md"]))
     var notebooks: [String]
 
+    @Option(name: .customLong("memory-limit"), help: ArgumentHelp("Refuse notebooks whose cells would need more memory than this (e.g. 16G, 500M, 50%).", valueName: "size"))
+    var memoryLimit: String = "75%"
+
     @Option(name: .shortAndLong, parsing: .singleValue, help: ArgumentHelp("Override a parameter (seed, threads, quick, or a front-matter param).", valueName: "key=value"))
     var parameter: [String] = []
 
     func run() throws {
         let overrides = try parseOverrides(parameter)
+        let budget = try parseBudget(memoryLimit)
         var failed = false
         for path in notebooks {
-            switch loadPlan(path, overrides: overrides) {
+            switch loadPlan(path, overrides: overrides, budget: budget) {
             case .success(let plan):
                 printDiagnostics(plan.warnings)
                 FileHandle.standardError.write("\(path): ok — \(plan.cells.count) cells\n")
@@ -30,6 +34,14 @@ struct CheckCommand: ParsableCommand {
         }
         if failed { throw ExitCode(2) }
     }
+}
+
+/// `--memory-limit` as a budget.
+func parseBudget(_ text: String) throws -> ResourceBudget {
+    guard let bytes = ResourceBudget.parseLimit(text) else {
+        throw ValidationError("--memory-limit takes a size such as 16G, 500M or 50%, not `\(text)`")
+    }
+    return ResourceBudget(memoryLimit: bytes)
 }
 
 /// `-p key=value` pairs as a dictionary.
@@ -45,23 +57,17 @@ func parseOverrides(_ pairs: [String]) throws -> [String: String] {
 }
 
 /// Reads, parses and validates one notebook; all diagnostics on failure.
-func loadPlan(_ path: String, overrides: [String: String]) -> Result<Plan, ValidationFailure> {
-    let url = URL(fileURLWithPath: path)
-    guard FileManager.default.fileExists(atPath: url.path) else {
-        return .failure(ValidationFailure(diagnostics: [Diagnostic(at: SourceLocation(file: path, line: 1), "no such notebook file")]))
+func loadPlan(_ path: String, overrides: [String: String], budget: ResourceBudget = .default) -> Result<Plan, ValidationFailure> {
+    let (parsed, parseDiagnostics) = NotebookParser.parse(contentsOf: URL(fileURLWithPath: path), displayName: path)
+    guard let document = parsed, !parseDiagnostics.contains(where: { $0.severity == .error }) else {
+        return .failure(ValidationFailure(diagnostics: parseDiagnostics))
     }
-    do {
-        let (document, parseDiagnostics) = try NotebookParser.parse(contentsOf: url, displayName: path)
-        if parseDiagnostics.contains(where: { $0.severity == .error }) { return .failure(ValidationFailure(diagnostics: parseDiagnostics)) }
-        switch Validator(overrides: overrides).plan(document) {
-        case .success(var plan):
-            plan.warnings = parseDiagnostics + plan.warnings
-            return .success(plan)
-        case .failure(let f):
-            return .failure(ValidationFailure(diagnostics: parseDiagnostics + f.diagnostics))
-        }
-    } catch {
-        return .failure(ValidationFailure(diagnostics: [Diagnostic(at: SourceLocation(file: path, line: 1), "cannot read the notebook: \(error.localizedDescription)")]))
+    switch Validator(overrides: overrides, budget: budget).plan(document) {
+    case .success(var plan):
+        plan.warnings = parseDiagnostics + plan.warnings
+        return .success(plan)
+    case .failure(let f):
+        return .failure(ValidationFailure(diagnostics: parseDiagnostics + f.diagnostics))
     }
 }
 

@@ -21,6 +21,9 @@ struct RunCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "Directory that receives one folder per notebook.")
     var output: String = "output"
 
+    @Option(name: .customLong("memory-limit"), help: ArgumentHelp("Refuse notebooks whose cells would need more memory than this (e.g. 16G, 500M, 50%).", valueName: "size"))
+    var memoryLimit: String = "75%"
+
     @Option(name: .shortAndLong, parsing: .singleValue, help: ArgumentHelp("Override a parameter (seed, threads, quick, or a front-matter param); repeatable.", valueName: "key=value"))
     var parameter: [String] = []
 
@@ -41,6 +44,7 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         let overrides = try parseOverrides(parameter)
+        let budget = try parseBudget(memoryLimit)
         ProgramCommit.prefetch()
         let templatesURL = try Templates.locate()
         let templates = try Templates(directory: templatesURL)
@@ -49,7 +53,7 @@ struct RunCommand: ParsableCommand {
         var worst: Int32 = 0
         for path in notebooks {
             let plan: Plan
-            switch loadPlan(path, overrides: overrides) {
+            switch loadPlan(path, overrides: overrides, budget: budget) {
             case .success(let p):
                 printDiagnostics(p.warnings)
                 plan = p

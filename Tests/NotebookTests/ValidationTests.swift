@@ -118,11 +118,12 @@ final class ValidationTests: XCTestCase {
     }
 
     func testIntListForms() {
-        XCTAssertEqual(parseIntList("1...4"), [1, 2, 3, 4])
-        XCTAssertEqual(parseIntList("2..3"), [2, 3])
-        XCTAssertEqual(parseIntList("[1, 5, 9]"), [1, 5, 9])
-        XCTAssertEqual(parseIntList("7"), [7])
-        XCTAssertNil(parseIntList("1...x"))
-        XCTAssertNil(parseIntList("4...1"))
+        XCTAssertEqual(parseIntList("1...4"), .success([1, 2, 3, 4]))
+        XCTAssertEqual(parseIntList("2..3"), .success([2, 3]))
+        XCTAssertEqual(parseIntList("[1, 5, 9]"), .success([1, 5, 9]))
+        XCTAssertEqual(parseIntList("7"), .success([7]))
+        XCTAssertEqual(parseIntList("1...x"), .failure(.malformed))
+        XCTAssertEqual(parseIntList("4...1"), .failure(.malformed))
+        XCTAssertEqual(parseIntList("1,,2"), .failure(.malformed))
     }
 }

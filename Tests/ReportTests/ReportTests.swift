@@ -41,7 +41,7 @@ let templates = URL(fileURLWithPath: #filePath).deletingLastPathComponent().dele
 
 /// Runs the fixture notebook with fixed dates and machine into a temporary directory.
 func runFixture() throws -> (URL, [CellRecord]) {
-        let (document, _) = try NotebookParser.parse(contentsOf: fixtures.appendingPathComponent("run.md"), displayName: "run.md")
+        let document = try XCTUnwrap(NotebookParser.parse(contentsOf: fixtures.appendingPathComponent("run.md"), displayName: "run.md").0)
         let registry: [any Directive.Type] = [NumbersDirective.self, ExplodeDirective.self]
         let plan = try Validator(registry: registry).plan(document).get()
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("entropybook-report-\(UUID().uuidString)")

@@ -1,0 +1,155 @@
+import Autoencoder
+import Foundation
+
+// What each directive's arguments imply in memory, for `ResourceBudget`. Estimates count
+// the largest buffers a cell holds at once (Float32, 4 bytes a value) and a small factor
+// for the copies made on the way; they aim to be right within a factor of two, which is
+// enough to refuse a notebook that would need 40 GB on a 24 GB machine before it starts.
+
+/// Bytes of a Float32 value.
+private let float = 4.0
+
+/// "2 000 000 × 784" with thin spaces, for messages.
+private func count(_ n: Int) -> String {
+    let digits = String(n)
+    var out = ""
+    for (i, c) in digits.enumerated() {
+        if i > 0 && (digits.count - i) % 3 == 0 { out += " " }
+        out.append(c)
+    }
+    return out
+}
+
+extension DatasetDirective {
+    /// Rows × columns before anything runs: synthetic kinds from `n` and `ambient` (or their
+    /// defaults), MNIST-format data from its split. CSV, NPY and IDX files are sized only
+    /// when read (their readers cap rows and bytes).
+    public static func estimate(_ inputs: EstimateInputs) -> ResourceEstimate? {
+        let a = inputs.arguments
+        guard case .string(let kind)? = a.values["kind"] else { return nil }
+        let n: Int? = if case .int(let v)? = a.values["n"] { v } else { nil }
+        if syntheticKinds.contains(kind) {
+            var rows = n ?? defaultCount
+            if inputs.settings.quick { rows = min(rows, quickCount) }
+            let k: Int = if case .int(let v)? = a.values["k"] { v } else { fixedDimension[kind] ?? defaultDimension[kind] ?? 2 }
+            let columns: Int
+            if ["bumps", "rectangles"].contains(kind) {
+                columns = 256
+            } else if case .int(let d)? = a.values["ambient"] {
+                columns = d
+            } else {
+                columns = max(10, 2 * k, kind == "nonlinear" ? 72 : 0)
+            }
+            // The latent points, the embedded points and the noise or rotation copy; the
+            // mixing map also holds its 64 hidden units per row.
+            let hiddenWidth = kind == "mixing" ? 64.0 : 0
+            let bytes = Double(rows) * (Double(k) + 2 * Double(columns) + hiddenWidth) * float
+            let driver = a.isExplicit("ambient") && columns > rows ? "ambient" : (a.isExplicit("n") ? "n" : (a.isExplicit("k") ? "k" : "kind"))
+            return ResourceEstimate(bytes: bytes, parameter: driver,
+                                    explanation: "\(count(rows)) points × \(count(columns)) coordinates, with the latent points and a working copy",
+                                    shapes: [nil: DataShape(rows: rows, columns: columns)])
+        }
+        guard ["mnist", "fashion-mnist"].contains(kind), !a.has("path") else { return nil }
+        let split: String? = if case .string(let s)? = a.values["split"] { s } else { nil }
+        let loaded: Int = switch split {
+        case "train"?: 60_000
+        case "test"?: 10_000
+        case "all"?: 70_000
+        default: kind == "mnist" ? 5_000 : 70_000
+        }
+        var rows = min(loaded, n ?? loaded)
+        if inputs.settings.quick { rows = min(rows, quickCount) }
+        // The bytes as read plus Float32 pixels of every loaded row.
+        let bytes = Double(loaded) * 784 * (1 + float)
+        return ResourceEstimate(bytes: bytes, parameter: a.isExplicit("split") ? "split" : "kind",
+                                explanation: "\(count(loaded)) images of 784 pixels",
+                                shapes: [nil: DataShape(rows: rows, columns: 784)])
+    }
+}
+
+/// The memory of training one autoencoder: weights, their gradients per thread, Adam's
+/// two moments and a best-so-far copy (six copies of the parameters), the activations of
+/// a mini-batch forward and backward, and the data with its shuffled copy and codes.
+func autoencoderEstimate(data: DataShape, code: Int, hidden: [Int]?, batch: Int, threads: Int,
+                         hiddenParameter: String, dataParameter: String) -> ResourceEstimate {
+    let widths = hidden ?? AutoencoderArchitecture.defaultHidden(for: data.columns, code: code)
+    let sizes = [data.columns] + widths + [code] + widths.reversed() + [data.columns]
+    var parameters = 0.0
+    for l in 0..<(sizes.count - 1) { parameters += Double(sizes[l]) * Double(sizes[l + 1]) + Double(sizes[l + 1]) }
+    let parameterBytes = parameters * float * Double(4 + max(1, threads))
+    let activationBytes = Double(min(batch, data.rows)) * Double(sizes.reduce(0, +)) * float * 3
+    let dataBytes = data.bytes * 3 + Double(data.rows) * Double(code) * float
+    let bytes = parameterBytes + activationBytes + dataBytes
+    let networkDominates = parameterBytes + activationBytes > dataBytes
+    let explanation = networkDominates
+        ? "layers \(sizes.map(count).joined(separator: "–")): \(String(format: "%.3g", parameters)) weights, with gradients and Adam's moments"
+        : "\(count(data.rows)) rows × \(count(data.columns)) inputs, with a shuffled copy and the reconstruction"
+    return ResourceEstimate(bytes: bytes, parameter: networkDominates ? hiddenParameter : dataParameter, explanation: explanation)
+}
+
+extension AutoencoderDirective {
+    public static func estimate(_ inputs: EstimateInputs) -> ResourceEstimate? {
+        let a = inputs.arguments
+        guard let data = inputs.shapes["data"], case .int(let code)? = a.values["code"] else { return nil }
+        let hidden: [Int]? = if case .list(let items)? = a.values["hidden"] {
+            items.compactMap { if case .int(let v) = $0 { v } else { nil } }
+        } else { nil }
+        let batch: Int = if case .int(let b)? = a.values["batch"] { b } else { 128 }
+        var estimate = autoencoderEstimate(data: data, code: code, hidden: hidden, batch: batch, threads: inputs.settings.threads,
+                                           hiddenParameter: a.isExplicit("hidden") ? "hidden" : "code", dataParameter: "data")
+        estimate.shapes = ["codes": DataShape(rows: data.rows, columns: code), "reconstruction": data]
+        return estimate
+    }
+}
+
+extension EntropyCurveDirective {
+    /// One autoencoder at a time, the widest code of the sweep.
+    public static func estimate(_ inputs: EstimateInputs) -> ResourceEstimate? {
+        let a = inputs.arguments
+        guard let data = inputs.shapes["data"], case .list(let dims)? = a.values["dims"] else { return nil }
+        let widest = dims.compactMap { if case .int(let v) = $0 { v } else { nil } }.max() ?? 1
+        guard case .object(let ae)? = a.values["autoencoder"] else { return nil }
+        let hidden: [Int]? = if case .list(let items)? = ae["hidden"] {
+            items.compactMap { if case .int(let v) = $0 { v } else { nil } }
+        } else { nil }
+        let batch: Int = if case .int(let b)? = ae["batch"] { b } else { 128 }
+        return autoencoderEstimate(data: data, code: widest, hidden: hidden, batch: batch, threads: inputs.settings.threads,
+                                   hiddenParameter: a.isExplicit("autoencoder.hidden") ? "autoencoder" : "dims", dataParameter: "data")
+    }
+}
+
+/// The point-set estimators hold their input, a working copy and per-point neighbour lists;
+/// distances go through fixed-size blocks, never an n × n matrix.
+private func pointSetEstimate(_ inputs: EstimateInputs, neighbours: Int) -> ResourceEstimate? {
+    guard var data = inputs.shapes["data"] else { return nil }
+    if case .int(let m)? = inputs.arguments.values["sample"] { data.rows = min(data.rows, m) }
+    let bytes = data.bytes * 3 + Double(data.rows) * Double(neighbours) * 8
+    return ResourceEstimate(bytes: bytes, parameter: inputs.arguments.isExplicit("sample") ? "sample" : "data",
+                            explanation: "\(count(data.rows)) points × \(count(data.columns)) coordinates")
+}
+
+extension EntropyDirective {
+    public static func estimate(_ inputs: EstimateInputs) -> ResourceEstimate? {
+        let k: Int = if case .int(let v)? = inputs.arguments.values["k"] { v } else { 4 }
+        guard var estimate = pointSetEstimate(inputs, neighbours: k) else { return nil }
+        if case .int(let samples)? = inputs.arguments.values["samples"], let d = inputs.shapes["data"] {
+            estimate.bytes += Double(samples) * Double(d.columns) * float
+        }
+        return estimate
+    }
+}
+
+extension DimensionDirective {
+    public static func estimate(_ inputs: EstimateInputs) -> ResourceEstimate? {
+        let k: Int = if case .int(let v)? = inputs.arguments.values["k"] { v } else { 20 }
+        return pointSetEstimate(inputs, neighbours: k + 1)
+    }
+}
+
+extension CorrdimDirective {
+    public static func estimate(_ inputs: EstimateInputs) -> ResourceEstimate? { pointSetEstimate(inputs, neighbours: 20) }
+}
+
+extension DistancesDirective {
+    public static func estimate(_ inputs: EstimateInputs) -> ResourceEstimate? { pointSetEstimate(inputs, neighbours: 0) }
+}

@@ -1,0 +1,90 @@
+import Foundation
+
+/// The memory a run may use, checked at validation: every directive estimates what its
+/// arguments imply (rows × columns × 4 bytes, network parameters with Adam's moments, …)
+/// and `check` refuses a notebook whose estimate is over the limit, naming the parameter
+/// that drives it — so `hidden: [65536, 65536]` is a located error, not a 40 GB abort.
+public struct ResourceBudget: Sendable, Hashable {
+    /// Bytes one cell may hold at once.
+    public var memoryLimit: Double
+
+    public init(memoryLimit: Double) {
+        self.memoryLimit = memoryLimit
+    }
+
+    /// 75 % of physical memory: room for the rest of the machine and for estimates that
+    /// are low by a few copies.
+    public static var `default`: ResourceBudget {
+        ResourceBudget(memoryLimit: 0.75 * Double(ProcessInfo.processInfo.physicalMemory))
+    }
+
+    /// "1.5 GB", "380 MB" (decimal units, as `--memory-limit` reads them).
+    public static func format(bytes: Double) -> String {
+        if bytes >= 1e12 { return String(format: "%.1f TB", bytes / 1e12) }
+        if bytes >= 1e9 { return String(format: "%.1f GB", bytes / 1e9) }
+        if bytes >= 1e6 { return String(format: "%.0f MB", bytes / 1e6) }
+        return String(format: "%.0f kB", max(bytes, 1) / 1e3)
+    }
+
+    /// Parses `--memory-limit`: `16G`, `500M`, `2.5GB`, `75%` (of physical memory) or bytes.
+    public static func parseLimit(_ text: String) -> Double? {
+        let t = text.trimmingCharacters(in: .whitespaces).uppercased()
+        if t.hasSuffix("%"), let p = Double(t.dropLast()), p > 0, p <= 100 {
+            return p / 100 * Double(ProcessInfo.processInfo.physicalMemory)
+        }
+        let units: [(String, Double)] = [("TB", 1e12), ("GB", 1e9), ("MB", 1e6), ("KB", 1e3), ("T", 1e12), ("G", 1e9), ("M", 1e6), ("K", 1e3), ("B", 1)]
+        for (suffix, scale) in units where t.hasSuffix(suffix) {
+            guard let v = Double(t.dropLast(suffix.count).trimmingCharacters(in: .whitespaces)), v.isFinite, v > 0 else { return nil }
+            return v * scale
+        }
+        guard let v = Double(t), v.isFinite, v > 0 else { return nil }
+        return v
+    }
+}
+
+/// Rows × columns of a table of points, as far as validation can know it.
+public struct DataShape: Sendable, Hashable {
+    public var rows: Int
+    public var columns: Int
+    public init(rows: Int, columns: Int) {
+        self.rows = rows
+        self.columns = columns
+    }
+    /// Bytes as Float32 (in Double: the product of two user numbers may not fit an Int).
+    public var bytes: Double { Double(rows) * Double(columns) * 4 }
+}
+
+/// What one cell's arguments imply, estimated before it runs.
+public struct ResourceEstimate: Sendable, Hashable {
+    /// Bytes the cell holds at its peak (an estimate: the largest buffers, not every copy).
+    public var bytes: Double
+    /// The parameter that drives the estimate, where the error is reported.
+    public var parameter: String
+    /// How the estimate is made up, for the message ("2 000 000 × 784 values").
+    public var explanation: String
+    /// Shapes of the results the cell stores, by slot suffix (nil: the main result), so
+    /// later cells can estimate from them.
+    public var shapes: [String?: DataShape]
+
+    public init(bytes: Double, parameter: String, explanation: String, shapes: [String?: DataShape] = [:]) {
+        self.bytes = bytes
+        self.parameter = parameter
+        self.explanation = explanation
+        self.shapes = shapes
+    }
+}
+
+/// What a directive's estimate can see: its arguments, the shapes of the results it reads
+/// (where known) and the run settings.
+public struct EstimateInputs: Sendable {
+    public var arguments: Arguments
+    /// Shape of each referenced result, by the parameter that names it (`data`).
+    public var shapes: [String: DataShape]
+    public var settings: RunSettings
+
+    public init(arguments: Arguments, shapes: [String: DataShape], settings: RunSettings) {
+        self.arguments = arguments
+        self.shapes = shapes
+        self.settings = settings
+    }
+}
