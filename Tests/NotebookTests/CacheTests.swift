@@ -1,6 +1,7 @@
 import Datasets
 import Foundation
 import Linalg
+import TestSupport
 import XCTest
 @testable import Notebook
 
@@ -153,6 +154,39 @@ final class CacheTests: XCTestCase {
         CellCache(directory: directory).save(sampleResult(), key: "k4", cell: cell, seconds: 1)
         XCTAssertNil(CellCache(directory: directory, refresh: ["a"]).load(key: "k4", cell: cell))
         XCTAssertNotNil(CellCache(directory: directory).load(key: "k4", cell: cell))
+    }
+
+    /// Issue 14, row 14: on a full disk the entry is not written, the run is told in words
+    /// and goes on, and no temporary file stays behind.
+    func testCacheWriteOnAFullDiskIsAReadableWarningAndLeavesNoTemporaryFile() throws {
+        let disk = try SmallDisk(kilobytes: 64)
+        let cacheDirectory = disk.directory.appendingPathComponent("cache")
+        try FileManager.default.createDirectory(at: cacheDirectory, withIntermediateDirectories: true)
+        disk.fill(leaving: 512)
+        let warnings = WarningLog()
+        let cache = CellCache(directory: cacheDirectory, warn: { warnings.add($0) })
+        let cell = try cell()
+        cache.save(sampleResult(), key: "k5", cell: cell, seconds: 1)
+        XCTAssertEqual(warnings.messages.count, 1, "\(warnings.messages)")
+        let warning = warnings.messages.first ?? ""
+        XCTAssertTrue(warning.contains("not cached: cannot write \(cacheDirectory.path)/k5.ebc: no space left on device"), warning)
+        XCTAssertFalse(warning.contains("NSCocoaErrorDomain") || warning.contains("Error Domain"), warning)
+        XCTAssertEqual(disk.temporaryFiles, [])
+        XCTAssertNil(cache.load(key: "k5", cell: cell))
+    }
+
+    /// A run killed mid-write (SIGKILL) leaves a temporary file; collection removes it once
+    /// it is old enough not to belong to a writer still at work.
+    func testGarbageCollectionRemovesOrphanedTemporaryFiles() throws {
+        let cache = CellCache(directory: directory)
+        let orphan = directory.appendingPathComponent(".eb-\(UUID().uuidString).tmp")
+        let fresh = directory.appendingPathComponent(".eb-\(UUID().uuidString).tmp")
+        try Data([1, 2, 3]).write(to: orphan)
+        try Data([1, 2, 3]).write(to: fresh)
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -3600)], ofItemAtPath: orphan.path)
+        try cache.collectGarbage()
+        XCTAssertFalse(FileManager.default.fileExists(atPath: orphan.path))
+        XCTAssertTrue(FileManager.default.fileExists(atPath: fresh.path))
     }
 
     func testGarbageCollectionRemovesLeastRecentlyUsed() throws {

@@ -80,11 +80,11 @@ public final class FileHasher: @unchecked Sendable {
         return hex
     }
 
-    /// Writes the memo back (atomically).
+    /// Writes the memo back (atomically). It is only a shortcut, so failing to write it
+    /// (a full disk) is silent: the next run hashes the files again.
     public func persist() {
-        guard let memoURL else { return }
-        let data = lock.withLock { try? JSONEncoder().encode(memo) }
-        try? FileManager.default.createDirectory(at: memoURL.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try? data?.write(to: memoURL, options: .atomic)
+        guard let memoURL, let data = lock.withLock({ try? JSONEncoder().encode(memo) }) else { return }
+        try? AtomicFile.createDirectory(memoURL.deletingLastPathComponent())
+        try? AtomicFile.write(Array(data), to: memoURL)
     }
 }

@@ -8,7 +8,8 @@ import Linalg
 /// encoding) and outputs (figures as PNG bytes), followed by the SHA-256 of everything
 /// before it. Entries are written to a temporary file and renamed, so a killed run leaves
 /// either the old entry or the new one, never half of one; a truncated or corrupt entry
-/// fails its checksum, is reported and recomputed. Writes and collection hold an exclusive
+/// fails its checksum, is reported and recomputed; the temporary file is removed on every
+/// failure (a full disk is a warning; the run goes on). Writes and collection hold an exclusive
 /// lock on `directory/.lock`, so two runs at once don't trip over each other. A hit
 /// refreshes the entry's modification time, and collection removes the least recently
 /// used entries until the cache fits its size limit.
@@ -65,18 +66,10 @@ public final class CellCache: ResultStore, @unchecked Sendable {
             return
         }
         do {
-            try withLock {
-                try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-                let temporary = directory.appendingPathComponent(".\(key).\(ProcessInfo.processInfo.processIdentifier).\(UUID().uuidString).tmp")
-                try Data(bytes).write(to: temporary)
-                if rename(temporary.path, url(for: key).path) != 0 {
-                    try? FileManager.default.removeItem(at: temporary)
-                    throw CacheError.malformed("rename failed: errno \(errno)")
-                }
-            }
+            try withLock { try AtomicFile.write(bytes, to: url(for: key)) }
             try collectGarbage()
         } catch {
-            warn("cannot write the cache entry of \(cell.label): \(error)")
+            warn("cell `\(cell.label)` not cached: \(error)")
         }
     }
 
@@ -120,6 +113,9 @@ public final class CellCache: ResultStore, @unchecked Sendable {
     public func collectGarbage(keep: Int? = nil) throws -> Int {
         let budget = keep ?? limit
         return try withLock {
+            // Under the lock no cache write is in progress, so any temporary file here
+            // belongs to a run that was killed; the age check spares `files.json`'s writer.
+            AtomicFile.removeOrphans(in: directory)
             var total = entries().reduce(0) { $0 + $1.bytes }
             var removed = 0
             for entry in entries().reversed() where total > budget {
@@ -135,7 +131,7 @@ public final class CellCache: ResultStore, @unchecked Sendable {
     public func clear() throws -> Int { try collectGarbage(keep: 0) }
 
     private func withLock<T>(_ body: () throws -> T) throws -> T {
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try AtomicFile.createDirectory(directory)
         let fd = open(directory.appendingPathComponent(".lock").path, O_CREAT | O_RDWR, 0o644)
         guard fd >= 0 else { return try body() }
         defer { close(fd) }
