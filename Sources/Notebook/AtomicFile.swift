@@ -112,13 +112,21 @@ public struct FileWriteError: Error, CustomStringConvertible, Sendable {
     }
 
     init(_ url: URL, errno code: Int32) {
-        self.init(path: url.path, reason: FileWriteError.words(errno: code))
+        self.init(path: FileWriteError.displayPath(url), reason: FileWriteError.words(errno: code))
     }
 
     /// From a Foundation error: the POSIX cause when it carries one, else its description.
     public init(_ url: URL, _ error: Error) {
         if let e = error as? FileWriteError { self = e; return }
-        self.init(path: url.path, reason: FileWriteError.reason(of: error))
+        self.init(path: FileWriteError.displayPath(url), reason: FileWriteError.reason(of: error))
+    }
+
+    /// The path as the user would type it: relative to the current directory when inside it.
+    static func displayPath(_ url: URL) -> String {
+        let cwd = FileManager.default.currentDirectoryPath
+        let path = url.path
+        guard cwd != "/", path.hasPrefix(cwd + "/") else { return path }
+        return String(path.dropFirst(cwd.count + 1))
     }
 
     public var description: String { "cannot write \(path): \(reason)" }
