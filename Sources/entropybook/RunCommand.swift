@@ -52,7 +52,7 @@ struct RunCommand: ParsableCommand {
             let plan: Plan
             switch loadPlan(path, overrides: overrides) {
             case .success(let p):
-                printDiagnostics(p.warnings)
+                printDiagnostics(p.warnings + ProseRenderer.imageWarnings(in: p.document))
                 plan = p
             case .failure(let failure):
                 let diagnostics = failure.diagnostics

@@ -157,6 +157,21 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(disk.temporaryFiles, [])
     }
 
+    func testRemoteImageIsALocatedWarningFromCheckAndRun() throws {
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("eb-cli-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: out) }
+        let notebook = fixtures.appendingPathComponent("remote-image.md").path
+        let expected = "remote-image.md:3:5: warning: image `https://example.com/pixel.png` is not loaded"
+        let check = try entropybook(["check", notebook])
+        XCTAssertEqual(check.status, 0, check.stderr)
+        XCTAssertTrue(check.stderr.contains(expected), check.stderr)
+        let run = try entropybook(["run", notebook, "-o", out.path, "--quiet"])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertTrue(run.stderr.contains(expected), run.stderr)
+        let html = try String(contentsOf: out.appendingPathComponent("remote-image/index.html"), encoding: .utf8)
+        XCTAssertFalse(html.contains("src=\"https://"))
+    }
+
     /// swift-argument-parser's snapshot habit: `ENTROPYBOOK_RECORD=1` re-records.
     func testHelpSnapshots() throws {
         for command in [["--help"], ["run", "--help"], ["check", "--help"]] {
