@@ -84,6 +84,9 @@ public struct ReportBuilder {
         files["run.json"] = try manifestJSON(input.manifest)
 
         let body = ProseRenderer.render(plan.document, cellHTML: cellHTML)
+        let blockedImages: [[String: Any]] = ProseRenderer.blockedImageSources(in: plan.document).map {
+            ["location": $0.location.description, "url": $0.url]
+        }
         let slugs = ProseRenderer.uniqueSlugs(plan.document.headings.map(\.text))
         let minLevel = plan.document.headings.map(\.level).min() ?? 1
         let toc: [[String: Any]] = zip(plan.document.headings, slugs).compactMap { h, slug in
@@ -103,6 +106,8 @@ public struct ReportBuilder {
             "body": body,
             "failures": failures,
             "hasFailures": !failures.isEmpty,
+            "blockedImages": blockedImages,
+            "hasBlockedImages": !blockedImages.isEmpty,
             "interrupted": m.status == "interrupted",
             "summary": summary,
             "started": iso(m.started),

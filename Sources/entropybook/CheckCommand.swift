@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Notebook
+import Report
 
 /// Parses and validates notebooks without running anything.
 struct CheckCommand: ParsableCommand {
@@ -25,7 +26,7 @@ struct CheckCommand: ParsableCommand {
         for path in notebooks {
             switch loadPlan(path, overrides: overrides, budget: budget) {
             case .success(let plan):
-                printDiagnostics(plan.warnings)
+                printDiagnostics(plan.warnings + ProseRenderer.imageWarnings(in: plan.document))
                 FileHandle.standardError.write("\(path): ok — \(plan.cells.count) cells\n")
             case .failure(let failure):
                 printDiagnostics(failure.diagnostics)

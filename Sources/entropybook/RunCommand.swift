@@ -11,7 +11,8 @@ struct RunCommand: ParsableCommand {
         discussion: """
         Writes OUTPUT/NOTEBOOK/index.html (figures inlined), figures/*.png at slide size, \
         data/*.csv behind every figure, and run.json. A failing cell is shown in the report and \
-        the run goes on. Exit codes: 0 all cells ran, 1 a cell failed, 2 the notebook is invalid \
+        the run goes on. Exit codes: 0 all cells ran, 1 a cell failed or the report could not be \
+        written, 2 the notebook is invalid \
         (nothing ran), 130 interrupted (the report of what finished is still written).
         """)
 
@@ -55,7 +56,7 @@ struct RunCommand: ParsableCommand {
             let plan: Plan
             switch loadPlan(path, overrides: overrides, budget: budget) {
             case .success(let p):
-                printDiagnostics(p.warnings)
+                printDiagnostics(p.warnings + ProseRenderer.imageWarnings(in: p.document))
                 plan = p
             case .failure(let failure):
                 let diagnostics = failure.diagnostics
@@ -83,7 +84,16 @@ struct RunCommand: ParsableCommand {
                                   dataDirectory: dataDirectory, observer: progress, store: store, cacheKeys: keys.keys, inputKeys: keys.inputKeys)
             run.dataFiles = keys.files
             progress.begin(path, cells: plan.cells.count)
-            let records = try runInterruptibly(run)
+            let records: [CellRecord]
+            do {
+                records = try runInterruptibly(run)
+            } catch let error as FileWriteError {
+                // The run happened but its report did not reach the disk: say which file
+                // and why, and go on with the next notebook.
+                FileHandle.standardError.write("error: \(error)\n")
+                worst = max(worst, 1)
+                continue
+            }
             let failed = records.filter { $0.status == .failed }
             for r in failed { if let e = r.error { FileHandle.standardError.write(e.rendered + "\n") } }
             if !quiet {

@@ -1,6 +1,42 @@
 import Foundation
 import XCTest
 
+/// A tmpfs of a few kilobytes on a fresh directory (the CLI tests link only the
+/// executable, so this is a copy of TestSupport's `SmallDisk`). Needs root; else skipped.
+final class SmallDisk {
+    let directory: URL
+
+    init(kilobytes: Int) throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("eb-small-disk-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        guard mount("tmpfs", directory.path, "tmpfs", 0, "size=\(kilobytes)k") == 0 else {
+            let reason = String(cString: strerror(errno))
+            try? FileManager.default.removeItem(at: directory)
+            throw XCTSkip("cannot mount a \(kilobytes) KiB tmpfs (\(reason)); the full-disk test needs root")
+        }
+    }
+
+    /// Fills the disk (a file named `filler`) until a write fails.
+    func fill() {
+        let fd = open(directory.appendingPathComponent("filler").path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        guard fd >= 0 else { return }
+        defer { close(fd) }
+        let chunk = [UInt8](repeating: 0x55, count: 512)
+        while chunk.withUnsafeBytes({ write(fd, $0.baseAddress, $0.count) }) > 0 {}
+    }
+
+    /// Every file under the disk whose name ends in `.tmp`.
+    var temporaryFiles: [String] {
+        let e = FileManager.default.enumerator(atPath: directory.path)
+        return (e?.allObjects as? [String] ?? []).filter { $0.hasSuffix(".tmp") }
+    }
+
+    deinit {
+        umount2(directory.path, Int32(MNT_DETACH))
+        try? FileManager.default.removeItem(at: directory)
+    }
+}
+
 /// Runs the built `entropybook` executable as a user would.
 final class CLITests: XCTestCase {
     let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
@@ -74,6 +110,66 @@ final class CLITests: XCTestCase {
         let r = try entropybook(["check", fixtures.appendingPathComponent("failing.md").path, "-p", "sed=1"])
         XCTAssertEqual(r.status, 2)
         XCTAssertTrue(r.stderr.contains("`-p sed=1`: the notebook has no parameter `sed`; did you mean `seed`?"), r.stderr)
+    }
+
+    /// Issue 14, row 14: an output directory on a full disk. The run says which file could
+    /// not be written and why (no Foundation error text), exits non-zero, leaves no
+    /// temporary file, and no run.json claims `ok` for a report that was not written.
+    func testFullDiskIsAReadableErrorWithNoTemporaryFilesAndNoOkManifest() throws {
+        for kilobytes in [40, 64, 256, 512] {
+            let disk = try SmallDisk(kilobytes: kilobytes)
+            let out = disk.directory.appendingPathComponent("output")
+            let r = try entropybook(["run", fixtures.appendingPathComponent("small.md").path, "-o", out.path, "--quiet"],
+                                    cwd: disk.directory)
+            let context = "\(kilobytes) KiB: exit \(r.status)\n\(r.stderr)"
+            XCTAssertEqual(r.status, 1, context)
+            XCTAssertTrue(r.stderr.contains("error: cannot write output/small/"), context)
+            XCTAssertTrue(r.stderr.contains(": no space left on device"), context)
+            for raw in ["NSCocoaErrorDomain", "Error Domain", "NSError", "Code="] {
+                XCTAssertFalse(r.stderr.contains(raw), "\(raw) in \(context)")
+            }
+            XCTAssertEqual(disk.temporaryFiles, [], context)
+            let manifest = out.appendingPathComponent("small/run.json")
+            if let data = FileManager.default.contents(atPath: manifest.path) {
+                let status = (try JSONSerialization.jsonObject(with: data) as? [String: Any])?["status"] as? String
+                XCTAssertTrue(FileManager.default.fileExists(atPath: out.appendingPathComponent("small/index.html").path), context)
+                XCTAssertNotEqual(status, "ok", context)
+            }
+        }
+    }
+
+    /// A report that cannot be written must not leave the previous run's run.json (status
+    /// ok) or index.html beside it, passing for this run's.
+    func testReportThatCannotBeWrittenLeavesNoManifestOrPageOfAnEarlierRun() throws {
+        let disk = try SmallDisk(kilobytes: 2048)
+        let out = disk.directory.appendingPathComponent("output")
+        let arguments = ["run", fixtures.appendingPathComponent("small.md").path, "-o", out.path, "--quiet"]
+        let first = try entropybook(arguments, cwd: disk.directory)
+        XCTAssertEqual(first.status, 0, first.stderr)
+        let manifest = out.appendingPathComponent("small/run.json"), page = out.appendingPathComponent("small/index.html")
+        XCTAssertTrue(FileManager.default.fileExists(atPath: manifest.path))
+        disk.fill()
+        let second = try entropybook(arguments, cwd: disk.directory)
+        XCTAssertEqual(second.status, 1, second.stderr)
+        XCTAssertTrue(second.stderr.contains("error: cannot write output/small/"), second.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: manifest.path), "a stale run.json says ok")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: page.path), "a stale index.html passes for this run's")
+        XCTAssertEqual(disk.temporaryFiles, [])
+    }
+
+    func testRemoteImageIsALocatedWarningFromCheckAndRun() throws {
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("eb-cli-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: out) }
+        let notebook = fixtures.appendingPathComponent("remote-image.md").path
+        let expected = "remote-image.md:3:5: warning: image `https://example.com/pixel.png` is not loaded"
+        let check = try entropybook(["check", notebook])
+        XCTAssertEqual(check.status, 0, check.stderr)
+        XCTAssertTrue(check.stderr.contains(expected), check.stderr)
+        let run = try entropybook(["run", notebook, "-o", out.path, "--quiet"])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertTrue(run.stderr.contains(expected), run.stderr)
+        let html = try String(contentsOf: out.appendingPathComponent("remote-image/index.html"), encoding: .utf8)
+        XCTAssertFalse(html.contains("src=\"https://"))
     }
 
     /// swift-argument-parser's snapshot habit: `ENTROPYBOOK_RECORD=1` re-records.

@@ -1,6 +1,7 @@
 import Datasets
 import Foundation
 import Linalg
+import TestSupport
 import XCTest
 @testable import Notebook
 
@@ -11,6 +12,30 @@ enum ReadFileDirective: Directive {
     static let parameters: [Parameter] = [Parameter("path", .path, required: true, doc: "a file")]
     static let results: [ResultSlot] = [ResultSlot(kind: .estimate, doc: "its size")]
     static func run(_ arguments: Arguments, context: CellContext) throws -> CellResult { CellResult() }
+}
+
+/// Stores its `value` (and shows it), for end-to-end cache tests.
+enum ConstantDirective: Directive {
+    static let name = "constant"
+    static let summary = "test directive storing a number"
+    static let parameters: [Parameter] = [Parameter("value", .double(-1000...1000), required: true, doc: "the number")]
+    static let results: [ResultSlot] = [ResultSlot(kind: .estimate, doc: "the number")]
+    static func run(_ arguments: Arguments, context: CellContext) throws -> CellResult {
+        let v = try arguments.double("value")
+        return CellResult(values: ["": EstimateValue(name: "v", value: v)], outputs: [.text("\(v)")])
+    }
+}
+
+/// Stores twice the number it reads: a cell computed from another cell's result.
+enum TwiceDirective: Directive {
+    static let name = "twice"
+    static let summary = "test directive doubling an upstream number"
+    static let parameters: [Parameter] = [Parameter("of", .reference([.estimate]), required: true, doc: "upstream")]
+    static let results: [ResultSlot] = [ResultSlot(kind: .estimate, doc: "twice the number")]
+    static func run(_ arguments: Arguments, context: CellContext) throws -> CellResult {
+        let v = 2 * (try context.value(of: "of", as: EstimateValue.self)).value
+        return CellResult(values: ["": EstimateValue(name: "v", value: v)], outputs: [.text("\(v)")])
+    }
 }
 
 final class CacheTests: XCTestCase {
@@ -155,6 +180,39 @@ final class CacheTests: XCTestCase {
         XCTAssertNotNil(CellCache(directory: directory).load(key: "k4", cell: cell))
     }
 
+    /// Issue 14, row 14: on a full disk the entry is not written, the run is told in words
+    /// and goes on, and no temporary file stays behind.
+    func testCacheWriteOnAFullDiskIsAReadableWarningAndLeavesNoTemporaryFile() throws {
+        let disk = try SmallDisk(kilobytes: 64)
+        let cacheDirectory = disk.directory.appendingPathComponent("cache")
+        try FileManager.default.createDirectory(at: cacheDirectory, withIntermediateDirectories: true)
+        disk.fill(leaving: 512)
+        let warnings = WarningLog()
+        let cache = CellCache(directory: cacheDirectory, warn: { warnings.add($0) })
+        let cell = try cell()
+        cache.save(sampleResult(), key: "k5", cell: cell, seconds: 1)
+        XCTAssertEqual(warnings.messages.count, 1, "\(warnings.messages)")
+        let warning = warnings.messages.first ?? ""
+        XCTAssertTrue(warning.contains("not cached: cannot write \(cacheDirectory.path)/k5.ebc: no space left on device"), warning)
+        XCTAssertFalse(warning.contains("NSCocoaErrorDomain") || warning.contains("Error Domain"), warning)
+        XCTAssertEqual(disk.temporaryFiles, [])
+        XCTAssertNil(cache.load(key: "k5", cell: cell))
+    }
+
+    /// A run killed mid-write (SIGKILL) leaves a temporary file; collection removes it once
+    /// it is old enough not to belong to a writer still at work.
+    func testGarbageCollectionRemovesOrphanedTemporaryFiles() throws {
+        let cache = CellCache(directory: directory)
+        let orphan = directory.appendingPathComponent(".eb-\(UUID().uuidString).tmp")
+        let fresh = directory.appendingPathComponent(".eb-\(UUID().uuidString).tmp")
+        try Data([1, 2, 3]).write(to: orphan)
+        try Data([1, 2, 3]).write(to: fresh)
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -3600)], ofItemAtPath: orphan.path)
+        try cache.collectGarbage()
+        XCTAssertFalse(FileManager.default.fileExists(atPath: orphan.path))
+        XCTAssertTrue(FileManager.default.fileExists(atPath: fresh.path))
+    }
+
     func testGarbageCollectionRemovesLeastRecentlyUsed() throws {
         let cache = CellCache(directory: directory)
         let cell = try cell()
@@ -167,6 +225,162 @@ final class CacheTests: XCTestCase {
         XCTAssertEqual(try cache.collectGarbage(keep: size * 2), 1)
         XCTAssertEqual(Set(cache.entries().map(\.key)), ["mid", "new"])
     }
+}
+
+/// Entries bind to their key (issue 14, row 6): a file moved to another key's name is
+/// rejected, and nothing computed from a rejected entry survives.
+final class CacheKeyBindingTests: XCTestCase {
+    var directory: URL!
+
+    override func setUp() {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("eb-cache-\(UUID().uuidString)")
+        try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    }
+    override func tearDown() { try? FileManager.default.removeItem(at: directory) }
+
+    /// a = 3 and b = 5 have the same shape, so a swapped entry decodes fine: only the key
+    /// can tell them apart. c = 2a is computed from a.
+    let notebook = """
+    ```{constant}
+    id: a
+    value: 3
+    ```
+
+    ```{constant}
+    id: b
+    value: 5
+    ```
+
+    ```{twice}
+    id: c
+    of: a
+    ```
+    """
+
+    func plan() throws -> Plan {
+        let (document, _) = NotebookParser.parse(notebook, file: "nb.md")
+        return try Validator(registry: [ConstantDirective.self, TwiceDirective.self]).plan(document).get()
+    }
+
+    func keys(_ plan: Plan) -> CacheKeys {
+        CacheKeys(plan: plan, locations: FileLocations(notebookDirectory: directory, dataDirectory: directory),
+                  hasher: FileHasher(memoURL: nil))
+    }
+
+    var cacheDirectory: URL { directory.appendingPathComponent("cache") }
+    func entry(_ key: String) -> URL { cacheDirectory.appendingPathComponent("\(key).ebc") }
+
+    struct Outcome { var values: [String]; var statuses: [CellRecord.Status]; var warnings: [String] }
+
+    /// Runs the notebook against the cache directory.
+    func run(_ plan: Plan, store: (any ResultStore)? = nil) -> Outcome {
+        let warnings = WarningLog()
+        let keys = keys(plan)
+        let cache = store ?? CellCache(directory: cacheDirectory, warn: { warnings.add($0) })
+        let records = Executor(plan: plan, notebookDirectory: directory, dataDirectory: directory, store: cache,
+                               cacheKeys: keys.keys, inputKeys: keys.inputKeys).run()
+        let values = records.map { r -> String in
+            r.outputs.compactMap { if case .text(let t) = $0 { t } else { nil } }.joined()
+        }
+        return Outcome(values: values, statuses: records.map(\.status), warnings: warnings.messages)
+    }
+
+    func swapFiles(_ x: URL, _ y: URL) throws {
+        let parked = x.appendingPathExtension("parked")
+        let fm = FileManager.default
+        try fm.moveItem(at: x, to: parked)
+        try fm.moveItem(at: y, to: x)
+        try fm.moveItem(at: parked, to: y)
+    }
+
+    func testSwappedEntriesAreBothRecomputedWithAWarningAndNothingWrongStaysAfterTheSwapIsUndone() throws {
+        let plan = try plan()
+        let k = keys(plan).keys
+        XCTAssertEqual(run(plan).values, ["3.0", "5.0", "6.0"])
+        let originals = try [k[0], k[1]].map { try Data(contentsOf: entry($0)) }
+
+        try swapFiles(entry(k[0]), entry(k[1]))
+        // c is computed again from the swapped a: the case that used to store 2·5 under c's key.
+        try FileManager.default.removeItem(at: entry(k[2]))
+        let swapped = run(plan)
+        XCTAssertEqual(swapped.values, ["3.0", "5.0", "6.0"])
+        XCTAssertEqual(swapped.statuses, [.ok, .ok, .ok], "both swapped entries are recomputed")
+        XCTAssertEqual(swapped.warnings.count, 2, "\(swapped.warnings)")
+        for w in swapped.warnings { XCTAssertTrue(w.contains("stored under another key"), w) }
+
+        // Undo the swap: the original files go back where they were.
+        try Data(originals[0]).write(to: entry(k[0]))
+        try Data(originals[1]).write(to: entry(k[1]))
+        let undone = run(plan)
+        XCTAssertEqual(undone.values, ["3.0", "5.0", "6.0"])
+        XCTAssertEqual(undone.statuses, [.cached, .cached, .cached])
+        XCTAssertEqual(undone.warnings, [])
+    }
+
+    func testEntryCopiedOverAnotherIsRecomputedWithAWarning() throws {
+        let plan = try plan()
+        let k = keys(plan).keys
+        _ = run(plan)
+        try FileManager.default.removeItem(at: entry(k[1]))
+        try FileManager.default.copyItem(at: entry(k[0]), to: entry(k[1]))
+        let copied = run(plan)
+        XCTAssertEqual(copied.values, ["3.0", "5.0", "6.0"])
+        XCTAssertEqual(copied.statuses, [.cached, .ok, .cached])
+        XCTAssertEqual(copied.warnings.count, 1, "\(copied.warnings)")
+        XCTAssertTrue(copied.warnings.first?.contains("stored under another key") ?? false, "\(copied.warnings)")
+        let again = run(plan)
+        XCTAssertEqual(again.values, ["3.0", "5.0", "6.0"])
+        XCTAssertEqual(again.statuses, [.cached, .cached, .cached])
+        XCTAssertEqual(again.warnings, [])
+    }
+
+    /// The key in the header is covered by the checksum: editing it is corruption, not a
+    /// way to relabel an entry.
+    func testChecksumCoversTheKeyInTheHeader() throws {
+        let plan = try plan()
+        let k = keys(plan).keys
+        _ = run(plan)
+        var bytes = try [UInt8](Data(contentsOf: entry(k[0])))
+        // magic blob (8-byte length + 8 bytes), then the key's length (8) and its first byte.
+        let keyStart = 8 + CellCache.magic.count + 8
+        XCTAssertEqual(Array(bytes[keyStart..<(keyStart + 64)]), Array(k[0].utf8))
+        bytes[keyStart] ^= 0x01
+        try Data(bytes).write(to: entry(k[0]))
+        let outcome = run(plan)
+        XCTAssertEqual(outcome.values, ["3.0", "5.0", "6.0"])
+        XCTAssertEqual(outcome.statuses, [.ok, .cached, .cached])
+        XCTAssertTrue(outcome.warnings.first?.contains("checksum mismatch") ?? false, "\(outcome.warnings)")
+    }
+
+    /// A store that serves a wrong value for a: whatever it serves, c's key is the one
+    /// computed from a's key before the run, so a bad value never gets a key of its own.
+    func testRecomputedCellsKeyDependsOnlyOnItsInputsKeysNotOnServedValues() throws {
+        let plan = try plan()
+        let expected = keys(plan).keys
+        let store = LyingStore(lieFor: expected[0])
+        _ = run(plan, store: store)
+        XCTAssertEqual(store.savedKeys, [expected[1], expected[2]])
+        XCTAssertEqual(keys(plan).keys, expected, "keys do not depend on what the cache holds")
+    }
+
+    /// The cache format version is part of every key: entries of the old format are misses.
+    func testKeysCarryTheCacheFormatVersion() throws {
+        XCTAssertEqual(CacheKeys.formatVersion, 2)
+        XCTAssertEqual(CellCache.magic, Array("EBCACHE2".utf8))
+    }
+}
+
+/// Serves 42 for one key and nothing else; records what is saved.
+final class LyingStore: ResultStore, @unchecked Sendable {
+    let lieFor: String
+    private let lock = NSLock()
+    private var saved = [String]()
+    init(lieFor: String) { self.lieFor = lieFor }
+    var savedKeys: [String] { lock.withLock { saved } }
+    func load(key: String, cell: PlannedCell) -> CellResult? {
+        key == lieFor ? CellResult(values: ["": EstimateValue(name: "v", value: 42)]) : nil
+    }
+    func save(_ result: CellResult, key: String, cell: PlannedCell, seconds: Double) { lock.withLock { saved.append(key) } }
 }
 
 final class WarningLog: @unchecked Sendable {

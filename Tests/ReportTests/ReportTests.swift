@@ -104,6 +104,45 @@ final class ReportTests: XCTestCase {
         }
     }
 
+    /// Issue 14, row 7: inline, protocol-relative, reference-style and relative images, and
+    /// a raw HTML `<img>`, none of which may become an `<img>` that loads something.
+    func testNonInlineImagesAreShownAsAltTextAndAddressAndNotLoaded() throws {
+        let (dir, _) = try runFixture()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let html = try normalizedHTML(dir)
+        let sources = html.components(separatedBy: "<img ").dropFirst().map { $0.prefix(while: { $0 != ">" }) }
+        XCTAssertFalse(sources.isEmpty, "the data: image and the figures stay")
+        for tag in sources { XCTAssertTrue(tag.hasPrefix("src=\"data:image/"), String(tag)) }
+        for (alt, url) in [("pixel", "https://example.com/pixel.png"), ("relative", "//host/p.gif"),
+                           ("logo", "https://example.com/logo.png"), ("diagram", "diagram.png")] {
+            XCTAssertTrue(html.contains("<span class=\"blocked-image\">\(alt) (image not loaded: <code>\(url)</code>)</span>"), url)
+            XCTAssertTrue(html.contains("<code>\(url)</code></li>"), "listed in the banner: \(url)")
+        }
+        XCTAssertTrue(html.contains("<img src=\"data:image/png;base64,iVBORw0KGgo=\" alt=\"dot\" />"))
+        XCTAssertFalse(html.contains("raw.png"), "raw HTML is omitted by cmark's safe mode")
+        XCTAssertTrue(html.contains("<strong>Images not loaded.</strong>"))
+    }
+
+    func testImageWarningsPointAtEachImage() throws {
+        let (document, _) = try NotebookParser.parse(contentsOf: fixtures.appendingPathComponent("run.md"), displayName: "run.md")
+        let warnings = ProseRenderer.imageWarnings(in: document)
+        XCTAssertEqual(warnings.map { "\($0.location)" }, ["run.md:34:16", "run.md:35:1", "run.md:35:50", "run.md:36:1"])
+        XCTAssertTrue(warnings.allSatisfy { $0.severity == .warning })
+        XCTAssertTrue(warnings[0].description.hasPrefix("run.md:34:16: warning: image `https://example.com/pixel.png` is not loaded"),
+                      warnings[0].description)
+    }
+
+    /// Even what slipped past the renderer could not load: the page forbids every source
+    /// but inline images and its own inline stylesheet (it has no script).
+    func testReportCarriesAContentSecurityPolicyAllowingOnlyInlineImagesAndStyles() throws {
+        let (dir, _) = try runFixture()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let html = try normalizedHTML(dir)
+        let head = html.components(separatedBy: "</head>").first ?? ""
+        XCTAssertTrue(head.contains(#"<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src data:; style-src 'unsafe-inline'">"#))
+        XCTAssertFalse(html.contains("<script"), "no script-src is granted, so there must be no script")
+    }
+
     func testTableOfContentsLinksToHeadingIds() throws {
         let (dir, _) = try runFixture()
         defer { try? FileManager.default.removeItem(at: dir) }

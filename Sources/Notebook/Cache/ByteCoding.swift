@@ -84,6 +84,8 @@ public enum CacheError: Error, CustomStringConvertible {
     case truncated(at: Int)
     case badMagic
     case checksumMismatch
+    /// An intact entry in the file of another key: copied, renamed or swapped.
+    case wrongKey(stored: String)
     case unknownValueType(String)
     case malformed(String)
 
@@ -92,6 +94,7 @@ public enum CacheError: Error, CustomStringConvertible {
         case .truncated(let at): "entry is truncated (at byte \(at))"
         case .badMagic: "not a cache entry (bad magic)"
         case .checksumMismatch: "entry is corrupt (checksum mismatch)"
+        case .wrongKey(let stored): "entry was stored under another key (\(stored.prefix(12))…): the file was copied, renamed or swapped"
         case .unknownValueType(let t): "entry holds a value of unknown type `\(t)`"
         case .malformed(let what): "entry is malformed: \(what)"
         }

@@ -5,6 +5,11 @@ import Foundation
 /// filled in, keys sorted), its seed, the BLAS thread count and quick mode (both change the
 /// numbers), the keys of the cells it reads, and the content hashes of its input files.
 /// A change anywhere upstream changes every key downstream, so a stale result cannot be hit.
+///
+/// Keys are computed from the plan and the input files before anything runs: a cell's key
+/// names its upstream cells by *their keys*, never by the values the cache served for them.
+/// So a result recomputed after a bad entry was rejected is stored under the key of the
+/// correct inputs, and a tampered entry cannot pass its error on into other keys.
 public struct CacheKeys: Sendable {
     /// One key per cell, by cell index.
     public var keys: [String]
@@ -23,7 +28,7 @@ public struct CacheKeys: Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         for cell in plan.cells {
-            var inputs = "entropybook-cache 1\nprogram \(ProgramInfo.version)\nnumerics \(ProgramInfo.numericsRevision)\nthreads \(plan.settings.threads)\nquick \(plan.settings.quick)\n"
+            var inputs = "entropybook-cache \(CacheKeys.formatVersion)\nprogram \(ProgramInfo.version)\nnumerics \(ProgramInfo.numericsRevision)\nthreads \(plan.settings.threads)\nquick \(plan.settings.quick)\n"
             for id in cell.reads.sorted() {
                 let upstream = producers[id].map { keys[$0] } ?? "missing"
                 inputs += "reads \(id) \(upstream)\n"
@@ -44,6 +49,10 @@ public struct CacheKeys: Sendable {
         self.inputKeys = inputKeys
         self.files = files
     }
+
+    /// The cache entry format (`CellCache`), part of every key: entries of an older format
+    /// are then misses, not errors.
+    static let formatVersion = 2
 }
 
 /// Content hashes of files, with size and modification time as a fast path: a file whose
@@ -80,11 +89,11 @@ public final class FileHasher: @unchecked Sendable {
         return hex
     }
 
-    /// Writes the memo back (atomically).
+    /// Writes the memo back (atomically). It is only a shortcut, so failing to write it
+    /// (a full disk) is silent: the next run hashes the files again.
     public func persist() {
-        guard let memoURL else { return }
-        let data = lock.withLock { try? JSONEncoder().encode(memo) }
-        try? FileManager.default.createDirectory(at: memoURL.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try? data?.write(to: memoURL, options: .atomic)
+        guard let memoURL, let data = lock.withLock({ try? JSONEncoder().encode(memo) }) else { return }
+        try? AtomicFile.createDirectory(memoURL.deletingLastPathComponent())
+        try? AtomicFile.write(Array(data), to: memoURL)
     }
 }

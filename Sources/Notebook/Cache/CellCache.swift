@@ -4,14 +4,18 @@ import Linalg
 /// The content-addressed cache of cell results (issue: "re-run a 15-minute notebook in
 /// seconds, never a stale result").
 ///
-/// One file per key under `directory`: `<key>.ebc`, holding the cell's values (typed binary
-/// encoding) and outputs (figures as PNG bytes), followed by the SHA-256 of everything
-/// before it. Entries are written to a temporary file and renamed, so a killed run leaves
-/// either the old entry or the new one, never half of one; a truncated or corrupt entry
-/// fails its checksum, is reported and recomputed. Writes and collection hold an exclusive
-/// lock on `directory/.lock`, so two runs at once don't trip over each other. A hit
-/// refreshes the entry's modification time, and collection removes the least recently
-/// used entries until the cache fits its size limit.
+/// One file per key under `directory`: `<key>.ebc`, holding the key it was stored under,
+/// the cell's values (typed binary encoding) and outputs (figures as PNG bytes), followed by
+/// the SHA-256 of everything before it — key and payload. A file is trusted only when the
+/// checksum holds *and* the key inside is the key asked for: the file name alone proves
+/// nothing, since entries can be copied, renamed or swapped (issue 14, row 6). Anything
+/// else — truncated, corrupt, stored under another key, an older format — is reported and
+/// recomputed. Entries are written to a temporary file and renamed, so a killed run leaves
+/// either the old entry or the new one, never half of one, and the temporary file is
+/// removed on every failure (a full disk is a warning; the run goes on). Writes and
+/// collection hold an exclusive lock on `directory/.lock`, so two runs at once don't trip
+/// over each other. A hit refreshes the entry's modification time, and collection removes
+/// the least recently used entries until the cache fits its size limit.
 public final class CellCache: ResultStore, @unchecked Sendable {
     public let directory: URL
     /// Size limit in bytes for `collectGarbage`.
@@ -19,7 +23,10 @@ public final class CellCache: ResultStore, @unchecked Sendable {
     /// Cell ids whose entries are ignored (recomputed and overwritten): `--refresh ID`.
     public let refresh: Set<String>
     private let warn: @Sendable (String) -> Void
-    private static let magic = Array("EBCACHE1".utf8)
+    /// The format: version 2 puts the key in the header. Entries of another version are
+    /// never looked up (`CacheKeys` puts the same version into every key), so they are
+    /// simply misses until collection removes them.
+    static let magic = Array("EBCACHE2".utf8)
 
     public init(directory: URL, limit: Int = 4 << 30, refresh: Set<String> = [],
                 warn: @escaping @Sendable (String) -> Void = { _ in }) {
@@ -38,7 +45,7 @@ public final class CellCache: ResultStore, @unchecked Sendable {
         let url = url(for: key)
         guard let data = FileManager.default.contents(atPath: url.path) else { return nil }
         do {
-            let result = try decode(Array(data))
+            let result = try decode(Array(data), key: key)
             try? FileManager.default.setAttributes([.modificationDate: Date()], ofItemAtPath: url.path)
             return result
         } catch {
@@ -57,7 +64,7 @@ public final class CellCache: ResultStore, @unchecked Sendable {
     public func save(_ result: CellResult, key: String, cell: PlannedCell, seconds: Double) {
         let bytes: [UInt8]
         do {
-            guard let encoded = try encode(result, label: cell.label, directive: cell.directive.name) else { return }
+            guard let encoded = try encode(result, key: key, label: cell.label, directive: cell.directive.name) else { return }
             if encoded.count > CellCache.largeEntryBytes && seconds < CellCache.largeEntryMinimumSeconds { return }
             bytes = encoded
         } catch {
@@ -65,18 +72,10 @@ public final class CellCache: ResultStore, @unchecked Sendable {
             return
         }
         do {
-            try withLock {
-                try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-                let temporary = directory.appendingPathComponent(".\(key).\(ProcessInfo.processInfo.processIdentifier).\(UUID().uuidString).tmp")
-                try Data(bytes).write(to: temporary)
-                if rename(temporary.path, url(for: key).path) != 0 {
-                    try? FileManager.default.removeItem(at: temporary)
-                    throw CacheError.malformed("rename failed: errno \(errno)")
-                }
-            }
+            try withLock { try AtomicFile.write(bytes, to: url(for: key)) }
             try collectGarbage()
         } catch {
-            warn("cannot write the cache entry of \(cell.label): \(error)")
+            warn("cell `\(cell.label)` not cached: \(error)")
         }
     }
 
@@ -103,7 +102,7 @@ public final class CellCache: ResultStore, @unchecked Sendable {
                 let head = handle.readData(ofLength: 4096)
                 try? handle.close()
                 var r = ByteReader(Array(head))
-                if (try? r.readBlob()) == CellCache.magic {
+                if (try? r.readBlob()) == CellCache.magic, (try? r.readString()) != nil {
                     label = (try? r.readString()) ?? "?"
                     directive = (try? r.readString()) ?? "?"
                 }
@@ -120,6 +119,9 @@ public final class CellCache: ResultStore, @unchecked Sendable {
     public func collectGarbage(keep: Int? = nil) throws -> Int {
         let budget = keep ?? limit
         return try withLock {
+            // Under the lock no cache write is in progress, so any temporary file here
+            // belongs to a run that was killed; the age check spares `files.json`'s writer.
+            AtomicFile.removeOrphans(in: directory)
             var total = entries().reduce(0) { $0 + $1.bytes }
             var removed = 0
             for entry in entries().reversed() where total > budget {
@@ -135,7 +137,7 @@ public final class CellCache: ResultStore, @unchecked Sendable {
     public func clear() throws -> Int { try collectGarbage(keep: 0) }
 
     private func withLock<T>(_ body: () throws -> T) throws -> T {
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try AtomicFile.createDirectory(directory)
         let fd = open(directory.appendingPathComponent(".lock").path, O_CREAT | O_RDWR, 0o644)
         guard fd >= 0 else { return try body() }
         defer { close(fd) }
@@ -146,10 +148,12 @@ public final class CellCache: ResultStore, @unchecked Sendable {
 
     // MARK: Encoding
 
-    /// The entry's bytes, or nil when a value cannot be cached.
-    func encode(_ result: CellResult, label: String, directive: String) throws -> [UInt8]? {
+    /// The entry's bytes, or nil when a value cannot be cached. The checksum at the end
+    /// covers the key as well as the payload.
+    func encode(_ result: CellResult, key: String, label: String, directive: String) throws -> [UInt8]? {
         var w = ByteWriter()
         w.write(blob: CellCache.magic)
+        w.write(key)
         w.write(label)
         w.write(directive)
         w.write(result.values.count)
@@ -179,7 +183,9 @@ public final class CellCache: ResultStore, @unchecked Sendable {
         return w.bytes + hash.finalize()
     }
 
-    func decode(_ bytes: [UInt8]) throws -> CellResult {
+    /// The result in an entry read from the file of `key`; throws unless the entry is intact
+    /// and was stored under `key`.
+    func decode(_ bytes: [UInt8], key: String) throws -> CellResult {
         guard bytes.count > 32 else { throw CacheError.truncated(at: bytes.count) }
         let body = Array(bytes[..<(bytes.count - 32)])
         var hash = SHA256()
@@ -191,6 +197,8 @@ public final class CellCache: ResultStore, @unchecked Sendable {
         }
         var r = ByteReader(body)
         guard try r.readBlob() == CellCache.magic else { throw CacheError.badMagic }
+        let stored = try r.readString()
+        guard stored == key else { throw CacheError.wrongKey(stored: stored) }
         _ = try r.readString()
         _ = try r.readString()
         var values = [String: any NotebookValue]()
