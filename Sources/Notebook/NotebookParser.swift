@@ -88,7 +88,8 @@ public enum NotebookParser {
         let bytes: [UInt8]
         switch TextCheck.readRegularFile(url, limit: maximumSize) {
         case .success(let b): bytes = b
-        case .failure(let problem): return failure("cannot read the notebook: \(problem.message)")
+        case .failure(let problem):
+            return failure(problem.isMissing ? "no such notebook file" : "cannot read the notebook: \(problem.message)")
         }
         if let bad = TextCheck.firstInvalidUTF8(in: bytes) {
             return failure("the notebook is not UTF-8 text: byte 0x\(String(bad.byte, radix: 16, uppercase: true)) at line \(bad.line), column \(bad.column) is not valid UTF-8",

@@ -6,6 +6,7 @@ import Foundation
 enum TextCheck {
     struct ReadProblem: Error {
         var message: String
+        var isMissing = false
     }
 
     /// Reads a regular file of at most `limit` bytes. A FIFO, device, socket or directory is
@@ -14,7 +15,7 @@ enum TextCheck {
     static func readRegularFile(_ url: URL, limit: Int) -> Result<[UInt8], ReadProblem> {
         var status = stat()
         guard stat(url.path, &status) == 0 else {
-            return .failure(ReadProblem(message: errno == ENOENT ? "no such file" : String(cString: strerror(errno))))
+            return .failure(ReadProblem(message: errno == ENOENT ? "no such file" : String(cString: strerror(errno)), isMissing: errno == ENOENT))
         }
         guard status.st_mode & S_IFMT == S_IFREG else {
             return .failure(ReadProblem(message: "not a regular file (\(fileKind(status.st_mode)))"))

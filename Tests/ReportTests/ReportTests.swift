@@ -124,7 +124,7 @@ final class ReportTests: XCTestCase {
     }
 
     func testImageWarningsPointAtEachImage() throws {
-        let (document, _) = try NotebookParser.parse(contentsOf: fixtures.appendingPathComponent("run.md"), displayName: "run.md")
+        let document = try XCTUnwrap(NotebookParser.parse(contentsOf: fixtures.appendingPathComponent("run.md"), displayName: "run.md").0)
         let warnings = ProseRenderer.imageWarnings(in: document)
         XCTAssertEqual(warnings.map { "\($0.location)" }, ["run.md:34:16", "run.md:35:1", "run.md:35:50", "run.md:36:1"])
         XCTAssertTrue(warnings.allSatisfy { $0.severity == .warning })
