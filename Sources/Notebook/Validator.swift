@@ -9,10 +9,18 @@ public struct Validator {
     /// `-p key=value` overrides from the command line.
     public var overrides: [String: String]
     public var registry: [any Directive.Type]
+    /// Where the notebook's files are and which it may read; `nil` skips the read
+    /// confinement check here (the run still checks every path before reading it).
+    public var locations: FileLocations?
+    /// `--trust`: the front matter's `allow-read` directories count as allowed.
+    public var trust: Bool
 
-    public init(overrides: [String: String] = [:], registry: [any Directive.Type] = DirectiveRegistry.all) {
+    public init(overrides: [String: String] = [:], registry: [any Directive.Type] = DirectiveRegistry.all,
+                locations: FileLocations? = nil, trust: Bool = false) {
         self.overrides = overrides
         self.registry = registry
+        self.locations = locations
+        self.trust = trust
     }
 
     /// Keys every directive accepts.
@@ -32,6 +40,7 @@ public struct Validator {
         var cells = [PlannedCell]()
         var defined = [String: (kind: ValueKind, line: Int)]()
         let allCells = document.cells
+        let access = readAccess(for: document)
 
         // Command-line overrides of the notebook's own parameters apply before anything
         // refers to them; seed/threads/quick are applied after {config} cells below.
@@ -90,7 +99,8 @@ public struct Validator {
                 }
             }
 
-            let problems: [ParameterError] = directive.validate(arguments)
+            var problems: [ParameterError] = directive.validate(arguments)
+            if let access { problems += confinementProblems(directive, arguments, access: access) }
             for problem in problems {
                 diagnostics.append(diagnostic(arguments.lines[problem.parameter] != nil ? problem.parameter : nil, problem.message))
             }
@@ -138,7 +148,8 @@ public struct Validator {
         let errors = diagnostics.filter { $0.severity == .error }
         let warnings = diagnostics.filter { $0.severity != .error }
         if !errors.isEmpty { return .failure(ValidationFailure(diagnostics: diagnostics)) }
-        return .success(Plan(document: document, cells: cells, settings: settings, warnings: warnings))
+        return .success(Plan(document: document, cells: cells, settings: settings, warnings: warnings,
+                             allowedReadDirectories: access?.locations.allowedDirectories ?? []))
     }
 
     private func commandLineError(_ key: String, _ value: String, _ expected: String, _ document: Document) -> Diagnostic {

@@ -66,8 +66,11 @@ public final class FileHasher: @unchecked Sendable {
         }
     }
 
-    /// The file's SHA-256, or nil when it cannot be read.
+    /// The file's SHA-256, or nil when it cannot be read or is not a regular file.
     public func hash(of url: URL) -> String? {
+        // Only regular files: hashing /dev/zero never ends and a FIFO blocks forever.
+        var status = stat()
+        guard stat(url.path, &status) == 0, status.st_mode & S_IFMT == S_IFREG else { return nil }
         guard let attributes = try? FileManager.default.attributesOfItem(atPath: url.path) else { return nil }
         let size = (attributes[.size] as? Int) ?? -1
         let modified = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
