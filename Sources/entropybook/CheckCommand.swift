@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Notebook
+import Report
 
 /// Parses and validates notebooks without running anything.
 struct CheckCommand: ParsableCommand {
@@ -15,11 +16,14 @@ struct CheckCommand: ParsableCommand {
     @Option(name: .shortAndLong, parsing: .singleValue, help: ArgumentHelp("Override a parameter (seed, threads, quick, or a front-matter param).", valueName: "key=value"))
     var parameter: [String] = []
 
+    @OptionGroup var access: ReadAccessOptions
+
     func run() throws {
         let overrides = try parseOverrides(parameter)
+        let data = defaultDataDirectory(templates: try? Templates.locate())
         var failed = false
         for path in notebooks {
-            switch loadPlan(path, overrides: overrides) {
+            switch loadPlan(path, overrides: overrides, access: access, dataDirectory: data) {
             case .success(let plan):
                 printDiagnostics(plan.warnings)
                 FileHandle.standardError.write("\(path): ok — \(plan.cells.count) cells\n")
@@ -44,8 +48,10 @@ func parseOverrides(_ pairs: [String]) throws -> [String: String] {
     return out
 }
 
-/// Reads, parses and validates one notebook; all diagnostics on failure.
-func loadPlan(_ path: String, overrides: [String: String]) -> Result<Plan, ValidationFailure> {
+/// Reads, parses and validates one notebook; all diagnostics on failure. Data paths are
+/// checked against what `access` lets the notebook read.
+func loadPlan(_ path: String, overrides: [String: String], access: ReadAccessOptions,
+              dataDirectory: URL) -> Result<Plan, ValidationFailure> {
     let url = URL(fileURLWithPath: path)
     guard FileManager.default.fileExists(atPath: url.path) else {
         return .failure(ValidationFailure(diagnostics: [Diagnostic(at: SourceLocation(file: path, line: 1), "no such notebook file")]))
@@ -53,7 +59,9 @@ func loadPlan(_ path: String, overrides: [String: String]) -> Result<Plan, Valid
     do {
         let (document, parseDiagnostics) = try NotebookParser.parse(contentsOf: url, displayName: path)
         if parseDiagnostics.contains(where: { $0.severity == .error }) { return .failure(ValidationFailure(diagnostics: parseDiagnostics)) }
-        switch Validator(overrides: overrides).plan(document) {
+        let validator = Validator(overrides: overrides, locations: access.locations(forNotebook: path, dataDirectory: dataDirectory),
+                                  trust: access.trust)
+        switch validator.plan(document) {
         case .success(var plan):
             plan.warnings = parseDiagnostics + plan.warnings
             return .success(plan)
