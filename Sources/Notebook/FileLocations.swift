@@ -48,6 +48,10 @@ public struct FileLocations: Sendable, Hashable {
     /// reader reports it missing — so that nothing is learnt about files outside. Nothing
     /// is opened here: the reader checks the opened file again (`ReadLimits`).
     public func readableURL(_ path: String, expecting: Expectation = .file) throws -> URL {
+        // The C calls would stop at a NUL and see another path than the one checked.
+        guard !path.utf8.contains(0) else {
+            throw ReadRefusal(path: path.replacingOccurrences(of: "\u{0}", with: "\\0"), "contains a NUL character", allowable: false)
+        }
         let url = resolve(path)
         let canonicalRoots = readableDirectories
         let writtenRoots = roots.map(\.standardizedFileURL.path)

@@ -109,6 +109,14 @@ final class ReadConfinementTests: XCTestCase {
         XCTAssertEqual(problems(reading: "sub"), ["nb.md:2:1: error: `sub` is a directory; a file is expected here"])
     }
 
+    func testPathWithANulCharacterIsRefused() throws {
+        let locations = FileLocations(notebookDirectory: notebookDirectory, dataDirectory: dataDirectory)
+        XCTAssertThrowsError(try locations.readableURL("sub/own.csv\u{0}/x")) { error in
+            XCTAssertEqual("\(error)", "`sub/own.csv\\0/x` contains a NUL character")
+        }
+        XCTAssertNoThrow(try locations.readableURL("sub/own.csv"))
+    }
+
     func testAllowReadLetsAnOutsideDirectoryIn() {
         let secret = outside.appendingPathComponent("secret.csv").path
         XCTAssertEqual(problems(reading: secret).count, 1)
