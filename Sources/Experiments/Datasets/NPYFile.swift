@@ -173,7 +173,7 @@ public enum NPYFile {
     static func isTypeCode(_ descriptor: String) -> Bool {
         let scalars = Array(descriptor.unicodeScalars)
         guard (2...5).contains(scalars.count), "<>|=".unicodeScalars.contains(scalars[0]),
-              "biufcmMOSUVaV?".unicodeScalars.contains(scalars[1]) else { return false }
+              "biufcmMOSUVa?".unicodeScalars.contains(scalars[1]) else { return false }
         return scalars.dropFirst(2).allSatisfy { ("0"..."9").contains($0) }
     }
 
