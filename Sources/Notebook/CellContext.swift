@@ -1,3 +1,4 @@
+import Datasets
 import Foundation
 import Linalg
 
@@ -31,13 +32,18 @@ public final class CellContext: @unchecked Sendable {
     public let notebookDirectory: URL
     /// Where downloaded data lives (ENTROPYBOOK_DATA, else `data/` beside the project).
     public let dataDirectory: URL
+    /// Further directories the user allowed reading (`--allow-read`, trusted front matter).
+    public let allowedDirectories: [URL]
+    /// Caps for data readers, without the directory confinement (see `dataReadLimits`).
+    public let readLimits: ReadLimits
     private let environment: [String: any NotebookValue]
     private let arguments: Arguments
     private let progressHandler: @Sendable (Double, String) -> Void
     private let memo: Memo?
 
     public init(cellID: String?, seed: UInt64, settings: RunSettings, notebookDirectory: URL,
-                dataDirectory: URL, environment: [String: any NotebookValue], arguments: Arguments,
+                dataDirectory: URL, allowedDirectories: [URL] = [], readLimits: ReadLimits = .standard,
+                environment: [String: any NotebookValue], arguments: Arguments,
                 memo: Memo? = nil, progress: @escaping @Sendable (Double, String) -> Void = { _, _ in }) {
         self.memo = memo
         self.cellID = cellID
@@ -45,6 +51,8 @@ public final class CellContext: @unchecked Sendable {
         self.settings = settings
         self.notebookDirectory = notebookDirectory
         self.dataDirectory = dataDirectory
+        self.allowedDirectories = allowedDirectories
+        self.readLimits = readLimits
         self.environment = environment
         self.arguments = arguments
         self.progressHandler = progress
@@ -70,10 +78,32 @@ public final class CellContext: @unchecked Sendable {
     public func value(id: String) -> (any NotebookValue)? { environment[id] }
 
     /// A path parameter resolved against the notebook's directory (absolute paths stay).
+    /// Says nothing about whether it may be read: see `readableURL`.
     public func resolvePath(_ path: String) -> URL { locations.resolve(path) }
 
-    /// The notebook's and the data's directories.
-    public var locations: FileLocations { FileLocations(notebookDirectory: notebookDirectory, dataDirectory: dataDirectory) }
+    /// The file (or directory) named by path parameter `parameter`, if the notebook may read
+    /// it (`FileLocations.readableURL`); a refusal is a `ParameterError` located at the key.
+    /// Validation checked the same already; checking again here catches a file replaced
+    /// since, and runs without validation.
+    public func readableURL(_ parameter: String, _ path: String,
+                            expecting: FileLocations.Expectation = .file) throws -> URL {
+        do { return try locations.readableURL(path, expecting: expecting) } catch let refusal as ReadRefusal {
+            throw ParameterError(parameter, refusal.description)
+        }
+    }
+
+    /// `readLimits` confined to the directories the notebook may read, for the readers to
+    /// check on the opened file.
+    public var dataReadLimits: ReadLimits {
+        var limits = readLimits
+        limits.allowedDirectories = locations.readableDirectories
+        return limits
+    }
+
+    /// The notebook's and the data's directories, and the further ones allowed.
+    public var locations: FileLocations {
+        FileLocations(notebookDirectory: notebookDirectory, dataDirectory: dataDirectory, allowedDirectories: allowedDirectories)
+    }
 
     /// A sub-result from the cache when one was stored under the same `parts` for the same
     /// inputs (the cells this one reads, their data files, program version, threads), else

@@ -31,11 +31,21 @@ public protocol Directive: Sendable {
     /// `ResourceBudget`). nil when the directive holds nothing sizeable or cannot know
     /// before it runs (a file's row count: the readers cap that themselves).
     static func estimate(_ inputs: EstimateInputs) -> ResourceEstimate?
+    /// The paths the cell will read, as written, with the parameter that names each, so
+    /// validation can refuse paths outside the notebook's folder before anything runs.
+    /// The default: every `.path` parameter, expecting a file.
+    static func readPaths(_ arguments: Arguments) -> [ReadPath]
 }
 
 extension Directive {
     public static func validate(_ arguments: Arguments) -> [ParameterError] { [] }
     public static func estimate(_ inputs: EstimateInputs) -> ResourceEstimate? { nil }
+    public static func readPaths(_ arguments: Arguments) -> [ReadPath] {
+        parameters.compactMap { p -> ReadPath? in
+            guard case .path = p.type, case .string(let path)? = arguments.values[p.name] else { return nil }
+            return ReadPath(parameter: p.name, path: path)
+        }
+    }
     public static var results: [ResultSlot] { [] }
     public static func inputFiles(_ arguments: Arguments, locations: FileLocations) -> [URL] {
         parameters.compactMap { p -> URL? in

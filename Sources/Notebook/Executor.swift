@@ -124,7 +124,8 @@ public final class Executor: @unchecked Sendable {
                 }
                 let context = CellContext(
                     cellID: cell.id, seed: cell.seed, settings: plan.settings, notebookDirectory: notebookDirectory,
-                    dataDirectory: dataDirectory, environment: environment, arguments: cell.arguments, memo: memo,
+                    dataDirectory: dataDirectory, allowedDirectories: plan.allowedReadDirectories, readLimits: plan.readLimits,
+                    environment: environment, arguments: cell.arguments, memo: memo,
                     progress: { [observer] fraction, message in observer?.cellProgress(cell, fraction: fraction, message: message) })
                 do {
                     result = try cell.directive.run(cell.arguments, context: context)

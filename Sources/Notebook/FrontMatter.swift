@@ -10,12 +10,15 @@ public struct FrontMatter: Sendable {
     public var quick: Bool?
     /// Notebook parameters with their default values, as written.
     public var params: [String: String] = [:]
+    /// `allow-read`: directories the notebook asks to read outside its folder, as written.
+    /// They count only when the user confirms with `--trust`.
+    public var allowRead: [String] = []
     /// Line of the closing `---` (0 when there is no front matter).
     public var lastLine: Int = 0
 
     public var isEmpty: Bool { lastLine == 0 }
 
-    static let knownKeys = ["title", "author", "date", "seed", "threads", "quick", "params"]
+    static let knownKeys = ["title", "author", "date", "seed", "threads", "quick", "params", "allow-read"]
 
     func dumpFields() -> String {
         var f = [String]()
@@ -81,6 +84,14 @@ public struct FrontMatter: Sendable {
                                 throw FrontMatterError(message: "each entry of `params` must be `name: value`", node: v)
                             }
                             fm.params[name] = s
+                        }
+                    case "allow-read":
+                        let items = value.sequence.map(Array.init) ?? [value]
+                        for item in items {
+                            guard let directory = item.scalar?.string, !directory.isEmpty else {
+                                throw FrontMatterError(message: "`allow-read` must be a directory or a list of directories", node: item)
+                            }
+                            fm.allowRead.append(directory)
                         }
                     default:
                         let hint = suggestion(for: key, among: knownKeys)

@@ -1,3 +1,6 @@
+import Datasets
+import Foundation
+
 /// A validated notebook, ready to execute: cells in order with typed arguments, ids,
 /// seeds and the results each one reads and writes.
 public struct Plan: Sendable {
@@ -7,6 +10,11 @@ public struct Plan: Sendable {
     public var settings: RunSettings
     /// Warnings found while validating (errors stop planning).
     public var warnings: [Diagnostic]
+    /// Directories the notebook may read besides its own folder and the data directory:
+    /// `--allow-read`, plus the front matter's `allow-read` when `--trust` confirmed it.
+    public var allowedReadDirectories: [URL] = []
+    /// Caps on what one data file may bring into memory (set from the memory budget).
+    public var readLimits: ReadLimits = .standard
 }
 
 /// One directive cell after validation.

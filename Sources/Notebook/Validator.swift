@@ -1,3 +1,4 @@
+import Datasets
 import Foundation
 import Linalg
 import Yams
@@ -11,12 +12,19 @@ public struct Validator {
     public var registry: [any Directive.Type]
     /// The memory limit every cell's estimate is checked against.
     public var budget: ResourceBudget
+    /// Where the notebook's files are and which it may read; `nil` skips the read
+    /// confinement check here (the run still checks every path before reading it).
+    public var locations: FileLocations?
+    /// `--trust`: the front matter's `allow-read` directories count as allowed.
+    public var trust: Bool
 
     public init(overrides: [String: String] = [:], registry: [any Directive.Type] = DirectiveRegistry.all,
-                budget: ResourceBudget = .default) {
+                budget: ResourceBudget = .default, locations: FileLocations? = nil, trust: Bool = false) {
         self.overrides = overrides
         self.registry = registry
         self.budget = budget
+        self.locations = locations
+        self.trust = trust
     }
 
     /// Keys every directive accepts.
@@ -38,6 +46,7 @@ public struct Validator {
         var shapes = [String: DataShape]()
         var estimated = [(cell: Int, arguments: Arguments, directive: any Directive.Type, referenced: [String: String], id: String?)]()
         let allCells = document.cells
+        let access = readAccess(for: document)
 
         // Command-line overrides of the notebook's own parameters apply before anything
         // refers to them; seed/threads/quick are applied after {config} cells below.
@@ -98,7 +107,8 @@ public struct Validator {
                 }
             }
 
-            let problems: [ParameterError] = directive.validate(arguments)
+            var problems: [ParameterError] = directive.validate(arguments)
+            if let access { problems += confinementProblems(directive, arguments, access: access) }
             for problem in problems {
                 diagnostics.append(diagnostic(arguments.lines[problem.parameter] != nil ? problem.parameter : nil, problem.message))
             }
@@ -169,7 +179,12 @@ public struct Validator {
         let errors = diagnostics.filter { $0.severity == .error }
         let warnings = diagnostics.filter { $0.severity != .error }
         if !errors.isEmpty { return .failure(ValidationFailure(diagnostics: diagnostics)) }
-        return .success(Plan(document: document, cells: cells, settings: settings, warnings: warnings))
+        var plan = Plan(document: document, cells: cells, settings: settings, warnings: warnings,
+                        allowedReadDirectories: access?.locations.allowedDirectories ?? [])
+        // Files a cell reads are sized only when read: the readers stop at the budget too.
+        let budgeted = ReadLimits(memoryBudget: Int(min(budget.memoryLimit, 1e15)))
+        if budgeted.fileBytes < plan.readLimits.fileBytes { plan.readLimits = budgeted }
+        return .success(plan)
     }
 
     private func commandLineError(_ key: String, _ value: String, _ expected: String, _ document: Document) -> Diagnostic {

@@ -19,12 +19,15 @@ struct CheckCommand: ParsableCommand {
     @Option(name: .shortAndLong, parsing: .singleValue, help: ArgumentHelp("Override a parameter (seed, threads, quick, or a front-matter param).", valueName: "key=value"))
     var parameter: [String] = []
 
+    @OptionGroup var access: ReadAccessOptions
+
     func run() throws {
         let overrides = try parseOverrides(parameter)
         let budget = try parseBudget(memoryLimit)
+        let data = defaultDataDirectory(templates: try? Templates.locate())
         var failed = false
         for path in notebooks {
-            switch loadPlan(path, overrides: overrides, budget: budget) {
+            switch loadPlan(path, overrides: overrides, budget: budget, access: access, dataDirectory: data) {
             case .success(let plan):
                 printDiagnostics(plan.warnings + ProseRenderer.imageWarnings(in: plan.document))
                 FileHandle.standardError.write("\(path): ok — \(plan.cells.count) cells\n")
@@ -57,13 +60,18 @@ func parseOverrides(_ pairs: [String]) throws -> [String: String] {
     return out
 }
 
-/// Reads, parses and validates one notebook; all diagnostics on failure.
-func loadPlan(_ path: String, overrides: [String: String], budget: ResourceBudget = .default) -> Result<Plan, ValidationFailure> {
+/// Reads, parses and validates one notebook; all diagnostics on failure. Data paths are
+/// checked against what `access` lets the notebook read, and every cell's memory estimate
+/// against `budget`.
+func loadPlan(_ path: String, overrides: [String: String], budget: ResourceBudget, access: ReadAccessOptions,
+              dataDirectory: URL) -> Result<Plan, ValidationFailure> {
     let (parsed, parseDiagnostics) = NotebookParser.parse(contentsOf: URL(fileURLWithPath: path), displayName: path)
     guard let document = parsed, !parseDiagnostics.contains(where: { $0.severity == .error }) else {
         return .failure(ValidationFailure(diagnostics: parseDiagnostics))
     }
-    switch Validator(overrides: overrides, budget: budget).plan(document) {
+    let validator = Validator(overrides: overrides, budget: budget,
+                              locations: access.locations(forNotebook: path, dataDirectory: dataDirectory), trust: access.trust)
+    switch validator.plan(document) {
     case .success(var plan):
         plan.warnings = parseDiagnostics + plan.warnings
         return .success(plan)

@@ -43,18 +43,19 @@ struct RunCommand: ParsableCommand {
     @Option(name: .customLong("cache-limit"), help: "Cache size limit in GiB; least recently used entries go first.")
     var cacheLimit: Double = 4
 
+    @OptionGroup var access: ReadAccessOptions
+
     func run() throws {
         let overrides = try parseOverrides(parameter)
         let budget = try parseBudget(memoryLimit)
         ProgramCommit.prefetch()
         let templatesURL = try Templates.locate()
         let templates = try Templates(directory: templatesURL)
-        let dataDirectory = ProcessInfo.processInfo.environment["ENTROPYBOOK_DATA"].map { URL(fileURLWithPath: $0) }
-            ?? templatesURL.deletingLastPathComponent().appendingPathComponent("data")
+        let dataDirectory = defaultDataDirectory(templates: templatesURL)
         var worst: Int32 = 0
         for path in notebooks {
             let plan: Plan
-            switch loadPlan(path, overrides: overrides, budget: budget) {
+            switch loadPlan(path, overrides: overrides, budget: budget, access: access, dataDirectory: dataDirectory) {
             case .success(let p):
                 printDiagnostics(p.warnings + ProseRenderer.imageWarnings(in: p.document))
                 plan = p

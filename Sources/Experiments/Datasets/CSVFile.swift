@@ -44,27 +44,42 @@ public struct CSVTable: Sendable {
 
 /// A strict CSV reader for numeric tables (.csv or .csv.gz): every cell a finite number
 /// (optionally in double quotes), every row as wide as the first, blank lines skipped,
-/// CRLF accepted. Errors name the file, the line and the field. O(file size).
+/// CRLF accepted. Errors name the file, the line and the field, never the text found
+/// there. O(file size).
 public enum CSVFile {
-    public static func read(_ url: URL, options: CSVOptions = CSVOptions()) throws -> CSVTable {
-        try parse(DataFileReader.contents(of: url), path: url.path, options: options)
+    /// Reads a CSV file within `limits` (file and decompressed bytes, numbers in the table).
+    public static func read(_ url: URL, options: CSVOptions = CSVOptions(), limits: ReadLimits = .standard) throws -> CSVTable {
+        var text = try DataFileReader.contents(of: url, limits: limits)
+        let count = text.count
+        // In place, not a copy: the reader leaves spare capacity, and a copy of a file near
+        // the limit would double the memory it may take.
+        text.append(0)
+        return try parse(terminated: text, count: count, path: url.path, options: options, limits: limits)
     }
 
-    /// Parses CSV bytes; `path` names the file in errors.
-    public static func parse(_ bytes: [UInt8], path: String, options: CSVOptions = CSVOptions()) throws -> CSVTable {
-        var text = bytes
-        text.append(0) // strtod stops at the terminator at worst
-        return try text.withUnsafeBufferPointer { buffer in
-            guard let base = buffer.baseAddress else { throw DataFileError(path, .empty, "the file is empty") }
-            var parser = Parser(base: base, end: bytes.count, path: path, options: options)
+    /// Parses CSV bytes; `path` names the file in errors. A table of more than
+    /// `limits.elements` numbers is an error at the line that crosses it.
+    public static func parse(_ bytes: [UInt8], path: String, options: CSVOptions = CSVOptions(),
+                             limits: ReadLimits = .standard) throws -> CSVTable {
+        try parse(terminated: bytes + [0], count: bytes.count, path: path, options: options, limits: limits)
+    }
+
+    /// Parses the first `count` bytes of `text`, which holds a 0 after them: strtod stops
+    /// at the terminator at worst.
+    private static func parse(terminated text: [UInt8], count: Int, path: String, options: CSVOptions,
+                              limits: ReadLimits) throws -> CSVTable {
+        try text.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress, count > 0 else { throw DataFileError(path, .empty, "the file is empty") }
+            var parser = Parser(base: base, end: count, path: path, options: options, maxElements: limits.elements)
             return try parser.run()
         }
     }
 
     /// A dataset from a CSV file. `normalize` maps all feature values to [0, 1] by their
     /// minimum and maximum.
-    public static func loadDataset(_ url: URL, options: CSVOptions = CSVOptions(), normalize: Bool = false) throws -> Dataset {
-        let table = try read(url, options: options)
+    public static func loadDataset(_ url: URL, options: CSVOptions = CSVOptions(), normalize: Bool = false,
+                                   limits: ReadLimits = .standard) throws -> Dataset {
+        let table = try read(url, options: options, limits: limits)
         var dataset = Dataset(name: url.lastPathComponent, points: table.points, labels: table.labels,
                               provenance: "CSV \(url.path)")
         if normalize { dataset = try dataset.normalizedToUnitInterval() }
@@ -76,13 +91,20 @@ public enum CSVFile {
         let end: Int
         let path: String
         let options: CSVOptions
+        /// Most numbers in the table.
+        let maxElements: Int
+        /// Most fields on one line: a line of commas costs 16 bytes per field range, so a
+        /// file that is nothing but commas must stop long before its size in ranges.
+        let maxFields: Int
         var fields: [Range<Int>] = []
 
-        init(base: UnsafePointer<UInt8>, end: Int, path: String, options: CSVOptions) {
+        init(base: UnsafePointer<UInt8>, end: Int, path: String, options: CSVOptions, maxElements: Int) {
             self.base = base
             self.end = end
             self.path = path
             self.options = options
+            self.maxElements = maxElements
+            self.maxFields = max(1, min(maxElements, 1 << 24))
         }
 
         mutating func run() throws -> CSVTable {
@@ -103,7 +125,7 @@ public enum CSVFile {
                 if lineEnd > position && base[lineEnd - 1] == UInt8(ascii: "\r") { lineEnd -= 1 }
                 defer { position = next }
                 if (position..<lineEnd).allSatisfy({ base[$0] == 32 || base[$0] == 9 }) { continue }
-                split(position, lineEnd)
+                try split(position, lineEnd, line: line)
 
                 if width == nil {
                     let looksLikeHeader = fields.contains { number($0) == nil }
@@ -125,14 +147,17 @@ public enum CSVFile {
                 if labelIndex == nil, let column = options.labelColumn {
                     labelIndex = try resolve(column, width: expected, header: header)
                 }
+                guard values.count + labels.count + expected <= maxElements else {
+                    throw DataFileError(path, .tooLarge, at: .line(line, field: nil),
+                                        "the table passes the read limit of \(maxElements) numbers here")
+                }
                 for (f, range) in fields.enumerated() {
                     guard let v = number(range) else {
-                        throw DataFileError(path, .notNumeric, at: .line(line, field: f + 1),
-                                            "`\(text(range))` is not a finite number")
+                        throw DataFileError(path, .notNumeric, at: .line(line, field: f + 1), "expected a finite number")
                     }
                     if f == labelIndex {
                         guard v == v.rounded(), abs(v) < 1e9 else {
-                            throw DataFileError(path, .notNumeric, at: .line(line, field: f + 1), "label `\(text(range))` is not an integer")
+                            throw DataFileError(path, .notNumeric, at: .line(line, field: f + 1), "expected an integer label")
                         }
                         labels.append(Int(v))
                     } else {
@@ -150,15 +175,23 @@ public enum CSVFile {
                             labels: labelIndex == nil ? nil : labels)
         }
 
-        /// Field ranges of one line into `fields` (no allocation once warmed up).
-        mutating func split(_ start: Int, _ stop: Int) {
+        /// Field ranges of one line into `fields` (no allocation once warmed up); more than
+        /// `maxFields` is an error.
+        mutating func split(_ start: Int, _ stop: Int, line: Int) throws {
             fields.removeAll(keepingCapacity: true)
             var a = start
             var inQuotes = false
             for i in start..<stop {
                 let c = base[i]
                 if c == UInt8(ascii: "\"") { inQuotes.toggle() }
-                else if c == options.delimiter && !inQuotes { fields.append(a..<i); a = i + 1 }
+                else if c == options.delimiter && !inQuotes {
+                    guard fields.count < maxFields else {
+                        throw DataFileError(path, .tooLarge, at: .line(line, field: fields.count + 1),
+                                            "the line has more than \(maxFields) fields, the read limit")
+                    }
+                    fields.append(a..<i)
+                    a = i + 1
+                }
             }
             fields.append(a..<stop)
         }
@@ -184,11 +217,6 @@ public enum CSVFile {
             return v
         }
 
-        func text(_ r: Range<Int>) -> String {
-            let s = String(decoding: UnsafeBufferPointer(start: base + r.lowerBound, count: r.count), as: UTF8.self)
-            return s.count > 24 ? s.prefix(24) + "…" : s
-        }
-
         func unquoted(_ r: Range<Int>) -> String {
             let t = trimmed(r)
             return String(decoding: UnsafeBufferPointer(start: base + t.lowerBound, count: t.count), as: UTF8.self)
@@ -207,7 +235,8 @@ public enum CSVFile {
                     throw DatasetParameterError("labels", "\(path) has no header, so the label column `\(name)` cannot be found; give its index instead")
                 }
                 guard let index = header.firstIndex(of: name) else {
-                    throw DatasetParameterError("labels", "\(path) has no column `\(name)`; columns: \(header.prefix(12).joined(separator: ", "))")
+                    // The header's names are the file's content: count them, do not list them.
+                    throw DatasetParameterError("labels", "none of the \(header.count) header fields of \(path) is `\(name)`")
                 }
                 return index
             }

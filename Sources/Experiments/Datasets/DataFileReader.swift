@@ -2,31 +2,68 @@ import CZlib
 import Foundation
 
 /// Reads a whole data file into memory, decompressing gzip transparently (detected by its
-/// magic bytes 1f 8b, whatever the extension) through zlib's gzread.
+/// magic bytes 1f 8b, whatever the extension) through zlib.
+///
+/// The file may come from a notebook someone else wrote, so the reader trusts nothing
+/// about it: only regular files are opened (a FIFO would block forever, `/dev/zero` never
+/// ends), the opened descriptor is checked rather than the path (the file can be swapped
+/// between validation and reading), and the raw and decompressed sizes are capped by
+/// `ReadLimits` before any buffer of that size exists.
 public enum DataFileReader {
     /// The file's contents (decompressed when gzip). Throws `DataFileError` with reason
-    /// `.missingFile`, `.unreadable` or `.corruptCompression` (naming the decompressed
-    /// byte offset where the stream broke). O(file size).
-    public static func contents(of url: URL) throws -> [UInt8] {
+    /// `.missingFile`, `.unreadable`, `.notRegularFile`, `.outsideAllowedDirectories`,
+    /// `.tooLarge` or `.corruptCompression` (naming the decompressed byte offset where the
+    /// stream broke). Memory never exceeds `limits.decompressedBytes` + 1 MiB. O(file size).
+    public static func contents(of url: URL, limits: ReadLimits = .standard) throws -> [UInt8] {
         let path = url.path
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw DataFileError(path, .missingFile, "no such file")
+        // Refuse devices, FIFOs and sockets before opening them: opening can have effects.
+        var status = stat()
+        guard stat(path, &status) == 0 else {
+            let code = errno
+            if code == ENOENT || code == ENOTDIR { throw DataFileError(path, .missingFile, "no such file") }
+            throw DataFileError(path, .unreadable, "cannot open: \(String(cString: strerror(code)))")
         }
-        guard !isDirectory.boolValue else { throw DataFileError(path, .unreadable, "is a directory, not a file") }
-        guard let file = gzopen(path, "rb") else {
+        try requireRegularFile(status, path: path)
+        // O_NONBLOCK: if the path became a FIFO since stat, open returns instead of waiting.
+        let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        guard descriptor >= 0 else {
             throw DataFileError(path, .unreadable, "cannot open: \(String(cString: strerror(errno)))")
         }
+        var ownsDescriptor = true
+        defer { if ownsDescriptor { close(descriptor) } }
+        guard fstat(descriptor, &status) == 0 else {
+            throw DataFileError(path, .unreadable, "cannot read its status: \(String(cString: strerror(errno)))")
+        }
+        try requireRegularFile(status, path: path)
+        if let allowed = limits.allowedDirectories {
+            let opened = openedPath(descriptor) ?? ReadLimits.canonicalPath(path) ?? path
+            guard allowed.contains(where: { ReadLimits.isPath(opened, inside: $0) }) else {
+                throw DataFileError(path, .outsideAllowedDirectories,
+                                    "resolves to a file outside the directories this notebook may read")
+            }
+        }
+        let fileSize = Int(status.st_size)
+        guard fileSize <= limits.fileBytes else {
+            throw DataFileError(path, .tooLarge, "the file is \(describeBytes(fileSize)), over the read limit of \(describeBytes(limits.fileBytes))")
+        }
+
+        guard let file = gzdopen(descriptor, "rb") else {
+            throw DataFileError(path, .unreadable, "cannot open: zlib could not allocate its state")
+        }
+        ownsDescriptor = false // gzclose closes it
         defer { gzclose(file) }
         gzbuffer(file, 1 << 17)
         var bytes = [UInt8]()
+        bytes.reserveCapacity(min(fileSize, limits.decompressedBytes))
         let chunk = 1 << 20
         while true {
             let start = bytes.count
-            bytes.append(contentsOf: repeatElement(0, count: chunk))
+            // Read at most one byte past the limit: enough to know it is exceeded.
+            let wanted = min(chunk, limits.decompressedBytes + 1 - start)
+            bytes.append(contentsOf: repeatElement(0, count: wanted))
             let read = bytes.withUnsafeMutableBufferPointer { p -> Int32 in
                 guard let base = p.baseAddress else { return -1 }
-                return gzread(file, base + start, UInt32(chunk))
+                return gzread(file, base + start, UInt32(wanted))
             }
             if read < 0 {
                 var code: Int32 = 0
@@ -34,7 +71,12 @@ public enum DataFileReader {
                 throw DataFileError(path, .corruptCompression, at: .byte(start),
                                     "corrupt gzip data after \(start) decompressed bytes (zlib: \(message))")
             }
-            bytes.removeLast(chunk - Int(read))
+            bytes.removeLast(wanted - Int(read))
+            if bytes.count > limits.decompressedBytes {
+                throw DataFileError(path, .tooLarge, at: .byte(limits.decompressedBytes),
+                                    "the contents exceed the read limit of \(describeBytes(limits.decompressedBytes))"
+                                    + (gzdirect(file) == 0 ? " when decompressed" : ""))
+            }
             if read == 0 { break }
         }
         // gzread reports a gzip stream cut short as end of file; gzerror tells them apart.
@@ -45,5 +87,27 @@ public enum DataFileReader {
                                 "corrupt or truncated gzip data after \(bytes.count) decompressed bytes (zlib: \(message))")
         }
         return bytes
+    }
+
+    /// Throws unless `status` describes a regular file, naming what it is instead.
+    static func requireRegularFile(_ status: stat, path: String) throws {
+        let type = status.st_mode & S_IFMT
+        guard type != S_IFREG else { return }
+        let what = switch type {
+        case S_IFDIR: "a directory"
+        case S_IFIFO: "a FIFO (named pipe)"
+        case S_IFSOCK: "a socket"
+        case S_IFCHR, S_IFBLK: "a device"
+        default: "not a file"
+        }
+        throw DataFileError(path, .notRegularFile, "is \(what), not a regular file")
+    }
+
+    /// The path the kernel opened for `descriptor`, symlinks resolved (Linux /proc), or nil.
+    static func openedPath(_ descriptor: Int32) -> String? {
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        let count = readlink("/proc/self/fd/\(descriptor)", &buffer, Int(PATH_MAX))
+        guard count > 0 else { return nil }
+        return String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }

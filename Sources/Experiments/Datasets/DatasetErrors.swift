@@ -1,5 +1,7 @@
 /// A problem with a data file: what is wrong and where (byte offset or line), always
-/// naming the file, so a user can open it and look.
+/// naming the file, so a user can open it and look. The message never quotes the file's
+/// content — only positions and what was expected there — because a hostile notebook could
+/// otherwise point a reader at a private file and get its text into the report.
 ///
 /// Printed as `path: byte 1234: message` or `path:17: message` (line, like compilers).
 public struct DataFileError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -7,6 +9,12 @@ public struct DataFileError: Error, Sendable, Equatable, CustomStringConvertible
     public enum Reason: String, Sendable, Equatable {
         case missingFile, unreadable, corruptCompression, badMagic, truncated, wrongSize,
              notNumeric, raggedRow, empty, unsupported, mismatch
+        /// A directory, device, FIFO or socket where a data file was expected.
+        case notRegularFile
+        /// The opened file lies outside `ReadLimits.allowedDirectories`.
+        case outsideAllowedDirectories
+        /// Past a `ReadLimits` cap (file size, decompressed size or element count).
+        case tooLarge
     }
 
     /// Where in the file the problem is.

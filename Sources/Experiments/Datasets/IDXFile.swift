@@ -25,26 +25,27 @@ public struct IDXArray: Sendable, Equatable {
 
 /// The IDX format (LeCun et al., http://yann.lecun.com/exdb/mnist/): bytes 0–1 zero, byte 2
 /// the element type, byte 3 the number of dimensions, then each dimension as a big-endian
-/// UInt32, then the data in big-endian, row-major. Files may be gzip-compressed.
+/// UInt32, then the data in big-endian, row-major. Files may be gzip-compressed. Errors
+/// name byte offsets and what was expected there, never the bytes found.
 public enum IDXFile {
-    /// Reads and checks an IDX file (.gz or plain): magic, dimensions and exact length.
-    /// O(file size).
-    public static func read(_ url: URL) throws -> IDXArray {
-        try parse(DataFileReader.contents(of: url), path: url.path)
+    /// Reads and checks an IDX file (.gz or plain) within `limits`: magic, dimensions and
+    /// exact length. O(file size).
+    public static func read(_ url: URL, limits: ReadLimits = .standard) throws -> IDXArray {
+        try parse(DataFileReader.contents(of: url, limits: limits), path: url.path, limits: limits)
     }
 
-    /// Parses IDX bytes; `path` names the file in errors.
-    public static func parse(_ bytes: [UInt8], path: String) throws -> IDXArray {
+    /// Parses IDX bytes; `path` names the file in errors. Dimensions whose product passes
+    /// `limits.elements`, or needs more bytes than there are, are errors before anything
+    /// is allocated.
+    public static func parse(_ bytes: [UInt8], path: String, limits: ReadLimits = .standard) throws -> IDXArray {
         guard bytes.count >= 4 else {
             throw DataFileError(path, .truncated, at: .byte(bytes.count), "file ends at byte \(bytes.count), inside the 4-byte IDX header")
         }
         guard bytes[0] == 0, bytes[1] == 0 else {
-            throw DataFileError(path, .badMagic, at: .byte(0),
-                                String(format: "not an IDX file: magic starts with %02x %02x, expected 00 00", bytes[0], bytes[1]))
+            throw DataFileError(path, .badMagic, at: .byte(0), "not an IDX file: expected the magic to start with bytes 00 00")
         }
         guard let type = IDXArray.ElementType(rawValue: bytes[2]) else {
-            throw DataFileError(path, .badMagic, at: .byte(2),
-                                String(format: "unknown IDX element type 0x%02x (expected 08, 09, 0B, 0C, 0D or 0E)", bytes[2]))
+            throw DataFileError(path, .badMagic, at: .byte(2), "unknown IDX element type (expected 08, 09, 0B, 0C, 0D or 0E)")
         }
         let rank = Int(bytes[3])
         guard rank >= 1 else { throw DataFileError(path, .badMagic, at: .byte(3), "IDX header declares 0 dimensions") }
@@ -60,8 +61,9 @@ public enum IDXFile {
             let dim = Int(UInt32(bytes[o]) << 24 | UInt32(bytes[o + 1]) << 16 | UInt32(bytes[o + 2]) << 8 | UInt32(bytes[o + 3]))
             shape.append(dim)
             let (product, overflow) = count.multipliedReportingOverflow(by: dim)
-            guard !overflow, product <= Int(Int32.max) else {
-                throw DataFileError(path, .wrongSize, at: .byte(o), "dimensions \(shape) are too large")
+            guard !overflow, product <= Int(Int32.max), product <= limits.elements else {
+                throw DataFileError(path, .tooLarge, at: .byte(o),
+                                    "the dimensions declare more than \(min(limits.elements, Int(Int32.max))) elements, the read limit")
             }
             count = product
         }
@@ -99,15 +101,15 @@ public enum IDXFile {
     /// and optionally an IDX array of integer labels (shape n). `normalize` maps uint8
     /// values to [0, 1] by /255 and other types by min–max.
     public static func loadDataset(images url: URL, labels labelsURL: URL? = nil, normalize: Bool = false,
-                                   name: String? = nil) throws -> Dataset {
-        let array = try read(url)
+                                   name: String? = nil, limits: ReadLimits = .standard) throws -> Dataset {
+        let array = try read(url, limits: limits)
         let n = array.shape[0]
         let columns = array.shape.dropFirst().reduce(1, *)
         guard n > 0, columns > 0 else { throw DataFileError(url.path, .empty, "IDX array \(array.shape) holds no samples") }
         let shape: ImageShape? = array.shape.count == 3 ? ImageShape(height: array.shape[1], width: array.shape[2]) : nil
         var labels: [Int]?
         if let labelsURL {
-            let l = try read(labelsURL)
+            let l = try read(labelsURL, limits: limits)
             guard l.shape.count == 1 else {
                 throw DataFileError(labelsURL.path, .mismatch, at: .byte(3), "labels must be one-dimensional, got shape \(l.shape)")
             }
@@ -116,7 +118,7 @@ public enum IDXFile {
             }
             labels = try l.values.enumerated().map { i, v in
                 guard v == v.rounded() else {
-                    throw DataFileError(labelsURL.path, .notNumeric, at: .byte(8 + i * l.elementType.size), "label \(v) is not an integer")
+                    throw DataFileError(labelsURL.path, .notNumeric, at: .byte(8 + i * l.elementType.size), "expected an integer label")
                 }
                 return Int(v)
             }

