@@ -6,12 +6,9 @@ import Linalg
 /// h(N(0, σ²I_d)) = ½·d·ln(2πeσ²), nats.
 private func noiseEntropy(d: Int, sigma: Double) -> Double { 0.5 * Double(d) * log(2 * Double.pi * M_E * sigma * sigma) }
 
-/// The draws `estimate` makes, reproduced from the same generator state, and the mapped points.
+/// The mapped points and the draws `estimate` averages over.
 private func drawsOf(_ estimator: SamplePropagationEntropy, on x: Matrix) throws -> (points: Matrix, draws: Matrix) {
-    let map = try AffineStandardization(fitting: x, estimator.standardization)
-    var generator = estimator.generator
-    let draws = SamplePropagationEntropy.draws(from: map.points, noise: estimator.noise, count: estimator.samples,
-                                               using: &generator)
+    let (map, draws) = try estimator.draws(for: x)
     return (map.points, draws)
 }
 

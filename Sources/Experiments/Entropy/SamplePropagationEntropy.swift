@@ -74,15 +74,10 @@ public struct SamplePropagationEntropy: Sendable {
     ///   `DegenerateCovarianceError` or `LinalgError` when whitening data without a full-rank
     ///   covariance.
     public func estimate(_ x: Matrix) throws -> EntropyEstimate {
-        guard noise > 0, noise.isFinite else {
-            throw EntropyError.invalidParameter("the noise σ must be a positive number, not \(noise)")
-        }
         guard samples >= 2 else {
             throw EntropyError.invalidParameter("sample propagation needs at least 2 Monte-Carlo samples, not \(samples)")
         }
-        let map = try AffineStandardization(fitting: x, standardization)
-        var generator = generator
-        let draws = Self.draws(from: map.points, noise: noise, count: samples, using: &generator)
+        let (map, draws) = try self.draws(for: x)
         let terms = Self.negativeLogDensities(of: draws, mixtureOn: map.points, noise: noise, threads: threads)
         let (h, standardError) = meanAndStandardError(terms)
         var method = "sample propagation (σ = \(noise), m = \(samples))"
