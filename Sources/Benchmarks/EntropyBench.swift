@@ -9,9 +9,13 @@ import Linalg
 /// leave-one-out (bench/reference/entropy_numpy.py) at every size, scikit-learn's
 /// `KernelDensity.score_samples` and scipy's `gaussian_kde` at n = 10 000, d = 8. Each
 /// reference record carries the entropybook value it should match (`metrics.entropybook`).
+/// Also the sample-propagation entropy h(standardised + σZ) at n = 10 000, d = 8, m = 2 000
+/// (`sp-entropy`, quick or not) beside blocked numpy (bench/reference/sp_entropy_numpy.py),
+/// which reads the raw samples and entropybook's draws, so the two values agree to Float32
+/// round-off, not only to Monte-Carlo error.
 public enum EntropyBench: BenchSuite {
     public static let name = "entropy"
-    public static let summary = "KDE entropy: one-bandwidth LOO, full LOO-ML estimate, k-NN; numpy, scikit-learn, scipy side by side"
+    public static let summary = "KDE entropy: one-bandwidth LOO, full LOO-ML estimate, k-NN, sample propagation; numpy, scikit-learn, scipy side by side"
 
     /// The sizes measured; the slow scikit-learn and scipy references run at `slowReference` only.
     static func sizes(quick: Bool) -> [(n: Int, d: Int)] {
@@ -25,6 +29,8 @@ public enum EntropyBench: BenchSuite {
         let previous = BLAS.threads
         BLAS.setThreads(threads)
         defer { BLAS.setThreads(previous) }
+        // First: it does not depend on the scikit-learn and scipy references further down.
+        try samplePropagation(options: options, threads: threads, emit: emit)
         for (n, d) in sizes(quick: options.quick) {
             var generator = SeededGenerator(seed: 5).derived("entropy-bench-\(n)-\(d)")
             let raw = generator.normalMatrix(rows: n, columns: d)
@@ -76,6 +82,47 @@ public enum EntropyBench: BenchSuite {
                     emit(record)
                 }
             }
+        }
+    }
+
+    /// `sp-entropy`: `SamplePropagationEntropy` (standardised, σ = 0.1) on n = 10 000 correlated
+    /// Gaussian points in d = 8 with m = 2 000 draws, and the numpy reference on the same
+    /// samples and draws (both written to .npy files).
+    static func samplePropagation(options: BenchOptions, threads: Int, emit: (BenchRecord) -> Void) throws {
+        let n = 10_000, d = 8, m = 2_000, sigma = 0.1
+        var generator = SeededGenerator(seed: 5).derived("sp-entropy-bench")
+        var x = generator.normalMatrix(rows: n, columns: d)
+        // Unequal scales, so the standardisation and its log-det are exercised.
+        for i in 0..<n { for k in 0..<d { x[i, k] = x[i, k] * Float(k + 1) + x[i, 0] } }
+        let estimator = SamplePropagationEntropy(noise: sigma, samples: m, standardization: .standardize,
+                                                 generator: generator.derived("draws"), threads: threads)
+        var estimate: EntropyEstimate?
+        let cpu0 = processorSeconds()
+        let seconds = try measure(repetitions: options.repetitions) { estimate = try estimator.estimate(x) }
+        let cpu = (processorSeconds() - cpu0) / Double(max(1, options.repetitions))
+        guard let estimate else { return }
+        let parameters = ["n": String(n), "d": String(d), "m": String(m), "threads": String(threads), "sigma": "0.1"]
+        emit(BenchRecord(suite: name, name: "sp-entropy", parameters: parameters, seconds: seconds,
+                         metrics: ["value": estimate.whitenedEntropy, "standardError": estimate.standardError,
+                                   "logdet": estimate.logDeterminantTerm, "cpuSeconds": cpu]))
+
+        guard options.withReference else { return }
+        let stem = FileManager.default.temporaryDirectory
+            .appendingPathComponent("entropybook-bench-\(ProcessInfo.processInfo.processIdentifier)-sp")
+        let samplesFile = stem.appendingPathExtension("samples.npy"), drawsFile = stem.appendingPathExtension("draws.npy")
+        try writeNPY(x, to: samplesFile)
+        defer { try? FileManager.default.removeItem(at: samplesFile) }
+        try writeNPY(try estimator.draws(for: x).draws, to: drawsFile)
+        defer { try? FileManager.default.removeItem(at: drawsFile) }
+        let arguments = ["--npy", samplesFile.path, "--draws", drawsFile.path, "--sigma", String(sigma),
+                         "--threads", String(threads), "--repetitions", String(options.repetitions)]
+        for var record in try runReference("sp_entropy_numpy.py", arguments: arguments, options: options) {
+            if let theirs = record.metrics["value"] {
+                record.metrics["entropybook"] = estimate.whitenedEntropy
+                record.metrics["difference"] = theirs - estimate.whitenedEntropy
+            }
+            if let theirs = record.metrics["logdet"] { record.metrics["logdetDifference"] = theirs - estimate.logDeterminantTerm }
+            emit(record)
         }
     }
 

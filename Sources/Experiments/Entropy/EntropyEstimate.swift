@@ -25,8 +25,14 @@ public struct EntropyEstimate: Sendable, Hashable {
     public var whitenedEntropy: Double
     /// ln det Σ of the sample covariance (0 when not whitened).
     public var logDetCovariance: Double
-    /// Whether the estimate was computed on whitened data.
+    /// Whether the estimate was computed on whitened data (or, for sample propagation, on
+    /// standardised data: then `logDetCovariance` is ln det of the diagonal of Σ).
     public var whitened: Bool
+    /// The known noise σ of a noise-regularised estimate (sample propagation), in the units of
+    /// the whitened or standardised data; `nil` for the other estimators.
+    public var noise: Double?
+    /// The number of Monte-Carlo draws the estimate averages over, when it is a Monte-Carlo one.
+    public var monteCarloSamples: Int?
     /// The leave-one-out log-likelihood against bandwidth, when the bandwidth was searched.
     public var likelihoodCurve: LikelihoodCurve?
 
@@ -43,6 +49,10 @@ public struct EntropyEstimate: Sendable, Hashable {
         self.whitened = whitened
         self.likelihoodCurve = likelihoodCurve
     }
+
+    /// The term the affine map adds back, `value − whitenedEntropy` = ½·ln det Σ = ln|det A⁻¹|
+    /// (Σ ln sdⱼ after standardising coordinate by coordinate), in nats.
+    public var logDeterminantTerm: Double { 0.5 * logDetCovariance }
 }
 
 /// Why an entropy could not be estimated.

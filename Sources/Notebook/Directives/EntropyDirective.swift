@@ -4,29 +4,39 @@ import Foundation
 import Plot
 
 /// `{entropy}` — the differential entropy of a data set (or of autoencoder codes) by Gaussian
-/// KDE or by Kozachenko–Leonenko k-NN. An adapter: it reads the parameters, calls
-/// `KernelEntropy` / `NearestNeighborEntropy` and packages the estimate, the bandwidth and
-/// the leave-one-out likelihood curve.
+/// KDE, by Kozachenko–Leonenko k-NN, or of the noisy set h(C + σZ) by sample propagation. An
+/// adapter: it reads the parameters, calls `KernelEntropy` / `NearestNeighborEntropy` /
+/// `SamplePropagationEntropy` and packages the estimate, the bandwidth and the leave-one-out
+/// likelihood curve.
 public enum EntropyDirective: Directive {
     public static let name = "entropy"
-    public static let summary = "Differential entropy (nats) by Gaussian KDE (leave-one-out, resubstitution, Monte-Carlo) or k-NN"
+    public static let summary = "Differential entropy (nats) by Gaussian KDE (leave-one-out, resubstitution, Monte-Carlo), k-NN, or of the codes plus known Gaussian noise (noisy)"
 
-    static let estimators = ["kde-loo", "kde-resub", "kde-mc", "knn"]
+    static let estimators = ["kde-loo", "kde-resub", "kde-mc", "knn", "noisy"]
 
     public static let parameters: [Parameter] = [
         Parameter("data", .reference([.dataset]), required: true, doc: "the points: an earlier dataset or autoencoder codes"),
         Parameter("estimator", .choice(estimators), default: .string("kde-loo"),
-                  doc: "kde-loo: leave-one-out KDE; kde-resub: resubstitution (biased low); kde-mc: Monte-Carlo from the KDE; knn: Kozachenko–Leonenko"),
+                  doc: "kde-loo: leave-one-out KDE; kde-resub: resubstitution (biased low); kde-mc: Monte-Carlo from the KDE; knn: Kozachenko–Leonenko; "
+                      + "noisy: h(standardised data + σZ) by sample propagation (Goldfeld et al. 2019), no bandwidth search"),
         Parameter("bandwidth", .choiceOrNumber(["loo-ml", "scott", "silverman"], 1e-6...1e6), default: .string("loo-ml"),
                   doc: "kernel bandwidth h: leave-one-out maximum likelihood, a rule of thumb, or a number (whitened units when whitening)"),
         Parameter("k", .int(1...1000), default: .int(4), doc: "neighbour order of the knn estimator"),
-        Parameter("samples", .int(2...10_000_000), default: .int(10_000), doc: "Monte-Carlo sample count of kde-mc"),
+        Parameter("samples", .int(2...10_000_000), default: .int(10_000), doc: "Monte-Carlo sample count of kde-mc and noisy"),
         Parameter("whiten", .bool, default: .bool(true),
-                  doc: "whiten the data (Σ^(-1/2)(x − μ)) and add ½·ln det Σ back"),
+                  doc: "whiten the data (Σ^(-1/2)(x − μ)) and add ½·ln det Σ back (kde and knn estimators)"),
+        // 0.1 in standard deviations: the noise-only increment ½·ln(2πeσ²) is then −0.88 nats per
+        // extra dimension against ≈ +1.4 for a signal one, while σ stays above the sample spacing
+        // n^(−1/d) up to d ≈ 3–4 at n = 5 000 (notes/noisy-entropy-toy.md: right kink for k = 2);
+        // above σ ≈ 0.24 the increment is positive and the kink disappears.
+        Parameter("sigma", .double(1e-6...1e6), default: .double(0.1),
+                  doc: "noise σ of estimator: noisy, in standard deviations of the standardised data; past the intrinsic dimension each extra dimension adds ½·ln(2πeσ²) (−0.88 nats at 0.1)"),
+        Parameter("standardize", .bool, default: .bool(true),
+                  doc: "estimator: noisy — centre and divide each coordinate by its sd first, recording Σ ln sd (added back in H, shown as logdet)"),
     ]
 
     public static let results: [ResultSlot] = [
-        ResultSlot(kind: .estimate, doc: "the entropy in nats ± SE; details: bandwidth, n, d, H_white, logdet"),
+        ResultSlot(kind: .estimate, doc: "the entropy in nats ± SE; details: bandwidth, n, d, H_white, logdet (noisy: sigma, m, n, d, H_white = h(standardised + σZ), logdet)"),
         ResultSlot("likelihood", kind: .curve, doc: "leave-one-out log-likelihood against bandwidth (with bandwidth: loo-ml)"),
     ]
 
@@ -39,8 +49,19 @@ public enum EntropyDirective: Directive {
         if estimator != "knn", arguments.isExplicit("k") {
             problems.append(ParameterError("k", "`k` is the neighbour order of `estimator: knn`; it has no effect with `\(estimator)`"))
         }
-        if estimator != "kde-mc", arguments.isExplicit("samples") {
-            problems.append(ParameterError("samples", "`samples` is used only by `estimator: kde-mc`"))
+        if estimator != "kde-mc", estimator != "noisy", arguments.isExplicit("samples") {
+            problems.append(ParameterError("samples", "`samples` is used only by `estimator: kde-mc` and `estimator: noisy`"))
+        }
+        for name in ["sigma", "standardize"] where estimator != "noisy" && arguments.isExplicit(name) {
+            problems.append(ParameterError(name, "`\(name)` is used only by `estimator: noisy`"))
+        }
+        if estimator == "noisy" {
+            if arguments.isExplicit("bandwidth") {
+                problems.append(ParameterError("bandwidth", "`estimator: noisy` has no bandwidth: its kernel is the noise; set `sigma`"))
+            }
+            if arguments.isExplicit("whiten") {
+                problems.append(ParameterError("whiten", "`estimator: noisy` uses `standardize`, not `whiten`"))
+            }
         }
         return problems
     }
@@ -50,6 +71,12 @@ public enum EntropyDirective: Directive {
         let whiten = try arguments.bool("whiten")
         let estimatorName = try arguments.string("estimator")
         let estimate: EntropyEstimate
+        if estimatorName == "noisy" {
+            return try packageNoisy(try SamplePropagationEntropy(
+                noise: try arguments.double("sigma"), samples: try arguments.int("samples"),
+                standardization: try arguments.bool("standardize") ? .standardize : .none,
+                generator: context.generator("sample"), threads: context.settings.threads).estimate(data.points), of: data)
+        }
         if estimatorName == "knn" {
             let k = try arguments.int("k")
             guard k < data.count else { throw ParameterError("k", "k = \(k) needs more than \(k) points; `\(data.name)` has \(data.count)") }
@@ -74,6 +101,29 @@ public enum EntropyDirective: Directive {
         case .int(let h)?: return .fixed(Double(h))
         default: return .leaveOneOutML
         }
+    }
+
+    /// A sample-propagation estimate as the cell's values and report items: H with the noise,
+    /// the draw count and the standardisation's log-determinant beside it.
+    static func packageNoisy(_ estimate: EntropyEstimate, of data: Dataset) throws -> CellResult {
+        let sigma = estimate.noise ?? .nan, m = Double(estimate.monteCarloSamples ?? 0)
+        let details: [EstimateValue.Detail] = [
+            .init("sigma", sigma), .init("m", m), .init("n", Double(estimate.count)), .init("d", Double(estimate.dimension)),
+            .init("H_white", estimate.whitenedEntropy), .init("logdet", estimate.logDetCovariance),
+        ]
+        let main = EstimateValue(name: "H(\(data.name) + σZ)", value: estimate.value, standardError: estimate.standardError,
+                                 unit: "nats", details: details)
+        var outputs: [OutputItem] = [
+            .metric(Metric("H", estimate.value, uncertainty: estimate.standardError, unit: "nats",
+                           note: "\(estimate.method), n = \(estimate.count), d = \(estimate.dimension); ± is the Monte-Carlo SE")),
+        ]
+        if estimate.whitened {
+            outputs.append(.metric(Metric("h(standardised + σZ)", estimate.whitenedEntropy, uncertainty: estimate.standardError,
+                                          unit: "nats", note: "without Σ ln sd = \(formatNumber(estimate.logDeterminantTerm))")))
+        }
+        outputs.append(.text("Past the intrinsic dimension each extra coordinate adds ½·ln(2πeσ²) = "
+            + "\(formatNumber(0.5 * log(2 * Double.pi * M_E * sigma * sigma))) nats at σ = \(formatNumber(sigma))."))
+        return CellResult(values: ["": main], outputs: outputs)
     }
 
     /// The estimate as the cell's values and report items.
