@@ -52,7 +52,7 @@ struct RunCommand: ParsableCommand {
         let dataDirectory = ProcessInfo.processInfo.environment["ENTROPYBOOK_DATA"].map { URL(fileURLWithPath: $0) }
             ?? templatesURL.deletingLastPathComponent().appendingPathComponent("data")
         var worst: Int32 = 0
-        /// The last report written, to mark it interrupted if a stop arrives after it.
+        // The last report written, to mark it interrupted if a stop arrives after it.
         var last: (run: NotebookRun, records: [CellRecord], interrupted: Bool)?
         for path in notebooks {
             let plan: Plan
