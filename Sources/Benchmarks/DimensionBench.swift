@@ -50,21 +50,21 @@ public enum DimensionBench: BenchSuite {
 
         let y = g.uniformMatrix(rows: nNeighbors, columns: d)
         let parameters = ["n": String(nNeighbors), "d": String(d), "threads": threads, "data": "uniform[0,1)"]
-        let knnSeconds = measure(repetitions: options.repetitions) { _ = NearestNeighbors(of: y, k: 20) }
+        let knnSeconds = try measure(repetitions: options.repetitions) { _ = try NearestNeighbors(of: y, k: 20) }
         emit(BenchRecord(suite: name, name: "knn-20", parameters: parameters, seconds: knnSeconds))
         var corrint = Double.nan, mle = Double.nan, twonn = Double.nan
         let corrintSeconds = try measure(repetitions: options.repetitions) {
-            let nn = NearestNeighbors(of: y, k: 20)
+            let nn = try NearestNeighbors(of: y, k: 20)
             corrint = try TwoRadiusCorrelationDimension(of: y, neighbors: nn).dimension
         }
         emit(BenchRecord(suite: name, name: "corrint", parameters: parameters, seconds: corrintSeconds,
                          metrics: ["dimension": corrint]))
         let mleSeconds = try measure(repetitions: options.repetitions) {
-            mle = try MaximumLikelihoodDimension(neighbors: NearestNeighbors(of: y, k: 20), k: 20).dimension
+            mle = try MaximumLikelihoodDimension(neighbors: try NearestNeighbors(of: y, k: 20), k: 20).dimension
         }
         emit(BenchRecord(suite: name, name: "mle", parameters: parameters, seconds: mleSeconds, metrics: ["dimension": mle]))
         let twonnSeconds = try measure(repetitions: options.repetitions) {
-            twonn = try TwoNearestNeighborsDimension(neighbors: NearestNeighbors(of: y, k: 2)).dimension
+            twonn = try TwoNearestNeighborsDimension(neighbors: try NearestNeighbors(of: y, k: 2)).dimension
         }
         emit(BenchRecord(suite: name, name: "twonn", parameters: parameters, seconds: twonnSeconds, metrics: ["dimension": twonn]))
         if options.withReference {

@@ -41,16 +41,26 @@ public enum PairwiseDistances {
     /// collapses when another process holds a core, and the caller's per-block work
     /// (histograms, k-NN lists) would stay serial. Here the threads meet once, at the end.
     /// OpenBLAS runs single-threaded for the duration of the call (its thread count is
-    /// restored afterwards). With `workers == 1` this is `forEachBlock`.
+    /// restored afterwards). With `workers == 1` the blocks are visited in order on the
+    /// calling thread.
+    ///
+    /// Cancellable: once `Cancellation` is requested no worker starts another block, and
+    /// the call throws `CancellationError` after every worker has returned (the blocks
+    /// visited so far are a partial result the caller must drop).
     public static func forEachBlockConcurrently(
         _ x: Matrix, _ y: Matrix? = nil, block: Int = defaultBlock, upperOnly: Bool = false, workers: Int,
         _ body: @Sendable (_ worker: Int, _ rowRange: Range<Int>, _ columnRange: Range<Int>,
                            _ block: UnsafeMutableBufferPointer<Float>) -> Void
-    ) {
+    ) throws {
         let plan = BlockPlan(x, y, block: block, upperOnly: upperOnly)
         let workers = max(1, min(workers, plan.blocks.count))
         guard workers > 1 else {
-            forEachBlock(x, y, block: block, upperOnly: upperOnly) { body(0, $0, $1, $2) }
+            let buffer = UnsafeMutableBufferPointer<Float>.allocate(capacity: block * block)
+            defer { buffer.deallocate() }
+            for (rows, columns) in plan.blocks {
+                try Cancellation.checkpoint()
+                body(0, rows, columns, plan.fill(rows, columns, into: buffer))
+            }
             return
         }
         let next = BlockCounter()
@@ -60,12 +70,13 @@ public enum PairwiseDistances {
                 defer { buffer.deallocate() }
                 // Blocks are handed out one at a time, so a worker slowed by another process
                 // does fewer of them instead of holding up the rest.
-                while let index = next.take(below: plan.blocks.count) {
+                while !Cancellation.isRequested, let index = next.take(below: plan.blocks.count) {
                     let (rows, columns) = plan.blocks[index]
                     body(worker, rows, columns, plan.fill(rows, columns, into: buffer))
                 }
             }
         }
+        try Cancellation.checkpoint()
     }
 
     /// The full matrix of squared distances (n×m). For small sets only: O(n·m) memory.
@@ -186,12 +197,12 @@ public struct NearestNeighbors: Sendable {
     /// Searches the k nearest neighbours of each row of `x` among the other rows of `x`.
     /// The distance blocks are spread over `workers` threads
     /// (`PairwiseDistances.forEachBlockConcurrently`), each keeping its own candidate
-    /// lists, merged at the end.
-    public init(of x: Matrix, k: Int, block: Int = PairwiseDistances.defaultBlock, workers: Int = BLAS.threads) {
+    /// lists, merged at the end. Throws `CancellationError` when a stop is requested.
+    public init(of x: Matrix, k: Int, block: Int = PairwiseDistances.defaultBlock, workers: Int = BLAS.threads) throws {
         precondition(k >= 1 && k < x.rows, "k-NN: k = \(k) needs at least k+1 = \(k + 1) points, have \(x.rows)")
         self.k = k
         let lists = CandidateLists(workers: max(1, workers), rows: x.rows, k: k)
-        PairwiseDistances.forEachBlockConcurrently(x, block: block, workers: workers) { worker, rows, columns, block in
+        try PairwiseDistances.forEachBlockConcurrently(x, block: block, workers: workers) { worker, rows, columns, block in
             lists.insert(worker: worker, rows: rows, columns: columns, block: block)
         }
         let (indices, squared) = lists.merged()

@@ -12,7 +12,8 @@ public struct CellRecord: Sendable {
         case failed
         /// Not run because a result it reads is missing (an upstream cell failed).
         case skipped
-        /// Not run because the run was interrupted.
+        /// Not run, or stopped at a safe point, because the run was interrupted; its results
+        /// are dropped and not cached.
         case interrupted
     }
     public var cell: PlannedCell
@@ -50,8 +51,13 @@ public protocol ResultStore: Sendable {
 }
 
 /// Runs a plan's cells in order. A failed cell is recorded and the run goes on; cells that
-/// read a failed cell's results are skipped with a note. Thread-safe snapshots of the
-/// records let an interrupt write the report of what finished.
+/// read a failed cell's results are skipped with a note.
+///
+/// Interrupts are cooperative (`Cancellation`, set by the CLI's signal handler): a request
+/// is seen before each cell and at the library's safe points inside it, which throw
+/// `CancellationError` after joining their threads. The running cell and every later one
+/// are then recorded as interrupted, and `run` returns normally so that the report of what
+/// finished is written with no thread left inside OpenBLAS.
 public final class Executor: @unchecked Sendable {
     public let plan: Plan
     public let notebookDirectory: URL
@@ -62,7 +68,6 @@ public final class Executor: @unchecked Sendable {
     private let inputKeys: [String]
     private let lock = NSLock()
     private var _records = [CellRecord]()
-    private var _interrupted = false
 
     public init(plan: Plan, notebookDirectory: URL, dataDirectory: URL,
                 observer: (any ExecutionObserver)? = nil, store: (any ResultStore)? = nil, cacheKeys: [String] = [],
@@ -79,10 +84,6 @@ public final class Executor: @unchecked Sendable {
     /// The records so far (complete after `run` returns).
     public var records: [CellRecord] { lock.withLock { _records } }
 
-    /// Asks the run to stop after the current cell; the rest are marked interrupted.
-    public func interrupt() { lock.withLock { _interrupted = true } }
-    private var isInterrupted: Bool { lock.withLock { _interrupted } }
-
     /// Runs every cell. Returns the records.
     @discardableResult
     public func run() -> [CellRecord] {
@@ -91,7 +92,7 @@ public final class Executor: @unchecked Sendable {
         var unavailable = [String: String]() // id → why (failed/skipped upstream)
         let total = plan.cells.count
         for cell in plan.cells {
-            if isInterrupted {
+            if Cancellation.isRequested {
                 append(CellRecord(cell: cell, status: .interrupted, outputs: [], stored: [], error: nil, seconds: 0))
                 continue
             }
@@ -129,8 +130,18 @@ public final class Executor: @unchecked Sendable {
                     progress: { [observer] fraction, message in observer?.cellProgress(cell, fraction: fraction, message: message) })
                 do {
                     result = try cell.directive.run(cell.arguments, context: context)
+                    // A stop requested while the cell ran may have been absorbed inside it (a
+                    // failed estimate recorded as a note, a `try?`): its result is not trusted.
+                    try Cancellation.checkpoint()
                     let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
                     if let key { store?.save(result, key: key, cell: cell, seconds: seconds) }
+                } catch where error is CancellationError || Cancellation.isRequested {
+                    // Also an error a directive made of a cancelled library call.
+                    let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+                    let record = CellRecord(cell: cell, status: .interrupted, outputs: [], stored: [], error: nil, seconds: seconds)
+                    append(record)
+                    observer?.cellFinished(record, of: total)
+                    continue
                 } catch {
                     result = CellResult()
                     status = .failed

@@ -11,8 +11,6 @@ public final class NotebookRun: @unchecked Sendable {
     public let executor: Executor
     private let templates: Templates
     private let started = Date()
-    private let lock = NSLock()
-    private var written = false
     /// Fixed dates and machine for golden tests.
     public var clock: @Sendable () -> Date = { Date() }
     public var startDate: Date?
@@ -38,32 +36,20 @@ public final class NotebookRun: @unchecked Sendable {
     }
     private let cacheKeys: [String]
 
-    /// Runs every cell and writes the report. Returns the records.
+    /// Runs every cell and writes the report. Returns the records. After an interrupt
+    /// (`Cancellation`) the cells stop at a safe point, with every worker thread joined,
+    /// and the report of what finished is written with status "interrupted".
     @discardableResult
     public func run() throws -> [CellRecord] {
         let records = executor.run()
-        try writeReport(records: records, interrupted: false)
+        try writeReport(records: records, interrupted: records.contains { $0.status == .interrupted })
         return records
     }
 
-    /// Writes the report of what finished so far (used on SIGINT while a cell runs).
-    public func writeInterruptedReport() throws {
-        executor.interrupt()
-        var records = executor.records
-        let done = Set(records.map(\.cell.index))
-        for cell in plan.cells where !done.contains(cell.index) {
-            records.append(CellRecord(cell: cell, status: .interrupted, outputs: [], stored: [], error: nil, seconds: 0))
-        }
-        try writeReport(records: records, interrupted: true)
-    }
-
-    private func writeReport(records: [CellRecord], interrupted: Bool) throws {
-        let shouldWrite = lock.withLock { () -> Bool in
-            if written { return false }
-            written = true
-            return true
-        }
-        guard shouldWrite else { return }
+    /// Writes (again) the report of `records`, e.g. as interrupted when the interrupt came
+    /// after the last cell, while the report was being written: run.json then agrees with
+    /// the exit code.
+    public func writeReport(records: [CellRecord], interrupted: Bool) throws {
         let failed = records.contains { $0.status == .failed }
         let manifest = RunManifest(
             program: ProgramInfo.name, version: ProgramInfo.version, notebook: notebookPath,

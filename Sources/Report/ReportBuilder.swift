@@ -156,7 +156,7 @@ public struct ReportBuilder {
         case .cached: "cached · \(formatSeconds(r.seconds))"
         case .failed: "failed after \(formatSeconds(r.seconds))"
         case .skipped: "skipped"
-        case .interrupted: "not run (interrupted)"
+        case .interrupted: r.seconds > 0 ? "interrupted after \(formatSeconds(r.seconds))" : "not run (interrupted)"
         }
     }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Linalg
 import Notebook
 import Report
 
@@ -12,8 +13,9 @@ struct RunCommand: ParsableCommand {
         Writes OUTPUT/NOTEBOOK/index.html (figures inlined), figures/*.png at slide size, \
         data/*.csv behind every figure, and run.json. A failing cell is shown in the report and \
         the run goes on. Exit codes: 0 all cells ran, 1 a cell failed or the report could not be \
-        written, 2 the notebook is invalid \
-        (nothing ran), 130 interrupted (the report of what finished is still written).
+        written, 2 the notebook is invalid (nothing ran), 130 interrupted by Ctrl-C (SIGINT) and \
+        143 by SIGTERM: the running cell stops at its next safe point and the report of what \
+        finished is written; a second signal exits at once without it.
         """)
 
     @Argument(help: "Notebook files (.md).", completion: .file(extensions: ["md"]))
@@ -46,6 +48,8 @@ struct RunCommand: ParsableCommand {
     @OptionGroup var access: ReadAccessOptions
 
     func run() throws {
+        // First, so that a signal during start-up already stops the run cooperatively.
+        Interrupts.install()
         let overrides = try parseOverrides(parameter)
         let budget = try parseBudget(memoryLimit)
         ProgramCommit.prefetch()
@@ -53,6 +57,8 @@ struct RunCommand: ParsableCommand {
         let templates = try Templates(directory: templatesURL)
         let dataDirectory = defaultDataDirectory(templates: templatesURL)
         var worst: Int32 = 0
+        // The last report written, to mark it interrupted if a stop arrives after it.
+        var last: (run: NotebookRun, records: [CellRecord], interrupted: Bool)?
         for path in notebooks {
             let plan: Plan
             switch loadPlan(path, overrides: overrides, budget: budget, access: access, dataDirectory: dataDirectory) {
@@ -87,7 +93,10 @@ struct RunCommand: ParsableCommand {
             progress.begin(path, cells: plan.cells.count)
             let records: [CellRecord]
             do {
-                records = try runInterruptibly(run)
+                records = try onLargeStack { try run.run() }
+            } catch where Cancellation.isRequested {
+                reportUnwritten(error)
+                throw ExitCode(Interrupts.exitCode)
             } catch let error as FileWriteError {
                 // The run happened but its report did not reach the disk: say which file
                 // and why, and go on with the next notebook.
@@ -95,45 +104,58 @@ struct RunCommand: ParsableCommand {
                 worst = max(worst, 1)
                 continue
             }
+            var interrupted = records.contains { $0.status == .interrupted }
+            if Cancellation.isRequested && !interrupted {
+                // The stop came while the report of the finished cells was being written.
+                interrupted = true
+                do { try run.writeReport(records: records, interrupted: true) } catch {
+                    reportUnwritten(error)
+                    throw ExitCode(Interrupts.exitCode)
+                }
+            }
             let failed = records.filter { $0.status == .failed }
             for r in failed { if let e = r.error { FileHandle.standardError.write(e.rendered + "\n") } }
             if !quiet {
                 FileHandle.standardError.write("report: \(directory.appendingPathComponent("index.html").path)\n")
             }
+            if interrupted { throw ExitCode(Interrupts.exitCode) }
             if !failed.isEmpty { worst = max(worst, 1) }
+            last = (run, records, interrupted)
+        }
+        // From here on a signal changes nothing (the reports are written, the exit code is
+        // chosen); one that came after the last check above still makes the run interrupted.
+        if !Cancellation.close() {
+            if let last, !last.interrupted {
+                do { try last.run.writeReport(records: last.records, interrupted: true) } catch { reportUnwritten(error) }
+            }
+            throw ExitCode(Interrupts.exitCode)
         }
         if worst != 0 { throw ExitCode(worst) }
     }
 
-    /// Runs on a worker thread; SIGINT writes the report of what finished and exits 130.
-    private func runInterruptibly(_ run: NotebookRun) throws -> [CellRecord] {
-        signal(SIGINT, SIG_IGN)
-        let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
-        source.setEventHandler {
-            FileHandle.standardError.write("\ninterrupted: writing the report of the finished cells…\n")
-            do { try run.writeInterruptedReport() } catch {
-                FileHandle.standardError.write("error: could not write the report: \(error)\n")
-            }
-            FileHandle.standardError.write("report: \(run.outputDirectory.appendingPathComponent("index.html").path)\n")
-            Foundation.exit(130)
-        }
-        source.resume()
-        defer { source.cancel(); signal(SIGINT, SIG_DFL) }
+    private func reportUnwritten(_ error: Error) {
+        FileHandle.standardError.write("error: could not write the report: \(error)\n")
+    }
+
+    /// Runs `body` on a thread with a 64 MiB stack (deeply nested notebooks recurse in the
+    /// parser and renderer) and waits for it. Signals do not stop it: `Interrupts` only sets
+    /// the `Cancellation` flag, which the run checks at its safe points.
+    private func onLargeStack<T>(_ body: @escaping @Sendable () throws -> T) throws -> T {
         let done = DispatchSemaphore(value: 0)
-        let box = ResultBox()
+        let box = ResultBox<T>()
         let thread = Thread {
-            do { box.records = try run.run() } catch { box.error = error }
+            do { box.result = .success(try body()) } catch { box.result = .failure(error) }
             done.signal()
         }
         thread.stackSize = 64 << 20
         thread.start()
         done.wait()
-        if let e = box.error { throw e }
-        return box.records
+        guard let result = box.result else { preconditionFailure("the run's thread ended without a result") }
+        return try result.get()
     }
 }
 
-private final class ResultBox: @unchecked Sendable {
-    var records = [CellRecord]()
-    var error: Error?
+/// The result of `onLargeStack`'s thread, read after the semaphore says it is set.
+private final class ResultBox<T>: @unchecked Sendable {
+    var result: Result<T, Error>?
 }

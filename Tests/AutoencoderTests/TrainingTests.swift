@@ -55,6 +55,19 @@ final class TrainingTests: XCTestCase {
         XCTAssertEqual(result.validationRows, 500)
     }
 
+    func testCancelledTrainingStopsBeforeTheNextMiniBatch() throws {
+        defer { Cancellation.reset() }
+        let x = subspaceData(n: 600, seed: 3)
+        let architecture = try AutoencoderArchitecture(inputDimension: 20, codeDimension: 3, hidden: [16])
+        var epochs = 0
+        let options = TrainingOptions(epochs: 50, batchSize: 32, validationFraction: 0.1, threads: 2, seed: 1)
+        XCTAssertThrowsError(try Autoencoder.train(on: x, architecture: architecture, options: options) { _ in
+            epochs += 1
+            if epochs == 2 { Cancellation.request() }
+        }) { XCTAssertTrue($0 is CancellationError, "\($0)") }
+        XCTAssertEqual(epochs, 2, "no epoch after the request")
+    }
+
     func testTrainingIsDeterministicForASeed() throws {
         let x = subspaceData(n: 600, seed: 3)
         let architecture = try AutoencoderArchitecture(inputDimension: 20, codeDimension: 3, hidden: [16])

@@ -94,12 +94,12 @@ final class ConcurrentBlocksTests: XCTestCase {
         XCTAssertEqual(one.pairCounts.last, 257 * 256 / 2, "the largest radius holds every pair")
     }
 
-    func testNeighborSearchIsTheSameForAnyWorkerCountEvenWithTies() {
+    func testNeighborSearchIsTheSameForAnyWorkerCountEvenWithTies() throws {
         // Integer grid points: many exactly equal distances; ties go to the smaller index.
         var g = SeededGenerator(seed: 12)
         let x = Matrix(rows: 300, columns: 2, elements: (0..<600).map { _ in Float(g.index(below: 6)) })
-        let one = NearestNeighbors(of: x, k: 7, block: 40, workers: 1)
-        let three = NearestNeighbors(of: x, k: 7, block: 40, workers: 3)
+        let one = try NearestNeighbors(of: x, k: 7, block: 40, workers: 1)
+        let three = try NearestNeighbors(of: x, k: 7, block: 40, workers: 3)
         XCTAssertEqual(one.indices, three.indices)
         XCTAssertEqual(one.distances, three.distances)
         for i in 0..<300 {

@@ -21,7 +21,7 @@ final class KnownDimensionTests: XCTestCase {
         XCTAssertTrue(corrdim.withinTolerance, "a scaling region within the slope tolerance exists")
         XCTAssertGreaterThan(corrdim.rSquared, 0.999)
         XCTAssertFalse(corrdim.exceedsEckmannRuelleBound) // 2·log10(5000) ≈ 7.4
-        let neighbors = NearestNeighbors(of: x, k: 20)
+        let neighbors = try NearestNeighbors(of: x, k: 20)
         return Estimates(corrdim: corrdim.dimension,
                          corrint: try TwoRadiusCorrelationDimension(of: x, neighbors: neighbors).dimension,
                          mle: try MaximumLikelihoodDimension(neighbors: neighbors, k: 20).dimension,

@@ -26,7 +26,7 @@ final class ScikitDimensionAgreementTests: XCTestCase {
 
     func testAgreesWithScikitDimensionWithinTwoPercent() throws {
         let x = try fixture()
-        let neighbors = NearestNeighbors(of: x, k: 20)
+        let neighbors = try NearestNeighbors(of: x, k: 20)
         let corrint = try TwoRadiusCorrelationDimension(of: x, neighbors: neighbors, k1: 10, k2: 20).dimension
         let mle = try MaximumLikelihoodDimension(neighbors: neighbors, k: 20).dimension
         let twonn = try TwoNearestNeighborsDimension(neighbors: neighbors, discardFraction: 0.1).dimension

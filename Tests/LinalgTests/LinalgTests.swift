@@ -28,12 +28,40 @@ final class LinalgTests: XCTestCase {
         XCTAssertEqual(count, 37 * 37)
     }
 
-    func testNearestNeighborsExcludeSelfAndSortAscending() {
+    func testNearestNeighborsExcludeSelfAndSortAscending() throws {
         let x = Matrix([[0], [1], [3], [7]])
-        let nn = NearestNeighbors(of: x, k: 2)
+        let nn = try NearestNeighbors(of: x, k: 2)
         XCTAssertEqual(Array(nn.indices[0..<2]), [1, 2])
         XCTAssertEqual(nn.distance(3, neighbor: 1), 4)
         XCTAssertEqual(nn.distance(2, neighbor: 2), 3)
+    }
+
+    func testCancelledBlockLoopVisitsNoMoreBlocksAndThrowsAfterItsWorkersReturn() {
+        var rng = SeededGenerator(seed: 2)
+        let x = rng.normalMatrix(rows: 64, columns: 3)
+        for workers in [1, 3] {
+            let visited = VisitCounter()
+            XCTAssertThrowsError(try PairwiseDistances.forEachBlockConcurrently(x, block: 8, workers: workers) { _, _, _, _ in
+                // The first block asks to stop: the workers finish the blocks they hold.
+                if visited.increment() == 1 { Cancellation.request() }
+            }) { XCTAssertTrue($0 is CancellationError, "workers \(workers): \($0)") }
+            XCTAssertLessThanOrEqual(visited.count, workers, "one block per worker at most after the request")
+            Cancellation.reset()
+            XCTAssertNoThrow(try NearestNeighbors(of: x, k: 2, block: 8, workers: workers), "a reset lets work run again")
+        }
+    }
+
+    func testCancellationIsIgnoredOnceClosedAndRepeatedRequestsAreNoticed() {
+        defer { Cancellation.reset() }
+        XCTAssertEqual(Cancellation.request(reason: 15), .accepted)
+        XCTAssertEqual(Cancellation.request(reason: 2), .repeated)
+        XCTAssertEqual(Cancellation.reason, 15, "the first request's reason is kept")
+        XCTAssertFalse(Cancellation.close(), "a request came before the close")
+        Cancellation.reset()
+        XCTAssertTrue(Cancellation.close())
+        XCTAssertEqual(Cancellation.request(), .ignored)
+        XCTAssertFalse(Cancellation.isRequested)
+        XCTAssertNoThrow(try Cancellation.checkpoint())
     }
 
     func testSeededGeneratorIsReproducibleAndNormal() {
@@ -93,4 +121,13 @@ final class LinalgTests: XCTestCase {
         done.wait()
         XCTAssertEqual(BLAS.threads, 2)
     }
+}
+
+/// Counts the blocks visited by concurrent workers.
+private final class VisitCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var n = 0
+    var count: Int { lock.withLock { n } }
+    /// The count after this visit.
+    func increment() -> Int { lock.withLock { n += 1; return n } }
 }

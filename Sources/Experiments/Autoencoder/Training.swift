@@ -14,6 +14,9 @@ extension Autoencoder {
     ///
     /// Throws `AutoencoderError.nonFiniteLoss` (with epoch and mini-batch) when the loss
     /// becomes NaN or infinite, and `.invalidConfiguration` for impossible settings.
+    /// Cancellable: before each mini-batch (when the previous one's shard threads have
+    /// joined) it checks `Cancellation` and throws `CancellationError` on a request, so an
+    /// interrupt waits at most one mini-batch and leaves no thread inside OpenBLAS.
     public static func train(on data: Matrix, architecture: AutoencoderArchitecture, options: TrainingOptions,
                              progress: (EpochLoss) -> Void = { _ in }) throws -> TrainingResult {
         try options.validate()
@@ -57,6 +60,7 @@ extension Autoencoder {
                     var squaredError: Double = 0
                     var first = 0, batchNumber = 0
                     while first < trainingRows.count {
+                        try Cancellation.checkpoint()
                         let rows = min(batch, trainingRows.count - first)
                         batchNumber += 1
                         for r in 0..<rows {

@@ -39,7 +39,7 @@ public struct CorrelationIntegral: Sendable, Hashable {
         let thresholds = try Self.squaredThresholds(radii)
         let binner = SquaredDistanceBinner(thresholds: thresholds)
         // Centring keeps ‖x‖² + ‖y‖² − 2x·y accurate when the data sit far from the origin.
-        let histogram = Self.pairHistogram(x.centred(), binner: binner, block: block, workers: workers)
+        let histogram = try Self.pairHistogram(x.centred(), binner: binner, block: block, workers: workers)
         var cumulative = [UInt64](repeating: 0, count: radii.count)
         var running: UInt64 = 0
         for j in radii.indices {
@@ -52,12 +52,13 @@ public struct CorrelationIntegral: Sendable, Hashable {
     }
 
     /// Bin counts of the squared distances of all unordered pairs of rows of `x`, one
-    /// histogram per worker merged at the end.
+    /// histogram per worker merged at the end. Throws `CancellationError` when a stop is
+    /// requested.
     static func pairHistogram(_ x: Matrix, labels: [Int32]? = nil, binner: SquaredDistanceBinner,
-                              block: Int, workers: Int) -> [UInt64] {
+                              block: Int, workers: Int) throws -> [UInt64] {
         let width = (labels == nil ? 1 : 2) * binner.binCount
         let perWorker = WorkerHistograms(workers: max(workers, 1), width: width)
-        PairwiseDistances.forEachBlockConcurrently(x, block: block, upperOnly: true, workers: workers) { worker, rows, columns, distances in
+        try PairwiseDistances.forEachBlockConcurrently(x, block: block, upperOnly: true, workers: workers) { worker, rows, columns, distances in
             let counts = perWorker.histogram(worker)
             if let labels {
                 labels.withUnsafeBufferPointer { l in

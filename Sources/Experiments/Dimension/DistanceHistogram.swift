@@ -70,7 +70,7 @@ public struct DistanceHistogram: Sendable, Hashable {
             distanceRange = range
         } else {
             let perWorker = WorkerMaxima(workers: max(workers, 1))
-            PairwiseDistances.forEachBlockConcurrently(points, upperOnly: true, workers: workers) { worker, _, _, block in
+            try PairwiseDistances.forEachBlockConcurrently(points, upperOnly: true, workers: workers) { worker, _, _, block in
                 perWorker.offer(block, worker: worker)
             }
             let largest = perWorker.largest
@@ -88,7 +88,7 @@ public struct DistanceHistogram: Sendable, Hashable {
         let binner = SquaredDistanceBinner(thresholds: thresholds)
         let groupCount = pointLabels == nil ? 1 : 2
         let labels32 = pointLabels.map { $0.map { Int32(truncatingIfNeeded: $0) } }
-        let counts = CorrelationIntegral.pairHistogram(points, labels: labels32, binner: binner,
+        let counts = try CorrelationIntegral.pairHistogram(points, labels: labels32, binner: binner,
                                                        block: PairwiseDistances.defaultBlock, workers: workers)
         let names = groupCount == 1 ? ["all pairs"] : ["within label", "between labels"]
         var groups = [Group](), outside: UInt64 = 0

@@ -95,9 +95,9 @@ struct LeaveOneOutSearch {
 
     /// ln p̂₋ᵢ(xᵢ) for each coefficient of `schedule`, from the kernel sums: the sum over j ≠ i
     /// divided by n−1 and by the kernel's normaliser (2πh²)^(d/2). On `rows` only, if given.
-    func evaluate(_ schedule: KernelSchedule, rows: [Int]? = nil) -> [Evaluation] {
+    func evaluate(_ schedule: KernelSchedule, rows: [Int]? = nil) throws -> [Evaluation] {
         let n = sums.points.rows, d = sums.points.columns
-        let logs = rows.map { sums.leaveOneOutLogSums(rows: $0, schedule: schedule, threads: threads) }
+        let logs = try rows.map { try sums.leaveOneOutLogSums(rows: $0, schedule: schedule, threads: threads) }
             ?? sums.logSums(excludingSelf: true, schedule: schedule, threads: threads)
         return zip(schedule.coefficients, logs).map { c, logSums in
             // ln[(2πh²)^(d/2)] with h² = 1/(2c) is (d/2)·ln(π/c).
@@ -122,16 +122,16 @@ struct LeaveOneOutSearch {
                                                   logLikelihoods: coarse.reversed().map(\.meanLogLikelihood))
             let c = coarse[Self.bestIndex(coarse)].c
             // The bracket [c/2, 2c] of the subsample's best, both ends included, on all rows.
-            Self.merge(&evaluated, evaluate(.arithmetic(first: c / 2, step: 1.5 * c / 9, count: 10)))
+            Self.merge(&evaluated, try evaluate(.arithmetic(first: c / 2, step: 1.5 * c / 9, count: 10)))
             let best = Self.bestIndex(evaluated)
             if best > 0 && best < evaluated.count - 1 {
-                refine(&evaluated, passes: refinementPasses - 1)
+                try refine(&evaluated, passes: refinementPasses - 1)
                 refined = true
             }
         }
         if !refined {
             try gridSearch(&evaluated, startingAt: h0, rows: nil)
-            refine(&evaluated, passes: refinementPasses)
+            try refine(&evaluated, passes: refinementPasses)
         }
         let best = evaluated[Self.bestIndex(evaluated)]
         let ascending = evaluated.reversed()
@@ -143,7 +143,7 @@ struct LeaveOneOutSearch {
     /// The √2 log grid from 2·h0 down, extended until its maximum is interior.
     private func gridSearch(_ evaluated: inout [Evaluation], startingAt h0: Double, rows: [Int]?) throws {
         let widest = 1 / (2 * 4 * h0 * h0)
-        Self.merge(&evaluated, evaluate(.doubling(first: widest, count: gridCount), rows: rows))
+        Self.merge(&evaluated, try evaluate(.doubling(first: widest, count: gridCount), rows: rows))
         var extensions = 0
         while true {
             let best = Self.bestIndex(evaluated)
@@ -158,20 +158,20 @@ struct LeaveOneOutSearch {
             }
             let extra = 8
             let first = best == 0 ? evaluated[0].c / Double(1 << extra) : evaluated[best].c * 2
-            Self.merge(&evaluated, evaluate(.doubling(first: first, count: extra), rows: rows))
+            Self.merge(&evaluated, try evaluate(.doubling(first: first, count: extra), rows: rows))
         }
     }
 
     /// Section-search passes: 8 points evenly spaced in c strictly inside the bracket formed
     /// by the best evaluation's neighbours.
-    private func refine(_ evaluated: inout [Evaluation], passes: Int) {
+    private func refine(_ evaluated: inout [Evaluation], passes: Int) throws {
         for _ in 0..<passes {
             let best = Self.bestIndex(evaluated)
             guard best > 0 && best < evaluated.count - 1 else { return }
             let low = evaluated[best - 1].c, high = evaluated[best + 1].c
             let interior = 8
             let step = (high - low) / Double(interior + 1)
-            Self.merge(&evaluated, evaluate(.arithmetic(first: low + step, step: step, count: interior)))
+            Self.merge(&evaluated, try evaluate(.arithmetic(first: low + step, step: step, count: interior)))
         }
     }
 

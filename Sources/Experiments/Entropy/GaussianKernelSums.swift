@@ -42,6 +42,9 @@ enum KernelSchedule: Sendable, Equatable {
 ///
 /// Memory: one panel of panelRows×n floats per thread, never n². Complexity: O(nq·n·d) flops
 /// in sgemm plus O(nq·n) exps and O(nq·n·m) multiplications.
+///
+/// Cancellable between panels: on a `Cancellation` request every worker stops after its
+/// current panel and the call throws `CancellationError` once all have returned.
 struct GaussianKernelSums {
     /// The data points xⱼ (n×d).
     let points: Matrix
@@ -61,21 +64,21 @@ struct GaussianKernelSums {
     /// ln Sᵢ(cₖ) for every query row i and every coefficient cₖ of `schedule`, as
     /// `result[k][i]`. With `queries == nil` the queries are the data points themselves and
     /// `excludingSelf` drops the term j = i (leave-one-out).
-    func logSums(of queries: Matrix? = nil, excludingSelf: Bool, schedule: KernelSchedule, threads: Int) -> [[Double]] {
+    func logSums(of queries: Matrix? = nil, excludingSelf: Bool, schedule: KernelSchedule, threads: Int) throws -> [[Double]] {
         precondition(!excludingSelf || queries == nil, "excludingSelf needs the data as queries")
-        return logSums(queries: queries ?? points, queryNorms: queries.map { $0.rowSquaredNorms() } ?? norms,
+        return try logSums(queries: queries ?? points, queryNorms: queries.map { $0.rowSquaredNorms() } ?? norms,
                        selfIndices: excludingSelf ? Array(0..<points.rows) : nil, schedule: schedule, threads: threads)
     }
 
     /// Leave-one-out ln Sᵢ(cₖ) for the data rows `rows` only (a subsample for a coarse
     /// search), each without its own term, as `result[k][r]` for `rows[r]`.
-    func leaveOneOutLogSums(rows: [Int], schedule: KernelSchedule, threads: Int) -> [[Double]] {
-        logSums(queries: points.rows(at: rows), queryNorms: rows.map { norms[$0] }, selfIndices: rows,
+    func leaveOneOutLogSums(rows: [Int], schedule: KernelSchedule, threads: Int) throws -> [[Double]] {
+        try logSums(queries: points.rows(at: rows), queryNorms: rows.map { norms[$0] }, selfIndices: rows,
                 schedule: schedule, threads: threads)
     }
 
     private func logSums(queries q: Matrix, queryNorms: [Float], selfIndices: [Int]?, schedule: KernelSchedule,
-                         threads: Int) -> [[Double]] {
+                         threads: Int) throws -> [[Double]] {
         precondition(q.columns == points.columns, "kernel sums: \(q.columns) and \(points.columns) columns")
         let coefficients = schedule.coefficients
         let m = coefficients.count, nq = q.rows
@@ -108,6 +111,7 @@ struct GaussianKernelSums {
                 }
             }
         }
+        try Cancellation.checkpoint()
         return (0..<m).map { k in Array(result[(k * nq)..<((k + 1) * nq)]) }
     }
 }
@@ -147,7 +151,7 @@ private struct Job: @unchecked Sendable {
               let xNorms = pointNorms.baseAddress else { return }
 
         var i0 = rows.lowerBound
-        while i0 < rows.upperBound {
+        while i0 < rows.upperBound && !Cancellation.isRequested {
             let count = min(panelRows, rows.upperBound - i0)
             sgemm(.none, .transpose, m: count, n: n, k: d, alpha: -2, a: qBase + i0 * d, lda: d,
                   b: xBase, ldb: d, beta: 0, c: panel, ldc: stride)

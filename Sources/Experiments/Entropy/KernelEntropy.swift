@@ -88,14 +88,14 @@ public struct KernelEntropy: Sendable {
         let logDensities: [Double]
         switch estimator {
         case .leaveOneOut:
-            logDensities = leaveOneOutDensities ?? search.evaluate(.single(c))[0].logDensities
+            logDensities = try leaveOneOutDensities ?? search.evaluate(.single(c))[0].logDensities
         case .resubstitution:
-            let logSums = sums.logSums(excludingSelf: false, schedule: .single(c), threads: threads)[0]
+            let logSums = try sums.logSums(excludingSelf: false, schedule: .single(c), threads: threads)[0]
             logDensities = logSums.map { $0 - log(Double(n)) - logNormaliser }
         case .monteCarlo(let samples, var generator):
             guard samples >= 2 else { throw EntropyError.invalidParameter("Monte-Carlo needs at least 2 samples, not \(samples)") }
             let draws = Self.sample(from: data.points, bandwidth: h, count: samples, using: &generator)
-            let logSums = sums.logSums(of: draws, excludingSelf: false, schedule: .single(c), threads: threads)[0]
+            let logSums = try sums.logSums(of: draws, excludingSelf: false, schedule: .single(c), threads: threads)[0]
             logDensities = logSums.map { $0 - log(Double(n)) - logNormaliser }
         }
         let (meanLog, standardError) = meanAndStandardError(logDensities)

@@ -34,7 +34,7 @@ public struct NearestNeighborEntropy: Sendable {
         }
         let data = try PreparedData(x, whiten: whiten)
         let n = data.points.rows, d = data.points.columns
-        let neighbors = NearestNeighbors(of: data.points, k: k)
+        let neighbors = try NearestNeighbors(of: data.points, k: k)
         let constant = digamma(Double(n)) - digamma(Double(k)) + Self.logUnitBallVolume(d)
         var terms = [Double]()
         terms.reserveCapacity(n)

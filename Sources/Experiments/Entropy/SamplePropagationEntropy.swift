@@ -78,7 +78,7 @@ public struct SamplePropagationEntropy: Sendable {
             throw EntropyError.invalidParameter("sample propagation needs at least 2 Monte-Carlo samples, not \(samples)")
         }
         let (map, draws) = try self.draws(for: x)
-        let terms = Self.negativeLogDensities(of: draws, mixtureOn: map.points, noise: noise, threads: threads)
+        let terms = try Self.negativeLogDensities(of: draws, mixtureOn: map.points, noise: noise, threads: threads)
         let (h, standardError) = meanAndStandardError(terms)
         var method = "sample propagation (σ = \(noise), m = \(samples))"
         if !map.constantCoordinates.isEmpty {
@@ -130,9 +130,9 @@ public struct SamplePropagationEntropy: Sendable {
     /// of `points`, in nats (Double). The sums over i are `GaussianKernelSums` with the single
     /// coefficient 1/(2σ²).
     static func negativeLogDensities(of draws: Matrix, mixtureOn points: Matrix, noise sigma: Double,
-                                     threads: Int) -> [Double] {
+                                     threads: Int) throws -> [Double] {
         let n = Double(points.rows), d = Double(points.columns)
-        let logSums = GaussianKernelSums(points: points)
+        let logSums = try GaussianKernelSums(points: points)
             .logSums(of: draws, excludingSelf: false, schedule: .single(1 / (2 * sigma * sigma)), threads: threads)[0]
         let offset = log(n) + 0.5 * d * log(2 * Double.pi * sigma * sigma)
         return logSums.map { offset - $0 }

@@ -94,7 +94,10 @@ public struct EntropyCurveExperiment: Sendable {
     public var settings: Settings
     public init(settings: Settings) { self.settings = settings }
 
-    /// Runs the sweep on the rows of `data`.
+    /// Runs the sweep on the rows of `data`. Cancellable: `Cancellation` is checked before
+    /// every (d, seed) point and once more at the end (a point may have absorbed a
+    /// cancelled estimate as a failure), and inside training and the kernel sums; a
+    /// request throws `CancellationError`.
     /// - Parameters:
     ///   - train: called for every (d, repeat) with the data, architecture and options to
     ///     train; the default trains. A caller may return a cached model for the same request.
@@ -106,6 +109,7 @@ public struct EntropyCurveExperiment: Sendable {
         let total = Double(settings.dimensions.count * settings.repeats)
         for (di, d) in settings.dimensions.enumerated() {
             for r in 0..<settings.repeats {
+                try Cancellation.checkpoint()
                 let done = Double(di * settings.repeats + r)
                 progress(done / total, "d = \(d), seed \(r + 1)/\(settings.repeats)")
                 var options = settings.training
@@ -117,6 +121,7 @@ public struct EntropyCurveExperiment: Sendable {
                 points.append(try measure(trained, data: data, d: d, repeatIndex: r))
             }
         }
+        try Cancellation.checkpoint()
         progress(1, "done")
         return points
     }

@@ -60,7 +60,7 @@ public enum CorrdimDirective: Directive {
         var corrint: TwoRadiusCorrelationDimension?
         if try arguments.bool("corrint"), points.rows > 20 {
             context.progress(0.6, "CorrInt neighbours")
-            corrint = try TwoRadiusCorrelationDimension(of: points, neighbors: NearestNeighbors(of: points, k: 20))
+            corrint = try TwoRadiusCorrelationDimension(of: points, neighbors: try NearestNeighbors(of: points, k: 20))
         }
         var result = try package(fit, corrint: corrint, data: data, sampleNote: sampleNote)
         if let other = competingRegion(fit, tolerance: options.tolerance) {

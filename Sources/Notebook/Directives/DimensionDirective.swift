@@ -56,7 +56,7 @@ public enum DimensionDirective: Directive {
             estimates.append((method, value))
         }
         // One exact neighbour search serves CorrInt, the MLE and TwoNN.
-        let neighbors = chosen.contains(where: { $0 != "pca" }) ? NearestNeighbors(of: points, k: neighbourCount) : nil
+        let neighbors = chosen.contains(where: { $0 != "pca" }) ? try NearestNeighbors(of: points, k: neighbourCount) : nil
         for method in chosen {
             context.progress(Double(rows.count) / Double(chosen.count + 1), method)
             switch method {
