@@ -51,12 +51,33 @@ public enum ProseRenderer {
         out.reserveCapacity(html.utf8.count + cellHTML.reduce(0) { $0 + $1.utf8.count })
         var rest = Substring(html)
         for (i, marker) in markers.enumerated() {
-            guard let r = rest.range(of: marker) else { continue }
+            guard let r = firstRange(of: marker, in: rest) else { continue }
             out += rest[..<r.lowerBound]
             out += i < cellHTML.count ? cellHTML[i] : ""
             rest = rest[r.upperBound...]
         }
         return out + rest
+    }
+
+    /// The first occurrence of `needle` in `text`, searched in UTF-8 from the start and
+    /// stopping there. Foundation's `range(of:)` on a Substring bridges the whole rest of
+    /// the page each call, which made the passes above quadratic again.
+    static func firstRange(of needle: String, in text: Substring) -> Range<Substring.Index>? {
+        let pattern = Array(needle.utf8)
+        guard let first = pattern.first else { return nil }
+        let utf8 = text.utf8
+        var i = utf8.startIndex
+        while let start = utf8[i...].firstIndex(of: first) {
+            var end = start
+            var matched = true
+            for byte in pattern {
+                guard end < utf8.endIndex, utf8[end] == byte else { matched = false; break }
+                end = utf8.index(after: end)
+            }
+            if matched { return start..<end }
+            i = utf8.index(after: start)
+        }
+        return nil
     }
 
     /// One warning per image in the prose that the report will not show, located at the
@@ -159,7 +180,7 @@ public enum ProseRenderer {
         let slugs = uniqueSlugs(headings.map(\.text))
         for (heading, slug) in zip(headings, slugs) {
             let tag = "<h\(heading.level)>"
-            guard let r = rest.range(of: tag) else { break }
+            guard let r = firstRange(of: tag, in: rest) else { break }
             out += rest[..<r.lowerBound]
             out += "<h\(heading.level) id=\"\(slug)\">"
             rest = rest[r.upperBound...]

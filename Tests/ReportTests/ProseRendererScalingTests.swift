@@ -1,0 +1,32 @@
+import Foundation
+import XCTest
+@testable import Notebook
+@testable import Report
+
+/// Issue 14, row 12: a notebook of many cells rendered in time linear in its length. Each
+/// cell's HTML replaced its marker by a search over the whole page, so 1 000 cells took
+/// seconds. Work is compared at two sizes, not timed against a clock.
+final class ProseRendererScalingTests: XCTestCase {
+    func testRenderingCostGrowsLinearlyWithCellCount() {
+        func cost(_ cells: Int) -> Double {
+            let source = String(repeating: "Text.\n\n```{probe}\ncount: 1\n```\n\n", count: cells)
+            let (document, _) = NotebookParser.parse(source, file: "nb.md")
+            let html = Array(repeating: "<div class=\"cell\">output</div>", count: cells)
+            var best = Double.infinity
+            for _ in 0..<3 {
+                let start = DispatchTime.now().uptimeNanoseconds
+                _ = ProseRenderer.render(document, cellHTML: html)
+                best = min(best, Double(DispatchTime.now().uptimeNanoseconds - start))
+            }
+            return best
+        }
+        let ratio = cost(8000) / cost(2000)
+        XCTAssertLessThan(ratio, 8, "8 000 cells cost \(ratio)× 2 000 cells")
+    }
+
+    func testEachCellsHTMLLandsWhereItsFenceStood() {
+        let (document, _) = NotebookParser.parse("A\n\n```{probe}\n```\n\nB\n\n```{probe}\n```\n\nC\n", file: "nb.md")
+        let html = ProseRenderer.render(document, cellHTML: ["<i>one</i>", "<i>two</i>"])
+        XCTAssertEqual(html.replacingOccurrences(of: "\n", with: ""), "<p>A</p><i>one</i><p>B</p><i>two</i><p>C</p>")
+    }
+}
