@@ -73,10 +73,10 @@ let package = Package(
 
         .testTarget(name: "LinalgTests", dependencies: ["Linalg"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "FileAccess", "Linalg"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "AutoencoderTests", dependencies: ["Autoencoder", "CKernels"]),
-        .testTarget(name: "EntropyTests", dependencies: ["Entropy"]),
-        .testTarget(name: "EntropyCurveTests", dependencies: ["EntropyCurve"]),
-        .testTarget(name: "DimensionTests", dependencies: ["Dimension"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "AutoencoderTests", dependencies: ["Autoencoder", "Linalg", "CKernels"]),
+        .testTarget(name: "EntropyTests", dependencies: ["Entropy", "Linalg"]),
+        .testTarget(name: "EntropyCurveTests", dependencies: ["EntropyCurve", "Autoencoder", "Linalg"]),
+        .testTarget(name: "DimensionTests", dependencies: ["Dimension", "Linalg"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PlotTests", dependencies: ["Plot"]),
         // Golden-file helpers shared by the test targets.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
