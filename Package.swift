@@ -30,8 +30,12 @@ let package = Package(
         // Numerics: Float32 matrices on OpenBLAS, seeded random numbers, small statistics.
         .target(name: "Linalg", dependencies: ["CBLAS", "CKernels"]),
 
+        // Caps and path checks for reading files a notebook names: shared by the data readers
+        // and the notebook engine's read confinement, so neither imports the other.
+        .target(name: "FileAccess"),
+
         // The experiment library. It knows nothing of notebooks.
-        .target(name: "Datasets", dependencies: ["Linalg", "CZlib"], path: "Sources/Experiments/Datasets"),
+        .target(name: "Datasets", dependencies: ["Linalg", "FileAccess", "CZlib"], path: "Sources/Experiments/Datasets"),
         .target(name: "Autoencoder", dependencies: ["Linalg"], path: "Sources/Experiments/Autoencoder"),
         .target(name: "Entropy", dependencies: ["Linalg"], path: "Sources/Experiments/Entropy"),
         .target(name: "Dimension", dependencies: ["Linalg"], path: "Sources/Experiments/Dimension"),
@@ -42,32 +46,46 @@ let package = Package(
         // Charts behind a drawing protocol; libgd renders them to PNG.
         .target(name: "Plot", dependencies: ["CGD"]),
 
-        // Markdown (cmark) → directive cells → validated plan → executed results.
+        // The notebook engine: Markdown (cmark) → directive cells → validated plan → executed
+        // results, with the cache, budgets and read confinement. It imports no experiment
+        // module and names no directive: it is given them (`Validator(registry:)`,
+        // `CellCache(valueTypes:)`). Linalg for seeded generators, BLAS threads and the
+        // cancellation flag.
         .target(name: "Notebook", dependencies: [
-            "CCmark", "Linalg", "Datasets", "Autoencoder", "Entropy", "Dimension", "EntropyCurve", "Plot",
-            .product(name: "Yams", package: "Yams"),
+            "CCmark", "Linalg", "FileAccess", .product(name: "Yams", package: "Yams"),
         ]),
-        // Results → self-contained HTML, figures, data, run.json.
+        // The directives: thin adapters from notebook parameters to the experiment library,
+        // and `DirectiveRegistry`, the list the CLI hands to the engine.
+        .target(name: "Directives", dependencies: [
+            "Notebook", "Linalg", "FileAccess", "Datasets", "Autoencoder", "Entropy", "Dimension", "EntropyCurve", "Plot",
+        ]),
+        // Results → self-contained HTML, figures, data, run.json. Depends on the engine only;
+        // Linalg for the BLAS build and threads in the provenance footer.
         .target(name: "Report", dependencies: [
-            "Notebook", "CCmark", .product(name: "Mustache", package: "swift-mustache"),
+            "Notebook", "Linalg", "CCmark", .product(name: "Mustache", package: "swift-mustache"),
         ]),
         // Speed measurements (`entropybook bench`), never timed assertions in tests.
-        .target(name: "Benchmarks", dependencies: ["Linalg", "Datasets", "Autoencoder", "Entropy", "Dimension", "Plot"]),
+        .target(name: "Benchmarks", dependencies: ["Linalg", "Autoencoder", "Entropy", "Dimension", "Plot"]),
         .executableTarget(name: "entropybook", dependencies: [
-            "Notebook", "Report", "Benchmarks",
+            "Notebook", "Directives", "Report", "Benchmarks", "Linalg",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         .testTarget(name: "LinalgTests", dependencies: ["Linalg"]),
-        .testTarget(name: "DatasetsTests", dependencies: ["Datasets"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "AutoencoderTests", dependencies: ["Autoencoder", "CKernels"]),
-        .testTarget(name: "EntropyTests", dependencies: ["Entropy"]),
-        .testTarget(name: "EntropyCurveTests", dependencies: ["EntropyCurve"]),
-        .testTarget(name: "DimensionTests", dependencies: ["Dimension"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "FileAccess", "Linalg"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "AutoencoderTests", dependencies: ["Autoencoder", "Linalg", "CKernels"]),
+        .testTarget(name: "EntropyTests", dependencies: ["Entropy", "Linalg"]),
+        .testTarget(name: "EntropyCurveTests", dependencies: ["EntropyCurve", "Autoencoder", "Linalg"]),
+        .testTarget(name: "DimensionTests", dependencies: ["Dimension", "Linalg"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PlotTests", dependencies: ["Plot"]),
         // Golden-file helpers shared by the test targets.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
-        .testTarget(name: "NotebookTests", dependencies: ["Notebook", "TestSupport"], resources: [.copy("Fixtures")]),
+        // The engine with test directives; some tests (cache round trip of a data set, {config},
+        // the real catalogue's budget checks) use the real directives.
+        .testTarget(name: "NotebookTests", dependencies: ["Notebook", "Directives", "Datasets", "Linalg", "TestSupport"],
+                    resources: [.copy("Fixtures")]),
+        // The directives through the engine's validator.
+        .testTarget(name: "DirectivesTests", dependencies: ["Directives", "Notebook"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Notebook", "TestSupport"], resources: [.copy("Fixtures")]),
         // Runs the built executable: exit codes, messages, --help snapshots.
         .testTarget(name: "CLITests", dependencies: ["entropybook"], resources: [.copy("Fixtures")]),

@@ -1,4 +1,4 @@
-import Datasets
+import FileAccess
 import Foundation
 import Linalg
 

@@ -1,6 +1,4 @@
 import Foundation
-import Linalg
-import Plot
 
 /// A notebook directive: a fenced block ```` ```{name} ```` whose YAML body sets its
 /// parameters. A directive is a thin adapter: it declares its parameters and results,
@@ -35,11 +33,16 @@ public protocol Directive: Sendable {
     /// validation can refuse paths outside the notebook's folder before anything runs.
     /// The default: every `.path` parameter, expecting a file.
     static func readPaths(_ arguments: Arguments) -> [ReadPath]
+    /// Run-wide settings the cell sets while planning (`{config}`: seed, threads, quick),
+    /// so every later cell sees them; `-p key=value` still wins. Called by the validator
+    /// for every cell in order. The default sets nothing.
+    static func applySettings(_ arguments: Arguments, to settings: inout RunSettings)
 }
 
 extension Directive {
     public static func validate(_ arguments: Arguments) -> [ParameterError] { [] }
     public static func estimate(_ inputs: EstimateInputs) -> ResourceEstimate? { nil }
+    public static func applySettings(_ arguments: Arguments, to settings: inout RunSettings) {}
     public static func readPaths(_ arguments: Arguments) -> [ReadPath] {
         parameters.compactMap { p -> ReadPath? in
             guard case .path = p.type, case .string(let path)? = arguments.values[p.name] else { return nil }
@@ -205,11 +208,5 @@ public struct Figure: Sendable {
         self.reportPNG = reportPNG
         self.slidePNG = slidePNG
         self.csv = csv
-    }
-
-    /// Renders `chart` at both sizes.
-    public init(name: String, caption: String, chart: any Chart) throws {
-        self.init(name: name, caption: caption, reportPNG: try chart.png(size: .report),
-                  slidePNG: try chart.png(size: .slide), csv: chart.csv())
     }
 }

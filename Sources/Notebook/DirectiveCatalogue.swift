@@ -2,8 +2,7 @@
 /// catalogue can never drift from what validation accepts).
 public enum DirectiveCatalogue {
     /// One line per directive.
-    public static func overview() -> String {
-        let all = DirectiveRegistry.all
+    public static func overview(of all: [any Directive.Type]) -> String {
         let width = (all.map { $0.name.count }.max() ?? 0) + 2
         let lines = all.map { d -> String in
             let n = "{\(d.name)}"

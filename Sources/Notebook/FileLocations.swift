@@ -1,4 +1,4 @@
-import Datasets
+import FileAccess
 import Foundation
 
 /// Where a notebook's files are, and which of them it may read. Relative paths in

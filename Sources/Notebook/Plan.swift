@@ -1,4 +1,4 @@
-import Datasets
+import FileAccess
 import Foundation
 
 /// A validated notebook, ready to execute: cells in order with typed arguments, ids,

@@ -30,7 +30,7 @@ func editDistance(_ a: String, _ b: String) -> Int {
 }
 
 /// "a dataset", "an estimate".
-func withArticle(_ word: String) -> String {
+public func withArticle(_ word: String) -> String {
     guard let first = word.lowercased().first else { return word }
     return ("aeiou".contains(first) ? "an " : "a ") + word
 }

@@ -1,4 +1,4 @@
-import Datasets
+import FileAccess
 import Foundation
 import Linalg
 import Yams
@@ -9,6 +9,8 @@ import Yams
 public struct Validator {
     /// `-p key=value` overrides from the command line.
     public var overrides: [String: String]
+    /// The directives a notebook may use. The engine knows none of its own: the CLI passes
+    /// `DirectiveRegistry.all` (module Directives), tests pass their own.
     public var registry: [any Directive.Type]
     /// The memory limit every cell's estimate is checked against.
     public var budget: ResourceBudget
@@ -18,7 +20,7 @@ public struct Validator {
     /// `--trust`: the front matter's `allow-read` directories count as allowed.
     public var trust: Bool
 
-    public init(overrides: [String: String] = [:], registry: [any Directive.Type] = DirectiveRegistry.all,
+    public init(overrides: [String: String] = [:], registry: [any Directive.Type],
                 budget: ResourceBudget = .default, locations: FileLocations? = nil, trust: Bool = false) {
         self.overrides = overrides
         self.registry = registry
@@ -132,9 +134,7 @@ public struct Validator {
                 }
             }
 
-            if directiveName == ConfigDirective.name {
-                ConfigDirective.apply(arguments, to: &settings)
-            }
+            directive.applySettings(arguments, to: &settings)
             estimated.append((cells.count, arguments, directive, referencedByKey, isValidIdentifier(id ?? "") ? id : nil))
             cells.append(PlannedCell(index: index, cell: cell, directive: directive, id: id, caption: caption, echo: echo,
                                      explicitSeed: explicitSeed, seed: 0, arguments: arguments, reads: reads, writes: writes))

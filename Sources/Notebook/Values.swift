@@ -1,5 +1,4 @@
 import Foundation
-import Datasets
 
 /// The type of a result stored under an `id`, checked before anything runs: a reference
 /// parameter lists the kinds it accepts.
@@ -24,17 +23,6 @@ public protocol NotebookValue: Sendable {
     static var kind: ValueKind { get }
     /// One line for the report and the terminal ("5000×784, labels 0–9, true dim 2").
     var summary: String { get }
-}
-
-extension Dataset: NotebookValue {
-    public static var kind: ValueKind { .dataset }
-    public var summary: String {
-        var parts = ["\(count)×\(dimension)"]
-        if let labels, let lo = labels.min(), let hi = labels.max() { parts.append("labels \(lo)–\(hi)") }
-        if let k = intrinsicDimension { parts.append("true dimension \(k)") }
-        if let s = imageShape { parts.append("\(s.height)×\(s.width) images") }
-        return "\(name): " + parts.joined(separator: ", ")
-    }
 }
 
 /// One series of a curve: y against x, optionally with a band [lower, upper] (mean ± spread).

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Directives
 import Foundation
 import Notebook
 import Report
@@ -69,7 +70,7 @@ func loadPlan(_ path: String, overrides: [String: String], budget: ResourceBudge
     guard let document = parsed, !parseDiagnostics.contains(where: { $0.severity == .error }) else {
         return .failure(ValidationFailure(diagnostics: parseDiagnostics))
     }
-    let validator = Validator(overrides: overrides, budget: budget,
+    let validator = Validator(overrides: overrides, registry: DirectiveRegistry.all, budget: budget,
                               locations: access.locations(forNotebook: path, dataDirectory: dataDirectory), trust: access.trust)
     switch validator.plan(document) {
     case .success(var plan):

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Directives
 import Notebook
 
 /// Prints the directive catalogue, generated from the registry.
@@ -18,7 +19,7 @@ struct DirectivesCommand: ParsableCommand {
             }
             print(DirectiveCatalogue.describe(d))
         } else {
-            print(DirectiveCatalogue.overview())
+            print(DirectiveCatalogue.overview(of: DirectiveRegistry.all))
         }
     }
 }

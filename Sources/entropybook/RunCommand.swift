@@ -1,4 +1,5 @@
 import ArgumentParser
+import Directives
 import Foundation
 import Linalg
 import Notebook
@@ -85,7 +86,7 @@ struct RunCommand: ParsableCommand {
                 throw ValidationError("--refresh \(id): \(path) has no cell with that id")
             }
             let store: CellCache? = noCache ? nil : CellCache(
-                directory: cacheURL, limit: Int(cacheLimit * 1_073_741_824), refresh: Set(refresh),
+                directory: cacheURL, limit: Int(cacheLimit * 1_073_741_824), refresh: Set(refresh), valueTypes: DirectiveRegistry.valueTypes,
                 warn: { message in FileHandle.standardError.write("warning: \(message)\n") })
             let run = NotebookRun(plan: plan, notebookPath: path, outputDirectory: directory, templates: templates,
                                   dataDirectory: dataDirectory, observer: progress, store: store, cacheKeys: keys.keys, inputKeys: keys.inputKeys)

@@ -1,4 +1,5 @@
 import Datasets
+import Directives
 import Foundation
 import Linalg
 import TestSupport
@@ -129,7 +130,7 @@ final class CacheTests: XCTestCase {
     }
 
     func testRoundTripKeepsValuesAndOutputs() throws {
-        let cache = CellCache(directory: directory)
+        let cache = CellCache(directory: directory, valueTypes: DirectiveRegistry.valueTypes)
         let cell = try cell()
         cache.save(sampleResult(), key: "k1", cell: cell, seconds: 1)
         let loaded = try XCTUnwrap(cache.load(key: "k1", cell: cell))
@@ -147,7 +148,7 @@ final class CacheTests: XCTestCase {
 
     func testCorruptEntryIsIgnoredAndReported() throws {
         let warnings = WarningLog()
-        let cache = CellCache(directory: directory, warn: { warnings.add($0) })
+        let cache = CellCache(directory: directory, valueTypes: DirectiveRegistry.valueTypes, warn: { warnings.add($0) })
         let cell = try cell()
         cache.save(sampleResult(), key: "k2", cell: cell, seconds: 1)
         let url = directory.appendingPathComponent("k2.ebc")
@@ -161,7 +162,7 @@ final class CacheTests: XCTestCase {
 
     func testTruncatedEntryFromAKilledRunIsRecomputed() throws {
         let warnings = WarningLog()
-        let cache = CellCache(directory: directory, warn: { warnings.add($0) })
+        let cache = CellCache(directory: directory, valueTypes: DirectiveRegistry.valueTypes, warn: { warnings.add($0) })
         let cell = try cell()
         cache.save(sampleResult(), key: "k3", cell: cell, seconds: 1)
         let url = directory.appendingPathComponent("k3.ebc")
@@ -175,9 +176,9 @@ final class CacheTests: XCTestCase {
 
     func testRefreshIgnoresTheEntry() throws {
         let cell = try cell()
-        CellCache(directory: directory).save(sampleResult(), key: "k4", cell: cell, seconds: 1)
-        XCTAssertNil(CellCache(directory: directory, refresh: ["a"]).load(key: "k4", cell: cell))
-        XCTAssertNotNil(CellCache(directory: directory).load(key: "k4", cell: cell))
+        CellCache(directory: directory, valueTypes: DirectiveRegistry.valueTypes).save(sampleResult(), key: "k4", cell: cell, seconds: 1)
+        XCTAssertNil(CellCache(directory: directory, refresh: ["a"], valueTypes: DirectiveRegistry.valueTypes).load(key: "k4", cell: cell))
+        XCTAssertNotNil(CellCache(directory: directory, valueTypes: DirectiveRegistry.valueTypes).load(key: "k4", cell: cell))
     }
 
     /// Issue 14, row 14: on a full disk the entry is not written, the run is told in words
@@ -188,7 +189,7 @@ final class CacheTests: XCTestCase {
         try FileManager.default.createDirectory(at: cacheDirectory, withIntermediateDirectories: true)
         disk.fill(leaving: 512)
         let warnings = WarningLog()
-        let cache = CellCache(directory: cacheDirectory, warn: { warnings.add($0) })
+        let cache = CellCache(directory: cacheDirectory, valueTypes: DirectiveRegistry.valueTypes, warn: { warnings.add($0) })
         let cell = try cell()
         cache.save(sampleResult(), key: "k5", cell: cell, seconds: 1)
         XCTAssertEqual(warnings.messages.count, 1, "\(warnings.messages)")
@@ -202,7 +203,7 @@ final class CacheTests: XCTestCase {
     /// A run killed mid-write (SIGKILL) leaves a temporary file; collection removes it once
     /// it is old enough not to belong to a writer still at work.
     func testGarbageCollectionRemovesOrphanedTemporaryFiles() throws {
-        let cache = CellCache(directory: directory)
+        let cache = CellCache(directory: directory, valueTypes: DirectiveRegistry.valueTypes)
         let orphan = directory.appendingPathComponent(".eb-\(UUID().uuidString).tmp")
         let fresh = directory.appendingPathComponent(".eb-\(UUID().uuidString).tmp")
         try Data([1, 2, 3]).write(to: orphan)
@@ -214,7 +215,7 @@ final class CacheTests: XCTestCase {
     }
 
     func testGarbageCollectionRemovesLeastRecentlyUsed() throws {
-        let cache = CellCache(directory: directory)
+        let cache = CellCache(directory: directory, valueTypes: DirectiveRegistry.valueTypes)
         let cell = try cell()
         for k in ["old", "mid", "new"] {
             cache.save(sampleResult(), key: k, cell: cell, seconds: 1)
@@ -276,7 +277,7 @@ final class CacheKeyBindingTests: XCTestCase {
     func run(_ plan: Plan, store: (any ResultStore)? = nil) -> Outcome {
         let warnings = WarningLog()
         let keys = keys(plan)
-        let cache = store ?? CellCache(directory: cacheDirectory, warn: { warnings.add($0) })
+        let cache = store ?? CellCache(directory: cacheDirectory, valueTypes: DirectiveRegistry.valueTypes, warn: { warnings.add($0) })
         let records = Executor(plan: plan, notebookDirectory: directory, dataDirectory: directory, store: cache,
                                cacheKeys: keys.keys, inputKeys: keys.inputKeys).run()
         let values = records.map { r -> String in

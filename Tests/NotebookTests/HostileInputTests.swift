@@ -1,3 +1,4 @@
+import Directives
 import Foundation
 import XCTest
 @testable import Notebook
@@ -194,7 +195,7 @@ final class HostileInputTests: XCTestCase {
 /// Diagnostics with the real directives, as `check` validates.
 private func realDiagnostics(of source: String, budget: ResourceBudget) -> [String] {
     let (document, parseDiagnostics) = NotebookParser.parse(source, file: "nb.md")
-    switch Validator(budget: budget).plan(document) {
+    switch Validator(registry: DirectiveRegistry.all, budget: budget).plan(document) {
     case .success: return parseDiagnostics.map(\.description)
     case .failure(let f): return (parseDiagnostics + f.diagnostics).map(\.description)
     }

@@ -1,3 +1,4 @@
+import Directives
 import Foundation
 import TestSupport
 import XCTest

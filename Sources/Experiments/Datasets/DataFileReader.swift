@@ -1,4 +1,5 @@
 import CZlib
+import FileAccess
 import Foundation
 
 /// Reads a whole data file into memory, decompressing gzip transparently (detected by its
@@ -110,4 +111,14 @@ public enum DataFileReader {
         guard count > 0 else { return nil }
         return String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
+}
+
+/// A byte count for messages: "2 GiB", "300 KiB", "512 bytes".
+func describeBytes(_ count: Int) -> String {
+    let units = [(1 << 30, "GiB"), (1 << 20, "MiB"), (1 << 10, "KiB")]
+    for (size, unit) in units where count >= size {
+        let value = Double(count) / Double(size)
+        return (value == value.rounded() ? "\(Int(value))" : String(format: "%.1f", value)) + " " + unit
+    }
+    return "\(count) bytes"
 }

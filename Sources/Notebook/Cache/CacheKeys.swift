@@ -1,4 +1,4 @@
-import Datasets
+import FileAccess
 import Foundation
 
 /// Cache keys of a plan's cells: SHA-256 of everything a cell's result depends on — the

@@ -23,13 +23,19 @@ public final class CellCache: ResultStore, @unchecked Sendable {
     /// Cell ids whose entries are ignored (recomputed and overwritten): `--refresh ID`.
     public let refresh: Set<String>
     private let warn: @Sendable (String) -> Void
+    /// What entries may hold: the engine's values and the ones it was given.
+    private let valueTypes: CacheableTypes
     /// The format: version 2 puts the key in the header. Entries of another version are
     /// never looked up (`CacheKeys` puts the same version into every key), so they are
     /// simply misses until collection removes them.
     static let magic = Array("EBCACHE2".utf8)
 
+    /// - Parameter valueTypes: value types beyond the engine's own (curve, histogram,
+    ///   estimate, table) that entries may hold — `DirectiveRegistry.valueTypes` in the CLI.
+    ///   An entry holding a type not listed is a miss, recomputed.
     public init(directory: URL, limit: Int = 4 << 30, refresh: Set<String> = [],
-                warn: @escaping @Sendable (String) -> Void = { _ in }) {
+                valueTypes: [any CacheableValue.Type] = [], warn: @escaping @Sendable (String) -> Void = { _ in }) {
+        self.valueTypes = CacheableTypes(given: valueTypes)
         self.directory = directory
         self.limit = limit
         self.refresh = refresh
@@ -158,7 +164,8 @@ public final class CellCache: ResultStore, @unchecked Sendable {
         w.write(directive)
         w.write(result.values.count)
         for (suffix, value) in result.values.sorted(by: { $0.key < $1.key }) {
-            guard let cacheable = value as? any CacheableValue else { return nil }
+            guard let cacheable = value as? any CacheableValue,
+                  valueTypes.type(tagged: type(of: cacheable).cacheTag) != nil else { return nil }
             w.write(suffix)
             w.write(type(of: cacheable).cacheTag)
             var inner = ByteWriter()
@@ -205,7 +212,7 @@ public final class CellCache: ResultStore, @unchecked Sendable {
         for _ in 0..<(try r.readInt()) {
             let suffix = try r.readString()
             let tag = try r.readString()
-            guard let type = CacheableTypes.type(tagged: tag) else { throw CacheError.unknownValueType(tag) }
+            guard let type = valueTypes.type(tagged: tag) else { throw CacheError.unknownValueType(tag) }
             var inner = ByteReader(try r.readBlob())
             values[suffix] = try type.decode(from: &inner)
         }

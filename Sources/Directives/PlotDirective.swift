@@ -1,5 +1,6 @@
 import Datasets
 import Foundation
+import Notebook
 import Plot
 
 /// `{plot}` — draws an earlier result: a curve (line or log-log chart), a histogram, or a

@@ -1,3 +1,5 @@
+import Notebook
+
 /// `{config}` — notebook-wide settings. Applied while planning, so every later cell sees
 /// them; `-p key=value` on the command line still wins.
 public enum ConfigDirective: Directive {
@@ -9,8 +11,8 @@ public enum ConfigDirective: Directive {
         Parameter("quick", .bool, doc: "quick mode: smaller data and fewer epochs, for drafts and tests"),
     ]
 
-    /// Writes the cell's settings into `settings` (called by the validator).
-    static func apply(_ arguments: Arguments, to settings: inout RunSettings) {
+    /// Writes the cell's settings into `settings` (the validator calls this while planning).
+    public static func applySettings(_ arguments: Arguments, to settings: inout RunSettings) {
         if case .int(let s)? = arguments.values["seed"] { settings.seed = UInt64(s) }
         if case .int(let t)? = arguments.values["threads"] { settings.threads = t }
         if case .bool(let q)? = arguments.values["quick"] { settings.quick = q }

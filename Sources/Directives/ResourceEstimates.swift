@@ -1,5 +1,6 @@
 import Autoencoder
 import Foundation
+import Notebook
 
 // What each directive's arguments imply in memory, for `ResourceBudget`. Estimates count
 // the largest buffers a cell holds at once (Float32, 4 bytes a value) and a small factor

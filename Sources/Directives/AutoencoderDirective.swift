@@ -2,6 +2,7 @@ import Autoencoder
 import Datasets
 import Foundation
 import Linalg
+import Notebook
 import Plot
 
 /// `{autoencoder}` — trains one dense autoencoder on a dataset and encodes it. A thin

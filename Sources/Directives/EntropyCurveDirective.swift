@@ -4,6 +4,7 @@ import Entropy
 import EntropyCurve
 import Foundation
 import Linalg
+import Notebook
 import Plot
 
 /// `{entropy-curve}` — the H(d) sweep: an autoencoder per code dimension d, the KDE entropy

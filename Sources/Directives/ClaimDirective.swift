@@ -1,5 +1,6 @@
 import EntropyCurve
 import Foundation
+import Notebook
 
 /// `{claim}` — evaluates one of the talk's conclusions from computed results and marks it
 /// confirmed, partly confirmed or not confirmed, with the evidence. Conclusions are never

@@ -1,3 +1,5 @@
+import Notebook
+
 /// `{table}` — tabulates earlier results: estimates side by side, a stored table, or the
 /// points of a curve.
 public enum TableDirective: Directive {

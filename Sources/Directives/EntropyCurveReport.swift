@@ -1,5 +1,6 @@
 import EntropyCurve
 import Foundation
+import Notebook
 import Plot
 
 /// The outputs of `{entropy-curve}`: figures (H(d) with LOO and Monte-Carlo on the same

@@ -1,6 +1,7 @@
 import Datasets
 import Entropy
 import Foundation
+import Notebook
 import Plot
 
 /// `{entropy}` — the differential entropy of a data set (or of autoencoder codes) by Gaussian

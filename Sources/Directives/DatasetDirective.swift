@@ -1,6 +1,8 @@
 import Datasets
+import FileAccess
 import Foundation
 import Linalg
+import Notebook
 import Plot
 
 /// `{dataset}` — makes a synthetic dataset of known intrinsic dimension or loads one

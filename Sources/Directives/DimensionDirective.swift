@@ -2,6 +2,7 @@ import Datasets
 import Dimension
 import Foundation
 import Linalg
+import Notebook
 
 /// `{dimension}` — several intrinsic-dimension estimates of one data set side by side:
 /// correlation dimension (with CorrInt), Levina–Bickel MLE, TwoNN and PCA. An adapter over

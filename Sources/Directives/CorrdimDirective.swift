@@ -2,6 +2,7 @@ import Datasets
 import Dimension
 import Foundation
 import Linalg
+import Notebook
 import Plot
 
 /// `{corrdim}` — the Grassberger–Procaccia correlation integral C(r) of a data set, its

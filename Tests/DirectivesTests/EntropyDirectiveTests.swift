@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
-@testable import Notebook
+import Directives
+import Notebook
 
 /// `{entropy}`'s checks of the `estimator: noisy` parameters, through the real validator.
 final class EntropyDirectiveTests: XCTestCase {

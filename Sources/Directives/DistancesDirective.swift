@@ -2,6 +2,7 @@ import Datasets
 import Dimension
 import Foundation
 import Linalg
+import Notebook
 import Plot
 
 /// `{distances}` — the normalised histogram of pairwise Euclidean distances of a data set,
