@@ -88,6 +88,6 @@ let package = Package(
         .testTarget(name: "DirectivesTests", dependencies: ["Directives", "Notebook"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Notebook", "TestSupport"], resources: [.copy("Fixtures")]),
         // Runs the built executable: exit codes, messages, --help snapshots.
-        .testTarget(name: "CLITests", dependencies: ["entropybook"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "CLITests", dependencies: ["entropybook", "TestSupport"], resources: [.copy("Fixtures")]),
     ]
 )

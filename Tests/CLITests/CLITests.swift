@@ -1,41 +1,6 @@
 import Foundation
+import TestSupport
 import XCTest
-
-/// A tmpfs of a few kilobytes on a fresh directory (the CLI tests link only the
-/// executable, so this is a copy of TestSupport's `SmallDisk`). Needs root; else skipped.
-final class SmallDisk {
-    let directory: URL
-
-    init(kilobytes: Int) throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("eb-small-disk-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        guard mount("tmpfs", directory.path, "tmpfs", 0, "size=\(kilobytes)k") == 0 else {
-            let reason = String(cString: strerror(errno))
-            try? FileManager.default.removeItem(at: directory)
-            throw XCTSkip("cannot mount a \(kilobytes) KiB tmpfs (\(reason)); the full-disk test needs root")
-        }
-    }
-
-    /// Fills the disk (a file named `filler`) until a write fails.
-    func fill() {
-        let fd = open(directory.appendingPathComponent("filler").path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        guard fd >= 0 else { return }
-        defer { close(fd) }
-        let chunk = [UInt8](repeating: 0x55, count: 512)
-        while chunk.withUnsafeBytes({ write(fd, $0.baseAddress, $0.count) }) > 0 {}
-    }
-
-    /// Every file under the disk whose name ends in `.tmp`.
-    var temporaryFiles: [String] {
-        let e = FileManager.default.enumerator(atPath: directory.path)
-        return (e?.allObjects as? [String] ?? []).filter { $0.hasSuffix(".tmp") }
-    }
-
-    deinit {
-        umount2(directory.path, Int32(MNT_DETACH))
-        try? FileManager.default.removeItem(at: directory)
-    }
-}
 
 /// Runs the built `entropybook` executable as a user would.
 final class CLITests: XCTestCase {
