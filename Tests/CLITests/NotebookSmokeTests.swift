@@ -1,0 +1,63 @@
+import Foundation
+import XCTest
+
+/// Every notebook of the repository, run in quick mode by the built binary: every cell ok and
+/// every id the notebook declares stored. Quick mode (fewer points, epochs and seeds) keeps
+/// the six notebooks near a minute on two cores; the full runs live in the README's table.
+final class NotebookSmokeTests: XCTestCase {
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    func testEveryNotebookRunsInQuickModeWithEveryCellOkAndEveryIdStored() throws {
+        let notebooks = try FileManager.default.contentsOfDirectory(at: root.appendingPathComponent("notebooks"), includingPropertiesForKeys: nil)
+            .filter { $0.pathExtension == "md" }.sorted { $0.path < $1.path }
+        XCTAssertGreaterThanOrEqual(notebooks.count, 6)
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("eb-smoke-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: output) }
+        for notebook in notebooks {
+            let name = notebook.deletingPathExtension().lastPathComponent
+            let status = try runEntropybook(["run", notebook.path, "-o", output.path, "-p", "quick=true", "-q"])
+            XCTAssertEqual(status, 0, "\(name): exit \(status)")
+            let manifest = output.appendingPathComponent(name).appendingPathComponent("run.json")
+            guard let data = try? Data(contentsOf: manifest),
+                  let json = try JSONSerialization.jsonObject(with: data) as? [String: Any],
+                  let cells = json["cells"] as? [[String: Any]] else {
+                XCTFail("\(name): no readable run.json"); continue
+            }
+            XCTAssertEqual(json["status"] as? String, "ok", name)
+            for cell in cells where cell["status"] as? String != "ok" {
+                XCTFail("\(name): cell at line \(cell["line"] ?? "?") is \(cell["status"] ?? "?")")
+            }
+            let stored = Set(cells.flatMap { ($0["stored"] as? [String: Any])?.keys.map { $0 } ?? [] })
+            for id in try declaredIds(in: notebook) {
+                XCTAssertTrue(stored.contains(id), "\(name): `\(id)` is declared but not stored")
+            }
+        }
+    }
+
+    /// Every `id:` written in a directive cell.
+    private func declaredIds(in notebook: URL) throws -> [String] {
+        var ids = [String]()
+        var inCell = false
+        for line in try String(contentsOf: notebook, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.hasPrefix("```") { inCell = line.hasPrefix("```{"); continue }
+            if inCell, line.hasPrefix("id:") { ids.append(line.dropFirst(3).trimmingCharacters(in: .whitespaces)) }
+        }
+        return ids
+    }
+
+    private func runEntropybook(_ arguments: [String]) throws -> Int32 {
+        let binary = (Bundle.main.executableURL?.deletingLastPathComponent()
+            ?? URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()).appendingPathComponent("entropybook")
+        let p = Process()
+        p.executableURL = binary
+        p.arguments = arguments
+        var env = ProcessInfo.processInfo.environment
+        env["ENTROPYBOOK_TEMPLATES"] = root.appendingPathComponent("templates").path
+        p.environment = env
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        p.waitUntilExit()
+        return p.terminationStatus
+    }
+}
