@@ -93,7 +93,7 @@ struct LineLayer: PlotLayer {
     var inLegend = true
     /// Line width as a multiple of the theme's (a fit drawn over the data is thicker).
     var widthFactor = 1.0
-    /// A white outline under the line, so it stays visible on top of dense data.
+    /// A light outline under the line, so it stays visible on top of dense data.
     var halo = false
 
     private func valid(_ i: Int, _ frame: PlotFrame) -> Bool { frame.accepts(x[i], y[i]) }
@@ -121,7 +121,7 @@ struct LineLayer: PlotLayer {
             frame.canvas.polygon(decimated(top) + decimated(bottom.reversed()).reversed(), fill: color.withOpacity(Self.bandOpacity), stroke: nil)
             // Thin edges in the series colour: where two bands overlap, the blend is bounded
             // by lines a reader can match to the legend.
-            let edge = Stroke(color.withOpacity(0.6), width: frame.theme.axisWidth)
+            let edge = Stroke(color.withOpacity(Self.bandEdgeOpacity), width: frame.theme.axisWidth)
             frame.canvas.polyline(decimated(top), stroke: edge)
             frame.canvas.polyline(decimated(bottom.reversed()), stroke: edge)
         }
@@ -146,7 +146,8 @@ struct LineLayer: PlotLayer {
         for run in runs {
             let points = run.map { frame.point(x[$0], y[$0]) }
             if showsLine, points.count >= 2 {
-                if halo { canvas.polyline(decimated(points), stroke: Stroke(.white, width: width + 3 * theme.scale)) }
+                // Translucent, so the data points under the line stay visible through it.
+                if halo { canvas.polyline(decimated(points), stroke: Stroke(Color.white.withOpacity(0.65), width: width + 2 * theme.scale)) }
                 canvas.polyline(decimated(points), stroke: stroke)
             }
             // A lone point (a one-point series, or one between NaNs) needs a marker to be seen.
@@ -166,8 +167,10 @@ struct LineLayer: PlotLayer {
 
     var hasIntegerX: Bool { x.allSatisfy { !$0.isFinite || $0 == $0.rounded() } }
 
-    /// Opacity of a band's fill: light enough that two overlapping bands stay readable.
-    static let bandOpacity = 0.15
+    /// Opacity of a band's fill: light enough that two overlapping bands blend to a pale
+    /// tint, not a colour of their own; the edges (in the series colour) tell them apart.
+    static let bandOpacity = 0.1
+    static let bandEdgeOpacity = 0.8
 
     func occupancy(in frame: PlotFrame) -> [Point] {
         var points = drawableRuns(count: x.count) { valid($0, frame) }.flatMap { run in

@@ -45,7 +45,7 @@ final class ReadabilityTests: XCTestCase {
         XCTAssertGreaterThan(fit.index, markers.max() ?? 0, "and after the data's markers")
         XCTAssertLessThan(fit.index, unclipped)
         XCTAssertGreaterThan(fit.stroke.width, data.stroke.width)
-        let halo = try XCTUnwrap(lines.last { $0.index < fit.index && $0.stroke.color == .white })
+        let halo = try XCTUnwrap(lines.last { $0.index < fit.index && $0.stroke.color == Color.white.withOpacity(0.65) })
         XCTAssertEqual(halo.points, fit.points)
         XCTAssertGreaterThan(halo.stroke.width, fit.stroke.width)
 
@@ -88,7 +88,7 @@ final class ReadabilityTests: XCTestCase {
         ])
         let canvas = try chart.recording(size: .report).canvas
         for i in 0..<2 {
-            let edges = polylines(canvas).filter { $0.stroke.color == Palette.color(i).withOpacity(0.6) }
+            let edges = polylines(canvas).filter { $0.stroke.color == Palette.color(i).withOpacity(LineLayer.bandEdgeOpacity) }
             XCTAssertEqual(edges.count, 2, "series \(i): upper and lower edge")
             let fills = canvas.operations.filter { if case .polygon(_, let fill, _) = $0 { fill == Palette.color(i).withOpacity(LineLayer.bandOpacity) } else { false } }
             XCTAssertEqual(fills.count, 1)
