@@ -83,8 +83,8 @@ struct FigureRenderer {
         yAxis.fitTicks(length: cellH, horizontal: false, canvas: canvas, font: theme.tickFont)
 
         // Horizontal margins.
-        let yLabelText = axisTitle(spec.yLabel, exponent: yAxis.exponent)
-        let xLabelTextProvisional = axisTitle(spec.xLabel, exponent: 0)
+        let yLabelText = axisTitle(spec.yLabel, exponent: yAxis.exponent, scale: spec.yScale)
+        let xLabelTextProvisional = axisTitle(spec.xLabel, exponent: 0, scale: spec.xScale)
         let yTickW = yAxis.ticks.compactMap(\.label).map { canvas.measure($0, font: theme.tickFont).width }.max() ?? 0
         let left = theme.padding + (yLabelText != nil ? labelH + theme.gap : 0) + yTickW + theme.gap + theme.tickLength
         var columnGap = columns > 1 ? 3 * theme.gap : 0
@@ -173,7 +173,7 @@ struct FigureRenderer {
             canvas.text(title, at: Point(gridArea.midX, theme.padding), font: theme.titleFont, color: theme.textColor,
                         anchor: TextAnchor(.center, .top))
         }
-        if let text = axisTitle(spec.xLabel, exponent: xAxis.exponent) ?? xLabelTextProvisional {
+        if let text = axisTitle(spec.xLabel, exponent: xAxis.exponent, scale: spec.xScale) ?? xLabelTextProvisional {
             let y = gridArea.maxY + theme.tickLength + theme.gap + tickH + theme.gap
             canvas.text(text, at: Point(gridArea.midX, y), font: theme.labelFont, color: theme.textColor, anchor: TextAnchor(.center, .top))
         }
@@ -190,9 +190,13 @@ struct FigureRenderer {
                            skippedNonFinite: skipped.nonFinite, skippedNonPositive: skipped.nonPositive)
     }
 
-    private func axisTitle(_ label: String?, exponent: Int) -> String? {
-        guard exponent != 0 else { return label }
-        return (label.map { $0 + " " } ?? "") + "(×10" + Ticks.superscript(exponent) + ")"
+    /// The axis title with what the reader must know to read the ticks: a common power of
+    /// ten, and "(log scale)" on a logarithmic axis (equal steps are factors, not sums).
+    private func axisTitle(_ label: String?, exponent: Int, scale: AxisScale) -> String? {
+        var title = label
+        if exponent != 0 { title = (title.map { $0 + " " } ?? "") + "(×10" + Ticks.superscript(exponent) + ")" }
+        if scale == .log, let t = title, !t.localizedCaseInsensitiveContains("log") { title = t + " (log scale)" }
+        return title
     }
 
     private func rects(left: Double, top: Double, cellW: Double, cellH: Double, columns: Int, columnGap: Double,

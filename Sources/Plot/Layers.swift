@@ -91,6 +91,10 @@ struct LineLayer: PlotLayer {
     var marker: MarkerShape?
     var showsLine = true
     var inLegend = true
+    /// Line width as a multiple of the theme's (a fit drawn over the data is thicker).
+    var widthFactor = 1.0
+    /// A light outline under the line, so it stays visible on top of dense data.
+    var halo = false
 
     private func valid(_ i: Int, _ frame: PlotFrame) -> Bool { frame.accepts(x[i], y[i]) }
     private func validBounds(_ i: Int, xScale: AxisScale, yScale: AxisScale) -> (Double, Double)? {
@@ -114,14 +118,20 @@ struct LineLayer: PlotLayer {
         for run in runs where run.count >= 2 {
             let top = run.compactMap { i in validBounds(i, xScale: frame.x.scale, yScale: frame.y.scale).map { frame.point(x[i], $0.1) } }
             let bottom = run.reversed().compactMap { i in validBounds(i, xScale: frame.x.scale, yScale: frame.y.scale).map { frame.point(x[i], $0.0) } }
-            frame.canvas.polygon(decimated(top) + decimated(bottom.reversed()).reversed(), fill: color.withOpacity(0.2), stroke: nil)
+            frame.canvas.polygon(decimated(top) + decimated(bottom.reversed()).reversed(), fill: color.withOpacity(Self.bandOpacity), stroke: nil)
+            // Thin edges in the series colour: where two bands overlap, the blend is bounded
+            // by lines a reader can match to the legend.
+            let edge = Stroke(color.withOpacity(Self.bandEdgeOpacity), width: frame.theme.axisWidth)
+            frame.canvas.polyline(decimated(top), stroke: edge)
+            frame.canvas.polyline(decimated(bottom.reversed()), stroke: edge)
         }
     }
 
     func draw(in frame: PlotFrame) {
         let theme = frame.theme, canvas = frame.canvas
         let runs = drawableRuns(count: x.count) { valid($0, frame) }
-        let stroke = Stroke(color, width: theme.lineWidth, dash: dash.map { $0.map { $0 * theme.lineWidth } })
+        let width = theme.lineWidth * widthFactor
+        let stroke = Stroke(color, width: width, dash: dash.map { $0.map { $0 * theme.lineWidth } })
         if uncertainty == .errorBars {
             let barStroke = Stroke(color, width: theme.lineWidth * 0.7)
             let cap = theme.markerRadius * 1.1
@@ -135,7 +145,11 @@ struct LineLayer: PlotLayer {
         }
         for run in runs {
             let points = run.map { frame.point(x[$0], y[$0]) }
-            if showsLine, points.count >= 2 { canvas.polyline(decimated(points), stroke: stroke) }
+            if showsLine, points.count >= 2 {
+                // Translucent, so the data points under the line stay visible through it.
+                if halo { canvas.polyline(decimated(points), stroke: Stroke(Color.white.withOpacity(0.65), width: width + 2 * theme.scale)) }
+                canvas.polyline(decimated(points), stroke: stroke)
+            }
             // A lone point (a one-point series, or one between NaNs) needs a marker to be seen.
             if let shape = marker ?? (points.count == 1 ? .circle : nil) {
                 for p in points { shape.draw(at: p, radius: theme.markerRadius, fill: color, edge: nil, on: canvas) }
@@ -145,13 +159,18 @@ struct LineLayer: PlotLayer {
 
     var legendEntries: [LegendEntry] {
         guard inLegend else { return [] }
-        let stroke = Stroke(color, width: 1, dash: dash)
-        if lower != nil, uncertainty == .band { return [LegendEntry(label: name, swatch: .band(fill: color.withOpacity(0.2), line: stroke))] }
+        let stroke = Stroke(color, width: widthFactor, dash: dash)
+        if lower != nil, uncertainty == .band { return [LegendEntry(label: name, swatch: .band(fill: color.withOpacity(Self.bandOpacity), line: stroke))] }
         if !showsLine, let marker { return [LegendEntry(label: name, swatch: .marker(marker, color))] }
         return [LegendEntry(label: name, swatch: .line(stroke, marker: marker))]
     }
 
     var hasIntegerX: Bool { x.allSatisfy { !$0.isFinite || $0 == $0.rounded() } }
+
+    /// Opacity of a band's fill: light enough that two overlapping bands blend to a pale
+    /// tint, not a colour of their own; the edges (in the series colour) tell them apart.
+    static let bandOpacity = 0.1
+    static let bandEdgeOpacity = 0.8
 
     func occupancy(in frame: PlotFrame) -> [Point] {
         var points = drawableRuns(count: x.count) { valid($0, frame) }.flatMap { run in

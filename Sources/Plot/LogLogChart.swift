@@ -66,9 +66,11 @@ public struct LogLogChart: DrawableChart {
             let index = series.firstIndex { $0.name == fit.series } ?? 0
             let name = (series.count == 1 ? "fit" : "\(fit.series) fit") + ": slope " + Ticks.label(fit.slope, decimals: 2)
             let x = [fit.range.lowerBound, fit.range.upperBound]
-            // A single series' fit is drawn in black so it stands out from the data.
+            // Drawn after the data, thicker, with a white halo, and for a single series in
+            // black: a dashed fit of the same colour as the points vanishes into them.
             layers.append(LineLayer(name: name, x: x, y: x.map(fit.value(at:)), uncertainty: .band,
-                                    color: series.count == 1 ? .black : Palette.color(index), dash: [3, 2], marker: nil))
+                                    color: series.count == 1 ? .black : Palette.color(index), dash: [3, 2], marker: nil,
+                                    widthFactor: 1.5, halo: true))
         }
         var notes = [String]()
         if fitRange != nil, fits.count < series.count { notes.append("fewer than 2 points in the fit range for some series: no fit") }

@@ -64,12 +64,11 @@ public enum Palette {
     public static func color(_ index: Int) -> Color { okabeIto[index % okabeIto.count] }
     /// The colour of category `index` (cycles through ten).
     public static func category(_ index: Int) -> Color { categorical[index % categorical.count] }
-    /// Dash patterns cycled once the colours run out (in line widths).
-    static func dash(_ index: Int) -> [Double]? {
-        switch (index / okabeIto.count) % 3 {
-        case 0: nil
-        case 1: [6, 3]
-        default: [1.5, 2.5]
-        }
-    }
+    /// Dash patterns (in line widths): solid, dashed, dotted, dash-dot. Every series after
+    /// the first gets one, so where two lines coincide the later one still shows (its gaps
+    /// reveal the earlier line) and the pairs (colour, dash) stay distinct past eight series.
+    static let dashes: [[Double]?] = [nil, [4, 2], [1.2, 1.8], [6, 2, 1.2, 2]]
+
+    /// The dash pattern of series `index`.
+    static func dash(_ index: Int) -> [Double]? { dashes[(index + index / okabeIto.count) % dashes.count] }
 }

@@ -8,8 +8,8 @@ public struct Tick: Hashable, Sendable {
     public init(value: Double, label: String?) { self.value = value; self.label = label }
 }
 
-/// Tick positions and labels: "nice" 1-2-5 steps on linear axes, decades (with minor
-/// ticks at 2…9) on log axes.
+/// Tick positions and labels: "nice" 1-2-5 steps on linear axes; on log axes as many
+/// labelled multiples of each decade as fit (with minor ticks at the rest of 2…9).
 public enum Ticks {
     /// The smallest step of the form {1, 2, 5}·10^k that gives at most `maxCount` ticks on
     /// `range` (`range` must have positive width).
@@ -58,48 +58,55 @@ public enum Ticks {
         return (ticks, exponent)
     }
 
-    /// Ticks of a log axis over `range` (positive bounds): labelled decades, thinned to at
-    /// most `maxCount` labels, with unlabelled minor ticks at 2…9 × 10^k; when only two or
-    /// three decade marks are visible (and they fit) the 1-2-5 multiples are labelled too.
+    /// Mantissas labelled on a log axis, densest first: the first set that gives at most
+    /// `maxCount` labels is used, so a range of less than two decades labels 2…9 or 2, 3, 5
+    /// (not only its one or two decade marks) and a wide range labels the decades.
+    static let logMantissaSets: [[Int]] = [Array(1...9), [1, 2, 3, 5], [1, 2, 5], [1, 3], [1]]
+
+    /// Ticks of a log axis over `range` (positive bounds): the densest labelling with at
+    /// most `maxCount` labels among 1…9, 1-2-3-5, 1-2-5, 1-3 per decade, then every decade,
+    /// then every n-th decade; unlabelled minor ticks at the other 2…9 × 10^k while decades
+    /// are not thinned. One notation per axis: plain numbers when every label lies between
+    /// 0.001 and 10 000, else all in powers of ten ("10⁻⁴", "2×10⁻⁴"), never a mix. A range
+    /// too narrow for two such labels falls back to linear ticks.
     public static func log(in range: ClosedRange<Double>, maxCount: Int) -> [Tick] {
         let lo = log10(range.lowerBound), hi = log10(range.upperBound)
-        let firstDecade = Int(ceil(lo - 1e-9)), lastDecade = Int(floor(hi + 1e-9))
+        let firstDecade = Int(floor(lo + 1e-9)), lastDecade = Int(floor(hi + 1e-9))
         let inside = { (v: Double) in v >= range.lowerBound * (1 - 1e-9) && v <= range.upperBound * (1 + 1e-9) }
-        let decades = lastDecade - firstDecade + 1
+        let limit = max(2, maxCount)
+        let all = (firstDecade...lastDecade).flatMap { k in (1...9).map { (m: $0, k: k) } }
+            .filter { inside(Double($0.m) * pow(10, Double($0.k))) }
+
+        var labelled: [(m: Int, k: Int)]?
+        var minorsEverywhere = true
+        for set in logMantissaSets {
+            let candidate = all.filter { set.contains($0.m) }
+            if candidate.count >= 2, candidate.count <= limit { labelled = candidate; break }
+        }
+        if labelled == nil {
+            let decades = all.filter { $0.m == 1 }
+            if decades.count > limit {
+                let stride = Int(ceil(Double(decades.count) / Double(limit)))
+                labelled = decades.filter { ($0.k - (decades.first?.k ?? 0)) % stride == 0 }
+                minorsEverywhere = false
+            } else if decades.count >= 2 {
+                labelled = decades
+            }
+        }
+        guard let labelled, labelled.count >= 2 else {
+            // Narrower than any two of 1…9 × 10^k: linear ticks read best.
+            let (ticks, exponent) = linear(in: range, maxCount: limit)
+            let suffix = exponent == 0 ? "" : "×10" + superscript(exponent)
+            return ticks.filter { $0.value > 0 }.map { Tick(value: $0.value, label: $0.label.map { $0 + suffix }) }
+        }
+        let plain = labelled.allSatisfy { $0.k >= -3 && $0.k <= 4 }
         var ticks = [Tick]()
-        let oneTwoFive = ((firstDecade - 1)...(lastDecade + 1)).flatMap { k in [1.0, 2, 5].map { $0 * pow(10, Double(k)) } }.filter(inside)
-        if decades >= 2, decades <= 3, oneTwoFive.count <= maxCount {
-            // Two or three decade marks: label 2 and 5 too, or the axis reads "1 … 10" only.
-            for k in (firstDecade - 1)...(lastDecade + 1) {
-                for m in 1...9 {
-                    let v = Double(m) * pow(10, Double(k))
-                    if inside(v) { ticks.append(Tick(value: v, label: [1, 2, 5].contains(m) ? logLabel(mantissa: m, exponent: k) : nil)) }
-                }
-            }
-        } else if decades >= 2 {
-            let stride = max(1, Int(ceil(Double(decades) / Double(max(2, maxCount)))))
-            for k in (firstDecade - 1)...(lastDecade + 1) {
-                let v = pow(10, Double(k))
-                if (k - firstDecade) % stride == 0, inside(v) {
-                    ticks.append(Tick(value: v, label: logLabel(mantissa: 1, exponent: k)))
-                } else if inside(v) {
-                    ticks.append(Tick(value: v, label: nil))
-                }
-                if stride == 1 {
-                    for m in 2...9 where inside(Double(m) * v) { ticks.append(Tick(value: Double(m) * v, label: nil)) }
-                }
-            }
-        } else {
-            // Less than two decade marks: label 1, 2 and 5 multiples (all of 1…9 if that is
-            // still fewer than two labels).
-            let candidates = ((firstDecade - 1)...(lastDecade + 1)).flatMap { k in (1...9).map { (m: $0, k: k) } }
-                .filter { inside(Double($0.m) * pow(10, Double($0.k))) }
-            let labelled125 = candidates.filter { [1, 2, 5].contains($0.m) }.count
-            let labelAll = labelled125 < 2
-            for c in candidates {
-                let v = Double(c.m) * pow(10, Double(c.k))
-                let labelled = labelAll || [1, 2, 5].contains(c.m)
-                ticks.append(Tick(value: v, label: labelled ? logLabel(mantissa: c.m, exponent: c.k) : nil))
+        for c in all {
+            let v = Double(c.m) * pow(10, Double(c.k))
+            if labelled.contains(where: { $0 == c }) {
+                ticks.append(Tick(value: v, label: logLabel(mantissa: c.m, exponent: c.k, plain: plain)))
+            } else if minorsEverywhere || c.m == 1 {
+                ticks.append(Tick(value: v, label: nil))
             }
         }
         return ticks.sorted { $0.value < $1.value }
@@ -114,9 +121,9 @@ public enum Ticks {
         return s
     }
 
-    /// `m·10^k` as a plain number between 0.001 and 10 000, else as "m×10ᵏ" with superscripts.
-    static func logLabel(mantissa m: Int, exponent k: Int) -> String {
-        if k >= -3 && k <= 4 {
+    /// `m·10^k` as a plain number ("0.002", "500") or as "m×10ᵏ" with superscripts.
+    static func logLabel(mantissa m: Int, exponent k: Int, plain: Bool) -> String {
+        if plain {
             let v = Double(m) * pow(10, Double(k))
             return label(v, decimals: max(0, -k))
         }

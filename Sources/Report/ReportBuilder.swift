@@ -61,17 +61,27 @@ public struct ReportBuilder {
                     let stem = fileStem("\(record.cell.label)-\(f.name)")
                     files["figures/\(stem).png"] = f.slidePNG
                     files["data/\(stem).csv"] = Array(f.csv.utf8)
-                    outputs.append(["figure": [
+                    var figure: [String: Any] = [
                         "png": Data(f.reportPNG).base64EncodedString(),
                         "caption": f.caption, "number": figureIndex,
                         "slide": "figures/\(stem).png", "csv": "data/\(stem).csv",
-                    ] as [String: Any]])
+                    ]
+                    // Width and height reserve the figure's box before it decodes; a PNG
+                    // wider than the page's figure column is a hi-DPI rendering, shown at
+                    // the column's width.
+                    if let (w, h) = Typesetting.pngSize(f.reportPNG) {
+                        let width = min(w, Self.figureWidth)
+                        let height = Int((Double(h) * Double(width) / Double(w)).rounded())
+                        figure["size"] = ["width": width, "height": height] as [String: Any]
+                    }
+                    outputs.append(["figure": figure])
                 case .text(let t):
                     flushMetrics()
-                    outputs.append(["text": t])
+                    outputs.append(verdictContext(t) ?? ["text": t])
                 case .warning(let w):
                     flushMetrics()
-                    outputs.append(["warning": w])
+                    // A claim that is not confirmed is a finding, not a warning: it gets its verdict style.
+                    outputs.append(verdictContext(w) ?? ["warning": w])
                 }
             }
             flushMetrics()
@@ -163,20 +173,47 @@ public struct ReportBuilder {
     private func metricContext(_ m: Metric) -> [String: Any] {
         presentOnly([
             "name": m.name,
-            "value": formatNumber(m.value),
+            "value": Typesetting.typeset(formatNumber(m.value)),
             "uncertainty": m.uncertainty.map { "± " + formatNumber($0, significantDigits: 2) } ?? "",
             "unit": m.unit ?? "",
             "note": m.note ?? "",
         ])
     }
 
+    /// A claim's verdict line ("◐ Partly confirmed — …") as its own output, styled per outcome.
+    private func verdictContext(_ line: String) -> [String: Any]? {
+        guard let (verdict, mark, rest) = Typesetting.Verdict.parse(line: line) else { return nil }
+        return ["verdict": ["kind": verdict.rawValue, "mark": mark, "rest": rest] as [String: Any]]
+    }
+
+    /// Columns with no value in any row are left out (an "± SE" column of a table without
+    /// standard errors); numbers and ranges are typeset, right-aligned and kept on one
+    /// line; a status column's verdicts get the verdict styles.
     private func tableContext(_ t: Table) -> [String: Any] {
-        presentOnly([
+        let blank: (String) -> Bool = { $0.trimmingCharacters(in: .whitespaces).isEmpty }
+        let kept = t.columns.indices.filter { c in t.rows.isEmpty || t.rows.contains { c < $0.count && !blank($0[c]) } }
+        let numericColumn = kept.map { c in
+            let values = t.rows.compactMap { c < $0.count && !blank($0[c]) ? $0[c] : nil }
+            return !values.isEmpty && values.allSatisfy { Typesetting.isNumeric($0) || $0 == "—" }
+        }
+        return presentOnly([
             "title": t.title ?? "",
-            "columns": t.columns.map { ["name": $0] },
-            "rows": t.rows.map { row in ["cells": row.map { ["value": $0, "numeric": Double($0.replacingOccurrences(of: "−", with: "-")) != nil] }] },
+            "columns": zip(kept, numericColumn).map { c, numeric in ["name": t.columns[c], "numeric": numeric] },
+            "rows": t.rows.map { row in
+                ["cells": zip(kept, numericColumn).map { c, numeric -> [String: Any] in
+                    let value = c < row.count ? row[c] : ""
+                    // "—" (no value) lines up with the numbers of its column.
+                    let isNumber = Typesetting.isNumeric(value) || (numeric && value == "—")
+                    var cell: [String: Any] = ["value": Typesetting.typeset(value), "numeric": isNumber]
+                    if let verdict = Typesetting.Verdict(status: value) { cell["verdict"] = ["kind": verdict.rawValue, "mark": verdict.mark] }
+                    return cell
+                }]
+            },
         ])
     }
+
+    /// CSS pixels of the report's figure column (templates/style.css: `figure img`).
+    static let figureWidth = 900
 
     private func manifestJSON(_ m: RunManifest) throws -> [UInt8] {
         let encoder = JSONEncoder()

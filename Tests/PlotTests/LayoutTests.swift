@@ -113,7 +113,8 @@ final class LayoutTests: XCTestCase {
     func testReferenceLinesAreDrawnWithTheirLabels() throws {
         let canvas = try SampleCharts.entropyCurve().recording(size: .report).canvas
         XCTAssertTrue(canvas.texts.contains("true k = 3"))
-        let dashed = canvas.operations.filter { if case .line(_, _, let s) = $0 { s.dash != nil } else { false } }
+        // Vertical dashed lines: the two reference lines (legend swatches are horizontal).
+        let dashed = canvas.operations.filter { if case .line(let a, let b, let s) = $0 { s.dash != nil && a.x == b.x } else { false } }
         XCTAssertEqual(dashed.count, 2)
     }
 

@@ -41,19 +41,51 @@ final class TicksTests: XCTestCase {
         XCTAssertTrue(minor.contains { abs($0 - 0.02) < 1e-12 })
     }
 
-    func testManyDecadesAreThinnedAndUseSuperscripts() {
+    func testManyDecadesAreThinnedAndUseSuperscriptsThroughout() {
         let labels = Ticks.log(in: 1e-6...1, maxCount: 4).compactMap(\.label)
-        XCTAssertEqual(labels, ["10⁻⁶", "10⁻⁴", "0.01", "1"])
+        XCTAssertEqual(labels, ["10⁻⁶", "10⁻⁴", "10⁻²", "10⁰"])
     }
 
-    func testLessThanTwoDecadesLabelsOneTwoFive() {
-        let labels = Ticks.log(in: 2...40, maxCount: 8).compactMap(\.label)
-        XCTAssertEqual(labels, ["2", "5", "10", "20"])
+    /// Issue 17: log axes labelled too few ticks ("0.05 and 0.02" on a loss plot, "2 and 5"
+    /// on a local-slope axis). Each row: range, the most labels that fit, expected labels.
+    func testLogAxesLabelTheDensestSetThatFits() {
+        let cases: [(range: ClosedRange<Double>, maxCount: Int, labels: [String])] = [
+            (0.015...0.06, 9, ["0.02", "0.03", "0.04", "0.05", "0.06"]),   // a loss curve: all of 2…6
+            (1.5...8.5, 11, ["2", "3", "4", "5", "6", "7", "8"]),          // local slope against r
+            (2...40, 8, ["2", "3", "5", "10", "20", "30"]),                // 1-2-3-5 when 1…9 is too many
+            (0.9...16, 8, ["1", "2", "3", "5", "10"]),
+            (1...1000, 8, ["1", "3", "10", "30", "100", "300", "1000"]),
+            (1...1000, 12, ["1", "2", "5", "10", "20", "50", "100", "200", "500", "1000"]),
+            (1...1000, 4, ["1", "10", "100", "1000"]),
+            (1e-3...1e2, 10, ["0.001", "0.01", "0.1", "1", "10", "100"]),
+            (3e-5...2e-3, 6, ["5×10⁻⁵", "10⁻⁴", "2×10⁻⁴", "5×10⁻⁴", "10⁻³", "2×10⁻³"]),
+        ]
+        for c in cases {
+            let labels = Ticks.log(in: c.range, maxCount: c.maxCount).compactMap(\.label)
+            XCTAssertEqual(labels, c.labels, "\(c.range) with at most \(c.maxCount) labels")
+            XCTAssertLessThanOrEqual(labels.count, c.maxCount)
+        }
     }
 
-    func testTwoDecadeMarksAlsoLabelTwoAndFive() {
-        let labels = Ticks.log(in: 0.9...16, maxCount: 8).compactMap(\.label)
-        XCTAssertEqual(labels, ["1", "2", "5", "10"])
+    /// Issue 17: "0.001" and "10⁻⁴" on one axis. Whatever the range, an axis uses one notation.
+    func testLogAxisNeverMixesPlainAndPowerOfTenLabels() {
+        for lower in [1e-7, 3e-6, 1e-5, 2e-4, 1e-3, 0.02, 1.0, 50] {
+            for decades in [0.5, 1.3, 2.0, 3.2, 5.0, 9.0] {
+                let range = lower...(lower * pow(10, decades))
+                for maxCount in [3, 6, 10] {
+                    let labels = Ticks.log(in: range, maxCount: maxCount).compactMap(\.label)
+                    XCTAssertGreaterThanOrEqual(labels.count, 2, "\(range)")
+                    let powers = labels.filter { $0.unicodeScalars.contains { "⁰¹²³⁴⁵⁶⁷⁸⁹⁻".unicodeScalars.contains($0) } }
+                    XCTAssertTrue(powers.isEmpty || powers.count == labels.count, "\(range), \(maxCount): \(labels)")
+                }
+            }
+        }
+    }
+
+    func testNarrowLogRangeFallsBackToLinearTicks() {
+        let ticks = Ticks.log(in: 3.1...3.9, maxCount: 6)
+        XCTAssertGreaterThanOrEqual(ticks.compactMap(\.label).count, 2)
+        XCTAssertTrue(ticks.allSatisfy { (3.1...3.9).contains($0.value) })
     }
 
     func testWholeNumberDataKeepsTicksOnWholeNumbers() {

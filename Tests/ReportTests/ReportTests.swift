@@ -12,14 +12,28 @@ enum NumbersDirective: Directive {
     static let results: [ResultSlot] = [ResultSlot(kind: .estimate, doc: "a number")]
     static func run(_ arguments: Arguments, context: CellContext) throws -> CellResult {
         let table = Table(title: "Side by side", columns: ["d", "H (nats)"], rows: [["1", "1.419"], ["2", "2.838"]])
-        // A 1×1 PNG: the golden file must not depend on libgd's encoder.
-        let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47]
+        // A claims table: an empty "± SE" column, verdicts, ranges and small numbers as the engine prints them.
+        let claims = Table(title: nil, columns: ["claim", "status", "± SE", "range", "p"], rows: [
+            ["H(d) has a kink", "confirmed", "", "[-2.11–-1.41]", "3.97e-04"],
+            ["the kink is at k", "partly confirmed", "", "[0.5–1.2]", "-0.25"],
+            ["corrdim saturates", "not confirmed", "", "—", "12"],
+        ])
+        // A hand-made 3×2 PNG: the golden file must not depend on libgd's encoder.
+        let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52,
+                            0x00, 0x00, 0x00, 0x03, 0x00, 0x00, 0x00, 0x02, 0x08, 0x02, 0x00, 0x00, 0x00, 0x12, 0x16, 0xF1,
+                            0x4D, 0x00, 0x00, 0x00, 0x0E, 0x49, 0x44, 0x41, 0x54, 0x78, 0xDA, 0x63, 0xF8, 0x0F, 0x03, 0x0C,
+                            0x70, 0x16, 0x00, 0xB3, 0x60, 0x11, 0xEF, 0x2B, 0xDF, 0x57, 0x24, 0x00, 0x00, 0x00, 0x00, 0x49,
+                            0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82]
         return CellResult(values: ["": EstimateValue(name: "H", value: 1.4189, standardError: 0.01, unit: "nats")], outputs: [
             .metric(Metric("H", 1.41894, uncertainty: 0.0123, unit: "nats")),
             .metric(Metric("bandwidth h", 0.25)),
             .table(table),
             .figure(Figure(name: "curve", caption: "A curve & its <band>", reportPNG: png, slidePNG: png, csv: "x,y\n1,2\n")),
             .warning("Estimates above 2·log10 N are unreliable."),
+            .table(claims),
+            .text("✔ Confirmed — “H(d) has a kink”. every curve bends."),
+            .warning("◐ Partly confirmed — “the kink is at k”. within ±1 where resolvable."),
+            .warning("✘ Not confirmed — “corrdim saturates”. it keeps growing."),
         ])
     }
 }
@@ -141,6 +155,42 @@ final class ReportTests: XCTestCase {
         let head = html.components(separatedBy: "</head>").first ?? ""
         XCTAssertTrue(head.contains(#"<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src data:; style-src 'unsafe-inline'">"#))
         XCTAssertFalse(html.contains("<script"), "no script-src is granted, so there must be no script")
+    }
+
+    /// Issue 17, page: three distinct verdict styles (colour, glyph and word), also in tables,
+    /// never the warning box; empty columns hidden; numbers typeset and kept on one line.
+    func testVerdictsGetTheirOwnStylesAndNumbersAreTypeset() throws {
+        let (dir, _) = try runFixture()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let html = try normalizedHTML(dir)
+        XCTAssertTrue(html.contains(#"<p class="verdict verdict-confirmed"><strong class="verdict-mark">✔ Confirmed</strong> — “H(d) has a kink”. every curve bends.</p>"#))
+        XCTAssertTrue(html.contains(#"<p class="verdict verdict-partly"><strong class="verdict-mark">◐ Partly confirmed</strong>"#))
+        XCTAssertTrue(html.contains(#"<p class="verdict verdict-not-confirmed"><strong class="verdict-mark">✘ Not confirmed</strong>"#))
+        XCTAssertFalse(html.contains(#"<p class="warning">◐"#) || html.contains(#"<p class="warning">✘"#))
+        XCTAssertTrue(html.contains(#"<span class="badge verdict-partly">◐ partly confirmed</span>"#))
+        XCTAssertTrue(html.contains(#"<span class="badge verdict-not-confirmed">✘ not confirmed</span>"#))
+        XCTAssertFalse(html.contains("<th>± SE</th>"), "a column without values is left out")
+        XCTAssertTrue(html.contains("<td class=\"num\">[−2.11\u{2009}–\u{2009}−1.41]</td>"))
+        XCTAssertTrue(html.contains(#"<td class="num">3.97×10⁻⁴</td>"#))
+        XCTAssertTrue(html.contains(#"<td class="num">−0.25</td>"#))
+        let css = try String(contentsOf: templates.appendingPathComponent("style.css"), encoding: .utf8)
+        for rule in [".verdict-confirmed", ".verdict-partly", ".verdict-not-confirmed", "td.num, th.num { text-align: right; white-space: nowrap; }"] {
+            XCTAssertTrue(css.contains(rule), rule)
+        }
+    }
+
+    /// Issue 17, phone: figures reserve their box (width and height) and open full size on tap;
+    /// tables scroll inside a focusable wrapper; provenance paths may break anywhere.
+    func testFiguresHaveSizesAndTablesScrollInsideTheirWrapper() throws {
+        let (dir, _) = try runFixture()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let html = try normalizedHTML(dir)
+        XCTAssertTrue(html.contains(#"<a class="figure-open" href="figures/nums-curve.png" title="Open the full-size figure"><img src="data:image/png;base64,"#))
+        XCTAssertTrue(html.contains(#" width="3" height="2" alt="A curve &amp; its &lt;band&gt;">"#))
+        XCTAssertTrue(html.contains(#"<div class="table-wrap scroll-x" role="region" aria-label="Side by side (scrolls sideways)" tabindex="0">"#))
+        let css = try String(contentsOf: templates.appendingPathComponent("style.css"), encoding: .utf8)
+        XCTAssertTrue(css.contains("overflow-wrap: anywhere"))
+        XCTAssertTrue(css.contains(".figure-frame { overflow-x: auto;"))
     }
 
     func testTableOfContentsLinksToHeadingIds() throws {

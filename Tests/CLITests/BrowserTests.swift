@@ -1,0 +1,91 @@
+import Foundation
+import XCTest
+
+/// The report as a reader's browser sees it (issue 17): the built executable runs a small
+/// notebook, then headless Chromium opens the report through the DevTools protocol
+/// (scripts/browser-check.mjs) at 1440 and 390 CSS pixels. Skipped, with the reason, when
+/// Chromium or node is not installed (scripts/install-deps.sh installs Chromium).
+final class BrowserTests: XCTestCase {
+    let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    var executable: URL {
+        let dir = Bundle.main.executableURL?.deletingLastPathComponent()
+            ?? URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        return dir.appendingPathComponent("entropybook")
+    }
+
+    /// The first of `names` found on PATH (or as an absolute path).
+    func tool(_ names: [String]) -> URL? {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        for name in names {
+            if name.hasPrefix("/") { if FileManager.default.isExecutableFile(atPath: name) { return URL(fileURLWithPath: name) } else { continue } }
+            for dir in path.split(separator: ":") where FileManager.default.isExecutableFile(atPath: "\(dir)/\(name)") {
+                return URL(fileURLWithPath: "\(dir)/\(name)")
+            }
+        }
+        return nil
+    }
+
+    @discardableResult
+    func run(_ executable: URL, _ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, stdout: Data, stderr: String) {
+        let p = Process()
+        p.executableURL = executable
+        p.arguments = arguments
+        p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        // stderr goes to a file: two pipes read one after the other can deadlock.
+        let errFile = FileManager.default.temporaryDirectory.appendingPathComponent("eb-browser-stderr-\(UUID().uuidString)")
+        FileManager.default.createFile(atPath: errFile.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: errFile) }
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = try FileHandle(forWritingTo: errFile)
+        try p.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        let e = (try? String(contentsOf: errFile, encoding: .utf8)) ?? ""
+        return (p.terminationStatus, o, e)
+    }
+
+    func testReportLoadsCleanlyAndFitsAPhoneAndADesktop() throws {
+        guard let chromium = tool(["chromium", "chromium-browser", "google-chrome"]) else {
+            throw XCTSkip("chromium is not installed (scripts/install-deps.sh installs Debian's chromium); the browser test needs it")
+        }
+        guard let node = tool(["node"]) else { throw XCTSkip("node (20 or later) is not installed; the DevTools driver needs it") }
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("eb-browser-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: out) }
+        let notebook = repository.appendingPathComponent("Tests/CLITests/Fixtures/browser.md")
+        let built = try run(executable, ["run", notebook.path, "-o", out.path, "--quiet"],
+                            environment: ["ENTROPYBOOK_TEMPLATES": repository.appendingPathComponent("templates").path])
+        XCTAssertEqual(built.status, 0, built.stderr)
+        let report = out.appendingPathComponent("browser/index.html")
+
+        var arguments = ["--experimental-websocket", repository.appendingPathComponent("scripts/browser-check.mjs").path,
+                         report.path, "--widths", "1440,390", "--chromium", chromium.path]
+        if let dir = ProcessInfo.processInfo.environment["ENTROPYBOOK_SCREENSHOTS"] { arguments += ["--screenshots", dir] }
+        let checked = try run(node, arguments)
+        XCTAssertEqual(checked.status, 0, checked.stderr)
+        let json = try XCTUnwrap(try JSONSerialization.jsonObject(with: checked.stdout) as? [String: Any], checked.stderr)
+        let widths = try XCTUnwrap(json["widths"] as? [String: [String: Any]])
+        XCTAssertEqual(Set(widths.keys), ["1440", "390"])
+        for (width, page) in widths {
+            let scrollWidth = try XCTUnwrap(page["scrollWidth"] as? Int), clientWidth = try XCTUnwrap(page["clientWidth"] as? Int)
+            XCTAssertEqual(clientWidth, Int(width))
+            XCTAssertLessThanOrEqual(scrollWidth, clientWidth, "\(width) px: the page scrolls sideways: \(page["overflowing"] ?? "")")
+            XCTAssertEqual((page["overflowing"] as? [String]) ?? ["?"], [], "\(width) px: elements past the right edge")
+            XCTAssertEqual((page["requests"] as? [String]) ?? ["?"], [], "\(width) px: the report made requests")
+            XCTAssertEqual((page["consoleErrors"] as? [String]) ?? ["?"], [], "\(width) px: console errors")
+            XCTAssertEqual((page["brokenAnchors"] as? [String]) ?? ["?"], [], "\(width) px: links to missing anchors")
+            let images = try XCTUnwrap(page["images"] as? [[String: Any]])
+            XCTAssertGreaterThanOrEqual(images.count, 3, "the sample scatter, C(r) and its local slopes")
+            for image in images {
+                let alt = image["alt"] as? String ?? "?"
+                XCTAssertGreaterThan(image["naturalWidth"] as? Int ?? 0, 0, "\(width) px: \(alt) does not decode")
+                XCTAssertNotNil(image["width"] as? String, "\(width) px: \(alt) has no width attribute")
+                XCTAssertNotNil(image["height"] as? String, "\(width) px: \(alt) has no height attribute")
+                // Tick labels stay legible: a figure is never squeezed below 600 CSS px (on a
+                // phone it scrolls sideways inside its frame instead).
+                XCTAssertGreaterThanOrEqual(image["renderedWidth"] as? Int ?? 0, 600, "\(width) px: \(alt)")
+            }
+        }
+    }
+}
