@@ -98,7 +98,7 @@ public enum DimensionDirective: Directive {
             }
         }
         let bound = 2 * log10(Double(n))
-        for (method, value) in estimates where value > bound && method != "PCA" {
+        for (method, value) in estimates where value > bound && DimensionEstimator(displayName: method).map(EckmannRuelleBound.applies(to:)) == true {
             outputs.append(.warning("\(method) = \(formatNumber(value)) exceeds 2·log10 N = \(formatNumber(bound)) "
                 + "(Eckmann–Ruelle): \(n) points cannot support an estimate this large."))
         }

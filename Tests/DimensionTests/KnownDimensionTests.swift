@@ -79,4 +79,21 @@ final class KnownDimensionTests: XCTestCase {
         XCTAssertEqual(fit.eckmannRuelleBound, 2 * log10(200.0), accuracy: 1e-12)
         XCTAssertTrue(fit.exceedsEckmannRuelleBound, "estimate \(fit.dimension)")
     }
+
+    func testEckmannRuelleBoundAppliesOnlyToCorrelationSumEstimators() throws {
+        let bounded = DimensionEstimator.allCases.filter { EckmannRuelleBound.applies(to: $0) }
+        XCTAssertEqual(bounded, [.correlationDimension, .corrInt])
+        for estimator in DimensionEstimator.allCases {
+            XCTAssertEqual(DimensionEstimator(displayName: estimator.displayName), estimator)
+        }
+        // CorrInt carries the bound of the points it counted; 2·log10(200) ≈ 4.6.
+        var g = SeededGenerator(seed: 3)
+        let x = g.normalMatrix(rows: 200, columns: 30)
+        let corrint = try TwoRadiusCorrelationDimension(of: x, neighbors: try NearestNeighbors(of: x, k: 20))
+        XCTAssertEqual(corrint.pointCount, 200)
+        XCTAssertEqual(corrint.eckmannRuelleBound, 2 * log10(200.0), accuracy: 1e-12)
+        XCTAssertEqual(corrint.exceedsEckmannRuelleBound, corrint.dimension > 2 * log10(200.0))
+        XCTAssertTrue(EckmannRuelleBound(pointCount: 100).isExceeded(by: 4.01))
+        XCTAssertFalse(EckmannRuelleBound(pointCount: 100).isExceeded(by: 4))
+    }
 }

@@ -9,8 +9,7 @@ import Linalg
 /// left out; among the remaining, the scaling region is the widest run of consecutive
 /// radii whose local slopes stay within `tolerance` of each other (relative to their mean),
 /// ties going to the flattest run. The estimate is the least-squares slope over that run.
-/// Estimates above 2·log₁₀ N cannot be trusted (Eckmann & Ruelle 1992, "Fundamental
-/// limitations for estimating dimensions and Lyapunov exponents", Physica D 56, 185).
+/// Estimates above 2·log₁₀ N cannot be trusted (`EckmannRuelleBound`).
 public struct CorrelationDimension: Sendable, Hashable {
     /// How the scaling region is chosen.
     public struct Options: Sendable, Hashable {
@@ -60,10 +59,12 @@ public struct CorrelationDimension: Sendable, Hashable {
 
     /// The radii at the ends of the scaling region.
     public var window: ClosedRange<Double> { integral.radii[windowIndices.lowerBound]...integral.radii[windowIndices.upperBound] }
+    /// The sample-size bound of this correlation-sum estimate.
+    public var eckmannRuelle: EckmannRuelleBound { EckmannRuelleBound(pointCount: integral.pointCount) }
     /// 2·log₁₀ N: estimates above it are not supported by N points (Eckmann–Ruelle).
-    public var eckmannRuelleBound: Double { 2 * log10(Double(integral.pointCount)) }
+    public var eckmannRuelleBound: Double { eckmannRuelle.maximumDimension }
     /// Whether the estimate exceeds the Eckmann–Ruelle bound.
-    public var exceedsEckmannRuelleBound: Bool { dimension > eckmannRuelleBound }
+    public var exceedsEckmannRuelleBound: Bool { eckmannRuelle.isExceeded(by: dimension) }
 
     /// Fits the scaling region of `integral`. Throws when fewer than `minimumPoints` radii
     /// are usable (widen the radius range or add points).
@@ -129,6 +130,7 @@ public struct CorrelationDimension: Sendable, Hashable {
 /// The two-radius correlation dimension of scikit-dimension's `CorrInt` (after the R
 /// package ider, Hino 2017): r₁ and r₂ are the medians over points of the distances to the
 /// k₁-th and k₂-th nearest neighbours, and the estimate is ln(C(r₂)/C(r₁)) / ln(r₂/r₁).
+/// A correlation-sum estimate, so `EckmannRuelleBound` applies.
 public struct TwoRadiusCorrelationDimension: Sendable, Hashable {
     public let k1: Int
     public let k2: Int
@@ -140,6 +142,15 @@ public struct TwoRadiusCorrelationDimension: Sendable, Hashable {
     public let c2: Double
     /// ln(C(r₂)/C(r₁)) / ln(r₂/r₁).
     public let dimension: Double
+    /// N, the number of points C was counted on.
+    public let pointCount: Int
+
+    /// The sample-size bound of this correlation-sum estimate.
+    public var eckmannRuelle: EckmannRuelleBound { EckmannRuelleBound(pointCount: pointCount) }
+    /// 2·log₁₀ N: estimates above it are not supported by N points (Eckmann–Ruelle).
+    public var eckmannRuelleBound: Double { eckmannRuelle.maximumDimension }
+    /// Whether the estimate exceeds the Eckmann–Ruelle bound.
+    public var exceedsEckmannRuelleBound: Bool { eckmannRuelle.isExceeded(by: dimension) }
 
     /// Computes the estimate with neighbours already found (`neighbors.k ≥ k2`).
     /// O(N²·D) flops for the two pair counts.
@@ -164,6 +175,7 @@ public struct TwoRadiusCorrelationDimension: Sendable, Hashable {
         self.c1 = c[0]
         self.c2 = c[1]
         self.dimension = Foundation.log(c[1] / c[0]) / Foundation.log(r2 / r1)
+        self.pointCount = integral.pointCount
     }
 }
 

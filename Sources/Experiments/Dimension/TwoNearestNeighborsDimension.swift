@@ -9,6 +9,21 @@ import Linalg
 /// shape d, so −ln(1 − F(μ)) = d·ln μ. The largest `discardFraction` of the ratios are
 /// dropped, F is the empirical CDF i/N of the kept sorted ratios (N counts all ratios), and
 /// d is the least-squares slope through the origin: Σ xy / Σ x².
+///
+/// N, not the kept count, is the right denominator: the kept ratios are the smallest
+/// order statistics of all N, and the i-th of N has F ≈ i/N whatever is dropped above it;
+/// i/N_kept would put the last kept ratio at F = 1, where −ln(1 − F) is infinite.
+///
+/// Ties and duplicates, as scikit-dimension treats them:
+/// - A point with r₁ = 0 (an exact duplicate of another point) has no ratio. It is left
+///   out before N is counted, and counted in `duplicatePoints`.
+/// - r₂ = r₁ > 0 (two neighbours at one distance) gives μ = 1, ln μ = 0: a legitimate value
+///   of the law, kept; it moves F but adds nothing to Σ xy or Σ x².
+///
+/// The distances must be exact: the law of μ lives in the small ones, and on a 1-D curve of
+/// 2 500 points Float32 expansion distances (‖x‖² + ‖y‖² − 2x·y) turned 3–4 % of the r₁
+/// into zeros and dropped them as duplicates, which read 1.08 for a helix where the exact
+/// distances give 1.00. `NearestNeighbors` provides exact ones.
 public struct TwoNearestNeighborsDimension: Sendable, Hashable {
     /// The estimate.
     public let dimension: Double
@@ -16,7 +31,7 @@ public struct TwoNearestNeighborsDimension: Sendable, Hashable {
     public let logRatios: [Double]
     /// −ln(1 − i/N) (the fit's y).
     public let logSurvival: [Double]
-    /// Points left out because their first neighbour distance was zero (duplicates).
+    /// Points left out because their first neighbour distance was exactly zero (duplicates).
     public let duplicatePoints: Int
 
     /// Estimates from a neighbour search with at least 2 neighbours per point. O(N log N).
@@ -33,6 +48,9 @@ public struct TwoNearestNeighborsDimension: Sendable, Hashable {
             if r1 > 0 { ratios.append(r2 / r1) }
         }
         let total = ratios.count
+        guard total >= 2 else { // n ≥ 3 (the search found 2 neighbours), so duplicates took the rest
+            throw DimensionError.degenerate("TwoNN: \(n - total) of \(n) points have an exact duplicate (r1 = 0), fewer than 2 ratios r2/r1 are left")
+        }
         // Same truncation as scikit-dimension: int(N * (1 - fraction)).
         let kept = Int(Double(total) * (1 - discardFraction))
         guard kept >= 2 else { throw DimensionError.tooFewPoints(needed: 3, have: total, estimator: "TwoNN") }
