@@ -140,12 +140,7 @@ final class InterruptTests: XCTestCase {
 
     func testSIGINTAtRandomTimesAlwaysWritesTheInterruptedReportAndExits130() throws {
         let span = uninterruptedSeconds()
-        let (trials, late) = randomTrials(count: 100, span: span, signal: SIGINT)
-        XCTAssertEqual(trials.count, 100, "too many trials finished before the signal (\(late) late)")
-        let bad = trials.filter {
-            $0.status != 130 || $0.terminatedBySignal || $0.reportStatus != "interrupted" || !$0.hasIndex
-        }
-        XCTAssertEqual(bad.count, 0, "\(bad.count) of \(trials.count) trials went wrong; first: \(bad.first?.description ?? "")")
+        let (trials, late) = assertEveryTrialWritesAnInterruptedReport(count: 100, span: span, signal: SIGINT, exitCode: 130)
         // Where the signals landed: before any cell finished, inside a cell (the autoencoder
         // stopped between mini-batches), and after every cell (during the report).
         let beforeAny = trials.filter { !$0.cellStatuses.contains("ok") }.count
@@ -157,13 +152,20 @@ final class InterruptTests: XCTestCase {
     }
 
     func testSIGTERMAtRandomTimesAlwaysWritesTheInterruptedReportAndExits143() throws {
-        let span = uninterruptedSeconds()
-        let (trials, late) = randomTrials(count: 20, span: span, signal: SIGTERM)
-        XCTAssertEqual(trials.count, 20, "too many trials finished before the signal (\(late) late)")
+        _ = assertEveryTrialWritesAnInterruptedReport(count: 20, span: uninterruptedSeconds(), signal: SIGTERM, exitCode: 143)
+    }
+
+    /// `count` runs, each sent `signal` at a random time within `span`: every one must exit
+    /// with `exitCode` (not die by the signal) and leave index.html and an interrupted run.json.
+    private func assertEveryTrialWritesAnInterruptedReport(count: Int, span: Double, signal: Int32,
+                                                           exitCode: Int32) -> (trials: [Trial], late: Int) {
+        let (trials, late) = randomTrials(count: count, span: span, signal: signal)
+        XCTAssertEqual(trials.count, count, "too many trials finished before the signal (\(late) late)")
         let bad = trials.filter {
-            $0.status != 143 || $0.terminatedBySignal || $0.reportStatus != "interrupted" || !$0.hasIndex
+            $0.status != exitCode || $0.terminatedBySignal || $0.reportStatus != "interrupted" || !$0.hasIndex
         }
         XCTAssertEqual(bad.count, 0, "\(bad.count) of \(trials.count) trials went wrong; first: \(bad.first?.description ?? "")")
+        return (trials, late)
     }
 
     func testSecondSIGINTExitsAtOnceWith130() throws {

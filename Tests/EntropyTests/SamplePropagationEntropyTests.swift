@@ -27,6 +27,22 @@ private func meanScaledSquaredDistanceToNearest(_ draws: Matrix, _ points: Matri
     return total / Double(draws.rows)
 }
 
+/// The estimate for points that form one mixture component (one point, or copies of it):
+/// equal, draw by draw, to the noise-only terms of the same draws, and within 4 SE of
+/// ½·d·ln(2πeσ²) itself.
+private func assertNoiseEntropyPerDraw(_ x: Matrix, sigma: Double, seed: UInt64,
+                                       file: StaticString = #filePath, line: UInt = #line) throws -> EntropyEstimate {
+    let d = x.columns
+    let estimator = SamplePropagationEntropy(noise: sigma, generator: SeededGenerator(seed: seed))
+    let estimate = try estimator.estimate(x)
+    let (points, draws) = try drawsOf(estimator, on: x)
+    let perDraw = 0.5 * Double(d) * log(2 * Double.pi * sigma * sigma)
+        + meanScaledSquaredDistanceToNearest(draws, points, sigma: sigma)
+    XCTAssertEqual(estimate.whitenedEntropy, perDraw, accuracy: 1e-5 * abs(perDraw) + 1e-6, file: file, line: line)
+    XCTAssertEqual(estimate.value, noiseEntropy(d: d, sigma: sigma), accuracy: 4 * estimate.standardError, file: file, line: line)
+    return estimate
+}
+
 final class SamplePropagationEntropyTests: XCTestCase {
     func testMixtureOnStandardGaussianSamplesMatchesEntropyOfConvolvedGaussianInOneToEightDimensions() throws {
         // S ~ N(0, I_d), n = 5 000: g = (1/n)·Σ N(sᵢ, σ²I) tends to N(0, (1 + σ²)I), entropy
@@ -66,15 +82,9 @@ final class SamplePropagationEntropyTests: XCTestCase {
         // closed form ½·d·ln(2πeσ²) the difference is pure MC error, (‖z‖² − d)/2 averaged over
         // m draws: SE √(d/2)/√m = 0.027 nats at d = 3, m = 2 000; checked at 4 SE.
         // Measured: per draw 1e-10, against the closed form −0.022 (SE 0.027).
-        let d = 3, sigma = 0.2
+        let sigma = 0.2
         let x = Matrix([[1.5, -2, 0.25]])
-        let estimator = SamplePropagationEntropy(noise: sigma, generator: SeededGenerator(seed: 11))
-        let estimate = try estimator.estimate(x)
-        let (points, draws) = try drawsOf(estimator, on: x)
-        let perDraw = 0.5 * Double(d) * log(2 * Double.pi * sigma * sigma)
-            + meanScaledSquaredDistanceToNearest(draws, points, sigma: sigma)
-        XCTAssertEqual(estimate.whitenedEntropy, perDraw, accuracy: 1e-5 * abs(perDraw) + 1e-6)
-        XCTAssertEqual(estimate.value, noiseEntropy(d: d, sigma: sigma), accuracy: 4 * estimate.standardError)
+        let estimate = try assertNoiseEntropyPerDraw(x, sigma: sigma, seed: 11)
         XCTAssertEqual(estimate.logDeterminantTerm, 0, "a single point has no scale: nothing is divided")
     }
 
@@ -83,13 +93,7 @@ final class SamplePropagationEntropyTests: XCTestCase {
         // Measured: per draw 2e-9, against the closed form −0.023 (SE 0.032).
         let d = 4, sigma = 0.3
         let x = Matrix(rows: 50, columns: d, elements: (0..<(50 * d)).map { Float($0 % d) - 1.5 })
-        let estimator = SamplePropagationEntropy(noise: sigma, generator: SeededGenerator(seed: 12))
-        let estimate = try estimator.estimate(x)
-        let (points, draws) = try drawsOf(estimator, on: x)
-        let perDraw = 0.5 * Double(d) * log(2 * Double.pi * sigma * sigma)
-            + meanScaledSquaredDistanceToNearest(draws, points, sigma: sigma)
-        XCTAssertEqual(estimate.whitenedEntropy, perDraw, accuracy: 1e-5 * abs(perDraw) + 1e-6)
-        XCTAssertEqual(estimate.value, noiseEntropy(d: d, sigma: sigma), accuracy: 4 * estimate.standardError)
+        let estimate = try assertNoiseEntropyPerDraw(x, sigma: sigma, seed: 12)
         XCTAssertTrue(estimate.method.contains("4 constant coordinate"), estimate.method)
     }
 
