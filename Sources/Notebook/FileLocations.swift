@@ -65,15 +65,16 @@ public struct FileLocations: Sendable, Hashable {
         }
         var status = stat()
         guard stat(canonical, &status) == 0 else { return url }
-        switch status.st_mode & S_IFMT {
-        case S_IFREG: return url
-        case S_IFDIR where expecting == .fileOrDirectory: return url
-        case S_IFDIR: throw ReadRefusal(path: path, "is a directory; a file is expected here", allowable: false)
-        case S_IFIFO: throw ReadRefusal(path: path, "is a FIFO (named pipe), not a regular file", allowable: false)
-        case S_IFSOCK: throw ReadRefusal(path: path, "is a socket, not a regular file", allowable: false)
-        case S_IFCHR, S_IFBLK: throw ReadRefusal(path: path, "is a device, not a regular file", allowable: false)
-        default: throw ReadRefusal(path: path, "is not a regular file", allowable: false)
+        if status.st_mode & S_IFMT == S_IFDIR {
+            guard expecting == .fileOrDirectory else {
+                throw ReadRefusal(path: path, "is a directory; a file is expected here", allowable: false)
+            }
+            return url
         }
+        if let kind = RegularFile.irregularKind(status) {
+            throw ReadRefusal(path: path, "is \(kind), not a regular file", allowable: false)
+        }
+        return url
     }
 
     /// The directories a notebook may read, canonical (symlinks resolved), for

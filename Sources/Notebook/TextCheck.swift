@@ -1,3 +1,4 @@
+import FileAccess
 import Foundation
 
 /// Checks on a notebook's raw bytes before any parser sees them: a notebook from a stranger
@@ -9,23 +10,19 @@ enum TextCheck {
         var isMissing = false
     }
 
-    /// Reads a regular file of at most `limit` bytes. A FIFO, device, socket or directory is
-    /// refused before it is opened for reading (opening a FIFO would block), and the size
-    /// is checked on the opened descriptor, so a file swapped in between cannot slip past.
+    /// Reads a regular file of at most `limit` bytes, opened through `RegularFile` (a FIFO,
+    /// device, socket or directory is refused before it is opened; the size is checked on
+    /// the opened descriptor).
     static func readRegularFile(_ url: URL, limit: Int) -> Result<[UInt8], ReadProblem> {
-        var status = stat()
-        guard stat(url.path, &status) == 0 else {
-            return .failure(ReadProblem(message: errno == ENOENT ? "no such file" : String(cString: strerror(errno)), isMissing: errno == ENOENT))
+        let fd: Int32
+        let status: stat
+        switch RegularFile.open(url.path) {
+        case .success(let opened): (fd, status) = opened
+        case .failure(.missing): return .failure(ReadProblem(message: "no such file", isMissing: true))
+        case .failure(.notRegular(let kind)): return .failure(ReadProblem(message: "it is \(kind), not a regular file"))
+        case .failure(.unreadable(let reason)): return .failure(ReadProblem(message: reason))
         }
-        guard status.st_mode & S_IFMT == S_IFREG else {
-            return .failure(ReadProblem(message: "not a regular file (\(fileKind(status.st_mode)))"))
-        }
-        let fd = open(url.path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
-        guard fd >= 0 else { return .failure(ReadProblem(message: String(cString: strerror(errno)))) }
         defer { close(fd) }
-        guard fstat(fd, &status) == 0, status.st_mode & S_IFMT == S_IFREG else {
-            return .failure(ReadProblem(message: "not a regular file"))
-        }
         guard Int(status.st_size) <= limit else {
             return .failure(ReadProblem(message: "the file is \(status.st_size) bytes; a notebook may have at most \(limit)"))
         }
@@ -44,18 +41,6 @@ enum TextCheck {
             }
         }
         return .success(bytes)
-    }
-
-    static func fileKind(_ mode: mode_t) -> String {
-        switch mode & S_IFMT {
-        case S_IFDIR: "a directory"
-        case S_IFIFO: "a FIFO"
-        case S_IFCHR: "a character device"
-        case S_IFBLK: "a block device"
-        case S_IFSOCK: "a socket"
-        case S_IFLNK: "a symbolic link"
-        default: "not a regular file"
-        }
     }
 
     /// The first byte that breaks UTF-8, with its 1-based line and column (in characters

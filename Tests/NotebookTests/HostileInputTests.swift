@@ -126,9 +126,9 @@ final class HostileInputTests: XCTestCase {
         XCTAssertEqual(mkfifo(fifo.path, 0o600), 0)
         defer { try? FileManager.default.removeItem(at: fifo) }
         XCTAssertEqual(NotebookParser.parse(contentsOf: fifo, displayName: "nb.md").1.map(\.description),
-                       ["nb.md:1:1: error: cannot read the notebook: not a regular file (a FIFO)"])
+                       ["nb.md:1:1: error: cannot read the notebook: it is a FIFO (named pipe), not a regular file"])
         XCTAssertEqual(NotebookParser.parse(contentsOf: URL(fileURLWithPath: "/dev/zero"), displayName: "nb.md").1.map(\.description),
-                       ["nb.md:1:1: error: cannot read the notebook: not a regular file (a character device)"])
+                       ["nb.md:1:1: error: cannot read the notebook: it is a device, not a regular file"])
     }
 
     // Row 11: each of these was accepted silently.

@@ -17,25 +17,16 @@ public enum DataFileReader {
     /// stream broke). Memory never exceeds `limits.decompressedBytes` + 1 MiB. O(file size).
     public static func contents(of url: URL, limits: ReadLimits = .standard) throws -> [UInt8] {
         let path = url.path
-        // Refuse devices, FIFOs and sockets before opening them: opening can have effects.
-        var status = stat()
-        guard stat(path, &status) == 0 else {
-            let code = errno
-            if code == ENOENT || code == ENOTDIR { throw DataFileError(path, .missingFile, "no such file") }
-            throw DataFileError(path, .unreadable, "cannot open: \(String(cString: strerror(code)))")
-        }
-        try requireRegularFile(status, path: path)
-        // O_NONBLOCK: if the path became a FIFO since stat, open returns instead of waiting.
-        let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
-        guard descriptor >= 0 else {
-            throw DataFileError(path, .unreadable, "cannot open: \(String(cString: strerror(errno)))")
+        let descriptor: Int32
+        let status: stat
+        switch RegularFile.open(path) {
+        case .success(let opened): (descriptor, status) = opened
+        case .failure(.missing): throw DataFileError(path, .missingFile, "no such file")
+        case .failure(.notRegular(let kind)): throw DataFileError(path, .notRegularFile, "is \(kind), not a regular file")
+        case .failure(.unreadable(let reason)): throw DataFileError(path, .unreadable, "cannot open: \(reason)")
         }
         var ownsDescriptor = true
         defer { if ownsDescriptor { close(descriptor) } }
-        guard fstat(descriptor, &status) == 0 else {
-            throw DataFileError(path, .unreadable, "cannot read its status: \(String(cString: strerror(errno)))")
-        }
-        try requireRegularFile(status, path: path)
         if let allowed = limits.allowedDirectories {
             let opened = openedPath(descriptor) ?? ReadLimits.canonicalPath(path) ?? path
             guard allowed.contains(where: { ReadLimits.isPath(opened, inside: $0) }) else {
@@ -88,20 +79,6 @@ public enum DataFileReader {
                                 "corrupt or truncated gzip data after \(bytes.count) decompressed bytes (zlib: \(message))")
         }
         return bytes
-    }
-
-    /// Throws unless `status` describes a regular file, naming what it is instead.
-    static func requireRegularFile(_ status: stat, path: String) throws {
-        let type = status.st_mode & S_IFMT
-        guard type != S_IFREG else { return }
-        let what = switch type {
-        case S_IFDIR: "a directory"
-        case S_IFIFO: "a FIFO (named pipe)"
-        case S_IFSOCK: "a socket"
-        case S_IFCHR, S_IFBLK: "a device"
-        default: "not a file"
-        }
-        throw DataFileError(path, .notRegularFile, "is \(what), not a regular file")
     }
 
     /// The path the kernel opened for `descriptor`, symlinks resolved (Linux /proc), or nil.
