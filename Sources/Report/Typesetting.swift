@@ -6,14 +6,15 @@ import Foundation
 enum Typesetting {
     /// A number as the engine prints it: "-1.41", "3.97e-04", "12", "0.25".
     private static let number = #"[-−+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?"#
-    /// A number, a range "[a–b]" / "a–b", or a value with its spread "a ± b".
-    private static let numeric = try! NSRegularExpression(
+    /// A number, a range "[a–b]" / "a–b", or a value with its spread "a ± b". The patterns
+    /// are constants; were one ever to fail to compile, cells are shown as written.
+    private static let numeric = try? NSRegularExpression(
         pattern: #"^\s*[\[(]?\s*N(?:\s*(?:–|±|\.\.\.?)\s*N)?\s*[\])]?\s*$"#.replacingOccurrences(of: "N", with: number))
-    private static let exponent = try! NSRegularExpression(pattern: #"(\d)[eE]([-+]?)0*(\d+)"#)
+    private static let exponent = try? NSRegularExpression(pattern: #"(\d)[eE]([-+]?)0*(\d+)"#)
 
     /// Whether a table cell holds a number or a numeric range (right-aligned, never wrapped).
     static func isNumeric(_ text: String) -> Bool {
-        !text.isEmpty && numeric.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
+        !text.isEmpty && numeric?.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
     }
 
     /// The cell as a reader should see it: for numbers and ranges, a minus sign (U+2212)
@@ -31,7 +32,7 @@ enum Typesetting {
         s = s.replacingOccurrences(of: #"\s*–\s*"#, with: "\u{2009}–\u{2009}", options: .regularExpression)
         let range = NSRange(s.startIndex..., in: s)
         var result = s
-        for match in exponent.matches(in: s, range: range).reversed() {
+        for match in (exponent?.matches(in: s, range: range) ?? []).reversed() {
             guard let whole = Range(match.range, in: s), let digit = Range(match.range(at: 1), in: s),
                   let sign = Range(match.range(at: 2), in: s), let power = Range(match.range(at: 3), in: s),
                   let k = Int(s[power]) else { continue }

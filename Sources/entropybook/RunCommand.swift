@@ -151,7 +151,7 @@ struct RunCommand: ParsableCommand {
         thread.stackSize = 64 << 20
         thread.start()
         done.wait()
-        guard let result = box.result else { preconditionFailure("the run's thread ended without a result") }
+        guard let result = box.result else { throw CellError("the run's thread ended without a result") }
         return try result.get()
     }
 }

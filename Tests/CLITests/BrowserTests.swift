@@ -34,7 +34,7 @@ final class BrowserTests: XCTestCase {
         p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         // stderr goes to a file: two pipes read one after the other can deadlock.
         let errFile = FileManager.default.temporaryDirectory.appendingPathComponent("eb-browser-stderr-\(UUID().uuidString)")
-        FileManager.default.createFile(atPath: errFile.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errFile.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: errFile) }
         let out = Pipe()
         p.standardOutput = out

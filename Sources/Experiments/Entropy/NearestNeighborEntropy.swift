@@ -39,19 +39,12 @@ public struct NearestNeighborEntropy: Sendable {
         var terms = [Double]()
         terms.reserveCapacity(n)
         var duplicates = 0
-        data.points.elements.withUnsafeBufferPointer { p in
-            for i in 0..<n {
-                // The blocked distances ‖x‖² + ‖y‖² − 2x·y lose the small ones to round-off
-                // (≈ 1e-7·‖x‖²), so ε is recomputed exactly from the k neighbours found.
-                var squared = 0.0
-                for j in neighbors.indices[(i * k)..<((i + 1) * k)] {
-                    var s = 0.0
-                    for c in 0..<d { let t = Double(p[i * d + c]) - Double(p[Int(j) * d + c]); s += t * t }
-                    squared = max(squared, s)
-                }
-                if squared <= 0 { duplicates += 1; continue }
-                terms.append(constant + 0.5 * Double(d) * log(squared))
-            }
+        // `NearestNeighbors` re-ranks its candidates by distances computed in Double, so the
+        // k-th distance is exact (to Float rounding) even for close neighbours.
+        for i in 0..<n {
+            let epsilon = Double(neighbors.distance(i, neighbor: k))
+            if epsilon <= 0 { duplicates += 1; continue }
+            terms.append(constant + Double(d) * log(epsilon))
         }
         guard duplicates == 0 else { throw EntropyError.duplicatePoints(count: duplicates, k: k) }
         let (mean, standardError) = meanAndStandardError(terms)
