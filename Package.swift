@@ -40,7 +40,7 @@ let package = Package(
         .target(name: "Entropy", dependencies: ["Linalg"], path: "Sources/Experiments/Entropy"),
         .target(name: "Dimension", dependencies: ["Linalg"], path: "Sources/Experiments/Dimension"),
         // The H(d) sweep and its dimension verdict: autoencoder → codes → entropy, per d.
-        .target(name: "EntropyCurve", dependencies: ["Linalg", "Autoencoder", "Entropy", "Dimension"],
+        .target(name: "EntropyCurve", dependencies: ["Linalg", "Autoencoder", "Entropy", "Dimension", "Datasets"],
                 path: "Sources/Experiments/EntropyCurve"),
 
         // Charts behind a drawing protocol; libgd renders them to PNG.
@@ -75,7 +75,7 @@ let package = Package(
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "FileAccess", "Linalg"], resources: [.copy("Fixtures")]),
         .testTarget(name: "AutoencoderTests", dependencies: ["Autoencoder", "Linalg", "CKernels"]),
         .testTarget(name: "EntropyTests", dependencies: ["Entropy", "Linalg"]),
-        .testTarget(name: "EntropyCurveTests", dependencies: ["EntropyCurve", "Autoencoder", "Linalg"]),
+        .testTarget(name: "EntropyCurveTests", dependencies: ["EntropyCurve", "Autoencoder", "Linalg", "Dimension"]),
         .testTarget(name: "DimensionTests", dependencies: ["Dimension", "Linalg"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PlotTests", dependencies: ["Plot"]),
         // Golden-file helpers shared by the test targets.

@@ -1,5 +1,6 @@
 import Autoencoder
 import Datasets
+import Dimension
 import Entropy
 import EntropyCurve
 import Foundation
@@ -39,6 +40,12 @@ public enum EntropyCurveDirective: Directive {
         Parameter("sample", .int(50...1_000_000), doc: "estimate entropies on at most this many codes (default: all)"),
         Parameter("corrdim", .bool, default: .bool(false), doc: "also compute the correlation dimension of each code set"),
         Parameter("gain-threshold", .double(0.01...10), default: .double(0.5), doc: "the H_white gain rule's threshold, nats"),
+        Parameter("verdict", .choice(VerdictOptions.Policy.allCases.map(\.rawValue)), default: .string(VerdictOptions().policy.rawValue),
+                  doc: "noisy-slope: the noisy-slope rule, stable on n/2 and n/4 codes (the calibrated default, notebooks/verdict-calibration.md); consensus: two of argmax H, H_white gain and MSE elbow"),
+        Parameter("noise-sigma", .double(1e-3...10), default: .double(VerdictOptions().noiseSlope.sigma),
+                  doc: "σ of the noise added to the standardised codes for the noisy-slope rule"),
+        Parameter("noise-position", .double(0.01...0.99), default: .double(VerdictOptions().noiseSlope.position),
+                  doc: "where the noisy-slope threshold τ sits between the noise increment (0) and a full coordinate's (1)"),
         Parameter("true-dimension", .int(1...100_000), doc: "the true dimension, for reference lines (default: the dataset's, when known)"),
         Parameter("reference-corrdim", .reference([.estimate]), doc: "an estimate (e.g. the images' correlation dimension) drawn as a line on the corrdim figure"),
         Parameter("label", .string, doc: "short name of the data in figure titles (default: the dataset's name)"),
@@ -50,6 +57,8 @@ public enum EntropyCurveDirective: Directive {
             ResultSlot("white", kind: .curve, doc: "H_white(d), the whitened entropy without ½·ln det Σ"),
             ResultSlot("bandwidth", kind: .curve, doc: "the LOO-ML bandwidth h*(d)"),
             ResultSlot("mse", kind: .curve, doc: "reconstruction MSE(d)"),
+            ResultSlot("decomposition", kind: .curve, doc: "H(d), H_white(d) and ½·ln det Σ(d) on one axis"),
+            ResultSlot("noisy", kind: .curve, doc: "h(standardised codes + σZ) per d on n, n/2 and n/4 codes (the noisy-slope rule's curve)"),
             ResultSlot("corrdim", kind: .curve, doc: "correlation dimension of the codes against d (with corrdim: true)"),
             ResultSlot("table", kind: .table, doc: "one row per d"),
             ResultSlot("verdict", kind: .table, doc: "every rule's d with its seed spread"),
@@ -89,7 +98,7 @@ public enum EntropyCurveDirective: Directive {
             activation: try activation("activation"), codeActivation: try activation("code-activation"),
             training: training, bandwidth: bandwidth, monteCarloSamples: monteCarlo > 0 ? monteCarlo : nil,
             entropySample: try arguments.optionalInt("sample"), correlationDimension: try arguments.bool("corrdim"),
-            seed: context.seed)
+            noisy: NoisyEntropySettings(sigmas: [try arguments.double("noise-sigma")]), seed: context.seed)
         if let m = settings.entropySample, m < data.count {
             warnings.append("Entropies are estimated on \(m) of the \(data.count) codes.")
         }
@@ -105,7 +114,11 @@ public enum EntropyCurveDirective: Directive {
         }, progress: { fraction, message in context.progress(fraction, message) })
 
         let summary = CurveSummary(points: points)
-        let verdict = try DimensionVerdict(summary: summary, points: points, gainThreshold: try arguments.double("gain-threshold"))
+        let verdict = try DimensionVerdict(summary: summary, points: points,
+                                           options: VerdictOptions(policy: VerdictOptions.Policy(rawValue: try arguments.string("verdict")) ?? .noisySlope,
+                                                                  gainThreshold: try arguments.double("gain-threshold"),
+                                                                  noiseSlope: NoiseSlopeRule(sigma: try arguments.double("noise-sigma"),
+                                                                                             position: try arguments.double("noise-position"))))
         let trueK = try arguments.optionalInt("true-dimension") ?? data.intrinsicDimension
         let label = try arguments.optionalString("label") ?? data.name
         let referenceCorrdim = arguments.has("reference-corrdim") ? try context.value(of: "reference-corrdim", as: EstimateValue.self) : nil

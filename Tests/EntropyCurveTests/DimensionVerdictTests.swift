@@ -1,4 +1,5 @@
 import XCTest
+import Dimension
 @testable import EntropyCurve
 
 /// The verdict on curves of known shape, without training (the points are given).
@@ -7,10 +8,13 @@ final class DimensionVerdictTests: XCTestCase {
     func points(h: [Double], white: [Double], bandwidth: [Double], mse: [Double], seed: Int = 0) -> [EntropyCurveExperiment.Point] {
         h.indices.map { i in
             EntropyCurveExperiment.Point(d: i + 1, repeatIndex: seed, entropy: h[i], standardError: 0.01, monteCarlo: nil,
-                                         whitenedEntropy: white[i], bandwidth: bandwidth[i], reconstructionError: mse[i],
-                                         correlationDimension: nil, trainingSeconds: 0, failure: nil)
+                                         whitenedEntropy: white[i], logDeterminant: h[i] - white[i], bandwidth: bandwidth[i],
+                                         reconstructionError: mse[i], correlationDimension: nil, noisy: [], trainingSeconds: 0,
+                                         failure: nil)
         }
     }
+
+    let consensus = VerdictOptions(policy: .consensus)
 
     // The reference simulation of the design (k = 3, n = 2000): H rises to d = 3, then falls.
     let referenceH = [1.431, 2.839, 4.272, 3.849, 3.399, 2.686, 1.580, 1.172]
@@ -20,7 +24,7 @@ final class DimensionVerdictTests: XCTestCase {
 
     func testReferenceCurveGivesThree() throws {
         let pts = points(h: referenceH, white: referenceWhite, bandwidth: [0.3, 0.25, 0.2, 0.1, 0.09, 0.08, 0.08, 0.07], mse: referenceMSE)
-        let verdict = try DimensionVerdict(summary: CurveSummary(points: pts), points: pts)
+        let verdict = try DimensionVerdict(summary: CurveSummary(points: pts), points: pts, options: consensus)
         XCTAssertEqual(verdict.rules.map(\.d), [3, 3, 3])
         XCTAssertEqual(verdict.dimension, 3)
         XCTAssertTrue(verdict.explanation.hasPrefix("Intrinsic dimension ≈ 3"), verdict.explanation)
@@ -33,7 +37,7 @@ final class DimensionVerdictTests: XCTestCase {
         let bw = [0.1, 0.14, 0.18, 0.22, 0.25, 0.28, 0.3, 0.31, 0.32, 0.33]
         let mse = [0.5, 0.4, 0.3, 0.22, 0.16, 0.1, 0.09, 0.085, 0.08, 0.078]
         let pts = points(h: h, white: white, bandwidth: bw, mse: mse)
-        let verdict = try DimensionVerdict(summary: CurveSummary(points: pts), points: pts)
+        let verdict = try DimensionVerdict(summary: CurveSummary(points: pts), points: pts, options: consensus)
         XCTAssertNil(verdict.dimension)
         XCTAssertEqual(verdict.firstUnresolvableD, 5)
         XCTAssertTrue(verdict.explanation.hasPrefix("Not resolvable"), verdict.explanation)
@@ -44,7 +48,7 @@ final class DimensionVerdictTests: XCTestCase {
         let h = [1.4, 2.8, 4.2, 5.6, 7.0, 8.4]
         let mse = [0.5, 0.4, 0.3, 0.2, 0.1, 0.05]
         let pts = points(h: h, white: h, bandwidth: [0.1, 0.1, 0.1, 0.1, 0.1, 0.1], mse: mse)
-        let verdict = try DimensionVerdict(summary: CurveSummary(points: pts), points: pts)
+        let verdict = try DimensionVerdict(summary: CurveSummary(points: pts), points: pts, options: consensus)
         XCTAssertNil(verdict.dimension)
         XCTAssertTrue(verdict.explanation.hasPrefix("Not resolvable"), verdict.explanation)
     }
@@ -93,5 +97,81 @@ final class ConclusionsTests: XCTestCase {
     func testContinuityFlagsAJump() {
         XCTAssertEqual(Conclusions.changesContinuously(d: [1, 2, 3, 4], corrdim: [1, 1.9, 2.7, 3.4]).status, .confirmed)
         XCTAssertEqual(Conclusions.changesContinuously(d: [1, 2, 3, 4], corrdim: [1, 1.9, 4.9, 5]).status, .notConfirmed)
+    }
+}
+
+/// The explanation of H(d) is generated from its own decomposition.
+final class EntropyDecompositionTests: XCTestCase {
+    func testAFallThatIsAllLogDeterminantIsExplainedSo() throws {
+        let d = [1, 2, 3, 4, 5, 6]
+        let white = [1.4, 2.8, 4.2, 4.3, 4.3, 4.35]
+        let logDet = [0, 0, 0, -3, -7, -12.0]
+        let h = zip(white, logDet).map(+)
+        let e = try XCTUnwrap(EntropyDecomposition(d: d, h: h, white: white, logDeterminant: logDet, bend: 3))
+        XCTAssertEqual(e.from, 3)
+        XCTAssertEqual(e.deltaH, -11.85, accuracy: 1e-9)
+        XCTAssertTrue(e.explanation.contains("H falls"), e.explanation)
+        XCTAssertTrue(e.explanation.contains("almost all of it is ½·ln det Σ"), e.explanation)
+        XCTAssertFalse(e.explanation.contains("almost all of it is H_white"), e.explanation)
+    }
+
+    func testAFallThatIsAllWhitenedEntropyIsExplainedSo() throws {
+        let d = [1, 2, 3, 4, 5]
+        let white = [1.4, 2.8, 4.2, 3.5, 2.9]
+        let logDet = [0.5, 0.5, 0.5, 0.55, 0.5]
+        let h = zip(white, logDet).map(+)
+        let e = try XCTUnwrap(EntropyDecomposition(d: d, h: h, white: white, logDeterminant: logDet, bend: nil))
+        XCTAssertEqual(e.from, 3, "without a bend the stretch starts at the maximum of H")
+        XCTAssertTrue(e.explanation.contains("almost all of it is H_white"), e.explanation)
+    }
+
+    func testALevelTailIsCalledLevel() throws {
+        let e = try XCTUnwrap(EntropyDecomposition(d: [1, 2, 3, 4], h: [1, 2, 2.02, 2.05], white: [1, 2, 3, 4],
+                                                   logDeterminant: [0, 0, -0.98, -1.95], bend: 2))
+        XCTAssertTrue(e.explanation.contains("stays level"), e.explanation)
+    }
+}
+
+/// The noisy-slope rule against its known increments.
+final class NoiseSlopeVerdictTests: XCTestCase {
+    /// Points whose noisy entropy rises by a unit coordinate's increment up to k, then by ν.
+    func points(k: Int, dims: Int, sigma: Double, counts: [Int] = [1000, 500, 250], kAt: [Int: Int] = [:]) -> [EntropyCurveExperiment.Point] {
+        let rule = NoiseSlopeRule(sigma: sigma)
+        return (1...dims).map { d in
+            let noisy = counts.map { n -> NoisyEntropy in
+                let kk = kAt[n] ?? k
+                let signal: Double = Double(min(d, kk)) * (rule.signalIncrement - 0.1)
+                let noise: Double = Double(max(d - kk, 0)) * rule.noiseIncrement
+                let y = signal + noise
+                return NoisyEntropy(sigma: sigma, count: n, whitenedEntropy: y, logDeterminant: 0)
+            }
+            return EntropyCurveExperiment.Point(d: d, repeatIndex: 0, entropy: Double(d), standardError: 0, monteCarlo: nil,
+                                                whitenedEntropy: Double(d), logDeterminant: 0, bandwidth: 0.1,
+                                                reconstructionError: 1 / Double(d), correlationDimension: nil, noisy: noisy,
+                                                trainingSeconds: 0, failure: nil)
+        }
+    }
+
+    func testTheKinkIsTheLastDimensionAboveTheThreshold() throws {
+        let pts = points(k: 3, dims: 6, sigma: 0.2)
+        let verdict = try DimensionVerdict(summary: CurveSummary(points: pts), points: pts,
+                                           options: VerdictOptions(noiseSlope: NoiseSlopeRule(sigma: 0.2)))
+        XCTAssertEqual(verdict.dimension, 3, verdict.explanation)
+        XCTAssertEqual(verdict.noisy?.increments.last ?? 0, NoiseSlopeRule(sigma: 0.2).noiseIncrement, accuracy: 1e-12)
+    }
+
+    func testAKinkThatMovesWithNIsNotResolvable() throws {
+        let pts = points(k: 4, dims: 7, sigma: 0.2, kAt: [250: 3])
+        let verdict = try DimensionVerdict(summary: CurveSummary(points: pts), points: pts,
+                                           options: VerdictOptions(noiseSlope: NoiseSlopeRule(sigma: 0.2)))
+        XCTAssertNil(verdict.dimension)
+        XCTAssertEqual(verdict.candidate, 4)
+        XCTAssertTrue(verdict.explanation.contains("moves when the codes are subsampled"), verdict.explanation)
+    }
+
+    func testThresholdSitsBetweenNoiseAndSignal() {
+        let r = NoiseSlopeRule(sigma: 0.1, position: 0.5)
+        XCTAssertEqual(r.noiseIncrement, 0.5 * log(2 * Double.pi * M_E * 0.01), accuracy: 1e-12)
+        XCTAssertEqual(r.threshold, (r.noiseIncrement + r.signalIncrement) / 2, accuracy: 1e-12)
     }
 }

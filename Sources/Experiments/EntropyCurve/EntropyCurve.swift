@@ -32,12 +32,15 @@ public struct EntropyCurveExperiment: Sendable {
         public var entropySample: Int?
         /// Also compute the correlation dimension of each code set.
         public var correlationDimension: Bool
+        /// Also estimate h(standardised codes + σZ) by sample propagation (nil: skip).
+        public var noisy: NoisyEntropySettings?
         public var seed: UInt64
 
         public init(dimensions: [Int], repeats: Int = 3, hidden: [Int]? = nil, activation: Activation = .relu,
                     codeActivation: Activation = .linear, training: TrainingOptions = TrainingOptions(),
                     bandwidth: BandwidthSelection = .leaveOneOutML, monteCarloSamples: Int? = 2000,
-                    entropySample: Int? = nil, correlationDimension: Bool = false, seed: UInt64 = 0) {
+                    entropySample: Int? = nil, correlationDimension: Bool = false,
+                    noisy: NoisyEntropySettings? = nil, seed: UInt64 = 0) {
             self.dimensions = dimensions
             self.repeats = repeats
             self.hidden = hidden
@@ -48,6 +51,7 @@ public struct EntropyCurveExperiment: Sendable {
             self.monteCarloSamples = monteCarloSamples
             self.entropySample = entropySample
             self.correlationDimension = correlationDimension
+            self.noisy = noisy
             self.seed = seed
         }
 
@@ -69,11 +73,15 @@ public struct EntropyCurveExperiment: Sendable {
         public var monteCarlo: Double?
         /// Whitened entropy without ½·ln det Σ (affine invariant).
         public var whitenedEntropy: Double
+        /// ½·ln det Σ of the codes: entropy = whitenedEntropy + logDeterminant.
+        public var logDeterminant: Double
         /// The bandwidth h* in whitened units.
         public var bandwidth: Double
         /// Reconstruction mean squared error over all inputs.
         public var reconstructionError: Double
         public var correlationDimension: Double?
+        /// h(standardised codes + σZ) per noise level and subsample (empty without `noisy`).
+        public var noisy: [NoisyEntropy]
         public var trainingSeconds: Double
         /// Set when this point could not be estimated (degenerate codes, …); the numbers are NaN.
         public var failure: String?
@@ -143,13 +151,14 @@ public struct EntropyCurveExperiment: Sendable {
             sample = codes.rows(at: g.permutation(codes.rows).prefix(m).sorted())
         }
         var point = Point(d: d, repeatIndex: r, entropy: .nan, standardError: .nan, monteCarlo: nil, whitenedEntropy: .nan,
-                          bandwidth: .nan, reconstructionError: mse, correlationDimension: nil,
-                          trainingSeconds: trained.seconds, failure: nil)
+                          logDeterminant: .nan, bandwidth: .nan, reconstructionError: mse, correlationDimension: nil,
+                          noisy: [], trainingSeconds: trained.seconds, failure: nil)
         do {
             let loo = try KernelEntropy(estimator: .leaveOneOut, bandwidth: settings.bandwidth).estimate(sample)
             point.entropy = loo.value
             point.standardError = loo.standardError
             point.whitenedEntropy = loo.whitenedEntropy
+            point.logDeterminant = loo.logDeterminantTerm
             point.bandwidth = loo.bandwidth ?? .nan
             if let s = settings.monteCarloSamples, let h = loo.bandwidth {
                 let g = SeededGenerator(seed: settings.seed(repeat: r)).derived("monte-carlo-d\(d)")
@@ -158,6 +167,13 @@ public struct EntropyCurveExperiment: Sendable {
             }
         } catch {
             point.failure = "d = \(d), seed \(r + 1): \(error)"
+        }
+        if let noisy = settings.noisy {
+            do {
+                point.noisy = try noisy.measure(codes, seed: settings.seed(repeat: r), d: d)
+            } catch {
+                point.failure = (point.failure.map { $0 + "; " } ?? "") + "d = \(d), seed \(r + 1), noisy entropy: \(error)"
+            }
         }
         if settings.correlationDimension {
             var g = SeededGenerator(seed: settings.seed(repeat: r)).derived("corrdim-d\(d)")
