@@ -62,6 +62,7 @@ public enum EntropyCurveDirective: Directive {
             ResultSlot("corrdim", kind: .curve, doc: "correlation dimension of the codes against d (with corrdim: true)"),
             ResultSlot("table", kind: .table, doc: "one row per d"),
             ResultSlot("verdict", kind: .table, doc: "every rule's d with its seed spread"),
+            ResultSlot("kink", kind: DimensionVerdictValue.kind, doc: "the verdict as numbers for {claim}: dimension, candidate, true k, median curves"),
             ResultSlot("dimension", kind: .estimate, doc: "the verdict: the dimension, or NaN when not resolvable (details say why)"),
         ]
     }

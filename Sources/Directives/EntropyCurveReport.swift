@@ -94,6 +94,7 @@ struct EntropyCurveReport {
         var values: [String: any NotebookValue] = [
             "": entropy, "white": white, "bandwidth": bandwidth, "mse": mse, "table": table, "verdict": verdictTable,
             "dimension": dimension, "decomposition": decomposition,
+            "kink": DimensionVerdictValue(verdict: verdict, summary: summary, seeds: seeds, trueDimension: trueDimension, label: label),
         ]
         if let noisy { values["noisy"] = noisy }
         if let corrdim { values["corrdim"] = corrdim }

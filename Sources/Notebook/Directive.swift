@@ -175,6 +175,8 @@ public enum OutputItem: Sendable {
     case text(String)
     /// A caveat the reader must see (unreliable estimate, skipped points, …).
     case warning(String)
+    /// A judged conclusion, styled by its typed outcome.
+    case claim(ClaimValue)
 }
 
 /// A named number for the report.

@@ -77,11 +77,16 @@ public struct ReportBuilder {
                     outputs.append(["figure": figure])
                 case .text(let t):
                     flushMetrics()
-                    outputs.append(verdictContext(t) ?? ["text": t])
+                    outputs.append(["text": t])
                 case .warning(let w):
                     flushMetrics()
+                    outputs.append(["warning": w])
+                case .claim(let c):
+                    flushMetrics()
                     // A claim that is not confirmed is a finding, not a warning: it gets its verdict style.
-                    outputs.append(verdictContext(w) ?? ["warning": w])
+                    let verdict = Typesetting.Verdict(c.outcome)
+                    outputs.append(["verdict": ["kind": verdict.rawValue, "mark": "\(c.outcome.mark) \(c.outcome.title)",
+                                                "rest": " — " + c.sentence] as [String: Any]])
                 }
             }
             flushMetrics()
@@ -180,11 +185,6 @@ public struct ReportBuilder {
         ])
     }
 
-    /// A claim's verdict line ("◐ Partly confirmed — …") as its own output, styled per outcome.
-    private func verdictContext(_ line: String) -> [String: Any]? {
-        guard let (verdict, mark, rest) = Typesetting.Verdict.parse(line: line) else { return nil }
-        return ["verdict": ["kind": verdict.rawValue, "mark": mark, "rest": rest] as [String: Any]]
-    }
 
     /// Columns with no value in any row are left out (an "± SE" column of a table without
     /// standard errors); numbers and ranges are typeset, right-aligned and kept on one

@@ -69,34 +69,72 @@ final class DimensionVerdictTests: XCTestCase {
     }
 }
 
-/// The talk's conclusions as tests on numbers.
+/// The talk's conclusions as tests on numbers: every claim flips when its numbers cross
+/// its stated threshold (one row per claim: the finding just inside and just outside).
 final class ConclusionsTests: XCTestCase {
-    func testSaturationAgainstTwoScalingRegionsIsOnlyPartlyConfirmed() {
-        let d = [8, 12, 16, 20, 24, 32], c = [3.9, 4.1, 4.0, 4.2, 4.3, 4.4]
-        XCTAssertEqual(Conclusions.saturatesAt(d: d, corrdim: c, reference: 4.7).status, .confirmed)
-        XCTAssertEqual(Conclusions.saturatesAt(d: d, corrdim: c, reference: 7.0).status, .partly)
-        let both = Conclusions.saturatesAt(d: d, corrdim: c, reference: 7.0, alternative: 4.7)
-        XCTAssertEqual(both.status, .partly)
-        XCTAssertTrue(both.evidence.contains("two scaling regions"), both.evidence)
+    struct Row {
+        var claim: String
+        var inside: Conclusions.Finding
+        var outside: Conclusions.Finding
+        var expected: (Conclusions.Status, Conclusions.Status)
     }
 
-    func testKinkNearTruthIsPartlyConfirmedWhenLargeKIsFlagged() {
-        let v = [Conclusions.Verdict(label: "a", dimension: 2, trueDimension: 2, candidate: 2),
-                 Conclusions.Verdict(label: "b", dimension: nil, trueDimension: 8, candidate: 6)]
-        XCTAssertEqual(Conclusions.kinkNearTruth(v).status, .partly)
-        let wrong = [Conclusions.Verdict(label: "a", dimension: 5, trueDimension: 2, candidate: 5)]
-        XCTAssertEqual(Conclusions.kinkNearTruth(wrong).status, .notConfirmed)
+    func curve(_ h: [Double], _ white: [Double]) -> Conclusions.Curve {
+        Conclusions.Curve(label: "c", d: Array(1...h.count), entropy: h, whitenedEntropy: white, bend: 3)
     }
 
-    func testGrowthAfterPlateauNeedsASlowerRise() {
-        let d = Array(1...8)
-        XCTAssertEqual(Conclusions.growthAfterPlateau(d: d, h: [1, 2, 3, 3.2, 3.4, 3.5, 3.6, 3.7], bend: 3).status, .confirmed)
-        XCTAssertEqual(Conclusions.growthAfterPlateau(d: d, h: [1, 2, 3, 2.8, 2.5, 2.2, 2, 1.8], bend: 3).status, .notConfirmed)
+    func testEveryClaimFlipsWhenItsNumbersCrossItsThreshold() {
+        let v = { (k: Int?, t: Int) in Conclusions.Verdict(label: "x", dimension: k, trueDimension: t, candidate: k) }
+        let d = [8, 12, 16, 20, 24, 32]
+        let rise = [1, 2, 3, 3.2, 3.4, 3.5, 3.6, 3.7]
+        let rows = [
+            Row(claim: "kink", inside: Conclusions.hasKink([v(2, 2)]), outside: Conclusions.hasKink([v(nil, 2)]),
+                expected: (.confirmed, .notConfirmed)),
+            // Tolerance 1: one off is near, two off is wrong.
+            Row(claim: "kink-near-truth", inside: Conclusions.kinkNearTruth([v(3, 2)]), outside: Conclusions.kinkNearTruth([v(4, 2)]),
+                expected: (.confirmed, .notConfirmed)),
+            // Slope after the bend crosses 0.
+            Row(claim: "growth-after-plateau", inside: Conclusions.growthAfterPlateau([curve(rise, rise)]),
+                outside: Conclusions.growthAfterPlateau([curve([1, 2, 3, 2.99, 2.98, 2.97, 2.96, 2.95], [1, 2, 3, 2.99, 2.98, 2.97, 2.96, 2.95])]),
+                expected: (.confirmed, .notConfirmed)),
+            // Largest step 1.49 against 1.51 (threshold 1.5), three seeds.
+            Row(claim: "corrdim-continuous", inside: Conclusions.changesContinuously(d: [1, 2, 3, 4], corrdim: [1, 2.49, 3, 3.5], seeds: 3),
+                outside: Conclusions.changesContinuously(d: [1, 2, 3, 4], corrdim: [1, 2.51, 3, 3.5], seeds: 3),
+                expected: (.confirmed, .notConfirmed)),
+            // Seeds: 3 against 2.
+            Row(claim: "corrdim-continuous (seeds)", inside: Conclusions.changesContinuously(d: [1, 2, 3, 4], corrdim: [1, 2, 3, 3.5], seeds: 3),
+                outside: Conclusions.changesContinuously(d: [1, 2, 3, 4], corrdim: [1, 2, 3, 3.5], seeds: 2),
+                expected: (.confirmed, .notConfirmed)),
+            // Distance to the images 19 % against 21 % (tolerance 20 %), tail flat.
+            Row(claim: "corrdim-saturates (distance)", inside: Conclusions.saturatesAt(d: d, corrdim: [1, 2, 3, 4, 4, 4], reference: 4 / 1.19),
+                outside: Conclusions.saturatesAt(d: d, corrdim: [1, 2, 3, 4, 4, 4], reference: 4 / 1.21),
+                expected: (.confirmed, .partly)),
+            // Tail spread 14 % against 16 % (flatness 15 %), at the images' value.
+            Row(claim: "corrdim-saturates (flatness)", inside: Conclusions.saturatesAt(d: d, corrdim: [1, 2, 3, 3.72, 4, 4.28], reference: 4),
+                outside: Conclusions.saturatesAt(d: d, corrdim: [1, 2, 3, 3.68, 4, 4.32], reference: 4),
+                expected: (.confirmed, .notConfirmed)),
+        ]
+        for row in rows {
+            XCTAssertEqual(row.inside.status, row.expected.0, "\(row.claim) inside: \(row.inside.evidence)")
+            XCTAssertEqual(row.outside.status, row.expected.1, "\(row.claim) outside: \(row.outside.evidence)")
+            XCTAssertFalse(row.inside.rule.isEmpty, row.claim)
+            XCTAssertFalse(row.outside.numbers.isEmpty && row.claim != "kink", "\(row.claim) states the numbers it compared")
+        }
     }
 
-    func testContinuityFlagsAJump() {
-        XCTAssertEqual(Conclusions.changesContinuously(d: [1, 2, 3, 4], corrdim: [1, 1.9, 2.7, 3.4]).status, .confirmed)
-        XCTAssertEqual(Conclusions.changesContinuously(d: [1, 2, 3, 4], corrdim: [1, 1.9, 4.9, 5]).status, .notConfirmed)
+    func testASecondScalingRegionMakesSaturationPartlyConfirmedOnlyWhenTheTailIsFlat() {
+        let d = [8, 12, 16, 20, 24, 32]
+        let flat = Conclusions.saturatesAt(d: d, corrdim: [3.9, 4.1, 4.0, 4.6, 4.7, 4.8], reference: 7.0, alternative: 4.7)
+        XCTAssertEqual(flat.status, .partly)
+        let notFlat = Conclusions.saturatesAt(d: d, corrdim: [3.9, 4.1, 4.0, 3.9, 4.7, 4.9], reference: 7.0, alternative: 4.7)
+        XCTAssertEqual(notFlat.status, .notConfirmed, notFlat.evidence)
+    }
+
+    func testGrowthAfterPlateauIsJudgedOnHAndWhitenedEntropyOfEveryCurve() {
+        let rise = [1, 2, 3, 3.2, 3.4, 3.5, 3.6, 3.7], fall = [1, 2, 3, 2.8, 2.5, 2.2, 2, 1.8]
+        let f = Conclusions.growthAfterPlateau([curve(fall, rise), curve(rise, rise)])
+        XCTAssertEqual(f.status, .partly)
+        XCTAssertTrue(f.evidence.hasPrefix("3 of 4"), f.evidence)
     }
 }
 

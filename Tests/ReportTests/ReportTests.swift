@@ -31,9 +31,12 @@ enum NumbersDirective: Directive {
             .figure(Figure(name: "curve", caption: "A curve & its <band>", reportPNG: png, slidePNG: png, csv: "x,y\n1,2\n")),
             .warning("Estimates above 2·log10 N are unreliable."),
             .table(claims),
-            .text("✔ Confirmed — “H(d) has a kink”. every curve bends."),
-            .warning("◐ Partly confirmed — “the kink is at k”. within ±1 where resolvable."),
-            .warning("✘ Not confirmed — “corrdim saturates”. it keeps growing."),
+            .claim(ClaimValue(statement: "H(d) has a kink", test: "kink", outcome: .confirmed, rule: "every curve has a kink",
+                              thresholds: [], numbers: [.init("kink", 2)], evidence: "every curve bends")),
+            .claim(ClaimValue(statement: "the kink is at k", test: "kink-near-truth", outcome: .partly, rule: "within ±1",
+                              thresholds: [.init("tolerance", 1)], numbers: [], evidence: "within ±1 where resolvable")),
+            .claim(ClaimValue(statement: "corrdim saturates", test: "corrdim-saturates", outcome: .notConfirmed, rule: "flat tail",
+                              thresholds: [], numbers: [], evidence: "it keeps growing")),
         ])
     }
 }
@@ -163,7 +166,7 @@ final class ReportTests: XCTestCase {
         let (dir, _) = try runFixture()
         defer { try? FileManager.default.removeItem(at: dir) }
         let html = try normalizedHTML(dir)
-        XCTAssertTrue(html.contains(#"<p class="verdict verdict-confirmed"><strong class="verdict-mark">✔ Confirmed</strong> — “H(d) has a kink”. every curve bends.</p>"#))
+        XCTAssertTrue(html.contains(#"<p class="verdict verdict-confirmed"><strong class="verdict-mark">✔ Confirmed</strong> — “H(d) has a kink”. every curve bends. Rule: every curve has a kink.</p>"#))
         XCTAssertTrue(html.contains(#"<p class="verdict verdict-partly"><strong class="verdict-mark">◐ Partly confirmed</strong>"#))
         XCTAssertTrue(html.contains(#"<p class="verdict verdict-not-confirmed"><strong class="verdict-mark">✘ Not confirmed</strong>"#))
         XCTAssertFalse(html.contains(#"<p class="warning">◐"#) || html.contains(#"<p class="warning">✘"#))

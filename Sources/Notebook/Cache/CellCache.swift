@@ -179,6 +179,7 @@ public final class CellCache: ResultStore, @unchecked Sendable {
             case .table(let t): w.write("table"); try w.write(json: t)
             case .text(let t): w.write("text"); w.write(t)
             case .warning(let t): w.write("warning"); w.write(t)
+            case .claim(let c): w.write("claim"); try w.write(json: c)
             case .figure(let f):
                 w.write("figure")
                 w.write(f.name); w.write(f.caption)
@@ -223,6 +224,7 @@ public final class CellCache: ResultStore, @unchecked Sendable {
             case "table": outputs.append(.table(try r.readJSON(Table.self)))
             case "text": outputs.append(.text(try r.readString()))
             case "warning": outputs.append(.warning(try r.readString()))
+            case "claim": outputs.append(.claim(try r.readJSON(ClaimValue.self)))
             case "figure":
                 outputs.append(.figure(Figure(name: try r.readString(), caption: try r.readString(),
                                               reportPNG: try r.readBlob(), slidePNG: try r.readBlob(), csv: try r.readString())))
