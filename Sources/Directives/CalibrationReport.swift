@@ -13,8 +13,8 @@ struct CalibrationReport {
     func result() throws -> CellResult {
         let methods = VerdictCalibration.methods(sigmas: sigmas, positions: positions)
         let scores = try methods.map { try CalibrationScore(method: $0, cases: cases) }
-        let verdicts = scores.indices.filter { scores[$0].method.hasPrefix("noisy-slope verdict") }
-        // The default: the noisy-slope verdict that meets the acceptance with the best exact
+        let verdicts = scores.indices.filter { scores[$0].method.contains("verdict") }
+        // The default: the verdict (noisy-slope or cross-checked) that meets the acceptance with the best exact
         // rate for k ≤ 4; failing that, the one with the fewest numbers more than 1 off, then
         // the best exact rate.
         func key(_ i: Int) -> (Int, Double, Double) {
@@ -33,7 +33,7 @@ struct CalibrationReport {
             let low = s.restricted(to: 1...4)
             outputs.append(s.meetsAcceptance
                 ? .text("Default verdict: \(s.method). For k ≤ 4 it is exact in \(percent(low.exactRate)) of the cases and never more than 1 off; for k ≥ 8 it gives no number more than 1 off.")
-                : .warning("No noisy-slope verdict meets the acceptance (k ≤ 4 exact ≥ 90 %, never more than 1 off; k ≥ 8 never more than 1 off). Closest: \(s.method), exact \(percent(low.exactRate)) for k ≤ 4, more than 1 off in \(percent(low.farOffRate)) (k ≤ 4) and \(percent(s.restricted(to: 8...Int.max).farOffRate)) (k ≥ 8)."))
+                : .warning("No verdict meets the acceptance (k ≤ 4 exact ≥ 90 %, never more than 1 off; k ≥ 8 never more than 1 off). Closest: \(s.method), exact \(percent(low.exactRate)) for k ≤ 4, more than 1 off in \(percent(low.farOffRate)) (k ≤ 4) and \(percent(s.restricted(to: 8...Int.max).farOffRate)) (k ≥ 8)."))
             let confusion = confusionTable(s)
             values["confusion"] = confusion
             values["default"] = defaultEstimate(s)

@@ -41,7 +41,7 @@ public enum EntropyCurveDirective: Directive {
         Parameter("corrdim", .bool, default: .bool(false), doc: "also compute the correlation dimension of each code set"),
         Parameter("gain-threshold", .double(0.01...10), default: .double(0.5), doc: "the H_white gain rule's threshold, nats"),
         Parameter("verdict", .choice(VerdictOptions.Policy.allCases.map(\.rawValue)), default: .string(VerdictOptions().policy.rawValue),
-                  doc: "noisy-slope: the noisy-slope rule, stable on n/2 and n/4 codes (the calibrated default, notebooks/verdict-calibration.md); consensus: two of argmax H, H_white gain and MSE elbow"),
+                  doc: "cross-checked (the calibrated default, notebooks/verdict-calibration.md): TwoNN of the data when some H(d) rule bends within ±1 of it; noisy-slope: the noisy-slope rule, stable on n/2 and n/4 codes; consensus: two of argmax H, H_white gain and MSE elbow"),
         Parameter("noise-sigma", .double(1e-3...10), default: .double(VerdictOptions().noiseSlope.sigma),
                   doc: "σ of the noise added to the standardised codes for the noisy-slope rule"),
         Parameter("noise-position", .double(0.01...0.99), default: .double(VerdictOptions().noiseSlope.position),
@@ -115,11 +115,14 @@ public enum EntropyCurveDirective: Directive {
         }, progress: { fraction, message in context.progress(fraction, message) })
 
         let summary = CurveSummary(points: points)
-        let verdict = try DimensionVerdict(summary: summary, points: points,
-                                           options: VerdictOptions(policy: VerdictOptions.Policy(rawValue: try arguments.string("verdict")) ?? .noisySlope,
-                                                                  gainThreshold: try arguments.double("gain-threshold"),
-                                                                  noiseSlope: NoiseSlopeRule(sigma: try arguments.double("noise-sigma"),
-                                                                                             position: try arguments.double("noise-position"))))
+        let options = VerdictOptions(policy: VerdictOptions.Policy(rawValue: try arguments.string("verdict")) ?? .crossChecked,
+                                     gainThreshold: try arguments.double("gain-threshold"),
+                                     noiseSlope: NoiseSlopeRule(sigma: try arguments.double("noise-sigma"),
+                                                                position: try arguments.double("noise-position")))
+        // The cross-check's second reading: TwoNN of the data itself (one exact 2-NN search).
+        let twoNN = options.policy == .crossChecked && data.count > 3
+            ? try TwoNearestNeighborsDimension(neighbors: try NearestNeighbors(of: data.points, k: 2)).dimension : nil
+        let verdict = try DimensionVerdict(summary: summary, points: points, options: options, dataDimension: twoNN)
         let trueK = try arguments.optionalInt("true-dimension") ?? data.intrinsicDimension
         let label = try arguments.optionalString("label") ?? data.name
         let referenceCorrdim = arguments.has("reference-corrdim") ? try context.value(of: "reference-corrdim", as: EstimateValue.self) : nil

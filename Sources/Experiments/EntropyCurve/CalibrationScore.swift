@@ -83,7 +83,7 @@ extension VerdictCalibration {
     /// the previous consensus, the noisy-slope rule alone and as a verdict for each σ and
     /// threshold position, and MLE, TwoNN and CorrInt rounded to the nearest integer.
     static func verdict(_ c: Case, _ options: VerdictOptions) throws -> DimensionVerdict {
-        try DimensionVerdict(summary: CurveSummary(points: c.points), points: c.points, options: options)
+        try DimensionVerdict(summary: CurveSummary(points: c.points), points: c.points, options: options, dataDimension: c.twoNN)
     }
 
     public static func methods(sigmas: [Double], positions: [Double]) -> [CalibrationScore.Method] {
@@ -102,6 +102,14 @@ extension VerdictCalibration {
                 })
                 out.append(.init("noisy-slope verdict, \(label)") {
                     try verdict($0, VerdictOptions(policy: .noisySlope, noiseSlope: rule)).dimension
+                })
+            }
+        }
+        for any in [false, true] {
+            for tolerance in [0, 1] {
+                let by = any ? "any H(d) rule's bend" : "the H_white gain bend"
+                out.append(.init("cross-checked verdict: TwoNN confirmed by \(by) within ±\(tolerance)") {
+                    try verdict($0, VerdictOptions(policy: .crossChecked, crossCheckTolerance: tolerance, crossCheckByAnyRule: any)).dimension
                 })
             }
         }

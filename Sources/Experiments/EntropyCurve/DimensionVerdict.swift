@@ -76,6 +76,11 @@ public struct VerdictOptions: Sendable, Hashable, Codable {
         /// The noisy-slope rule on h(codes + σZ), the same d on n, n/2 and n/4 codes, and a
         /// tail at the noise slope.
         case noisySlope = "noisy-slope"
+        /// TwoNN of the data, rounded, when an H(d) rule's bend (any rule, or the H_white gain
+        /// rule only) lies within `crossCheckTolerance` of it. The calibrated default
+        /// (notebooks/verdict-calibration.md): the H(d) rules alone reach at best 64 % exact for
+        /// k ≤ 4; TwoNN gated by any bend within ±1 is exact in all those cases.
+        case crossChecked = "cross-checked"
     }
     public var policy: Policy
     /// The H_white gain rule's threshold, nats.
@@ -86,15 +91,22 @@ public struct VerdictOptions: Sendable, Hashable, Codable {
     public var stabilityDivisors: [Int]
     /// Require every increment after the kink to be below τ.
     public var requireNoiseTail: Bool
+    /// How far the H(d) bend may lie from TwoNN's number for the cross-checked verdict.
+    public var crossCheckTolerance: Int
+    /// Which H(d) rules may confirm TwoNN's number: the H_white gain rule only, or any rule.
+    public var crossCheckByAnyRule: Bool
 
     /// The defaults chosen from `notebooks/verdict-calibration.md`.
-    public init(policy: Policy = .noisySlope, gainThreshold: Double = 0.5, noiseSlope: NoiseSlopeRule = NoiseSlopeRule(sigma: 0.2),
-                stabilityDivisors: [Int] = [2, 4], requireNoiseTail: Bool = true) {
+    public init(policy: Policy = .crossChecked, gainThreshold: Double = 0.5, noiseSlope: NoiseSlopeRule = NoiseSlopeRule(sigma: 0.2),
+                stabilityDivisors: [Int] = [2, 4], requireNoiseTail: Bool = true, crossCheckTolerance: Int = 1,
+                crossCheckByAnyRule: Bool = true) {
         self.policy = policy
         self.gainThreshold = gainThreshold
         self.noiseSlope = noiseSlope
         self.stabilityDivisors = stabilityDivisors
         self.requireNoiseTail = requireNoiseTail
+        self.crossCheckTolerance = crossCheckTolerance
+        self.crossCheckByAnyRule = crossCheckByAnyRule
     }
 }
 
@@ -144,7 +156,9 @@ public struct DimensionVerdict: Sendable, Hashable {
     }
     public func hash(into h: inout Hasher) { h.combine(rules); h.combine(dimension); h.combine(explanation) }
 
-    public init(summary: CurveSummary, points: [EntropyCurveExperiment.Point], options: VerdictOptions = VerdictOptions()) throws {
+    /// `dataDimension`: TwoNN of the data the codes came from (needed by the cross-checked policy).
+    public init(summary: CurveSummary, points: [EntropyCurveExperiment.Point], options: VerdictOptions = VerdictOptions(),
+                dataDimension: Double? = nil) throws {
         self.options = options
         let d = summary.d
         let seeds = Array(Set(points.map(\.repeatIndex))).sorted()
@@ -169,6 +183,9 @@ public struct DimensionVerdict: Sendable, Hashable {
         switch options.policy {
         case .consensus: decision = VerdictRules.consensus(rules: Array(rules.prefix(3)), d: d, bandwidth: summary.bandwidth)
         case .noisySlope: decision = VerdictRules.noisySlope(finding: noisy, bySubsample: noisyBySubsample, d: d, options: options)
+        case .crossChecked:
+            decision = VerdictRules.crossChecked(rules: options.crossCheckByAnyRule ? rules : [rules[1]], twoNN: dataDimension, d: d,
+                                                 tolerance: options.crossCheckTolerance)
         }
         dimension = decision.dimension
         candidate = decision.candidate

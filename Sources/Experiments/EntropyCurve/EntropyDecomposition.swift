@@ -40,6 +40,10 @@ public struct EntropyDecomposition: Sendable, Hashable {
         }
         let verb = h < 0 ? "falls" : "rises"
         let head = "From d = \(a) to \(b) H \(verb) by \(format(abs(h))) nats (\(terms))"
+        for (name, share, other, otherValue) in [("½·ln det Σ", logDet / h, "H_white", white), ("H_white", white / h, "½·ln det Σ", logDet)]
+        where share > 2 - dominantShare {
+            return head + ": \(name) carries more than all of it, while \(other) moves the other way (\(signed(otherValue)))."
+        }
         if logDet / h >= dominantShare {
             let why = logDet < 0
                 ? "the codes' covariance shrinks (new code units with little variance), not a change in their shape — the 0.242 bandwidth bound does not govern it"

@@ -100,4 +100,32 @@ enum VerdictRules {
         return Decision(dimension: k, candidate: k, explanation:
             "Intrinsic dimension ≈ \(k): past d = \(k) each code dimension adds less than \(tau)\(stable).")
     }
+
+    /// TwoNN's number, when an H(d) rule of `rules` bends within `tolerance` of it and the
+    /// sweep reaches past it: two independent readings of the dimension agree.
+    static func crossChecked(rules: [DimensionVerdict.RuleResult], twoNN: Double?, d: [Int], tolerance: Int) -> Decision {
+        let names = rules.map(\.name).joined(separator: ", ")
+        guard let twoNN, twoNN.isFinite else {
+            return Decision(dimension: nil, candidate: rules.first?.d, explanation:
+                "Not resolvable: the cross-check needs TwoNN of the data, which was not computed.")
+        }
+        let k = max(1, Int(twoNN.rounded()))
+        let reading = "TwoNN of the data \(String(format: "%.2f", twoNN)) → \(k)"
+        let bends = rules.compactMap { r in r.d.map { (r.name, $0) } }
+        guard !bends.isEmpty else {
+            return Decision(dimension: nil, candidate: k, explanation:
+                "Not resolvable: \(reading), but H(d) shows no bend (\(names): none through d = \(d.last ?? 0)).")
+        }
+        let list = bends.map { "\($0.0): \($0.1)" }.joined(separator: ", ")
+        guard let agreeing = bends.first(where: { abs($0.1 - k) <= tolerance }) else {
+            return Decision(dimension: nil, candidate: bends[0].1, explanation:
+                "Not resolvable: H(d) bends at \(list) but \(reading); they differ by more than \(tolerance).")
+        }
+        guard let last = d.last, k < last else {
+            return Decision(dimension: nil, candidate: k, explanation:
+                "Not resolvable: \(reading) is at the end of the sweep (d ≤ \(d.last ?? 0)); sweep further.")
+        }
+        return Decision(dimension: k, candidate: k, explanation:
+            "Intrinsic dimension ≈ \(k): \(reading), and H(d) bends at d = \(agreeing.1) (\(agreeing.0)), within ±\(tolerance).")
+    }
 }
