@@ -25,19 +25,16 @@ public enum ClaimDirective: Directive {
          ResultSlot("outcome", kind: ClaimValue.kind, doc: "the outcome with its rule, thresholds and the numbers compared")]
     }
 
-    struct Settings {
+    /// The cell's arguments, typed.
+    struct Settings: Decodable {
         var statement: String
         var test: String
-        var ids: [String]
-        init(_ arguments: Arguments) throws {
-            statement = try arguments.string("statement")
-            test = try arguments.string("test")
-            ids = try arguments.references("of")
-        }
+        var of: [ResultID]
+        var ids: [String] { of.map(\.id) }
     }
 
     public static func run(_ arguments: Arguments, context: CellContext) throws -> CellResult {
-        let settings = try Settings(arguments)
+        let settings = try arguments.decode(Settings.self)
         let finding = try evaluate(settings, context: context)
         let claim = ClaimValue(statement: settings.statement, test: settings.test, outcome: outcome(finding.status),
                                rule: finding.rule, thresholds: finding.thresholds.map { .init($0.name, $0.value) },

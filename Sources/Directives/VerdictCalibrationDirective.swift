@@ -37,61 +37,61 @@ public enum VerdictCalibrationDirective: Directive {
         ]
     }
 
-    struct Settings {
-        var calibration: VerdictCalibration.Settings
+    /// The cell's arguments, typed.
+    struct Settings: Decodable {
+        var sizes: [Int]
+        var seeds: Int
         var high: Bool
         var sets: Int?
+        var beyond: Int
+        var epochs: Int
+        var hidden: [Int]?
+        var sigmas: [Double]
         var positions: [Double]
-        var warnings: [String]
+        var kdeSample: Int
 
-        init(_ arguments: Arguments, context: CellContext) throws {
-            let quick = context.settings.quick
-            var warnings = [String]()
-            var sizes = try arguments.ints("sizes"), seeds = try arguments.int("seeds"), epochs = try arguments.int("epochs")
-            var high = try arguments.bool("high"), sets = try arguments.optionalInt("sets"), beyond = try arguments.int("beyond")
-            if quick {
-                warnings.append("Quick mode: two sets, n = 300, one seed, 3 epochs, d up to k + 2; the numbers say nothing.")
-                (sizes, seeds, epochs, high, sets, beyond) = ([300], 1, min(epochs, 3), false, min(sets ?? 2, 2), min(beyond, 2))
-            }
-            let training = TrainingOptions(epochs: epochs, threads: context.settings.threads)
-            calibration = VerdictCalibration.Settings(
-                sizes: sizes, seeds: seeds, beyond: beyond, hidden: arguments.has("hidden") ? try arguments.ints("hidden") : nil,
-                training: training, kdeSample: try arguments.int("kde-sample"),
-                noisy: NoisyEntropySettings(sigmas: try arguments.doubles("sigmas")), seed: context.seed)
-            self.high = high
-            self.sets = sets
-            positions = try arguments.doubles("positions")
-            self.warnings = warnings
+        /// Quick mode: two sets, n = 300, one seed, 3 epochs, d up to k + 2.
+        mutating func applyQuickMode(_ quick: Bool) -> String? {
+            guard quick else { return nil }
+            (sizes, seeds, epochs, high, sets, beyond) = ([300], 1, min(epochs, 3), false, min(sets ?? 2, 2), min(beyond, 2))
+            return "Quick mode: two sets, n = 300, one seed, 3 epochs, d up to k + 2; the numbers say nothing."
+        }
+
+        func calibration(threads: Int, seed: UInt64) -> VerdictCalibration.Settings {
+            VerdictCalibration.Settings(sizes: sizes, seeds: seeds, beyond: beyond, hidden: hidden,
+                                        training: TrainingOptions(epochs: epochs, threads: threads), kdeSample: kdeSample,
+                                        noisy: NoisyEntropySettings(sigmas: sigmas), seed: seed)
         }
     }
 
+    /// What one memoized sweep depends on.
+    struct CaseKey: Encodable {
+        var settings: VerdictCalibration.Settings
+        var set: String
+        var n: Int
+        var seed: Int
+    }
+
     public static func run(_ arguments: Arguments, context: CellContext) throws -> CellResult {
-        let settings = try Settings(arguments, context: context)
-        var family = try VerdictCalibration.family(high: settings.high)
-        if let m = settings.sets { family = Array(family.prefix(m)) }
-        let calibration = VerdictCalibration(settings: settings.calibration)
-        let settingsKey = String(decoding: (try? JSONEncoder.sorted.encode(settings.calibration)) ?? Data(), as: UTF8.self)
+        var cell = try arguments.decode(Settings.self)
+        let warnings = cell.applyQuickMode(context.settings.quick).map { [$0] } ?? []
+        var family = try VerdictCalibration.family(high: cell.high)
+        if let m = cell.sets { family = Array(family.prefix(m)) }
+        let settings = cell.calibration(threads: context.settings.threads, seed: context.seed)
+        let calibration = VerdictCalibration(settings: settings)
         var cases = [VerdictCalibration.Case]()
-        let jobs = family.flatMap { b in settings.calibration.sizes.flatMap { n in (0..<settings.calibration.seeds).map { (b, n, $0) } } }
+        let jobs = family.flatMap { b in settings.sizes.flatMap { n in (0..<settings.seeds).map { (b, n, $0) } } }
         for (i, (benchmark, n, seed)) in jobs.enumerated() {
             context.progress(Double(i) / Double(jobs.count), "\(benchmark.name), n = \(n), seed \(seed + 1)")
-            let value = try context.memoized(["verdict-calibration case", settingsKey, benchmark.name, String(n), String(seed)]) {
+            let key = CaseKey(settings: settings, set: benchmark.name, n: n, seed: seed)
+            let value = try context.memoized("verdict-calibration case", key: key) {
                 CalibrationCaseValue(try calibration.run(benchmark, n: n, seed: seed))
             }
             cases.append(value.calibrationCase)
         }
         context.progress(1, "scoring")
-        return try CalibrationReport(cases: cases, sigmas: settings.calibration.noisy.sigmas, positions: settings.positions,
-                                     warnings: settings.warnings).result()
-    }
-}
-
-extension JSONEncoder {
-    /// Keys sorted, so the same settings always give the same memo key.
-    static var sorted: JSONEncoder {
-        let e = JSONEncoder()
-        e.outputFormatting = [.sortedKeys]
-        return e
+        return try CalibrationReport(cases: cases, sigmas: settings.noisy.sigmas, positions: cell.positions,
+                                     warnings: warnings).result()
     }
 }
 
