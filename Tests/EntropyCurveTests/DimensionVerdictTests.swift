@@ -193,7 +193,7 @@ final class NoiseSlopeVerdictTests: XCTestCase {
     func testTheKinkIsTheLastDimensionAboveTheThreshold() throws {
         let pts = points(k: 3, dims: 6, sigma: 0.2)
         let verdict = try DimensionVerdict(summary: CurveSummary(points: pts), points: pts,
-                                           options: VerdictOptions(noiseSlope: NoiseSlopeRule(sigma: 0.2)))
+                                           options: VerdictOptions(policy: .noisySlope, noiseSlope: NoiseSlopeRule(sigma: 0.2)))
         XCTAssertEqual(verdict.dimension, 3, verdict.explanation)
         XCTAssertEqual(verdict.noisy?.increments.last ?? 0, NoiseSlopeRule(sigma: 0.2).noiseIncrement, accuracy: 1e-12)
     }
@@ -201,10 +201,22 @@ final class NoiseSlopeVerdictTests: XCTestCase {
     func testAKinkThatMovesWithNIsNotResolvable() throws {
         let pts = points(k: 4, dims: 7, sigma: 0.2, kAt: [250: 3])
         let verdict = try DimensionVerdict(summary: CurveSummary(points: pts), points: pts,
-                                           options: VerdictOptions(noiseSlope: NoiseSlopeRule(sigma: 0.2)))
+                                           options: VerdictOptions(policy: .noisySlope, noiseSlope: NoiseSlopeRule(sigma: 0.2)))
         XCTAssertNil(verdict.dimension)
         XCTAssertEqual(verdict.candidate, 4)
         XCTAssertTrue(verdict.explanation.contains("moves when the codes are subsampled"), verdict.explanation)
+    }
+
+    func testTheCrossCheckGivesTwoNNOnlyWhenAnHdRuleBendsNearIt() throws {
+        let pts = points(k: 3, dims: 6, sigma: 0.2)
+        let near = try DimensionVerdict(summary: CurveSummary(points: pts), points: pts, dataDimension: 3.3)
+        XCTAssertEqual(near.dimension, 3, near.explanation)
+        let far = try DimensionVerdict(summary: CurveSummary(points: pts), points: pts, dataDimension: 5.2)
+        XCTAssertNil(far.dimension, far.explanation)
+        XCTAssertTrue(far.explanation.contains("differ by more than 1"), far.explanation)
+        let atEnd = try DimensionVerdict(summary: CurveSummary(points: pts), points: pts,
+                                         options: VerdictOptions(crossCheckTolerance: 3), dataDimension: 6)
+        XCTAssertNil(atEnd.dimension, "TwoNN at the last swept d cannot be confirmed by a bend")
     }
 
     func testThresholdSitsBetweenNoiseAndSignal() {
