@@ -125,9 +125,7 @@ public enum AutoencoderDirective: Directive {
     /// The loss curve on a log axis (losses fall by orders of magnitude).
     static func lossFigure(_ curve: CurveValue) throws -> Figure {
         let positive = curve.series.allSatisfy { $0.y.allSatisfy { $0 > 0 } }
-        let chart = try LineChart(title: curve.title, xLabel: curve.xLabel, yLabel: curve.yLabel,
-                                  series: curve.series.map { LineChart.Series(name: $0.name, x: $0.x, y: $0.y) },
-                                  yScale: positive ? .log : .linear)
+        let chart = try LineChart(curve: curve, yScale: positive ? .log : .linear)
         return try Figure(name: "loss", caption: "Training and validation loss (mean squared error per element) per epoch.",
                           chart: chart)
     }

@@ -116,10 +116,7 @@ struct EntropyCurveReport {
     }
 
     func figure(_ name: String, _ caption: String, _ curve: CurveValue, _ lines: [ReferenceLine]) throws -> Figure {
-        let chart = try LineChart(title: curve.title, xLabel: curve.xLabel, yLabel: curve.yLabel,
-                                  series: curve.series.map { s in
-                                      LineChart.Series(name: s.name, x: s.x, y: s.y, lower: s.lower, upper: s.upper)
-                                  }, referenceLines: lines)
+        let chart = try LineChart(curve: curve, referenceLines: lines)
         return try Figure(name: name, caption: caption, chart: chart)
     }
 

@@ -144,9 +144,7 @@ public enum PlotDirective: Directive {
     static func curveChart(_ curve: CurveValue, loglog: Bool, cell: Settings,
                            references: [ReferenceLine]) throws -> (any Chart, String) {
         let style: UncertaintyStyle = cell.errors == "bars" ? .errorBars : .band
-        let series = curve.series.map {
-            LineChart.Series(name: $0.name, x: $0.x, y: $0.y, lower: $0.lower, upper: $0.upper, uncertainty: style)
-        }
+        let series = curve.series.map { LineChart.Series($0, uncertainty: style) }
         let title = cell.title ?? curve.title, xLabel = cell.xLabel ?? curve.xLabel, yLabel = cell.yLabel ?? curve.yLabel
         if loglog {
             var range: ClosedRange<Double>?
