@@ -9,7 +9,7 @@ final class NotebookSmokeTests: XCTestCase {
 
     /// The notebooks with a smoke test below; a notebook added without one fails
     /// `testEveryNotebookHasASmokeTest`.
-    static let covered: Set<String> = ["fractal-dimension", "mnist", "plot-gallery", "presentation", "quickstart", "synthetic"]
+    static let covered: Set<String> = ["fractal-dimension", "mnist", "plot-gallery", "presentation", "quickstart", "synthetic", "verdict-calibration"]
 
     func testEveryNotebookHasASmokeTest() throws {
         let names = try FileManager.default.contentsOfDirectory(at: root.appendingPathComponent("notebooks"), includingPropertiesForKeys: nil)
@@ -23,6 +23,7 @@ final class NotebookSmokeTests: XCTestCase {
     func testPresentation() throws { try smoke("presentation") }
     func testQuickstart() throws { try smoke("quickstart") }
     func testSynthetic() throws { try smoke("synthetic") }
+    func testVerdictCalibration() throws { try smoke("verdict-calibration") }
 
     /// Runs notebooks/NAME.md in quick mode: exit 0, every cell ok, every declared id stored.
     private func smoke(_ name: String) throws {
