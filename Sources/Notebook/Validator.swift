@@ -176,6 +176,7 @@ public struct Validator {
             cells[i].seed = cells[i].explicitSeed ?? derived.next()
         }
 
+        diagnostics += ProseReferenceCheck(document: document, cells: cells).diagnostics()
         let errors = diagnostics.filter { $0.severity == .error }
         let warnings = diagnostics.filter { $0.severity != .error }
         if !errors.isEmpty { return .failure(ValidationFailure(diagnostics: diagnostics)) }

@@ -12,11 +12,15 @@ import Notebook
 /// the report, inline or reference-style — is shown as its alt text and its address as
 /// text, and `imageWarnings` reports it with its location.
 public enum ProseRenderer {
-    /// `cellHTML[i]` replaces the i-th directive cell's fenced block; `values` renders
+    /// `cellHTML[i]` replaces the i-th directive cell's fenced block; `references` renders
     /// inline values and cross-references (their source text when nil).
-    static func render(_ document: Document, cellHTML: [String]) -> String {
+    static func render(_ document: Document, cellHTML: [String], references: ProseReferences? = nil) -> String {
         var renderer = MarkupHTML()
         renderer.headingSlugs = uniqueSlugs(document.headings.map(\.text))
+        if let references {
+            renderer.inlineValue = { reference, node in references.html(for: reference, at: node) }
+            renderer.crossReference = { references.html(for: $0) }
+        }
         var cellIndex = 0
         for block in document.blocks {
             switch block {
