@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 
 /// Every notebook of the repository, run in quick mode by the built binary: every cell ok and
@@ -13,6 +14,7 @@ final class NotebookSmokeTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(notebooks.count, 6)
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("eb-smoke-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: output) }
+        let schema = try JSONSchemaCheck(schema: Data(contentsOf: root.appendingPathComponent("schemas/run.schema.json")))
         for notebook in notebooks {
             let name = notebook.deletingPathExtension().lastPathComponent
             let status = try runEntropybook(["run", notebook.path, "-o", output.path, "-p", "quick=true", "-q"])
@@ -24,6 +26,9 @@ final class NotebookSmokeTests: XCTestCase {
                 XCTFail("\(name): no readable run.json"); continue
             }
             XCTAssertEqual(json["status"] as? String, "ok", name)
+            // Issue 16: the JSON Schema in the repository describes every notebook's run.json.
+            let violations = schema.violations(of: try JSONDecoder().decode(JSONDocument.self, from: data))
+            XCTAssertEqual(violations, [], "\(name): run.json does not match schemas/run.schema.json")
             for cell in cells where cell["status"] as? String != "ok" {
                 XCTFail("\(name): cell at line \(cell["line"] ?? "?") is \(cell["status"] ?? "?")")
             }

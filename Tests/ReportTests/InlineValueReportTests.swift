@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 @testable import Notebook
 @testable import Report
@@ -7,6 +8,8 @@ import XCTest
 /// recorded in run.json), numbered cross-references, a marked placeholder for a value of a
 /// failed cell, and every result's numbers in run.json.
 final class InlineValueReportTests: XCTestCase {
+    private var lastRunJSON = Data()
+
     private func run(_ markdown: String) throws -> (html: String, manifest: JSONValue) {
         let (document, diagnostics) = NotebookParser.parse(markdown, file: "nb.md")
         XCTAssertEqual(diagnostics, [])
@@ -18,7 +21,8 @@ final class InlineValueReportTests: XCTestCase {
         notebookRun.programCommit = nil
         try notebookRun.run()
         let html = try String(contentsOf: out.appendingPathComponent("index.html"), encoding: .utf8)
-        let manifest = try JSONDecoder().decode(JSONValue.self, from: Data(contentsOf: out.appendingPathComponent("run.json")))
+        lastRunJSON = try Data(contentsOf: out.appendingPathComponent("run.json"))
+        let manifest = try JSONDecoder().decode(JSONValue.self, from: lastRunJSON)
         return (html, manifest)
     }
 
@@ -80,5 +84,17 @@ final class InlineValueReportTests: XCTestCase {
         XCTAssertEqual(Table.typedCell("not resolvable"), "not resolvable")
         XCTAssertEqual(Table.unit(ofColumn: "H LOO (nats)"), "nats")
         XCTAssertNil(Table.unit(ofColumn: "d (median curve)"))
+    }
+
+    /// The schema accepts this run's run.json (a failed cell, a placeholder, every result
+    /// kind of the test directives) and rejects a record whose number became text.
+    func testRunJSONSchemaAcceptsTheRunAndRejectsAWrongType() throws {
+        _ = try run(notebook)
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let schema = try JSONSchemaCheck(schema: Data(contentsOf: root.appendingPathComponent("schemas/run.schema.json")))
+        XCTAssertEqual(schema.violations(of: try JSONDecoder().decode(JSONDocument.self, from: lastRunJSON)), [])
+        let broken = String(decoding: lastRunJSON, as: UTF8.self).replacingOccurrences(of: "\"value\" : 1.4189", with: "\"value\" : \"1.4189\"")
+        XCTAssertNotEqual(broken, String(decoding: lastRunJSON, as: UTF8.self))
+        XCTAssertFalse(schema.violations(of: try JSONDecoder().decode(JSONDocument.self, from: Data(broken.utf8))).isEmpty)
     }
 }
