@@ -2,13 +2,15 @@ import Foundation
 
 /// A JSON document for schema checks: integers kept apart from other numbers.
 public indirect enum JSONDocument: Decodable, Equatable {
-    case null, bool(Bool), integer(Int64), number(Double), string(String), array([JSONDocument]), object([String: JSONDocument])
+    case null, bool(Bool), integer(Double), number(Double), string(String), array([JSONDocument]), object([String: JSONDocument])
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.singleValueContainer()
         if c.decodeNil() { self = .null }
         else if let b = try? c.decode(Bool.self) { self = .bool(b) }
-        else if let i = try? c.decode(Int64.self) { self = .integer(i) }
+        // Seeds are UInt64 and may exceed Int64.max.
+        else if let i = try? c.decode(Int64.self) { self = .integer(Double(i)) }
+        else if let u = try? c.decode(UInt64.self) { self = .integer(Double(u)) }
         else if let x = try? c.decode(Double.self) { self = .number(x) }
         else if let s = try? c.decode(String.self) { self = .string(s) }
         else if let a = try? c.decode([JSONDocument].self) { self = .array(a) }
@@ -93,7 +95,7 @@ public struct JSONSchemaCheck {
     }
 
     private func number(_ v: JSONDocument) -> Double? {
-        switch v { case .integer(let i): Double(i); case .number(let x): x; default: nil }
+        switch v { case .integer(let i): i; case .number(let x): x; default: nil }
     }
 
     private func equal(_ a: JSONDocument, _ b: JSONDocument) -> Bool {
