@@ -29,6 +29,10 @@ final class NotebookSmokeTests: XCTestCase {
             // Issue 16: the JSON Schema in the repository describes every notebook's run.json.
             let violations = schema.violations(of: try JSONDecoder().decode(JSONDocument.self, from: data))
             XCTAssertEqual(violations, [], "\(name): run.json does not match schemas/run.schema.json")
+            // Every inline value of the prose found its number (no placeholder in the report).
+            for value in json["inlineValues"] as? [[String: Any]] ?? [] where value["status"] as? String != "ok" {
+                XCTFail("\(name):\(value["line"] ?? "?"): `{=\(value["reference"] ?? "?")}` is \(value["status"] ?? "?")")
+            }
             for cell in cells where cell["status"] as? String != "ok" {
                 XCTFail("\(name): cell at line \(cell["line"] ?? "?") is \(cell["status"] ?? "?")")
             }
