@@ -86,7 +86,7 @@ let package = Package(
                     resources: [.copy("Fixtures")]),
         // The directives through the engine's validator.
         .testTarget(name: "DirectivesTests", dependencies: ["Directives", "Notebook", "Datasets"]),
-        .testTarget(name: "ReportTests", dependencies: ["Report", "Notebook", "TestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "Notebook", "TestSupport", "CCmark", "Linalg"], resources: [.copy("Fixtures")]),
         // Runs the built executable: exit codes, messages, --help snapshots.
         .testTarget(name: "CLITests", dependencies: ["entropybook", "TestSupport"], resources: [.copy("Fixtures")]),
     ]

@@ -139,6 +139,7 @@ public struct TrainedModelValue: CacheableValue {
     public var trained: EntropyCurveExperiment.TrainedModel
     public init(_ trained: EntropyCurveExperiment.TrainedModel) { self.trained = trained }
     public var summary: String { trained.model.summary }
+    public var record: JSONValue { trained.model.record }
 
     public func encode(to writer: inout ByteWriter) throws {
         writer.write(blob: trained.model.serialized())

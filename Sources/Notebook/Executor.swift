@@ -21,6 +21,8 @@ public struct CellRecord: Sendable {
     public var outputs: [OutputItem]
     /// Summaries of the values it stored, by id.
     public var stored: [(id: String, summary: String)]
+    /// The structured record of every value it stored, by id (`NotebookValue.record`).
+    public var results: [String: JSONValue] = [:]
     public var error: Diagnostic?
     public var seconds: Double
 
@@ -149,11 +151,13 @@ public final class Executor: @unchecked Sendable {
                 }
             }
             var stored = [(id: String, summary: String)]()
+            var results = [String: JSONValue]()
             if status != .failed, let id = cell.id {
                 for (suffix, value) in result.values {
                     let name = suffix.isEmpty ? id : "\(id).\(suffix)"
                     environment[name] = value
                     stored.append((name, value.summary))
+                    results[name] = value.record
                 }
                 stored.sort { $0.id < $1.id }
             }
@@ -161,7 +165,8 @@ public final class Executor: @unchecked Sendable {
                 for w in cell.writes { unavailable[w.id] = "failed (line \(cell.cell.location.line))" }
             }
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-            let record = CellRecord(cell: cell, status: status, outputs: result.outputs, stored: stored, error: failure, seconds: seconds)
+            var record = CellRecord(cell: cell, status: status, outputs: result.outputs, stored: stored, error: failure, seconds: seconds)
+            record.results = results
             append(record)
             observer?.cellFinished(record, of: total)
         }

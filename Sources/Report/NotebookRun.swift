@@ -17,6 +17,8 @@ public final class NotebookRun: @unchecked Sendable {
     public var machine: MachineInfo?
     /// Input files with their SHA-256 (from the cache keys), for provenance.
     public var dataFiles: [String: String] = [:]
+    /// The same per cell index (`CacheKeys.cellFiles`), for each cell's inputs in run.json.
+    public var cellFiles: [[String: String]] = []
     /// The program's git commit (fixed in golden tests).
     public var programCommit: String? = ProgramCommit.current
 
@@ -51,7 +53,7 @@ public final class NotebookRun: @unchecked Sendable {
     /// the exit code.
     public func writeReport(records: [CellRecord], interrupted: Bool) throws {
         let failed = records.contains { $0.status == .failed }
-        let manifest = RunManifest(
+        var manifest = RunManifest(
             program: ProgramInfo.name, version: ProgramInfo.version, notebook: notebookPath,
             notebookSHA256: SHA256.hex(Array(plan.document.source.utf8)), title: plan.document.title,
             started: startDate ?? started, finished: clock(),
@@ -64,8 +66,11 @@ public final class NotebookRun: @unchecked Sendable {
                                  seed: r.cell.seed, error: r.error?.description,
                                  stored: Dictionary(r.stored.map { ($0.id, $0.summary) }, uniquingKeysWith: { a, _ in a }),
                                  figures: r.outputs.compactMap { if case .figure(let f) = $0 { f.name } else { nil } },
-                                 cacheKey: cacheKeys.indices.contains(r.cell.index) ? cacheKeys[r.cell.index] : nil)
+                                 cacheKey: cacheKeys.indices.contains(r.cell.index) ? cacheKeys[r.cell.index] : nil,
+                                 results: r.results,
+                                 inputs: cellFiles.indices.contains(r.cell.index) ? cellFiles[r.cell.index] : [:])
             })
+        manifest.datasets = RunManifest.datasets(in: manifest.cells)
         let files = try ReportBuilder(templates: templates).build(ReportInput(plan: plan, records: records, manifest: manifest))
         try ReportWriter.write(files, to: outputDirectory)
     }

@@ -34,13 +34,17 @@ public struct ReportBuilder {
         var failures = [[String: Any]]()
         let recordsByIndex = Dictionary(uniqueKeysWithValues: input.records.map { ($0.cell.index, $0) })
         let plan = input.plan
-        var figureIndex = 0
+        var figureIndex = 0, tableIndex = 0
+        let references = ProseReferences()
         for i in plan.document.cells.indices {
             guard let record = recordsByIndex[i] else {
                 cellHTML.append("")
                 continue
             }
             var context = cellContext(record, document: plan.document)
+            let anchor = "cell-\(fileStem(record.cell.label))"
+            references.register(record, number: i + 1, anchor: anchor)
+            var cellFigures = 0, cellTables = 0
             var outputs = [[String: Any]]()
             var metricGroup = [[String: Any]]()
             func flushMetrics() {
@@ -54,7 +58,12 @@ public struct ReportBuilder {
                     continue
                 case .table(let t):
                     flushMetrics()
-                    outputs.append(["table": tableContext(t)])
+                    tableIndex += 1
+                    cellTables += 1
+                    var table = tableContext(t)
+                    table["number"] = tableIndex
+                    table["anchor"] = references.registerTable(t, of: record, number: tableIndex, first: cellTables == 1)
+                    outputs.append(["table": table])
                 case .figure(let f):
                     flushMetrics()
                     figureIndex += 1
@@ -66,6 +75,8 @@ public struct ReportBuilder {
                         "caption": f.caption, "number": figureIndex,
                         "slide": "figures/\(stem).png", "csv": "data/\(stem).csv",
                     ]
+                    cellFigures += 1
+                    figure["anchor"] = references.registerFigure(f.name, of: record, number: figureIndex, first: cellFigures == 1)
                     // Width and height reserve the figure's box before it decodes; a PNG
                     // wider than the page's figure column is a hi-DPI rendering, shown at
                     // the column's width.
@@ -96,9 +107,10 @@ public struct ReportBuilder {
             }
             cellHTML.append(templates.cell.render(context))
         }
-        files["run.json"] = try manifestJSON(input.manifest)
-
-        let body = ProseRenderer.render(plan.document, cellHTML: cellHTML)
+        let body = ProseRenderer.render(plan.document, cellHTML: cellHTML, references: references)
+        var manifest = input.manifest
+        manifest.inlineValues = references.rendered
+        files["run.json"] = try manifestJSON(manifest)
         let blockedImages: [[String: Any]] = ProseRenderer.blockedImageSources(in: plan.document).map {
             ["location": $0.location.description, "url": $0.url]
         }

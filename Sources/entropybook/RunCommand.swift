@@ -91,6 +91,7 @@ struct RunCommand: ParsableCommand {
             let run = NotebookRun(plan: plan, notebookPath: path, outputDirectory: directory, templates: templates,
                                   dataDirectory: dataDirectory, observer: progress, store: store, cacheKeys: keys.keys, inputKeys: keys.inputKeys)
             run.dataFiles = keys.files
+            run.cellFiles = keys.cellFiles
             progress.begin(path, cells: plan.cells.count)
             let records: [CellRecord]
             do {
