@@ -4,7 +4,7 @@
 //   { "widths": { "390": { scrollWidth, clientWidth, overflowing: [...], images: [...],
 //     brokenAnchors: [...], consoleErrors: [...], requests: [...], screenshot } , ... } }
 // Usage: node --experimental-websocket scripts/browser-check.mjs REPORT.html
-//          [--widths 1440,390] [--screenshots DIR] [--chromium /usr/bin/chromium]
+//          [--widths 1440,390] [--screenshots DIR] [--chromium /usr/bin/chromium] [--timeout 300]
 // No dependency beyond node 20 (WebSocket and fetch are built in with the flag above).
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
@@ -23,6 +23,7 @@ function option(name, fallback) {
 const widths = option("--widths", "1440,390").split(",").map(Number);
 const screenshots = option("--screenshots", null);
 const chromiumPath = option("--chromium", "/usr/bin/chromium");
+const timeoutSeconds = Number(option("--timeout", "300"));
 if (args.length !== 1) {
   console.error("usage: browser-check.mjs REPORT.html [--widths 1440,390] [--screenshots DIR]");
   process.exit(2);
@@ -42,7 +43,7 @@ function cleanup() {
   try { chromium.kill("SIGKILL"); } catch {}
   try { rmSync(profile, { recursive: true, force: true }); } catch {}
 }
-const deadline = setTimeout(() => { console.error("browser-check: timed out"); cleanup(); process.exit(3); }, 90_000);
+const deadline = setTimeout(() => { console.error("browser-check: timed out"); cleanup(); process.exit(3); }, timeoutSeconds * 1000);
 
 // Chromium prints "DevTools listening on ws://…/devtools/browser/…" on stderr.
 const browserWS = await new Promise((ok, fail) => {
@@ -153,6 +154,10 @@ for (const width of widths) {
   const entry = { ...evaluated.result.value, requests: [...requests], consoleErrors: [...consoleErrors] };
   if (screenshots) {
     mkdirSync(screenshots, { recursive: true });
+    // A full page at 2 device pixels per CSS pixel can pass Chromium's largest surface
+    // (a phone report is tens of thousands of pixels tall) and never returns: the
+    // screenshot is taken at 1×.
+    if (mobile) await send("Emulation.setDeviceMetricsOverride", { width, height: 844, deviceScaleFactor: 1, mobile });
     const shot = await send("Page.captureScreenshot", { format: "png", captureBeyondViewport: true,
       clip: undefined, fromSurface: true });
     const file = join(screenshots, `${basename(dirname(report))}-${width}.png`);

@@ -174,15 +174,14 @@ public enum PlotDirective: Directive {
             throw ParameterError("kind", "\(dataset.name) is not a set of images; use `kind: scatter`")
         }
         let count = min(try arguments.int("images"), dataset.count), columns = try arguments.int("columns")
-        // Evenly spread over the rows: files are often sorted by label, so the first rows
-        // would all show one class. The same rows for a dataset and its reconstruction.
-        let picked = (0..<count).map { $0 * dataset.count / count }
+        let picked = ImageSample.rows(count, of: dataset)
         let rows = stride(from: 0, to: count, by: columns).map { start in
             ImageGrid.Row(images: picked[start..<min(count, start + columns)].map { Array(dataset.points.row($0)) })
         }
         let chart = try ImageGrid(title: try arguments.optionalString("title") ?? dataset.name, rows: rows,
                                   imageWidth: shape.width, imageHeight: shape.height)
-        return (chart, "\(count) images of \(dataset.name) spread evenly over its \(dataset.count) rows, \(shape.height)×\(shape.width) pixels, grey levels from the smallest to the largest value.")
+        let how = dataset.labels == nil ? "drawn at random from its \(dataset.count) rows" : "drawn at random from its \(dataset.count) rows, one label after another"
+        return (chart, "\(count) images of \(dataset.name) \(how), \(shape.height)×\(shape.width) pixels, grey levels from the smallest to the largest value.")
     }
 
     private static func subscriptDigits(_ n: Int) -> String {
