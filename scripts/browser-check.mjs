@@ -140,6 +140,32 @@ const probe = `(() => {
            overflowing: overflowing.slice(0, 20), images, brokenAnchors };
 })()`;
 
+// Full-page screenshots at 1 device pixel per CSS pixel. Chromium never returns a capture
+// much taller than ~20 000 px (a report with thirty figures is 27 000 px at 1440), so a
+// taller page is saved in parts of `partHeight` px: NAME-WIDTH-1.png, NAME-WIDTH-2.png, …
+const partHeight = 12000;
+async function capture(width, mobile) {
+  const page = basename(report, ".html") === "index" ? "" : "-" + basename(report, ".html");
+  const stem = join(screenshots, `${basename(dirname(report))}${page}-${width}`);
+  const height = (await send("Runtime.evaluate", { expression: "document.documentElement.scrollHeight", returnByValue: true })).result.value;
+  if (height <= partHeight) {
+    await send("Emulation.setDeviceMetricsOverride", { width, height: mobile ? 844 : 900, deviceScaleFactor: 1, mobile });
+    const shot = await send("Page.captureScreenshot", { format: "png", captureBeyondViewport: true, fromSurface: true });
+    writeFileSync(`${stem}.png`, Buffer.from(shot.data, "base64"));
+    return [`${stem}.png`];
+  }
+  const files = [];
+  for (let y = 0, part = 1; y < height; y += partHeight, part++) {
+    const h = Math.min(partHeight, height - y);
+    await send("Emulation.setDeviceMetricsOverride", { width, height: h, deviceScaleFactor: 1, mobile });
+    await send("Runtime.evaluate", { expression: `window.scrollTo(0, ${y})` });
+    const shot = await send("Page.captureScreenshot", { format: "png", fromSurface: true });
+    writeFileSync(`${stem}-${part}.png`, Buffer.from(shot.data, "base64"));
+    files.push(`${stem}-${part}.png`);
+  }
+  return files;
+}
+
 const result = { report, widths: {} };
 for (const width of widths) {
   requests = []; consoleErrors = [];
@@ -154,15 +180,8 @@ for (const width of widths) {
   const entry = { ...evaluated.result.value, requests: [...requests], consoleErrors: [...consoleErrors] };
   if (screenshots) {
     mkdirSync(screenshots, { recursive: true });
-    // A full page at 2 device pixels per CSS pixel can pass Chromium's largest surface
-    // (a phone report is tens of thousands of pixels tall) and never returns: the
-    // screenshot is taken at 1×.
-    if (mobile) await send("Emulation.setDeviceMetricsOverride", { width, height: 844, deviceScaleFactor: 1, mobile });
-    const shot = await send("Page.captureScreenshot", { format: "png", captureBeyondViewport: true,
-      clip: undefined, fromSurface: true });
-    const file = join(screenshots, `${basename(dirname(report))}-${width}.png`);
-    writeFileSync(file, Buffer.from(shot.data, "base64"));
-    entry.screenshot = file;
+    entry.screenshots = await capture(width, mobile);
+    entry.screenshot = entry.screenshots[0];
   }
   result.widths[width] = entry;
 }
