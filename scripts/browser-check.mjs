@@ -148,7 +148,9 @@ async function capture(width, mobile) {
   const page = basename(report, ".html") === "index" ? "" : "-" + basename(report, ".html");
   const stem = join(screenshots, `${basename(dirname(report))}${page}-${width}`);
   const height = (await send("Runtime.evaluate", { expression: "document.documentElement.scrollHeight", returnByValue: true })).result.value;
-  if (height <= partHeight) {
+  // A deck's slides are one viewport tall each: a taller viewport would stretch every slide.
+  const snaps = (await send("Runtime.evaluate", { expression: "getComputedStyle(document.documentElement).scrollSnapType !== 'none'", returnByValue: true })).result.value;
+  if (height <= partHeight || snaps) {
     await send("Emulation.setDeviceMetricsOverride", { width, height: mobile ? 844 : 900, deviceScaleFactor: 1, mobile });
     const shot = await send("Page.captureScreenshot", { format: "png", captureBeyondViewport: true, fromSurface: true });
     writeFileSync(`${stem}.png`, Buffer.from(shot.data, "base64"));
