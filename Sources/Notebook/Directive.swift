@@ -164,9 +164,13 @@ public struct CellResult: Sendable {
     public var values: [String: any NotebookValue]
     /// What the report shows, in order.
     public var outputs: [OutputItem]
-    public init(values: [String: any NotebookValue] = [:], outputs: [OutputItem] = []) {
+    /// For a result served by the cache: how long the cell took when it was computed
+    /// (nil when fresh, or unknown), so the report can show the real cost of the run.
+    public var computeSeconds: Double?
+    public init(values: [String: any NotebookValue] = [:], outputs: [OutputItem] = [], computeSeconds: Double? = nil) {
         self.values = values
         self.outputs = outputs
+        self.computeSeconds = computeSeconds
     }
 }
 
@@ -182,6 +186,10 @@ public enum OutputItem: Sendable {
     case warning(String)
     /// A judged conclusion, styled by its typed outcome.
     case claim(ClaimValue)
+    /// Information about how the result was obtained that changes nothing about trusting
+    /// it (quick mode's smaller sizes, estimates on a sample of the rows): shown quieter
+    /// than a warning.
+    case note(String)
 }
 
 /// A named number for the report.

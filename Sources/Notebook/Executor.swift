@@ -24,16 +24,20 @@ public struct CellRecord: Sendable {
     /// The structured record of every value it stored, by id (`NotebookValue.record`).
     public var results: [String: JSONValue] = [:]
     public var error: Diagnostic?
+    /// Seconds this run spent on the cell (loading it, when cached).
     public var seconds: Double
+    /// For a cached cell: the seconds it took when it was computed, if the cache knows.
+    public var computeSeconds: Double?
 
     public init(cell: PlannedCell, status: Status, outputs: [OutputItem] = [], stored: [(id: String, summary: String)] = [],
-                error: Diagnostic? = nil, seconds: Double = 0) {
+                error: Diagnostic? = nil, seconds: Double = 0, computeSeconds: Double? = nil) {
         self.cell = cell
         self.status = status
         self.outputs = outputs
         self.stored = stored
         self.error = error
         self.seconds = seconds
+        self.computeSeconds = computeSeconds
     }
 }
 
@@ -165,7 +169,8 @@ public final class Executor: @unchecked Sendable {
                 for w in cell.writes { unavailable[w.id] = "failed (line \(cell.cell.location.line))" }
             }
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-            var record = CellRecord(cell: cell, status: status, outputs: result.outputs, stored: stored, error: failure, seconds: seconds)
+            var record = CellRecord(cell: cell, status: status, outputs: result.outputs, stored: stored, error: failure, seconds: seconds,
+                                    computeSeconds: status == .cached ? result.computeSeconds : nil)
             record.results = results
             append(record)
             observer?.cellFinished(record, of: total)

@@ -34,6 +34,9 @@ struct RunCommand: ParsableCommand {
     @Flag(name: .shortAndLong, help: "Print nothing but errors.")
     var quiet = false
 
+    @Flag(name: .customLong("slides"), help: "Also write slides.html beside the report: a self-contained 16:9 deck, one figure per slide.")
+    var slides = false
+
     @Flag(name: .customLong("no-cache"), help: "Run every cell; neither read nor write the cache.")
     var noCache = false
 
@@ -92,6 +95,7 @@ struct RunCommand: ParsableCommand {
                                   dataDirectory: dataDirectory, observer: progress, store: store, cacheKeys: keys.keys, inputKeys: keys.inputKeys)
             run.dataFiles = keys.files
             run.cellFiles = keys.cellFiles
+            run.slides = slides
             progress.begin(path, cells: plan.cells.count)
             let records: [CellRecord]
             do {

@@ -25,10 +25,11 @@ public final class CellCache: ResultStore, @unchecked Sendable {
     private let warn: @Sendable (String) -> Void
     /// What entries may hold: the engine's values and the ones it was given.
     private let valueTypes: CacheableTypes
-    /// The format: version 2 puts the key in the header. Entries of another version are
+    /// The format: version 2 puts the key in the header, version 3 the seconds the cell
+    /// took to compute after it and a `note` output kind. Entries of another version are
     /// never looked up (`CacheKeys` puts the same version into every key), so they are
     /// simply misses until collection removes them.
-    static let magic = Array("EBCACHE2".utf8)
+    static let magic = Array("EBCACHE3".utf8)
 
     /// - Parameter valueTypes: value types beyond the engine's own (curve, histogram,
     ///   estimate, table) that entries may hold — `DirectiveRegistry.valueTypes` in the CLI.
@@ -70,7 +71,8 @@ public final class CellCache: ResultStore, @unchecked Sendable {
     public func save(_ result: CellResult, key: String, cell: PlannedCell, seconds: Double) {
         let bytes: [UInt8]
         do {
-            guard let encoded = try encode(result, key: key, label: cell.label, directive: cell.directive.name) else { return }
+            guard let encoded = try encode(result, key: key, label: cell.label, directive: cell.directive.name,
+                                           seconds: seconds) else { return }
             if encoded.count > CellCache.largeEntryBytes && seconds < CellCache.largeEntryMinimumSeconds { return }
             bytes = encoded
         } catch {
@@ -156,12 +158,13 @@ public final class CellCache: ResultStore, @unchecked Sendable {
 
     /// The entry's bytes, or nil when a value cannot be cached. The checksum at the end
     /// covers the key as well as the payload.
-    func encode(_ result: CellResult, key: String, label: String, directive: String) throws -> [UInt8]? {
+    func encode(_ result: CellResult, key: String, label: String, directive: String, seconds: Double = 0) throws -> [UInt8]? {
         var w = ByteWriter()
         w.write(blob: CellCache.magic)
         w.write(key)
         w.write(label)
         w.write(directive)
+        w.write(seconds.isFinite ? seconds : 0)
         w.write(result.values.count)
         for (suffix, value) in result.values.sorted(by: { $0.key < $1.key }) {
             guard let cacheable = value as? any CacheableValue,
@@ -180,6 +183,7 @@ public final class CellCache: ResultStore, @unchecked Sendable {
             case .text(let t): w.write("text"); w.write(t)
             case .warning(let t): w.write("warning"); w.write(t)
             case .claim(let c): w.write("claim"); try w.write(json: c)
+            case .note(let t): w.write("note"); w.write(t)
             case .figure(let f):
                 w.write("figure")
                 w.write(f.name); w.write(f.caption)
@@ -209,6 +213,7 @@ public final class CellCache: ResultStore, @unchecked Sendable {
         guard stored == key else { throw CacheError.wrongKey(stored: stored) }
         _ = try r.readString()
         _ = try r.readString()
+        let seconds = try r.readDouble()
         var values = [String: any NotebookValue]()
         for _ in 0..<(try r.readInt()) {
             let suffix = try r.readString()
@@ -225,12 +230,13 @@ public final class CellCache: ResultStore, @unchecked Sendable {
             case "text": outputs.append(.text(try r.readString()))
             case "warning": outputs.append(.warning(try r.readString()))
             case "claim": outputs.append(.claim(try r.readJSON(ClaimValue.self)))
+            case "note": outputs.append(.note(try r.readString()))
             case "figure":
                 outputs.append(.figure(Figure(name: try r.readString(), caption: try r.readString(),
                                               reportPNG: try r.readBlob(), slidePNG: try r.readBlob(), csv: try r.readString())))
             case let other: throw CacheError.malformed("unknown output kind `\(other)`")
             }
         }
-        return CellResult(values: values, outputs: outputs)
+        return CellResult(values: values, outputs: outputs, computeSeconds: seconds > 0 ? seconds : nil)
     }
 }
