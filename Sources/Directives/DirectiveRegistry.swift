@@ -24,7 +24,7 @@ public enum DirectiveRegistry {
     /// Value types the directives store that the cache must decode (the engine's own
     /// curve, histogram, estimate and table values are always known to it).
     public static let valueTypes: [any CacheableValue.Type] = [
-        Dataset.self, Autoencoder.self, TrainedModelValue.self,
+        Dataset.self, Autoencoder.self, TrainedModelValue.self, SweepPointValue.self, CodeCorrelationDimensionValue.self,
     ]
 
     /// The directive named `name`, if any.

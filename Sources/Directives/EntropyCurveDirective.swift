@@ -59,15 +59,37 @@ public enum EntropyCurveDirective: Directive {
 
     public static func run(_ arguments: Arguments, context: CellContext) throws -> CellResult {
         let data = try context.value(of: "data", as: Dataset.self)
-        let ae = try arguments.object("autoencoder")
-        let quick = context.settings.quick
-        var warnings = [String]()
+        var (settings, warnings) = try sweepSettings(arguments, run: context.settings, seed: context.seed)
+        if let m = settings.entropySample, m < data.count {
+            warnings.append("Entropies are estimated on \(m) of the \(data.count) codes.")
+        }
+        let units = EntropyCurveUnits(settings: settings)
+        let points = try EntropyCurveExperiment(settings: settings).run(
+            on: data.points,
+            train: { x, architecture, options in try units.model(architecture, options, data: x, context: context) },
+            measure: { trained, d, r in try units.point(trained, d: d, repeatIndex: r, data: data.points, context: context) },
+            progress: { fraction, message in context.progress(fraction, message) })
 
+        let summary = CurveSummary(points: points)
+        let verdict = try DimensionVerdict(summary: summary, points: points, gainThreshold: try arguments.double("gain-threshold"))
+        let trueK = try arguments.optionalInt("true-dimension") ?? data.intrinsicDimension
+        let label = try arguments.optionalString("label") ?? data.name
+        let referenceCorrdim = arguments.has("reference-corrdim") ? try context.value(of: "reference-corrdim", as: EstimateValue.self) : nil
+        return try EntropyCurveReport(summary: summary, points: points, verdict: verdict, trueDimension: trueK,
+                                      label: label, referenceCorrdim: referenceCorrdim, warnings: warnings).result()
+    }
+
+    /// The sweep's settings from the arguments, with the notes quick mode adds. Also what
+    /// `workUnits` declares its units from, so the two cannot drift apart.
+    static func sweepSettings(_ arguments: Arguments, run: RunSettings, seed: UInt64) throws
+        -> (EntropyCurveExperiment.Settings, warnings: [String]) {
+        let ae = try arguments.object("autoencoder")
+        var warnings = [String]()
         var repeats = try arguments.int("repeats")
         var training = TrainingOptions(epochs: try ae.int("epochs"), batchSize: try ae.int("batch"),
                                        learningRate: try ae.double("lr"), inputNoise: try ae.double("noise"),
-                                       validationFraction: try ae.double("validation"), threads: context.settings.threads)
-        if quick {
+                                       validationFraction: try ae.double("validation"), threads: run.threads)
+        if run.quick {
             if training.epochs > 5 { warnings.append("Quick mode: 5 epochs instead of \(training.epochs)."); training.epochs = 5 }
             if repeats > 1 { warnings.append("Quick mode: 1 seed per d instead of \(repeats)."); repeats = 1 }
         }
@@ -89,28 +111,18 @@ public enum EntropyCurveDirective: Directive {
             activation: try activation("activation"), codeActivation: try activation("code-activation"),
             training: training, bandwidth: bandwidth, monteCarloSamples: monteCarlo > 0 ? monteCarlo : nil,
             entropySample: try arguments.optionalInt("sample"), correlationDimension: try arguments.bool("corrdim"),
-            seed: context.seed)
-        if let m = settings.entropySample, m < data.count {
-            warnings.append("Entropies are estimated on \(m) of the \(data.count) codes.")
-        }
+            seed: seed)
+        return (settings, warnings)
+    }
 
-        let experiment = EntropyCurveExperiment(settings: settings)
-        let points = try experiment.run(on: data.points, train: { x, architecture, options in
-            let value = try context.memoized(["entropy-curve autoencoder", architecture.description,
-                                              architecture.activations.map(\.rawValue).joined(separator: ","),
-                                              trainingKey(options), String(x.rows), String(x.columns)]) {
-                TrainedModelValue(try EntropyCurveExperiment.train(x, architecture, options))
-            }
-            return value.trained
-        }, progress: { fraction, message in context.progress(fraction, message) })
+    public static func workUnits(_ arguments: Arguments, settings: RunSettings, seed: UInt64) throws -> [WorkUnitDeclaration] {
+        EntropyCurveUnits(settings: try sweepSettings(arguments, run: settings, seed: seed).0).declarations
+    }
 
-        let summary = CurveSummary(points: points)
-        let verdict = try DimensionVerdict(summary: summary, points: points, gainThreshold: try arguments.double("gain-threshold"))
-        let trueK = try arguments.optionalInt("true-dimension") ?? data.intrinsicDimension
-        let label = try arguments.optionalString("label") ?? data.name
-        let referenceCorrdim = arguments.has("reference-corrdim") ? try context.value(of: "reference-corrdim", as: EstimateValue.self) : nil
-        return try EntropyCurveReport(summary: summary, points: points, verdict: verdict, trueDimension: trueK,
-                                      label: label, referenceCorrdim: referenceCorrdim, warnings: warnings).result()
+    public static func computeWorkUnit(_ id: String, _ arguments: Arguments, context: CellContext) throws {
+        let data = try context.value(of: "data", as: Dataset.self)
+        let units = EntropyCurveUnits(settings: try sweepSettings(arguments, run: context.settings, seed: context.seed).0)
+        try units.compute(id, data: data.points, context: context)
     }
 
     /// The training settings that change the model (threads do too: BLAS sums differ).
