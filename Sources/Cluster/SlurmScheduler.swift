@@ -25,7 +25,7 @@ public struct SlurmScheduler: CellScheduler {
         guard let cache = run.cache else { return run.notebookRun.executor.run() }
         let work = WorkPlan(plan: run.plan, keys: run.keys)
         let state = SubmissionState()
-        var level = 0
+        var submissions = 0
         while true {
             let records = round(run, work: work, cache: cache, state: state, final: false, observer: nil)
             if Cancellation.isRequested { return records }
@@ -33,8 +33,8 @@ public struct SlurmScheduler: CellScheduler {
                 state.failure(unit.key) == nil && !cache.hasEntry(key: unit.key) && unit.inputs.allSatisfy { cache.hasEntry(key: $0) }
             }
             if ready.isEmpty { break }
-            level += 1
-            if !submitAndWait(ready, level: level, run: run, cache: cache, state: state, output: output) {
+            submissions += 1
+            if !submitAndWait(ready, round: submissions, run: run, cache: cache, state: state, output: output) {
                 // Interrupted: what finished is in the cache; the rest is shown interrupted.
                 return round(run, work: work, cache: cache, state: state, final: true, observer: nil).map { record in
                     let waiting = record.status == .skipped || (record.status == .failed && state.isPending(record.cell.index))
@@ -75,12 +75,15 @@ public struct SlurmScheduler: CellScheduler {
 
     /// Submits `units` as one job array and waits until none is queued. Returns false when
     /// interrupted (the array is cancelled first).
-    private func submitAndWait(_ units: [WorkUnit], level: Int, run: PreparedRun, cache: CellCache, state: SubmissionState,
+    private func submitAndWait(_ units: [WorkUnit], round: Int, run: PreparedRun, cache: CellCache, state: SubmissionState,
                                output: any RunnerOutput) -> Bool {
         let jobs = cache.directory.appendingPathComponent("slurm")
-        let stamp = "\(Int(Date().timeIntervalSince1970))-\(getpid())-L\(level)"
+        let stamp = "\(Int(Date().timeIntervalSince1970))-\(getpid())-\(round)"
         let logs = jobs.appendingPathComponent("logs")
-        let script = BatchScript(name: "entropybook-L\(level)", taskCount: units.count,
+        let levels = Set(units.map(\.level)).sorted()
+        let level = levels.count == 1 ? "level \(levels[0])" : "levels \(levels[0])–\(levels[levels.count - 1])"
+        let name = URL(fileURLWithPath: run.path).deletingPathExtension().lastPathComponent
+        let script = BatchScript(name: "entropybook-\(name)-\(round)", taskCount: units.count,
                                  keyList: jobs.appendingPathComponent("\(stamp).keys"), logDirectory: logs, cache: cache.directory,
                                  cpusPerTask: options.cpusPerTask ?? run.plan.settings.threads, options: options)
         let job: String
@@ -93,10 +96,10 @@ public struct SlurmScheduler: CellScheduler {
             job = try client.submit(script: scriptURL)
         } catch {
             for unit in units { state.fail(unit.key, "could not be submitted: \(error)") }
-            output.error("slurm: level \(level): \(error)")
+            output.error("slurm: \(level): \(error)")
             return true
         }
-        output.note("slurm: level \(level): \(units.count) unit(s) in job array \(job) (logs: \(logs.path)/\(job)_N.log)")
+        output.note("slurm: \(level): \(units.count) unit(s) in job array \(job) (logs: \(logs.path)/\(job)_N.log)")
         let start = Date()
         let poll = QueuePoll(job: job, units: units, cache: cache, client: client, logs: logs)
         var lastLine = ""

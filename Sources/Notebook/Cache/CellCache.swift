@@ -128,7 +128,9 @@ public final class CellCache: ResultStore, @unchecked Sendable {
         guard let names = try? fm.contentsOfDirectory(atPath: directory.path) else { return [] }
         return names.filter { $0.hasSuffix(".ebc") }.compactMap { name -> Entry? in
             let url = directory.appendingPathComponent(name)
-            guard let attributes = try? fm.attributesOfItem(atPath: url.path) else { return nil }
+            // Only regular files: reading a directory named like an entry traps in Foundation.
+            guard let attributes = try? fm.attributesOfItem(atPath: url.path),
+                  attributes[.type] as? FileAttributeType == .typeRegular else { return nil }
             var label = "?", directive = "?"
             if let handle = try? FileHandle(forReadingFrom: url) {
                 let head = handle.readData(ofLength: 4096)
