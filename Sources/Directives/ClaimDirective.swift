@@ -21,9 +21,17 @@ public enum ClaimDirective: Directive {
     ]
     public static var results: [ResultSlot] { [ResultSlot(kind: .table, doc: "one row: claim, status, evidence")] }
 
+    /// The cell's arguments, typed.
+    struct Settings: Decodable {
+        var statement: String
+        var test: String
+        var of: [ResultID]
+    }
+
     public static func run(_ arguments: Arguments, context: CellContext) throws -> CellResult {
-        let statement = try arguments.string("statement")
-        let ids = try arguments.references("of")
+        let cell = try arguments.decode(Settings.self)
+        let statement = cell.statement
+        let ids = cell.of.map(\.id)
         func value<T: NotebookValue>(_ id: String, _ type: T.Type) throws -> T {
             guard let v = context.value(id: id) else { throw ParameterError("of", "no result named `\(id)`") }
             guard let t = v as? T else { throw ParameterError("of", "`\(id)` is \(withArticle(Swift.type(of: v).kind.name)), not \(withArticle(T.kind.name))") }
@@ -46,7 +54,7 @@ public enum ClaimDirective: Directive {
         }
 
         let finding: Conclusions.Finding
-        switch try arguments.string("test") {
+        switch cell.test {
         case "kink":
             finding = Conclusions.hasKink(try ids.map(verdict))
         case "kink-near-truth":

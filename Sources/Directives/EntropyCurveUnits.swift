@@ -15,15 +15,15 @@ struct EntropyCurveUnits {
     var experiment: EntropyCurveExperiment { EntropyCurveExperiment(settings: settings) }
 
     /// Autoencoders first; the estimates of each read its model.
-    var declarations: [WorkUnitDeclaration] {
+    func declarations() throws -> [WorkUnitDeclaration] {
         var out = [WorkUnitDeclaration]()
         for d in settings.dimensions {
             for r in 0..<settings.repeats {
                 let model = modelID(d: d, r: r)
-                out.append(WorkUnitDeclaration(id: model, parts: modelParts(d: d, options: experiment.trainingOptions(repeat: r))))
-                out.append(WorkUnitDeclaration(id: "entropy d=\(d) seed=\(r + 1)", parts: entropyParts(d: d, r: r), after: [model]))
+                out.append(WorkUnitDeclaration(id: model, parts: try modelParts(d: d, options: experiment.trainingOptions(repeat: r))))
+                out.append(WorkUnitDeclaration(id: "entropy d=\(d) seed=\(r + 1)", parts: try entropyParts(d: d, r: r), after: [model]))
                 if settings.correlationDimension {
-                    out.append(WorkUnitDeclaration(id: "corrdim d=\(d) seed=\(r + 1)", parts: corrdimParts(d: d, r: r), after: [model]))
+                    out.append(WorkUnitDeclaration(id: "corrdim d=\(d) seed=\(r + 1)", parts: try corrdimParts(d: d, r: r), after: [model]))
                 }
             }
         }
@@ -55,7 +55,7 @@ struct EntropyCurveUnits {
     func model(_ architecture: AutoencoderArchitecture, _ options: TrainingOptions, data: Matrix,
                context: CellContext) throws -> EntropyCurveExperiment.TrainedModel {
         let d = architecture.sizes[architecture.codeLayer + 1]
-        return try context.memoized(modelParts(d: d, options: options)) {
+        return try context.memoized(try modelParts(d: d, options: options)) {
             TrainedModelValue(try EntropyCurveExperiment.train(data, architecture, options))
         }.trained
     }
@@ -72,7 +72,7 @@ struct EntropyCurveUnits {
 
     private func entropyPoint(_ trained: EntropyCurveExperiment.TrainedModel, d: Int, r: Int, data: Matrix,
                               context: CellContext) throws -> EntropyCurveExperiment.Point {
-        try context.memoized(entropyParts(d: d, r: r)) {
+        try context.memoized(try entropyParts(d: d, r: r)) {
             let point = try experiment.measure(trained, data: data, d: d, repeatIndex: r, correlationDimension: false)
             // An estimate stopped by an interrupt is recorded as a failed point: never cache it.
             try Cancellation.checkpoint()
@@ -82,7 +82,7 @@ struct EntropyCurveUnits {
 
     private func codeCorrelationDimension(_ trained: EntropyCurveExperiment.TrainedModel, d: Int, r: Int, data: Matrix,
                                           context: CellContext) throws -> Double? {
-        try context.memoized(corrdimParts(d: d, r: r)) {
+        try context.memoized(try corrdimParts(d: d, r: r)) {
             let value = try experiment.codeCorrelationDimension(trained, data: data, d: d, repeatIndex: r)
             try Cancellation.checkpoint()
             return CodeCorrelationDimensionValue(value: value)
@@ -91,20 +91,51 @@ struct EntropyCurveUnits {
 
     // MARK: Keys
 
-    private func modelParts(d: Int, options: TrainingOptions) -> [String] {
-        ["entropy-curve autoencoder", "d=\(d)", "hidden=\(settings.hidden.map { $0.map(String.init).joined(separator: ",") } ?? "auto")",
-         "activation=\(settings.activation.rawValue) code=\(settings.codeActivation.rawValue)",
-         EntropyCurveDirective.trainingKey(options)]
+    /// Everything that changes a sweep's autoencoder besides the data (in the cell's input
+    /// key): code dimension, architecture settings and every training option (threads too:
+    /// BLAS sums differ).
+    private struct ModelKey: Encodable {
+        var d: Int
+        var hidden: [Int]?
+        var activation: Activation
+        var codeActivation: Activation
+        var outputActivation: Activation
+        var options: TrainingOptions
     }
 
-    private func entropyParts(d: Int, r: Int) -> [String] {
-        ["entropy-curve entropy"] + modelParts(d: d, options: experiment.trainingOptions(repeat: r))
-            + ["bandwidth=\(settings.bandwidth) monte-carlo=\(settings.monteCarloSamples ?? 0)", "sample=\(settings.entropySample ?? 0)"]
+    /// A model's key and the settings of the estimates made on its codes.
+    private struct EstimateKey: Encodable {
+        var model: ModelKey
+        var bandwidth: String
+        var monteCarlo: Int?
+        var sample: Int?
     }
 
-    private func corrdimParts(d: Int, r: Int) -> [String] {
-        ["entropy-curve corrdim"] + modelParts(d: d, options: experiment.trainingOptions(repeat: r))
-            + ["sample=\(settings.entropySample ?? 0)"]
+    private func modelKey(d: Int, options: TrainingOptions) -> ModelKey {
+        ModelKey(d: d, hidden: settings.hidden, activation: settings.activation, codeActivation: settings.codeActivation,
+                 outputActivation: settings.outputActivation, options: options)
+    }
+
+    private func modelParts(d: Int, options: TrainingOptions) throws -> [String] {
+        try Self.parts("entropy-curve autoencoder", modelKey(d: d, options: options))
+    }
+
+    private func entropyParts(d: Int, r: Int) throws -> [String] {
+        try Self.parts("entropy-curve entropy", EstimateKey(model: modelKey(d: d, options: experiment.trainingOptions(repeat: r)),
+                                                            bandwidth: "\(settings.bandwidth)", monteCarlo: settings.monteCarloSamples,
+                                                            sample: settings.entropySample))
+    }
+
+    private func corrdimParts(d: Int, r: Int) throws -> [String] {
+        try Self.parts("entropy-curve corrdim", EstimateKey(model: modelKey(d: d, options: experiment.trainingOptions(repeat: r)),
+                                                            bandwidth: "", monteCarlo: nil, sample: settings.entropySample))
+    }
+
+    /// `what` and the key's JSON (sorted keys), as `CellContext.memoized(_:key:)` makes them.
+    private static func parts<K: Encodable>(_ what: String, _ key: K) throws -> [String] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return [what, String(decoding: try encoder.encode(key), as: UTF8.self)]
     }
 }
 

@@ -24,6 +24,7 @@ public struct EntropyCurveExperiment: Sendable {
         public var hidden: [Int]?
         public var activation: Activation
         public var codeActivation: Activation
+        public var outputActivation: Activation = .linear
         public var training: TrainingOptions
         public var bandwidth: BandwidthSelection
         /// Also estimate H by Monte-Carlo with this many samples (nil: skip).
@@ -135,7 +136,8 @@ public struct EntropyCurveExperiment: Sendable {
     /// The autoencoder of code dimension `d` for inputs of `inputDimension` columns.
     public func architecture(d: Int, inputDimension: Int) throws -> AutoencoderArchitecture {
         try AutoencoderArchitecture(inputDimension: inputDimension, codeDimension: d, hidden: settings.hidden,
-                                    activation: settings.activation, codeActivation: settings.codeActivation)
+                                    activation: settings.activation, codeActivation: settings.codeActivation,
+                                    outputActivation: settings.outputActivation)
     }
 
     /// The training options of repeat `r` (its seed is shared by every d).
