@@ -24,13 +24,13 @@ public struct SlurmScheduler: CellScheduler {
     public func execute(_ run: PreparedRun, output: any RunnerOutput) -> [CellRecord] {
         guard let cache = run.cache else { return run.notebookRun.executor.run() }
         let work = WorkPlan(plan: run.plan, keys: run.keys)
-        let state = SubmissionState()
+        let state = SubmissionState(cache: cache)
         var submissions = 0
         while true {
             let records = round(run, work: work, cache: cache, state: state, final: false, observer: nil)
             if Cancellation.isRequested { return records }
             let ready = work.units.filter { unit in
-                state.failure(unit.key) == nil && !cache.hasEntry(key: unit.key) && unit.inputs.allSatisfy { cache.hasEntry(key: $0) }
+                state.failure(unit.key) == nil && !state.isCached(unit.key) && unit.inputs.allSatisfy(state.isCached)
             }
             if ready.isEmpty { break }
             submissions += 1
@@ -54,7 +54,7 @@ public struct SlurmScheduler: CellScheduler {
         state.clearPending()
         executor.gate = { cell in
             guard let units = work.unitsByCell[cell.index] else { return .run }
-            let missing = units.filter { !cache.hasEntry(key: $0.key) }
+            let missing = units.filter { !state.isCached($0.key) }
             if missing.isEmpty { return .run }
             state.markPending(cell.index)
             if let (unit, failure) = missing.lazy.compactMap({ u in state.failure(u.key).map { (u, $0) } }).first {
@@ -132,12 +132,24 @@ public struct SlurmScheduler: CellScheduler {
     }
 }
 
-/// What the rounds learn: units that failed (with the job and log that say why) and the
-/// cells the current round held back.
+/// What the rounds learn: units that failed (with the job and log that say why), the
+/// cells the current round held back, and the entries found intact (checked once: a data
+/// set's entry can be hundreds of megabytes to read and checksum).
 final class SubmissionState: @unchecked Sendable {
     private let lock = NSLock()
+    private let cache: CellCache
     private var failures = [String: String]()
     private var pending = Set<Int>()
+    private var cached = Set<String>()
+
+    init(cache: CellCache) { self.cache = cache }
+
+    func isCached(_ key: String) -> Bool {
+        if lock.withLock({ cached.contains(key) }) { return true }
+        guard cache.hasEntry(key: key) else { return false }
+        lock.withLock { _ = cached.insert(key) }
+        return true
+    }
 
     func fail(_ key: String, _ why: String) { lock.withLock { failures[key] = why } }
     func failure(_ key: String) -> String? { lock.withLock { failures[key] } }

@@ -84,7 +84,7 @@ public enum UnitWork {
         }
         let cache = setup.cache(at: cacheURL, limit: spec.cacheLimit, warn: warn)
         cache.storesLargeEntries = true
-        let worker = UnitWorker(plan: plan, keys: keys, work: work, cache: cache,
+        let worker = UnitWorker(plan: plan, keys: keys, cache: cache,
                                 notebookDirectory: URL(fileURLWithPath: spec.notebook).deletingLastPathComponent(),
                                 dataDirectory: setup.dataDirectory)
         return try worker.compute(unit)

@@ -15,15 +15,13 @@ public struct UnitWorker: Sendable {
 
     public var plan: Plan
     public var keys: CacheKeys
-    public var work: WorkPlan
     public var cache: CellCache
     public var notebookDirectory: URL
     public var dataDirectory: URL
 
-    public init(plan: Plan, keys: CacheKeys, work: WorkPlan, cache: CellCache, notebookDirectory: URL, dataDirectory: URL) {
+    public init(plan: Plan, keys: CacheKeys, cache: CellCache, notebookDirectory: URL, dataDirectory: URL) {
         self.plan = plan
         self.keys = keys
-        self.work = work
         self.cache = cache
         self.notebookDirectory = notebookDirectory
         self.dataDirectory = dataDirectory
@@ -36,7 +34,9 @@ public struct UnitWorker: Sendable {
         return try cache.withComputeLock(key: unit.key) {
             // Whoever held the lock before us may have stored it.
             if cache.hasEntry(key: unit.key) { return .alreadyCached }
-            for input in unit.inputs where !cache.hasEntry(key: input) {
+            // The cells' results are loaded below (with their own message); the units it
+            // reads must be there too, else `memoized` would quietly compute them here.
+            for input in unit.inputs where !keys.keys.contains(input) && !cache.hasEntry(key: input) {
                 throw CellError("input \(input.prefix(12)) of \(unit.label) is not in the cache \(cache.directory.path)")
             }
             let cell = plan.cells[unit.cellIndex]
