@@ -64,10 +64,13 @@ let package = Package(
         .target(name: "Report", dependencies: [
             "Notebook", "Linalg", "CCmark", .product(name: "Mustache", package: "swift-mustache"),
         ]),
+        // Units of work on a Slurm cluster through the shared cache: job arrays, polling,
+        // and `entropybook work` on the nodes.
+        .target(name: "Cluster", dependencies: ["Notebook", "Report", "Linalg"]),
         // Speed measurements (`entropybook bench`), never timed assertions in tests.
         .target(name: "Benchmarks", dependencies: ["Linalg", "Autoencoder", "Entropy", "Dimension", "Plot"]),
         .executableTarget(name: "entropybook", dependencies: [
-            "Notebook", "Directives", "Report", "Benchmarks", "Linalg",
+            "Notebook", "Directives", "Report", "Cluster", "Benchmarks", "Linalg",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -89,5 +92,7 @@ let package = Package(
         .testTarget(name: "ReportTests", dependencies: ["Report", "Notebook", "TestSupport", "CCmark", "Linalg"], resources: [.copy("Fixtures")]),
         // Runs the built executable: exit codes, messages, --help snapshots.
         .testTarget(name: "CLITests", dependencies: ["entropybook", "TestSupport"], resources: [.copy("Fixtures")]),
+        // The Slurm pieces without a cluster: batch script, queue parsing.
+        .testTarget(name: "ClusterTests", dependencies: ["Cluster"]),
     ]
 )

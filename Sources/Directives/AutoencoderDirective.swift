@@ -12,6 +12,8 @@ import Plot
 public enum AutoencoderDirective: Directive {
     public static let name = "autoencoder"
     public static let summary = "train a dense autoencoder (Adam, MSE) and encode the data into d-dimensional codes"
+    /// One unit of work: a cluster node may compute the whole cell from its cached inputs.
+    public static let isWorkUnit = true
 
     public static let parameters: [Parameter] = [
         Parameter("data", .reference([.dataset]), required: true, doc: "the dataset to train on (its rows are the inputs)"),

@@ -127,7 +127,7 @@ public final class CellContext: @unchecked Sendable {
     /// settings change. Without a cache (`--no-cache`) it just computes.
     public func memoized<T: CacheableValue>(_ parts: [String], compute: () throws -> T) throws -> T {
         guard let memo else { return try compute() }
-        let key = SHA256.hex(Array(("memo\n" + memo.scope + "\n" + parts.joined(separator: "\n")).utf8))
+        let key = WorkPlan.memoKey(scope: memo.scope, parts: parts)
         if let hit = memo.load(key) as? T { return hit }
         let value = try compute()
         memo.save(key, value)
@@ -159,6 +159,13 @@ public final class CellContext: @unchecked Sendable {
 
 /// Access to the cache for `CellContext.memoized`.
 public struct Memo: Sendable {
+    /// Sub-results of `cell` in `store`, under keys scoped by the cell's input key. Stored
+    /// whatever their size (as if they took forever): they are the expensive part.
+    public static func backed(by store: any ResultStore, scope: String, cell: PlannedCell) -> Memo {
+        Memo(scope: scope, load: { key in store.load(key: key, cell: cell)?.values[""] },
+             save: { key, value in store.save(CellResult(values: ["": value]), key: key, cell: cell, seconds: .infinity) })
+    }
+
     /// Key of the cell's inputs (see `CacheKeys.inputKeys`).
     public var scope: String
     public var load: @Sendable (String) -> (any NotebookValue)?

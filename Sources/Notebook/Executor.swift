@@ -48,6 +48,13 @@ public protocol ExecutionObserver: Sendable {
     func cellFinished(_ record: CellRecord, of total: Int)
 }
 
+/// Whether a cell runs now (`Executor.gate`).
+public enum CellGate: Sendable {
+    case run
+    /// Not run: recorded with this status and note; cells reading it are skipped.
+    case hold(CellRecord.Status, Diagnostic?)
+}
+
 /// Looks up and stores cell results across runs (the cache); `nil` means always run.
 public protocol ResultStore: Sendable {
     /// A stored result for `key`, or nil.
@@ -74,6 +81,9 @@ public final class Executor: @unchecked Sendable {
     private let inputKeys: [String]
     private let lock = NSLock()
     private var _records = [CellRecord]()
+    /// Asked before each cell that could run; nil runs every cell. The cluster executor
+    /// holds back cells whose units of work are not in the cache yet.
+    public var gate: (@Sendable (PlannedCell) -> CellGate)?
 
     public init(plan: Plan, notebookDirectory: URL, dataDirectory: URL,
                 observer: (any ExecutionObserver)? = nil, store: (any ResultStore)? = nil, cacheKeys: [String] = [],
@@ -113,6 +123,14 @@ public final class Executor: @unchecked Sendable {
                 observer?.cellFinished(record, of: total)
                 continue
             }
+            if case .hold(let status, let note)? = gate?(cell) {
+                let why = status == .failed ? "failed (line \(cell.cell.location.line))" : "was not computed (line \(cell.cell.location.line))"
+                for w in cell.writes { unavailable[w.id] = why }
+                let record = CellRecord(cell: cell, status: status, error: note)
+                append(record)
+                observer?.cellFinished(record, of: total)
+                continue
+            }
             observer?.cellStarted(cell, of: total)
             let start = DispatchTime.now().uptimeNanoseconds
             let key = keys.indices.contains(cell.index) ? keys[cell.index] : nil
@@ -125,9 +143,7 @@ public final class Executor: @unchecked Sendable {
             } else {
                 var memo: Memo?
                 if let store, inputKeys.indices.contains(cell.index) {
-                    memo = Memo(scope: inputKeys[cell.index],
-                                load: { key in store.load(key: key, cell: cell)?.values[""] },
-                                save: { key, value in store.save(CellResult(values: ["": value]), key: key, cell: cell, seconds: .infinity) })
+                    memo = Memo.backed(by: store, scope: inputKeys[cell.index], cell: cell)
                 }
                 let context = CellContext(
                     cellID: cell.id, seed: cell.seed, settings: plan.settings, notebookDirectory: notebookDirectory,

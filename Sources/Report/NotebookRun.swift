@@ -42,8 +42,22 @@ public final class NotebookRun: @unchecked Sendable {
         self.executor = Executor(plan: plan, notebookDirectory: notebookDirectory, dataDirectory: dataDirectory,
                                  observer: observer, store: store, cacheKeys: cacheKeys, inputKeys: inputKeys)
         self.cacheKeys = cacheKeys
+        self.inputKeys = inputKeys
+        self.store = store
+        self.dataDirectory = dataDirectory
     }
     private let cacheKeys: [String]
+    private let inputKeys: [String]
+    private let store: (any ResultStore)?
+    private let dataDirectory: URL
+
+    /// A fresh executor for the same plan, store and keys reporting to `observer` (the
+    /// cluster executor runs the plan in rounds, one executor each, between which units of
+    /// work are computed elsewhere).
+    public func makeExecutor(_ observer: (any ExecutionObserver)?) -> Executor {
+        Executor(plan: plan, notebookDirectory: executor.notebookDirectory, dataDirectory: dataDirectory,
+                 observer: observer, store: store, cacheKeys: cacheKeys, inputKeys: inputKeys)
+    }
 
     /// Runs every cell and writes the report. Returns the records. After an interrupt
     /// (`Cancellation`) the cells stop at a safe point, with every worker thread joined,

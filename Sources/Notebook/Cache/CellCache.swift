@@ -22,6 +22,10 @@ public final class CellCache: ResultStore, @unchecked Sendable {
     public let limit: Int
     /// Cell ids whose entries are ignored (recomputed and overwritten): `--refresh ID`.
     public let refresh: Set<String>
+    /// Store large entries however fast they were to compute: a cluster's nodes read the
+    /// inputs of their units from the cache, so a data set must be there even when reading
+    /// its file again would be cheaper here.
+    public var storesLargeEntries = false
     private let warn: @Sendable (String) -> Void
     /// What entries may hold: the engine's values and the ones it was given.
     private let valueTypes: CacheableTypes
@@ -62,6 +66,28 @@ public final class CellCache: ResultStore, @unchecked Sendable {
         }
     }
 
+    /// Whether an intact entry stored under `key` is there (decoded and checked, not
+    /// refreshed: asking does not count as a use).
+    public func hasEntry(key: String) -> Bool {
+        guard let data = FileManager.default.contents(atPath: url(for: key).path) else { return false }
+        return (try? decode(Array(data), key: key)) != nil
+    }
+
+    /// Runs `body` holding the exclusive compute lock of `key` (`directory/locks/KEY.lock`),
+    /// so that two processes never compute the same unit at once; the second one waits and
+    /// then finds the entry. An advisory `flock`: the kernel drops it when its holder dies,
+    /// so the lock file a killed task leaves behind blocks nobody.
+    public func withComputeLock<T>(key: String, _ body: () throws -> T) throws -> T {
+        let locks = directory.appendingPathComponent("locks")
+        try AtomicFile.createDirectory(locks)
+        let fd = open(locks.appendingPathComponent("\(key).lock").path, O_CREAT | O_RDWR, 0o644)
+        guard fd >= 0 else { throw FileWriteError(locks.appendingPathComponent("\(key).lock"), errno: errno) }
+        defer { close(fd) }
+        flock(fd, LOCK_EX)
+        defer { flock(fd, LOCK_UN) }
+        return try body()
+    }
+
     /// Entries larger than this are kept only when the cell took at least
     /// `largeEntryMinimumSeconds`: a big data set read from a file in a second is cheaper to
     /// read again than to copy into the cache.
@@ -73,7 +99,7 @@ public final class CellCache: ResultStore, @unchecked Sendable {
         do {
             guard let encoded = try encode(result, key: key, label: cell.label, directive: cell.directive.name,
                                            seconds: seconds) else { return }
-            if encoded.count > CellCache.largeEntryBytes && seconds < CellCache.largeEntryMinimumSeconds { return }
+            if encoded.count > CellCache.largeEntryBytes && seconds < CellCache.largeEntryMinimumSeconds && !storesLargeEntries { return }
             bytes = encoded
         } catch {
             warn("cannot cache \(cell.label): \(error)")
@@ -104,7 +130,9 @@ public final class CellCache: ResultStore, @unchecked Sendable {
         guard let names = try? fm.contentsOfDirectory(atPath: directory.path) else { return [] }
         return names.filter { $0.hasSuffix(".ebc") }.compactMap { name -> Entry? in
             let url = directory.appendingPathComponent(name)
-            guard let attributes = try? fm.attributesOfItem(atPath: url.path) else { return nil }
+            // Only regular files: reading a directory named like an entry traps in Foundation.
+            guard let attributes = try? fm.attributesOfItem(atPath: url.path),
+                  attributes[.type] as? FileAttributeType == .typeRegular else { return nil }
             var label = "?", directive = "?"
             if let handle = try? FileHandle(forReadingFrom: url) {
                 let head = handle.readData(ofLength: 4096)
