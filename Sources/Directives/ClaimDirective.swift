@@ -9,6 +9,7 @@ public enum ClaimDirective: Directive {
     public static let name = "claim"
     public static let summary = "evaluate a conclusion from earlier results: confirmed / partly / not confirmed, with the evidence"
     static let tests = ["kink", "kink-near-truth", "growth-after-plateau", "corrdim-continuous", "corrdim-saturates"]
+        + InformationPlaneClaims.tests
 
     public static let parameters: [Parameter] = [
         Parameter("statement", .string, required: true, doc: "the claim as the talk states it"),
@@ -24,6 +25,9 @@ public enum ClaimDirective: Directive {
     public static func run(_ arguments: Arguments, context: CellContext) throws -> CellResult {
         let statement = try arguments.string("statement")
         let ids = try arguments.references("of")
+        if let result = try InformationPlaneClaims.run(test: try arguments.string("test"), statement: statement, ids: ids, context: context) {
+            return result
+        }
         func value<T: NotebookValue>(_ id: String, _ type: T.Type) throws -> T {
             guard let v = context.value(id: id) else { throw ParameterError("of", "no result named `\(id)`") }
             guard let t = v as? T else { throw ParameterError("of", "`\(id)` is \(withArticle(Swift.type(of: v).kind.name)), not \(withArticle(T.kind.name))") }

@@ -19,6 +19,8 @@ public enum DirectiveRegistry {
         PlotDirective.self,
         TableDirective.self,
         ClaimDirective.self,
+        ClassifierDirective.self,
+        InformationPlaneDirective.self,
     ]
 
     /// Value types the directives store that the cache must decode (the engine's own
