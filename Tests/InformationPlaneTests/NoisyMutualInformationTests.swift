@@ -90,3 +90,70 @@ final class NoisyMutualInformationTests: XCTestCase {
         }
     }
 }
+
+final class NoisyMutualInformationConsistencyTests: XCTestCase {
+    /// A random tanh layer's outputs on 600 points with 3 labels: S = tanh(X·W), X ~ N(0, I₅).
+    func layer(seed: UInt64) -> (Matrix, [Int]) {
+        var g = SeededGenerator(seed: seed)
+        let x = g.normalMatrix(rows: 600, columns: 5)
+        let w = g.normalMatrix(rows: 5, columns: 8, standardDeviation: 0.7)
+        var s = x.multiplied(by: w)
+        for k in s.elements.indices { s.elements[k] = Foundation.tanh(s.elements[k]) }
+        let labels = (0..<600).map { x[$0, 0] > 0.5 ? 2 : (x[$0, 0] < -0.5 ? 0 : 1) }
+        return (s, labels)
+    }
+
+    func testBoundsHoldDrawByDraw() throws {
+        // Î(X;T) ≤ ln n and Î(T;Y) ≤ H(Y) of the labels hold for every draw (see the type's
+        // documentation), so for the averages whatever the Monte-Carlo error; with σ small
+        // against the spacing both come close to their ceilings.
+        let (s, labels) = layer(seed: 1)
+        var counts = [Int: Int]()
+        for y in labels { counts[y, default: 0] += 1 }
+        let hy = counts.values.reduce(0.0) { $0 - Double($1) / 600 * log(Double($1) / 600) }
+        for sigma in [0.01, 0.1, 1.0] {
+            let mi = try NoisyMutualInformation(noise: sigma, generator: SeededGenerator(seed: 2)).estimate(s, labels: labels)
+            XCTAssertLessThanOrEqual(mi.inputInformation, log(600) + 1e-9, "σ = \(sigma)")
+            XCTAssertLessThanOrEqual(try XCTUnwrap(mi.labelInformation), hy + 1e-9, "σ = \(sigma)")
+            XCTAssertGreaterThan(mi.inputInformation, 0)
+        }
+        let small = try NoisyMutualInformation(noise: 0.001, generator: SeededGenerator(seed: 3)).estimate(s, labels: labels)
+        XCTAssertEqual(small.inputInformation, log(600), accuracy: 0.01)
+        XCTAssertEqual(try XCTUnwrap(small.labelInformation), hy, accuracy: 0.01)
+    }
+
+    func testMoreNoiseCarriesLessInformation() throws {
+        // I(S; S + σZ) falls as σ grows (a degraded channel), and I(T;Y) ≤ I(X;T) here since Y
+        // is a function of X (data processing), within the Monte-Carlo errors.
+        let (s, labels) = layer(seed: 4)
+        var previous = Double.infinity
+        for sigma in [0.05, 0.2, 0.5, 1.0] {
+            let mi = try NoisyMutualInformation(noise: sigma, generator: SeededGenerator(seed: 5)).estimate(s, labels: labels)
+            XCTAssertLessThan(mi.inputInformation, previous, "σ = \(sigma)")
+            XCTAssertLessThanOrEqual(try XCTUnwrap(mi.labelInformation), mi.inputInformation + 3 * mi.inputStandardError)
+            previous = mi.inputInformation
+        }
+    }
+
+    func testStableUnderTheNumberOfMonteCarloDrawsAndAgreesWithSamplePropagation() throws {
+        // m = 500, 2 000, 8 000 give the same I(X;T) within 4 combined SE; and the pointwise
+        // average has the expectation of ĥ(T) − ½·d·ln(2πeσ²) by sample propagation, which
+        // has the larger error (the noise term's variance d/2 does not cancel there).
+        let (s, labels) = layer(seed: 6)
+        let sigma = 0.3
+        let estimates = try [500, 2_000, 8_000].map {
+            try NoisyMutualInformation(noise: sigma, samples: $0, generator: SeededGenerator(seed: 7)).estimate(s, labels: labels)
+        }
+        for e in estimates.dropLast() {
+            let last = estimates[estimates.count - 1]
+            let se = (e.inputStandardError * e.inputStandardError + last.inputStandardError * last.inputStandardError).squareRoot()
+            XCTAssertEqual(e.inputInformation, last.inputInformation, accuracy: 4 * se)
+        }
+        let sp = try SamplePropagationEntropy(noise: sigma, samples: 8_000, standardization: .none,
+                                              generator: SeededGenerator(seed: 8)).estimate(s)
+        let direct = sp.value - NoisyMutualInformation.noiseEntropy(dimension: 8, noise: sigma)
+        let pointwise = estimates[2]
+        XCTAssertLessThan(pointwise.inputStandardError, sp.standardError)
+        XCTAssertEqual(pointwise.inputInformation, direct, accuracy: 4 * (sp.standardError + pointwise.inputStandardError))
+    }
+}
