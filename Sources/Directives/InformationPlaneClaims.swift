@@ -77,8 +77,9 @@ enum InformationPlaneClaims {
     static func compression(_ plane: InformationPlaneValue) -> (Status, String) {
         let (layers, parts) = compressing(plane)
         let status: Status = layers.isEmpty ? .notConfirmed : .confirmed
-        return (status, "\(layers.isEmpty ? "no layer" : "layer(s) " + layers.map(String.init).joined(separator: ", ")) "
-                + "compress(es) at σ = \(formatNumber(plane.noise)) (ln n = \(formatNumber(log(Double(plane.evaluationRows)), significantDigits: 3))): "
+        let who = layers.isEmpty ? "no layer compresses" : (layers.count == 1 ? "layer \(layers[0]) compresses"
+            : "layers " + layers.map(String.init).joined(separator: ", ") + " compress")
+        return (status, "\(who) at σ = \(formatNumber(plane.noise)) (ln n = \(formatNumber(log(Double(plane.evaluationRows)), significantDigits: 3))): "
                 + parts.joined(separator: "; "))
     }
 
