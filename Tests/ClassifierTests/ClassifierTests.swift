@@ -7,8 +7,8 @@ import Linalg
 final class ClassifierTests: XCTestCase {
     /// Mean cross-entropy of the noisy network in Double, written independently: naive
     /// products, activations from their definitions, the noise and dropout draws replayed
-    /// from a copy of the trainer's generator in the trainer's order (per hidden layer, per
-    /// element: a normal, then with dropout a uniform).
+    /// from a copy of the trainer's generator in the trainer's order (per hidden layer: the
+    /// noise of every element by `addNoise`, then with dropout a uniform per element).
     func referenceLoss(_ a: ClassifierArchitecture, _ theta: [Double], _ x: [Double], labels: [Int],
                        sigma: Double, dropout: Double, generator: SeededGenerator) -> Double {
         func f(_ act: Activation, _ z: Double) -> Double {
@@ -34,9 +34,16 @@ final class ClassifierTests: XCTestCase {
                 }
             }
             if l < a.hiddenCount {
-                for k in next.indices {
-                    if sigma > 0 { next[k] += Double(Float(sigma * g.normal())) }
-                    if dropout > 0 { next[k] *= g.uniform() < 1 - dropout ? 1 / (1 - dropout) : 0 }
+                if sigma > 0 {
+                    var noise = [Float](repeating: 0, count: next.count)
+                    noise.withUnsafeMutableBufferPointer { p in
+                        ClassifierTrainer.addNoise(to: p.baseAddress!, from: p.baseAddress!, count: p.count,
+                                                   sigma: Float(sigma), generator: &g)
+                    }
+                    for k in next.indices { next[k] += Double(noise[k]) }
+                }
+                if dropout > 0 {
+                    for k in next.indices { next[k] *= g.uniform() < 1 - dropout ? 1 / (1 - dropout) : 0 }
                 }
             }
             current = next

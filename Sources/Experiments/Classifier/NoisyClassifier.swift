@@ -84,7 +84,11 @@ public struct NoisyClassifier: Sendable, Hashable {
             }
             if l < a.hiddenCount {
                 if var g = generator {
-                    for k in out.elements.indices { out.elements[k] += Float(noise * g.normal()) }
+                    let count = out.elements.count
+                    out.elements.withUnsafeMutableBufferPointer { p in
+                        ClassifierTrainer.addNoise(to: p.baseAddress!, from: p.baseAddress!, count: count,
+                                                   sigma: Float(noise), generator: &g)
+                    }
                     generator = g
                 }
                 hidden.append(out)
