@@ -96,7 +96,7 @@ let package = Package(
         .testTarget(name: "NotebookTests", dependencies: ["Notebook", "Directives", "Datasets", "Linalg", "TestSupport"],
                     resources: [.copy("Fixtures")]),
         // The directives through the engine's validator.
-        .testTarget(name: "DirectivesTests", dependencies: ["Directives", "Notebook"]),
+        .testTarget(name: "DirectivesTests", dependencies: ["Directives", "Notebook", "Datasets"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Notebook", "TestSupport"], resources: [.copy("Fixtures")]),
         // Runs the built executable: exit codes, messages, --help snapshots.
         .testTarget(name: "CLITests", dependencies: ["entropybook", "TestSupport"], resources: [.copy("Fixtures")]),

@@ -13,30 +13,24 @@ public enum AutoencoderDirective: Directive {
     public static let name = "autoencoder"
     public static let summary = "train a dense autoencoder (Adam, MSE) and encode the data into d-dimensional codes"
 
-    static let activationNames = Activation.allCases.map(\.rawValue)
-    /// Epochs in quick mode (drafts and tests).
-    static let quickEpochs = 3
-
     public static let parameters: [Parameter] = [
         Parameter("data", .reference([.dataset]), required: true, doc: "the dataset to train on (its rows are the inputs)"),
         Parameter("code", .int(1...4096), required: true, doc: "code dimension d (width of the middle layer)"),
-        Parameter("hidden", .intList(1...65_536),
-                  doc: "encoder hidden widths from the input side, mirrored in the decoder (default: [512, 256] for D ≥ 512, else about [2D, D])"),
-        Parameter("activation", .choice(activationNames), default: .string("relu"), doc: "activation of the hidden layers"),
-        Parameter("code-activation", .choice([Activation.linear.rawValue, Activation.sigmoid.rawValue]),
-                  default: .string("linear"), doc: "activation of the code layer"),
-        Parameter("output-activation", .choice(activationNames), default: .string("linear"),
-                  doc: "activation of the output layer (sigmoid suits data in [0, 1])"),
-        Parameter("epochs", .int(1...100_000), default: .int(20), doc: "passes over the training rows (quick mode: at most 3)"),
-        Parameter("batch", .int(1...65_536), default: .int(128), doc: "rows per mini-batch"),
-        Parameter("lr", .double(1e-9...10), default: .double(1e-3), doc: "Adam learning rate"),
-        Parameter("noise", .double(0...1e6), default: .double(0),
-                  doc: "standard deviation of Gaussian noise added to the inputs (a denoising autoencoder)"),
-        Parameter("weight-decay", .double(0...10), default: .double(0), doc: "decoupled weight decay λ (AdamW)"),
-        Parameter("validation", .double(0...0.9), default: .double(0.1), doc: "fraction of rows held out for the validation loss"),
-        Parameter("patience", .int(1...100_000),
-                  doc: "early stopping: stop after this many epochs without a better validation loss, keep the best weights"),
-    ]
+    ] + AutoencoderSettings.parameters
+
+    /// The cell's arguments, typed.
+    struct Settings: Decodable {
+        var data: ResultID
+        var code: Int
+        var autoencoder: AutoencoderSettings
+        init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: Keys.self)
+            data = try c.decode(ResultID.self, forKey: .data)
+            code = try c.decode(Int.self, forKey: .code)
+            autoencoder = try AutoencoderSettings(from: decoder)
+        }
+        private enum Keys: String, CodingKey { case data, code }
+    }
 
     public static var results: [ResultSlot] {
         [
@@ -48,42 +42,26 @@ public enum AutoencoderDirective: Directive {
     }
 
     public static func validate(_ arguments: Arguments) -> [ParameterError] {
-        if arguments.isExplicit("patience"), case .double(let v)? = arguments.values["validation"], v == 0 {
-            return [ParameterError("patience", "early stopping watches the validation loss; set `validation` above 0 or drop `patience`")]
-        }
-        return []
+        AutoencoderSettings.validate(arguments)
     }
 
     public static func run(_ arguments: Arguments, context: CellContext) throws -> CellResult {
-        let data = try context.value(of: "data", as: Dataset.self)
-        let d = try arguments.int("code")
+        var settings = try arguments.decode(Settings.self)
+        let data = try context.value(settings.data, as: Dataset.self)
+        let d = settings.code
         var warnings = [String]()
-        func activation(_ parameter: String) throws -> Activation {
-            let word = try arguments.string(parameter)
-            guard let a = Activation(rawValue: word) else { throw ParameterError(parameter, "`\(word)` is not an activation") }
-            return a
-        }
+        let ae = settings.autoencoder
         let architecture: AutoencoderArchitecture
         do {
             architecture = try AutoencoderArchitecture(
-                inputDimension: data.dimension, codeDimension: d,
-                hidden: arguments.has("hidden") ? try arguments.ints("hidden") : nil,
-                activation: try activation("activation"), codeActivation: try activation("code-activation"),
-                outputActivation: try activation("output-activation"))
+                inputDimension: data.dimension, codeDimension: d, hidden: ae.hidden, activation: ae.activation,
+                codeActivation: ae.codeActivation, outputActivation: ae.outputActivation)
         } catch let error as AutoencoderError {
-            throw ParameterError(arguments.has("hidden") ? "hidden" : "code", error.description)
+            throw ParameterError(ae.hidden != nil ? "hidden" : "code", error.description)
         }
-
-        var options = TrainingOptions(
-            epochs: try arguments.int("epochs"), batchSize: try arguments.int("batch"),
-            learningRate: try arguments.double("lr"), weightDecay: try arguments.double("weight-decay"),
-            inputNoise: try arguments.double("noise"), validationFraction: try arguments.double("validation"),
-            earlyStoppingPatience: try arguments.optionalInt("patience"),
-            threads: context.settings.threads, seed: context.generator("autoencoder").seed)
-        if context.settings.quick && options.epochs > quickEpochs {
-            warnings.append("Quick mode: \(quickEpochs) epochs instead of \(options.epochs).")
-            options.epochs = quickEpochs
-        }
+        if let note = settings.autoencoder.applyQuickMode(context.settings.quick) { warnings.append(note) }
+        let options = settings.autoencoder.trainingOptions(threads: context.settings.threads,
+                                                           seed: context.generator("autoencoder").seed)
         if Double(data.count) * (1 - options.validationFraction) < 2 {
             throw ParameterError("data", "\(data.name) has \(data.count) rows; an autoencoder needs at least 2 to train on")
         }

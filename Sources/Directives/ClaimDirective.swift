@@ -22,10 +22,18 @@ public enum ClaimDirective: Directive {
     ]
     public static var results: [ResultSlot] { [ResultSlot(kind: .table, doc: "one row: claim, status, evidence")] }
 
+    /// The cell's arguments, typed.
+    struct Settings: Decodable {
+        var statement: String
+        var test: String
+        var of: [ResultID]
+    }
+
     public static func run(_ arguments: Arguments, context: CellContext) throws -> CellResult {
-        let statement = try arguments.string("statement")
-        let ids = try arguments.references("of")
-        if let result = try InformationPlaneClaims.run(test: try arguments.string("test"), statement: statement, ids: ids, context: context) {
+        let cell = try arguments.decode(Settings.self)
+        let statement = cell.statement
+        let ids = cell.of.map(\.id)
+        if let result = try InformationPlaneClaims.run(test: cell.test, statement: statement, ids: ids, context: context) {
             return result
         }
         func value<T: NotebookValue>(_ id: String, _ type: T.Type) throws -> T {
@@ -50,7 +58,7 @@ public enum ClaimDirective: Directive {
         }
 
         let finding: Conclusions.Finding
-        switch try arguments.string("test") {
+        switch cell.test {
         case "kink":
             finding = Conclusions.hasKink(try ids.map(verdict))
         case "kink-near-truth":

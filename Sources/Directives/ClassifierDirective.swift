@@ -43,79 +43,87 @@ public enum ClassifierDirective: Directive {
         ]
     }
 
-    /// Every argument, read in one place.
-    struct Settings {
+    /// The cell's arguments, typed.
+    struct Settings: Decodable {
+        var data: ResultID
         var hidden: [Int]
-        var activations: [Activation]
-        var options: ClassifierOptions
-        var snapshotCount: Int
+        var activation: [String]
+        var noise: Double
+        var dropout: Double
+        var epochs: Int
+        var batch: Int
+        var lr: Double
+        var weightDecay: Double
+        var test: Double
+        var snapshots: Int
         var snapshotEpochs: [Int]?
-        var evaluationRows: Int
+        var eval: Int
         var repeats: Int
 
-        init(_ arguments: Arguments, context: CellContext) throws {
-            hidden = try arguments.ints("hidden")
-            activations = try arguments.strings("activation").map { word in
-                guard let a = Activation(rawValue: word) else { throw ParameterError("activation", "`\(word)` is not an activation") }
+        /// The hidden layers' activations, each word checked.
+        func activations() throws -> [Activation] {
+            try activation.map { word in
+                guard let a = Activation(rawValue: word) else {
+                    throw ParameterError("activation", "`\(word)` is not an activation; use one of \(Activation.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
                 return a
             }
-            options = ClassifierOptions(
-                epochs: try arguments.int("epochs"), batchSize: try arguments.int("batch"), learningRate: try arguments.double("lr"),
-                weightDecay: try arguments.double("weight-decay"), noise: try arguments.double("noise"),
-                dropout: try arguments.double("dropout"), testFraction: try arguments.double("test"),
-                threads: context.settings.threads, seed: context.generator("classifier").seed)
-            snapshotCount = try arguments.int("snapshots")
-            snapshotEpochs = arguments.has("snapshot-epochs") ? try arguments.ints("snapshot-epochs") : nil
-            evaluationRows = try arguments.int("eval")
-            repeats = try arguments.int("repeats")
+        }
+
+        func options(context: CellContext) -> ClassifierOptions {
+            ClassifierOptions(epochs: epochs, batchSize: batch, learningRate: lr, weightDecay: weightDecay, noise: noise,
+                              dropout: dropout, testFraction: test, threads: context.settings.threads,
+                              seed: context.generator("classifier").seed)
         }
     }
 
     public static func run(_ arguments: Arguments, context: CellContext) throws -> CellResult {
-        let data = try context.value(of: "data", as: Dataset.self)
-        var settings = try Settings(arguments, context: context)
+        var cell = try arguments.decode(Settings.self)
+        let data = try context.value(cell.data, as: Dataset.self)
+        var options = cell.options(context: context)
         var warnings = [String]()
         guard let rawLabels = data.labels else { throw ParameterError("data", "`\(data.name)` has no labels to classify") }
         let classes = Array(Set(rawLabels)).sorted()
         guard classes.count >= 2 else { throw ParameterError("data", "`\(data.name)` has only one label") }
         let labels = rawLabels.map { classes.firstIndex(of: $0) ?? 0 }
         if context.settings.quick {
-            if settings.options.epochs > quickEpochs {
-                warnings.append("Quick mode: \(quickEpochs) epochs instead of \(settings.options.epochs).")
-                settings.options.epochs = quickEpochs
+            if options.epochs > quickEpochs {
+                warnings.append("Quick mode: \(quickEpochs) epochs instead of \(options.epochs).")
+                options.epochs = quickEpochs
             }
-            settings.evaluationRows = min(settings.evaluationRows, quickEvaluationRows)
-            settings.repeats = 1
+            cell.eval = min(cell.eval, quickEvaluationRows)
+            cell.repeats = 1
         }
-        let epochs = settings.options.epochs
-        settings.options.snapshotEpochs = settings.snapshotEpochs?.filter { $0 <= epochs }
-            ?? ClassifierOptions.logSpacedEpochs(min(settings.snapshotCount, epochs + 1), upTo: epochs)
+        let epochs = options.epochs
+        options.snapshotEpochs = cell.snapshotEpochs?.filter { $0 <= epochs }
+            ?? ClassifierOptions.logSpacedEpochs(min(cell.snapshots, epochs + 1), upTo: epochs)
         let architecture: ClassifierArchitecture
         do {
-            architecture = try ClassifierArchitecture(inputDimension: data.dimension, hidden: settings.hidden,
-                                                      classes: classes.count, activations: settings.activations)
+            architecture = try ClassifierArchitecture(inputDimension: data.dimension, hidden: cell.hidden,
+                                                      classes: classes.count, activations: try cell.activations())
         } catch let error as ClassifierError {
             throw ParameterError("activation", error.description)
         }
         var sampler = context.generator("evaluation-rows")
-        let evaluationRows = Array(sampler.permutation(data.count).prefix(settings.evaluationRows)).sorted()
+        let evaluationRows = Array(sampler.permutation(data.count).prefix(cell.eval)).sorted()
 
         var runs = [ClassifierValue.Run]()
-        for r in 0..<settings.repeats {
-            var options = settings.options
-            options.seed = SeededGenerator(seed: settings.options.seed).derived("repeat-\(r)").seed
-            let result = try NoisyClassifier.train(on: data.points, labels: labels, architecture: architecture, options: options,
+        let repeats = cell.repeats
+        for r in 0..<repeats {
+            var seeded = options
+            seeded.seed = SeededGenerator(seed: options.seed).derived("repeat-\(r)").seed
+            let result = try NoisyClassifier.train(on: data.points, labels: labels, architecture: architecture, options: seeded,
                                                    evaluationRows: evaluationRows) { e in
-                let done = (Double(r) + Double(e.epoch) / Double(epochs)) / Double(settings.repeats)
-                context.progress(done, "seed \(r + 1)/\(settings.repeats), epoch \(e.epoch)/\(epochs): accuracy "
+                let done = (Double(r) + Double(e.epoch) / Double(epochs)) / Double(repeats)
+                context.progress(done, "seed \(r + 1)/\(repeats), epoch \(e.epoch)/\(epochs): accuracy "
                                  + formatNumber(e.testAccuracy ?? e.trainingAccuracy))
             }
             runs.append(ClassifierValue.Run(history: result.history, snapshots: result.snapshots))
         }
         let value = ClassifierValue(name: "\(architecture.description) on \(data.name)", architecture: architecture,
-                                    noise: settings.options.noise, runs: runs, evaluation: data.points.rows(at: evaluationRows),
+                                    noise: options.noise, runs: runs, evaluation: data.points.rows(at: evaluationRows),
                                     evaluationLabels: evaluationRows.map { labels[$0] }, classNames: classes.map(String.init))
-        var outputs = summary(value, options: settings.options)
+        var outputs = summary(value, options: options)
         let (accuracy, loss) = ClassifierFigures.curves(value)
         do {
             outputs.append(.figure(try ClassifierFigures.accuracyFigure(accuracy)))

@@ -11,11 +11,19 @@ public enum ConfigDirective: Directive {
         Parameter("quick", .bool, doc: "quick mode: smaller data and fewer epochs, for drafts and tests"),
     ]
 
+    /// The cell's arguments, typed: each one set overrides the run's setting.
+    struct Settings: Decodable {
+        var seed: UInt64?
+        var threads: Int?
+        var quick: Bool?
+    }
+
     /// Writes the cell's settings into `settings` (the validator calls this while planning).
     public static func applySettings(_ arguments: Arguments, to settings: inout RunSettings) {
-        if case .int(let s)? = arguments.values["seed"] { settings.seed = UInt64(s) }
-        if case .int(let t)? = arguments.values["threads"] { settings.threads = t }
-        if case .bool(let q)? = arguments.values["quick"] { settings.quick = q }
+        guard let cell = try? arguments.decode(Settings.self) else { return }
+        if let seed = cell.seed { settings.seed = seed }
+        if let threads = cell.threads { settings.threads = threads }
+        if let quick = cell.quick { settings.quick = quick }
     }
 
     public static func run(_ arguments: Arguments, context: CellContext) throws -> CellResult {

@@ -25,6 +25,16 @@ public enum CorrdimDirective: Directive {
                   doc: "also compute scikit-dimension's CorrInt (median 10th/20th neighbour radii; one more pass over the pairs)"),
     ]
 
+    /// The cell's arguments, typed.
+    struct Settings: Decodable {
+        var data: ResultID
+        var radii: Int
+        var range: WordOr<[Double]>
+        var sample: Int?
+        var tolerance: Double
+        var corrint: Bool
+    }
+
     public static let results: [ResultSlot] = [
         ResultSlot(kind: .estimate, doc: "the correlation dimension; details: window r1, r2, R², radii in the window, n, Eckmann–Ruelle bound, CorrInt"),
         ResultSlot("curve", kind: .curve, doc: "ln C(r) against ln r"),
@@ -32,26 +42,27 @@ public enum CorrdimDirective: Directive {
     ]
 
     public static func validate(_ arguments: Arguments) -> [ParameterError] {
-        do { _ = try radiusRange(arguments) } catch let error as ParameterError { return [error] } catch { return [] }
+        do { _ = try radiusRange(try arguments.decode(Settings.self).range) } catch let error as ParameterError { return [error] } catch {}
         return []
     }
 
     public static func run(_ arguments: Arguments, context: CellContext) throws -> CellResult {
-        let data = try context.value(of: "data", as: Dataset.self)
+        let cell = try arguments.decode(Settings.self)
+        let data = try context.value(cell.data, as: Dataset.self)
         var sampler = context.generator("sample")
-        let (points, sampleNote) = try subsample(data, arguments, using: &sampler)
+        let (points, sampleNote) = subsample(data, cell.sample, using: &sampler)
         let workers = context.settings.threads
         let range: ClosedRange<Double>
-        if let fixed = try radiusRange(arguments) {
+        if let fixed = try radiusRange(cell.range) {
             range = fixed
         } else {
             var g = context.generator("range")
             range = try CorrelationIntegral.automaticRange(of: points, using: &g)
         }
         context.progress(0.05, "counting pairs")
-        let radii = try CorrelationIntegral.logSpacedRadii(count: try arguments.int("radii"), in: range)
+        let radii = try CorrelationIntegral.logSpacedRadii(count: cell.radii, in: range)
         let integral = try CorrelationIntegral(of: points, radii: radii, workers: workers)
-        let options = CorrelationDimension.Options(tolerance: try arguments.double("tolerance"))
+        let options = CorrelationDimension.Options(tolerance: cell.tolerance)
         let fit: CorrelationDimension
         do {
             fit = try CorrelationDimension(fitting: integral, options: options)
@@ -59,7 +70,7 @@ public enum CorrdimDirective: Directive {
             throw CellError("\(error) (radii \(formatNumber(range.lowerBound))…\(formatNumber(range.upperBound)))")
         }
         var corrint: TwoRadiusCorrelationDimension?
-        if try arguments.bool("corrint"), points.rows > 20 {
+        if cell.corrint, points.rows > 20 {
             context.progress(0.6, "CorrInt neighbours")
             corrint = try TwoRadiusCorrelationDimension(of: points, neighbors: try NearestNeighbors(of: points, k: 20))
         }
@@ -99,9 +110,8 @@ public enum CorrdimDirective: Directive {
     }
 
     /// The `range` argument: nil for `auto`, else the two radii.
-    static func radiusRange(_ arguments: Arguments) throws -> ClosedRange<Double>? {
-        guard case .list = arguments.values["range"] else { return nil } // `auto`
-        let radii = try arguments.doubles("range")
+    static func radiusRange(_ range: WordOr<[Double]>) throws -> ClosedRange<Double>? {
+        guard let radii = range.value else { return nil } // `auto`
         guard radii.count == 2, radii[0] > 0, radii[1] > radii[0] else {
             throw ParameterError("range", "`range` [r1, r2] needs 0 < r1 < r2, got [\(radii.map { formatNumber($0) }.joined(separator: ", "))]")
         }
@@ -109,8 +119,8 @@ public enum CorrdimDirective: Directive {
     }
 
     /// The points, or a random subset of `sample` of them, and a note saying which.
-    static func subsample(_ data: Dataset, _ arguments: Arguments, using generator: inout SeededGenerator) throws -> (Matrix, String?) {
-        guard let sample = try arguments.optionalInt("sample"), sample < data.count else { return (data.points, nil) }
+    static func subsample(_ data: Dataset, _ sample: Int?, using generator: inout SeededGenerator) -> (Matrix, String?) {
+        guard let sample, sample < data.count else { return (data.points, nil) }
         let chosen = Array(generator.permutation(data.count).prefix(sample))
         return (data.points.rows(at: chosen), "on a random sample of \(sample) of the \(data.count) points")
     }

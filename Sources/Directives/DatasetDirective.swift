@@ -53,20 +53,43 @@ public enum DatasetDirective: Directive {
 
     public static var results: [ResultSlot] { [ResultSlot(kind: .dataset, doc: "the points, labels, true dimension and image shape")] }
 
+    /// The cell's arguments, typed.
+    struct Settings: Decodable {
+        var kind: String
+        var n: Int?
+        var k: Int?
+        var ambient: Int?
+        var noise: Double
+        var rotate: Bool
+        var covariance: String
+        var scales: [Double]?
+        var path: String?
+        var labels: String?
+        var header: Bool?
+        var digits: [Int]?
+        var split: String?
+        var sample: String
+        var normalize: Bool?
+        var scale: Double
+
+        var mnistSplit: MNIST.Split? { split.flatMap(MNIST.Split.init(rawValue:)) }
+        var isImageFolderKind: Bool { ["mnist", "fashion-mnist"].contains(kind) }
+    }
+
     /// The files read, for cache keys and provenance: the `path` file, a labels file, the
     /// MNIST sample, or the IDX files of an MNIST-format directory — the same files `load`
     /// reads (see `defaultSource`).
     public static func inputFiles(_ arguments: Arguments, locations: FileLocations) -> [URL] {
-        guard case .string(let kind)? = arguments.values["kind"] else { return [] }
-        let path: URL? = if case .string(let p)? = arguments.values["path"] { locations.resolve(p) } else { nil }
+        guard let cell = try? arguments.decode(Settings.self) else { return [] }
+        let kind = cell.kind
+        let path = cell.path.map(locations.resolve)
         switch kind {
         case "idx", "npy":
-            let labels: URL? = if case .string(let l)? = arguments.values["labels"] { locations.resolve(l) } else { nil }
-            return [path, labels].compactMap { $0 }
+            return [path, cell.labels.map(locations.resolve)].compactMap { $0 }
         case "csv":
             return path.map { [$0] } ?? []
         case "mnist", "fashion-mnist":
-            let split: MNIST.Split? = if case .string(let s)? = arguments.values["split"] { MNIST.Split(rawValue: s) } else { nil }
+            let split = cell.mnistSplit
             let source = path ?? defaultSource(kind, split: split, dataDirectory: locations.dataDirectory)
             guard isDirectory(source) else { return [source] }
             let files = (try? MNIST.idxFiles(in: source, split: split ?? .all)) ?? []
@@ -79,26 +102,26 @@ public enum DatasetDirective: Directive {
     /// `path` (a directory too for mnist and fashion-mnist) and, for idx and npy, the
     /// `labels` file: both must pass the read confinement before anything runs.
     public static func readPaths(_ arguments: Arguments) -> [ReadPath] {
-        guard case .string(let kind)? = arguments.values["kind"] else { return [] }
+        guard let cell = try? arguments.decode(Settings.self) else { return [] }
         var paths = [ReadPath]()
-        if case .string(let path)? = arguments.values["path"] {
-            paths.append(ReadPath(parameter: "path", path: path,
-                                  expecting: ["mnist", "fashion-mnist"].contains(kind) ? .fileOrDirectory : .file))
+        if let path = cell.path {
+            paths.append(ReadPath(parameter: "path", path: path, expecting: cell.isImageFolderKind ? .fileOrDirectory : .file))
         }
-        if ["idx", "npy"].contains(kind), case .string(let labels)? = arguments.values["labels"] {
+        if ["idx", "npy"].contains(cell.kind), let labels = cell.labels {
             paths.append(ReadPath(parameter: "labels", path: labels))
         }
         return paths
     }
 
     public static func validate(_ arguments: Arguments) -> [ParameterError] {
-        guard case .string(let kind)? = arguments.values["kind"] else { return [] }
+        guard let cell = try? arguments.decode(Settings.self) else { return [] }
+        let kind = cell.kind
         var problems = [ParameterError]()
         let synthetic = syntheticKinds.contains(kind)
         func refuse(_ parameter: String, _ reason: String) {
             if arguments.isExplicit(parameter) { problems.append(ParameterError(parameter, "`\(parameter)` \(reason)")) }
         }
-        if ["idx", "csv", "npy"].contains(kind), !arguments.has("path") {
+        if ["idx", "csv", "npy"].contains(kind), cell.path == nil {
             problems.append(ParameterError("kind", "kind `\(kind)` needs a `path` to the file"))
         }
         if synthetic {
@@ -109,18 +132,18 @@ public enum DatasetDirective: Directive {
         if kind != "gaussian" { refuse("covariance", "applies to kind `gaussian` only"); refuse("scales", "applies to kind `gaussian` only") }
         if kind != "csv" { refuse("header", "applies to kind `csv` only") }
         if !["mnist", "fashion-mnist"].contains(kind) { refuse("split", "applies to kinds `mnist` and `fashion-mnist` only") }
-        if let fixed = fixedDimension[kind], case .int(let k)? = arguments.values["k"], k != fixed {
+        if let fixed = fixedDimension[kind], let k = cell.k, k != fixed {
             problems.append(ParameterError("k", "a \(kind) has intrinsic dimension \(fixed); `k: \(k)` cannot be honoured"))
         }
         if ["bumps", "rectangles"].contains(kind) {
             refuse("ambient", "does not apply to images (their size is fixed)")
             refuse("rotate", "does not apply to images")
         }
-        if case .list(let scales)? = arguments.values["scales"] {
-            if case .string("random")? = arguments.values["covariance"], arguments.isExplicit("covariance") {
+        if let scales = cell.scales {
+            if cell.covariance == "random", arguments.isExplicit("covariance") {
                 problems.append(ParameterError("scales", "give either `scales` (a diagonal covariance) or `covariance: random`, not both"))
             }
-            if case .int(let k)? = arguments.values["k"], k != scales.count {
+            if let k = cell.k, k != scales.count {
                 problems.append(ParameterError("scales", "\(scales.count) scales for `k: \(k)`; give one per dimension"))
             }
         }
@@ -128,42 +151,42 @@ public enum DatasetDirective: Directive {
     }
 
     public static func run(_ arguments: Arguments, context: CellContext) throws -> CellResult {
-        let kind = try arguments.string("kind")
+        let cell = try arguments.decode(Settings.self)
+        let kind = cell.kind
         var warnings = [String]()
         var dataset: Dataset
         do {
             if syntheticKinds.contains(kind) {
-                var count = try arguments.optionalInt("n") ?? defaultCount
+                var count = cell.n ?? defaultCount
                 if context.settings.quick && count > quickCount {
                     warnings.append("Quick mode: \(quickCount) points instead of \(count).")
                     count = quickCount
                 }
-                let embedding = Embedding(ambientDimension: try arguments.optionalInt("ambient"), rotate: try arguments.bool("rotate"),
-                                          noise: try arguments.double("noise"))
-                let sampler = try makeSampler(kind, arguments, context: context)
+                let embedding = Embedding(ambientDimension: cell.ambient, rotate: cell.rotate, noise: cell.noise)
+                let sampler = try makeSampler(cell, context: context)
                 dataset = try SyntheticDataset.generate(sampler, count: count, embedding: embedding, using: context.generator("data"))
             } else {
-                dataset = try load(kind, arguments, context: context)
-                if arguments.has("digits") { dataset = try dataset.selecting(labels: Set(try arguments.ints("digits"))) }
-                var count = try arguments.optionalInt("n") ?? dataset.count
+                dataset = try load(cell, context: context)
+                if let digits = cell.digits { dataset = try dataset.selecting(labels: Set(digits)) }
+                var count = cell.n ?? dataset.count
                 if context.settings.quick && count > quickCount {
                     warnings.append("Quick mode: \(quickCount) rows instead of \(min(count, dataset.count)).")
                     count = quickCount
                 }
-                if try arguments.string("sample") == "first" {
+                if cell.sample == "first" {
                     dataset = dataset.prefix(count)
                 } else {
                     var generator = context.generator("sample")
                     dataset = dataset.randomSample(count, using: &generator)
                 }
             }
-            let factor = try arguments.double("scale")
+            let factor = cell.scale
             if factor != 1 { dataset = dataset.scaled(by: Float(factor)) }
         } catch let error as DatasetParameterError {
             throw ParameterError(error.parameter, error.message)
         } catch let error as DataFileError where [.missingFile, .notRegularFile, .outsideAllowedDirectories].contains(error.reason) {
-            let labels = try arguments.optionalString("labels").map { context.resolvePath($0).path }
-            throw ParameterError(error.path == labels ? "labels" : arguments.has("path") ? "path" : "kind", error.description)
+            let labels = cell.labels.map { context.resolvePath($0).path }
+            throw ParameterError(error.path == labels ? "labels" : cell.path != nil ? "path" : "kind", error.description)
         }
         guard dataset.points.isFinite else { throw CellError("\(dataset.name) contains NaN or infinite values") }
 
@@ -186,14 +209,14 @@ public enum DatasetDirective: Directive {
     }
 
     /// The generator of a synthetic kind, with k and the ambient dimension resolved.
-    static func makeSampler(_ kind: String, _ arguments: Arguments, context: CellContext) throws -> any ManifoldSampler {
-        let scales = arguments.has("scales") ? try arguments.doubles("scales") : nil
-        let k = try arguments.optionalInt("k") ?? scales?.count ?? fixedDimension[kind] ?? defaultDimension[kind] ?? 2
-        let ambient = try arguments.optionalInt("ambient")
+    static func makeSampler(_ cell: Settings, context: CellContext) throws -> any ManifoldSampler {
+        let kind = cell.kind, scales = cell.scales
+        let k = cell.k ?? scales?.count ?? fixedDimension[kind] ?? defaultDimension[kind] ?? 2
+        let ambient = cell.ambient
         switch kind {
         case "gaussian":
             if let scales { return try GaussianCloud(standardDeviations: scales) }
-            if try arguments.string("covariance") == "random" {
+            if cell.covariance == "random" {
                 var generator = context.generator("covariance")
                 return try GaussianCloud.randomCovariance(dimension: k, using: &generator)
             }
@@ -229,14 +252,15 @@ public enum DatasetDirective: Directive {
 
     /// Loads a file kind (before digits, n and scale are applied). Every path the notebook
     /// gave passes the read confinement first, and the readers get the context's limits.
-    static func load(_ kind: String, _ arguments: Arguments, context: CellContext) throws -> Dataset {
-        let path = try arguments.optionalString("path").map {
-            try context.readableURL("path", $0, expecting: ["mnist", "fashion-mnist"].contains(kind) ? .fileOrDirectory : .file)
+    static func load(_ cell: Settings, context: CellContext) throws -> Dataset {
+        let kind = cell.kind
+        let path = try cell.path.map {
+            try context.readableURL("path", $0, expecting: cell.isImageFolderKind ? .fileOrDirectory : .file)
         }
         let limits = context.dataReadLimits
-        let normalize = try arguments.has("normalize") ? arguments.bool("normalize") : ["mnist", "fashion-mnist"].contains(kind)
-        let labels = try arguments.optionalString("labels")
-        let split = try arguments.optionalString("split").flatMap(MNIST.Split.init(rawValue:))
+        let normalize = cell.normalize ?? cell.isImageFolderKind
+        let labels = cell.labels
+        let split = cell.mnistSplit
         switch kind {
         case "mnist":
             if let path, !isDirectory(path) { return try MNIST.loadSample(path, normalize: normalize, limits: limits) }
@@ -275,7 +299,7 @@ public enum DatasetDirective: Directive {
         case "idx", "csv", "npy":
             guard let path else { throw ParameterError("kind", "kind `\(kind)` needs a `path` to the file") }
             if kind == "csv" {
-                let options = CSVOptions(hasHeader: arguments.has("header") ? try arguments.bool("header") : nil,
+                let options = CSVOptions(hasHeader: cell.header,
                                          labelColumn: labels.map(LabelColumn.init))
                 return try CSVFile.loadDataset(path, options: options, normalize: normalize, limits: limits)
             }

@@ -24,12 +24,23 @@ public enum DimensionDirective: Directive {
         Parameter("sample", .int(2...100_000_000), doc: "use a random subset of this many points (default: all)"),
     ]
 
+    /// The cell's arguments, typed.
+    struct Settings: Decodable {
+        var data: ResultID
+        var methods: [String]
+        var k: Int
+        var discard: Double
+        var variance: Double
+        var radii: Int
+        var sample: Int?
+    }
+
     public static let results: [ResultSlot] = [
         ResultSlot(kind: .table, doc: "one row per method: estimate, ± standard error where known, how it was obtained"),
     ]
 
     public static func validate(_ arguments: Arguments) -> [ParameterError] {
-        guard let chosen = try? arguments.strings("methods") else { return [] }
+        guard let chosen = (try? arguments.decode(Settings.self))?.methods else { return [] }
         var problems = [ParameterError]()
         for m in chosen where !methods.contains(m) {
             problems.append(ParameterError("methods", "`\(m)` is not a method of {dimension}; choose from \(methods.joined(separator: ", "))"))
@@ -39,12 +50,13 @@ public enum DimensionDirective: Directive {
     }
 
     public static func run(_ arguments: Arguments, context: CellContext) throws -> CellResult {
-        let data = try context.value(of: "data", as: Dataset.self)
+        let cell = try arguments.decode(Settings.self)
+        let data = try context.value(cell.data, as: Dataset.self)
         var sampler = context.generator("sample")
-        let (points, sampleNote) = try CorrdimDirective.subsample(data, arguments, using: &sampler)
-        let chosen = try arguments.strings("methods")
+        let (points, sampleNote) = CorrdimDirective.subsample(data, cell.sample, using: &sampler)
+        let chosen = cell.methods
         let n = points.rows
-        let k = try arguments.int("k")
+        let k = cell.k
         let neighbourCount = max(chosen.contains("mle") ? k : 2, chosen.contains("corrdim") ? 20 : 2)
         if chosen.contains(where: { $0 != "pca" }), neighbourCount >= n {
             throw ParameterError(chosen.contains("mle") ? "k" : "methods",
@@ -65,7 +77,7 @@ public enum DimensionDirective: Directive {
                 var g = context.generator("range")
                 let range = try CorrelationIntegral.automaticRange(of: points, using: &g)
                 let integral = try CorrelationIntegral(of: points, radii: try CorrelationIntegral.logSpacedRadii(
-                    count: try arguments.int("radii"), in: range), workers: context.settings.threads)
+                    count: cell.radii, in: range), workers: context.settings.threads)
                 let fit = try CorrelationDimension(fitting: integral)
                 add("correlation dimension", fit.dimension, nil,
                     "slope over r ∈ [\(formatNumber(fit.window.lowerBound)), \(formatNumber(fit.window.upperBound))], R² = \(String(format: "%.4f", fit.rSquared))"
@@ -85,12 +97,12 @@ public enum DimensionDirective: Directive {
                     "k = \(k), global value by averaging the inverses" + duplicates(mle.duplicatePoints))
             case "twonn":
                 guard let neighbors else { continue }
-                let discard = try arguments.double("discard")
+                let discard = cell.discard
                 let twonn = try TwoNearestNeighborsDimension(neighbors: neighbors, discardFraction: discard)
                 add("TwoNN", twonn.dimension, nil,
                     "largest \(formatNumber(100 * discard))% of r2/r1 dropped, fit through the origin" + duplicates(twonn.duplicatePoints))
             case "pca":
-                let pca = try PrincipalComponentDimension(of: points, threshold: try arguments.double("variance"))
+                let pca = try PrincipalComponentDimension(of: points, threshold: cell.variance)
                 add("PCA", Double(pca.dimension), nil,
                     "components explaining \(formatNumber(100 * pca.threshold))% of the variance (linear; an upper bound on a curved manifold)")
             default:

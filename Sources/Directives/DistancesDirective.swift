@@ -21,21 +21,28 @@ public enum DistancesDirective: Directive {
                   doc: "`all` pairs, or about this many: all pairs among a random subset of m points, m(m−1)/2 ≥ pairs"),
     ]
 
+    /// The cell's arguments, typed.
+    struct Settings: Decodable {
+        var data: ResultID
+        var bins: Int
+        var by: String
+        var pairs: WordOr<Double>
+    }
+
     public static let results: [ResultSlot] = [
         ResultSlot(kind: .histogram, doc: "probability densities per unit distance, one group per pair kind"),
     ]
 
     public static func run(_ arguments: Arguments, context: CellContext) throws -> CellResult {
-        let data = try context.value(of: "data", as: Dataset.self)
-        let byLabel = try arguments.string("by") == "label"
+        let cell = try arguments.decode(Settings.self)
+        let data = try context.value(cell.data, as: Dataset.self)
+        let byLabel = cell.by == "label"
         if byLabel, data.labels == nil {
             throw ParameterError("by", "`\(data.name)` has no labels; use `by: none` or a dataset with labels")
         }
-        var pairs: Int?
-        if case .double(let p)? = arguments.values["pairs"] { pairs = Int(min(p, Double(Int.max / 2))) }
-        if case .int(let p)? = arguments.values["pairs"] { pairs = p }
+        let pairs = cell.pairs.value.map { Int(min($0, Double(Int.max / 2))) }
         var generator = context.generator("sample")
-        let histogram = try DistanceHistogram(of: data.points, labels: byLabel ? data.labels : nil, bins: try arguments.int("bins"),
+        let histogram = try DistanceHistogram(of: data.points, labels: byLabel ? data.labels : nil, bins: cell.bins,
                                               pairs: pairs, workers: context.settings.threads, using: &generator)
         let value = HistogramValue(title: "Pairwise distances of \(data.name)", xLabel: "distance",
                                    edges: histogram.edges,

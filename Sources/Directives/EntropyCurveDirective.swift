@@ -16,25 +16,12 @@ public enum EntropyCurveDirective: Directive {
     public static let name = "entropy-curve"
     public static let summary = "H(d) sweep: autoencoder per code dimension → KDE entropy of the codes → dimension verdict"
 
-    static let activations = Activation.allCases.map(\.rawValue)
-    static let autoencoderParameters: [Parameter] = [
-        Parameter("hidden", .intList(1...65_536), doc: "encoder hidden widths (default: sized to the data)"),
-        Parameter("activation", .choice(activations), default: .string("relu"), doc: "hidden activation"),
-        Parameter("code-activation", .choice(["linear", "sigmoid"]), default: .string("linear"), doc: "code layer activation"),
-        Parameter("epochs", .int(1...100_000), default: .int(30), doc: "epochs per autoencoder (quick mode: at most 5)"),
-        Parameter("batch", .int(1...65_536), default: .int(128), doc: "mini-batch rows"),
-        Parameter("lr", .double(1e-9...10), default: .double(1e-3), doc: "Adam learning rate"),
-        Parameter("noise", .double(0...1e6), default: .double(0), doc: "Gaussian input noise σ"),
-        Parameter("validation", .double(0...0.9), default: .double(0.1), doc: "validation fraction"),
-    ]
-
     public static let parameters: [Parameter] = [
         Parameter("data", .reference([.dataset]), required: true, doc: "the dataset whose codes are measured"),
         Parameter("dims", .intList(1...1024), default: .list((1...8).map(ParameterValue.int)), doc: "code dimensions d to sweep"),
         Parameter("repeats", .int(1...50), default: .int(3), doc: "seeds per d (median and spread; quick mode: 1)"),
-        Parameter("autoencoder", .object(autoencoderParameters), doc: "settings shared by every autoencoder"),
-        Parameter("bandwidth", .choiceOrNumber(["loo-ml", "scott", "silverman"], 1e-6...1e3), default: .string("loo-ml"),
-                  doc: "KDE bandwidth on whitened codes: leave-one-out maximum likelihood, a rule, or a number"),
+        Parameter("autoencoder", .object(AutoencoderSettings.parameters), doc: "settings shared by every autoencoder"),
+        Parameter("bandwidth", BandwidthChoice.type, default: .string("loo-ml"), doc: BandwidthChoice.doc + " (on whitened codes)"),
         Parameter("monte-carlo", .int(0...1_000_000), default: .int(2000), doc: "Monte-Carlo samples for the second estimate (0: none)"),
         Parameter("sample", .int(50...1_000_000), doc: "estimate entropies on at most this many codes (default: all)"),
         Parameter("corrdim", .bool, default: .bool(false), doc: "also compute the correlation dimension of each code set"),
@@ -57,68 +44,73 @@ public enum EntropyCurveDirective: Directive {
         ]
     }
 
-    public static func run(_ arguments: Arguments, context: CellContext) throws -> CellResult {
-        let data = try context.value(of: "data", as: Dataset.self)
-        let ae = try arguments.object("autoencoder")
-        let quick = context.settings.quick
-        var warnings = [String]()
+    /// The cell's arguments, typed.
+    struct Settings: Decodable {
+        var data: ResultID
+        var dims: [Int]
+        var repeats: Int
+        var autoencoder: AutoencoderSettings
+        var bandwidth: BandwidthChoice
+        var monteCarlo: Int
+        var sample: Int?
+        var corrdim: Bool
+        var gainThreshold: Double
+        var trueDimension: Int?
+        var referenceCorrdim: ResultID?
+        var label: String?
+    }
 
-        var repeats = try arguments.int("repeats")
-        var training = TrainingOptions(epochs: try ae.int("epochs"), batchSize: try ae.int("batch"),
-                                       learningRate: try ae.double("lr"), inputNoise: try ae.double("noise"),
-                                       validationFraction: try ae.double("validation"), threads: context.settings.threads)
-        if quick {
-            if training.epochs > 5 { warnings.append("Quick mode: 5 epochs instead of \(training.epochs)."); training.epochs = 5 }
-            if repeats > 1 { warnings.append("Quick mode: 1 seed per d instead of \(repeats)."); repeats = 1 }
+    public static func validate(_ arguments: Arguments) -> [ParameterError] {
+        guard let ae = try? arguments.object("autoencoder") else { return [] }
+        return AutoencoderSettings.validate(ae, prefix: "autoencoder.")
+    }
+
+    public static func run(_ arguments: Arguments, context: CellContext) throws -> CellResult {
+        var cell = try arguments.decode(Settings.self)
+        let data = try context.value(cell.data, as: Dataset.self)
+        var warnings = [String]()
+        if let note = cell.autoencoder.applyQuickMode(context.settings.quick) { warnings.append(note) }
+        if context.settings.quick && cell.repeats > 1 {
+            warnings.append("Quick mode: 1 seed per d instead of \(cell.repeats).")
+            cell.repeats = 1
         }
-        let bandwidth: BandwidthSelection
-        switch arguments.values["bandwidth"] {
-        case .string("scott")?: bandwidth = .scott
-        case .string("silverman")?: bandwidth = .silverman
-        case .double(let h)?: bandwidth = .fixed(h)
-        default: bandwidth = .leaveOneOutML
-        }
-        func activation(_ key: String) throws -> Activation {
-            guard let a = Activation(rawValue: try ae.string(key)) else { throw ParameterError("autoencoder.\(key)", "unknown activation") }
-            return a
-        }
-        let monteCarlo = try arguments.int("monte-carlo")
-        let settings = EntropyCurveExperiment.Settings(
-            dimensions: try arguments.ints("dims").sorted(), repeats: repeats,
-            hidden: ae.has("hidden") ? try ae.ints("hidden") : nil,
-            activation: try activation("activation"), codeActivation: try activation("code-activation"),
-            training: training, bandwidth: bandwidth, monteCarloSamples: monteCarlo > 0 ? monteCarlo : nil,
-            entropySample: try arguments.optionalInt("sample"), correlationDimension: try arguments.bool("corrdim"),
-            seed: context.seed)
+        let ae = cell.autoencoder
+        var settings = EntropyCurveExperiment.Settings(
+            dimensions: cell.dims.sorted(), repeats: cell.repeats, hidden: ae.hidden,
+            activation: ae.activation, codeActivation: ae.codeActivation,
+            training: ae.trainingOptions(threads: context.settings.threads), bandwidth: cell.bandwidth.selection,
+            monteCarloSamples: cell.monteCarlo > 0 ? cell.monteCarlo : nil,
+            entropySample: cell.sample, correlationDimension: cell.corrdim, seed: context.seed)
+        settings.outputActivation = ae.outputActivation
         if let m = settings.entropySample, m < data.count {
             warnings.append("Entropies are estimated on \(m) of the \(data.count) codes.")
         }
 
         let experiment = EntropyCurveExperiment(settings: settings)
         let points = try experiment.run(on: data.points, train: { x, architecture, options in
-            let value = try context.memoized(["entropy-curve autoencoder", architecture.description,
-                                              architecture.activations.map(\.rawValue).joined(separator: ","),
-                                              trainingKey(options), String(x.rows), String(x.columns)]) {
+            let key = SweepModelKey(architecture: architecture, options: options, rows: x.rows, columns: x.columns)
+            return try context.memoized("entropy-curve autoencoder", key: key) {
                 TrainedModelValue(try EntropyCurveExperiment.train(x, architecture, options))
-            }
-            return value.trained
+            }.trained
         }, progress: { fraction, message in context.progress(fraction, message) })
 
         let summary = CurveSummary(points: points)
-        let verdict = try DimensionVerdict(summary: summary, points: points, gainThreshold: try arguments.double("gain-threshold"))
-        let trueK = try arguments.optionalInt("true-dimension") ?? data.intrinsicDimension
-        let label = try arguments.optionalString("label") ?? data.name
-        let referenceCorrdim = arguments.has("reference-corrdim") ? try context.value(of: "reference-corrdim", as: EstimateValue.self) : nil
+        let verdict = try DimensionVerdict(summary: summary, points: points, gainThreshold: cell.gainThreshold)
+        let trueK = cell.trueDimension ?? data.intrinsicDimension
+        let label = cell.label ?? data.name
+        let referenceCorrdim = try cell.referenceCorrdim.map { try context.value($0, as: EstimateValue.self) }
         return try EntropyCurveReport(summary: summary, points: points, verdict: verdict, trueDimension: trueK,
                                       label: label, referenceCorrdim: referenceCorrdim, warnings: warnings).result()
     }
+}
 
-    /// The training settings that change the model (threads do too: BLAS sums differ).
-    static func trainingKey(_ o: TrainingOptions) -> String {
-        "epochs=\(o.epochs) batch=\(o.batchSize) lr=\(o.learningRate) b1=\(o.beta1) b2=\(o.beta2) eps=\(o.epsilon) "
-            + "wd=\(o.weightDecay) noise=\(o.inputNoise) val=\(o.validationFraction) patience=\(o.earlyStoppingPatience ?? 0) "
-            + "threads=\(o.threads) split=\(o.splitProducts) seed=\(o.seed)"
-    }
+/// Everything that changes a sweep's autoencoder, as its memo key: the architecture and
+/// every training option (threads too: BLAS sums differ), hashed from their encoding.
+struct SweepModelKey: Encodable {
+    var architecture: AutoencoderArchitecture
+    var options: TrainingOptions
+    var rows: Int
+    var columns: Int
 }
 
 /// A trained autoencoder with what its training reported, as the cache stores it.

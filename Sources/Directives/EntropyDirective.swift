@@ -13,15 +13,30 @@ public enum EntropyDirective: Directive {
     public static let name = "entropy"
     public static let summary = "Differential entropy (nats) by Gaussian KDE (leave-one-out, resubstitution, Monte-Carlo), k-NN, or of the codes plus known Gaussian noise (noisy)"
 
-    static let estimators = ["kde-loo", "kde-resub", "kde-mc", "knn", "noisy"]
+    /// The estimator words.
+    enum EstimatorName: String, Decodable, CaseIterable {
+        case kdeLOO = "kde-loo", kdeResub = "kde-resub", kdeMC = "kde-mc", knn, noisy
+    }
+
+    /// The cell's arguments, typed.
+    struct Settings: Decodable {
+        var data: ResultID
+        var estimator: EstimatorName
+        var bandwidth: BandwidthChoice
+        var k: Int
+        var samples: Int
+        var whiten: Bool
+        var sigma: Double
+        var standardize: Bool
+    }
 
     public static let parameters: [Parameter] = [
         Parameter("data", .reference([.dataset]), required: true, doc: "the points: an earlier dataset or autoencoder codes"),
-        Parameter("estimator", .choice(estimators), default: .string("kde-loo"),
+        Parameter("estimator", .words(EstimatorName.self), default: .string("kde-loo"),
                   doc: "kde-loo: leave-one-out KDE; kde-resub: resubstitution (biased low); kde-mc: Monte-Carlo from the KDE; knn: Kozachenko–Leonenko; "
                       + "noisy: h(standardised data + σZ) by sample propagation (Goldfeld et al. 2019), no bandwidth search"),
-        Parameter("bandwidth", .choiceOrNumber(["loo-ml", "scott", "silverman"], 1e-6...1e6), default: .string("loo-ml"),
-                  doc: "kernel bandwidth h: leave-one-out maximum likelihood, a rule of thumb, or a number (whitened units when whitening)"),
+        Parameter("bandwidth", BandwidthChoice.type, default: .string("loo-ml"),
+                  doc: BandwidthChoice.doc + " (whitened units when whitening)"),
         Parameter("k", .int(1...1000), default: .int(4), doc: "neighbour order of the knn estimator"),
         Parameter("samples", .int(2...10_000_000), default: .int(10_000), doc: "Monte-Carlo sample count of kde-mc and noisy"),
         Parameter("whiten", .bool, default: .bool(true),
@@ -43,7 +58,7 @@ public enum EntropyDirective: Directive {
 
     public static func validate(_ arguments: Arguments) -> [ParameterError] {
         var problems = [ParameterError]()
-        let estimator = (try? arguments.string("estimator")) ?? "kde-loo"
+        let estimator = (try? arguments.decode(Settings.self))?.estimator.rawValue ?? "kde-loo"
         if estimator == "knn", arguments.isExplicit("bandwidth") {
             problems.append(ParameterError("bandwidth", "`bandwidth` has no effect with `estimator: knn`; remove it or choose a kde estimator"))
         }
@@ -68,40 +83,29 @@ public enum EntropyDirective: Directive {
     }
 
     public static func run(_ arguments: Arguments, context: CellContext) throws -> CellResult {
-        let data = try context.value(of: "data", as: Dataset.self)
-        let whiten = try arguments.bool("whiten")
-        let estimatorName = try arguments.string("estimator")
+        let cell = try arguments.decode(Settings.self)
+        let data = try context.value(cell.data, as: Dataset.self)
         let estimate: EntropyEstimate
-        if estimatorName == "noisy" {
+        switch cell.estimator {
+        case .noisy:
             return try packageNoisy(try SamplePropagationEntropy(
-                noise: try arguments.double("sigma"), samples: try arguments.int("samples"),
-                standardization: try arguments.bool("standardize") ? .standardize : .none,
+                noise: cell.sigma, samples: cell.samples, standardization: cell.standardize ? .standardize : .none,
                 generator: context.generator("sample"), threads: context.settings.threads).estimate(data.points), of: data)
-        }
-        if estimatorName == "knn" {
-            let k = try arguments.int("k")
-            guard k < data.count else { throw ParameterError("k", "k = \(k) needs more than \(k) points; `\(data.name)` has \(data.count)") }
-            estimate = try NearestNeighborEntropy(k: k, whiten: whiten).estimate(data.points)
-        } else {
-            let estimator: KernelEntropy.Estimator = switch estimatorName {
-            case "kde-resub": .resubstitution
-            case "kde-mc": .monteCarlo(samples: try arguments.int("samples"), generator: context.generator("sample"))
+        case .knn:
+            guard cell.k < data.count else {
+                throw ParameterError("k", "k = \(cell.k) needs more than \(cell.k) points; `\(data.name)` has \(data.count)")
+            }
+            estimate = try NearestNeighborEntropy(k: cell.k, whiten: cell.whiten).estimate(data.points)
+        case .kdeLOO, .kdeResub, .kdeMC:
+            let estimator: KernelEntropy.Estimator = switch cell.estimator {
+            case .kdeResub: .resubstitution
+            case .kdeMC: .monteCarlo(samples: cell.samples, generator: context.generator("sample"))
             default: .leaveOneOut
             }
-            estimate = try KernelEntropy(estimator: estimator, bandwidth: try bandwidth(arguments), whiten: whiten,
+            estimate = try KernelEntropy(estimator: estimator, bandwidth: cell.bandwidth.selection, whiten: cell.whiten,
                                          threads: context.settings.threads).estimate(data.points)
         }
         return try package(estimate, of: data)
-    }
-
-    static func bandwidth(_ arguments: Arguments) throws -> BandwidthSelection {
-        switch arguments.values["bandwidth"] {
-        case .string("scott")?: return .scott
-        case .string("silverman")?: return .silverman
-        case .double(let h)?: return .fixed(h)
-        case .int(let h)?: return .fixed(Double(h))
-        default: return .leaveOneOutML
-        }
     }
 
     /// A sample-propagation estimate as the cell's values and report items: H with the noise,

@@ -33,28 +33,25 @@ public enum InformationPlaneDirective: Directive {
         ]
     }
 
-    struct Settings {
-        var noiseAware: Bool
-        var compressed: Bool
+    /// The cell's arguments, typed.
+    struct Settings: Decodable {
+        var classifier: ResultID
+        var estimators: String
         var samples: Int
         var code: Int
         var aeEpochs: Int
         var bins: Int
-        init(_ arguments: Arguments, quick: Bool) throws {
-            let estimators = try arguments.string("estimators")
-            noiseAware = estimators != "compressed"
-            compressed = estimators != "noise-aware"
-            samples = try arguments.int("samples")
-            code = try arguments.int("code")
-            aeEpochs = try arguments.int("ae-epochs")
-            bins = try arguments.int("bins")
-            if quick { samples = min(samples, 500); aeEpochs = min(aeEpochs, 3) }
-        }
+        var noiseAware: Bool { estimators != "compressed" }
+        var compressed: Bool { estimators != "noise-aware" }
     }
 
     public static func run(_ arguments: Arguments, context: CellContext) throws -> CellResult {
-        let classifier = try context.value(of: "classifier", as: ClassifierValue.self)
-        let settings = try Settings(arguments, quick: context.settings.quick)
+        var settings = try arguments.decode(Settings.self)
+        let classifier = try context.value(settings.classifier, as: ClassifierValue.self)
+        if context.settings.quick {
+            settings.samples = min(settings.samples, 500)
+            settings.aeEpochs = min(settings.aeEpochs, 3)
+        }
         guard classifier.noise > 0 else {
             throw ParameterError("classifier", "the classifier has no noise (σ = 0): I(X;T) of a deterministic layer is infinite; train it with `noise` above 0")
         }

@@ -39,11 +39,36 @@ public enum PlotDirective: Directive {
 
     public static var results: [ResultSlot] { [] }
 
+    /// The cell's arguments, typed.
+    struct Settings: Decodable {
+        var of: ResultID
+        var kind: String
+        var title: String?
+        var xLabel: String?
+        var yLabel: String?
+        var logX: Bool
+        var logY: Bool
+        var vline: [Double]?
+        var vlineLabel: [String]?
+        var hline: [Double]?
+        var hlineLabel: [String]?
+        var fit: [Double]?
+        var errors: String
+        var arrangement: String
+        var x: Int
+        var y: Int
+        var points: Int
+        var images: Int
+        var columns: Int
+    }
+
     public static func validate(_ arguments: Arguments) -> [ParameterError] {
+        guard let cell = try? arguments.decode(Settings.self) else { return [] }
         var problems = [ParameterError]()
-        for (line, label) in [("vline", "vline-label"), ("hline", "hline-label")] {
-            guard case .list(let labels)? = arguments.values[label] else { continue }
-            guard case .list(let values)? = arguments.values[line] else {
+        for (line, label, values, labels) in [("vline", "vline-label", cell.vline, cell.vlineLabel),
+                                              ("hline", "hline-label", cell.hline, cell.hlineLabel)] {
+            guard let labels else { continue }
+            guard let values else {
                 problems.append(ParameterError(label, "`\(label)` labels `\(line)` values; give `\(line)` too"))
                 continue
             }
@@ -51,19 +76,20 @@ public enum PlotDirective: Directive {
                 problems.append(ParameterError(label, "\(labels.count) labels for \(values.count) `\(line)` values; give one per line"))
             }
         }
-        if case .list(let range)? = arguments.values["fit"], range.count != 2 {
+        if let range = cell.fit, range.count != 2 {
             problems.append(ParameterError("fit", "`fit` is a range [from, to], got \(range.count) numbers"))
         }
-        if case .string(let kind)? = arguments.values["kind"], arguments.isExplicit("fit"), kind != "loglog" {
+        if cell.fit != nil, cell.kind != "loglog" {
             problems.append(ParameterError("fit", "`fit` applies to `kind: loglog` only"))
         }
         return problems
     }
 
     public static func run(_ arguments: Arguments, context: CellContext) throws -> CellResult {
-        let id = try arguments.reference("of")
+        let cell = try arguments.decode(Settings.self)
+        let id = cell.of.id
         guard let value = context.value(id: id) else { throw ParameterError("of", "no result named `\(id)`") }
-        var kind = try arguments.string("kind")
+        var kind = cell.kind
         if kind == "auto" {
             switch value {
             case is HistogramValue: kind = "histogram"
@@ -71,25 +97,24 @@ public enum PlotDirective: Directive {
             default: kind = "line"
             }
         }
-        let references = try referenceLines(arguments)
+        let references = referenceLines(cell)
         let chart: any Chart
         let caption: String
         switch (kind, value) {
         case ("line", let curve as CurveValue), ("loglog", let curve as CurveValue):
-            (chart, caption) = try curveChart(curve, loglog: kind == "loglog", arguments: arguments, references: references)
+            (chart, caption) = try curveChart(curve, loglog: kind == "loglog", cell: cell, references: references)
         case ("histogram", let histogram as HistogramValue):
             let chart_ = try HistogramChart(
-                title: try arguments.optionalString("title") ?? histogram.title,
-                xLabel: try arguments.optionalString("x-label") ?? histogram.xLabel,
-                yLabel: try arguments.optionalString("y-label") ?? (histogram.normalized ? "density" : "count"),
+                title: cell.title ?? histogram.title, xLabel: cell.xLabel ?? histogram.xLabel,
+                yLabel: cell.yLabel ?? (histogram.normalized ? "density" : "count"),
                 edges: histogram.edges, groups: histogram.groups.map { .init(name: $0.name, values: $0.values) },
-                arrangement: try arguments.string("arrangement") == "panels" ? .smallMultiples(columns: nil) : .overlaid,
-                referenceLines: references, yScale: try arguments.bool("log-y") ? .log : .linear)
+                arrangement: cell.arrangement == "panels" ? .smallMultiples(columns: nil) : .overlaid,
+                referenceLines: references, yScale: cell.logY ? .log : .linear)
             (chart, caption) = (chart_, "\(histogram.title): \(histogram.groups.map(\.name).joined(separator: ", ")).")
         case ("scatter", let dataset as Dataset):
-            (chart, caption) = try scatterChart(dataset, arguments: arguments, references: references, context: context)
+            (chart, caption) = try scatterChart(dataset, cell: cell, references: references, context: context)
         case ("image-grid", let dataset as Dataset):
-            (chart, caption) = try imageGrid(dataset, arguments: arguments)
+            (chart, caption) = try imageGrid(dataset, cell: cell)
         default:
             throw ParameterError("kind", "`kind: \(kind)` cannot draw `\(id)`, a \(type(of: value).kind); " + suitableKinds(for: value))
         }
@@ -104,11 +129,11 @@ public enum PlotDirective: Directive {
         }
     }
 
-    static func referenceLines(_ arguments: Arguments) throws -> [ReferenceLine] {
+    static func referenceLines(_ cell: Settings) -> [ReferenceLine] {
         var lines = [ReferenceLine]()
-        for (key, orientation) in [("vline", ReferenceLine.Orientation.vertical), ("hline", .horizontal)] where arguments.has(key) {
-            let values = try arguments.doubles(key)
-            let labels = arguments.has(key + "-label") ? try arguments.strings(key + "-label") : []
+        for (values, labels, orientation) in [(cell.vline, cell.vlineLabel, ReferenceLine.Orientation.vertical),
+                                              (cell.hline, cell.hlineLabel, .horizontal)] {
+            let values = values ?? [], labels = labels ?? []
             for (i, v) in values.enumerated() {
                 lines.append(ReferenceLine(orientation, at: v, label: i < labels.count ? labels[i] : nil))
             }
@@ -116,19 +141,16 @@ public enum PlotDirective: Directive {
         return lines
     }
 
-    static func curveChart(_ curve: CurveValue, loglog: Bool, arguments: Arguments,
+    static func curveChart(_ curve: CurveValue, loglog: Bool, cell: Settings,
                            references: [ReferenceLine]) throws -> (any Chart, String) {
-        let style: UncertaintyStyle = try arguments.string("errors") == "bars" ? .errorBars : .band
+        let style: UncertaintyStyle = cell.errors == "bars" ? .errorBars : .band
         let series = curve.series.map {
             LineChart.Series(name: $0.name, x: $0.x, y: $0.y, lower: $0.lower, upper: $0.upper, uncertainty: style)
         }
-        let title = try arguments.optionalString("title") ?? curve.title
-        let xLabel = try arguments.optionalString("x-label") ?? curve.xLabel
-        let yLabel = try arguments.optionalString("y-label") ?? curve.yLabel
+        let title = cell.title ?? curve.title, xLabel = cell.xLabel ?? curve.xLabel, yLabel = cell.yLabel ?? curve.yLabel
         if loglog {
             var range: ClosedRange<Double>?
-            if arguments.has("fit") {
-                let bounds = try arguments.doubles("fit")
+            if let bounds = cell.fit {
                 guard bounds.count == 2, bounds[0] > 0, bounds[0] < bounds[1] else {
                     throw ParameterError("fit", "`fit` must be [from, to] with 0 < from < to")
                 }
@@ -140,19 +162,19 @@ public enum PlotDirective: Directive {
             return (chart, "\(curve.title) on log-log axes" + (slopes.isEmpty ? "." : "; " + slopes.joined(separator: "; ") + "."))
         }
         let chart = try LineChart(title: title, xLabel: xLabel, yLabel: yLabel, series: series,
-                                  xScale: try arguments.bool("log-x") ? .log : .linear,
-                                  yScale: try arguments.bool("log-y") ? .log : .linear, referenceLines: references)
+                                  xScale: cell.logX ? .log : .linear, yScale: cell.logY ? .log : .linear,
+                                  referenceLines: references)
         let bands = curve.series.contains { $0.lower != nil } ? " Shaded: lower to upper value of each point." : ""
         return (chart, "\(curve.title): \(curve.series.map(\.name).joined(separator: ", ")).\(style == .band ? bands : "")")
     }
 
-    static func scatterChart(_ dataset: Dataset, arguments: Arguments, references: [ReferenceLine],
+    static func scatterChart(_ dataset: Dataset, cell: Settings, references: [ReferenceLine],
                              context: CellContext) throws -> (any Chart, String) {
-        let cx = try arguments.int("x"), cy = try arguments.int("y")
+        let cx = cell.x, cy = cell.y
         for (key, c) in [("x", cx), ("y", cy)] where c >= dataset.dimension {
             throw ParameterError(key, "`\(key): \(c)` is not a coordinate of \(dataset.name), which has \(dataset.dimension) (0…\(dataset.dimension - 1))")
         }
-        let limit = try arguments.int("points")
+        let limit = cell.points
         var rows = Array(0..<dataset.count)
         if dataset.count > limit {
             var generator = context.generator("sample")
@@ -161,26 +183,25 @@ public enum PlotDirective: Directive {
         let x = rows.map { Double(dataset.points[$0, cx]) }, y = rows.map { Double(dataset.points[$0, cy]) }
         let labels = dataset.labels.map { all in rows.map { all[$0] } }
         let chart = try ScatterChart(
-            title: try arguments.optionalString("title") ?? dataset.name,
-            xLabel: try arguments.optionalString("x-label") ?? "x" + subscriptDigits(cx + 1),
-            yLabel: try arguments.optionalString("y-label") ?? "x" + subscriptDigits(cy + 1),
+            title: cell.title ?? dataset.name, xLabel: cell.xLabel ?? "x" + subscriptDigits(cx + 1),
+            yLabel: cell.yLabel ?? "x" + subscriptDigits(cy + 1),
             x: x, y: y, labels: labels.map { $0.map(String.init) }, referenceLines: references)
         let sampled = rows.count < dataset.count ? " (a seeded sample of \(rows.count) of \(dataset.count) points)" : ""
         return (chart, "Coordinates \(cx + 1) and \(cy + 1) of \(dataset.name)\(sampled)" + (labels == nil ? "." : ", coloured by label."))
     }
 
-    static func imageGrid(_ dataset: Dataset, arguments: Arguments) throws -> (any Chart, String) {
+    static func imageGrid(_ dataset: Dataset, cell: Settings) throws -> (any Chart, String) {
         guard let shape = dataset.imageShape else {
             throw ParameterError("kind", "\(dataset.name) is not a set of images; use `kind: scatter`")
         }
-        let count = min(try arguments.int("images"), dataset.count), columns = try arguments.int("columns")
+        let count = min(cell.images, dataset.count), columns = cell.columns
         // Evenly spread over the rows: files are often sorted by label, so the first rows
         // would all show one class. The same rows for a dataset and its reconstruction.
         let picked = (0..<count).map { $0 * dataset.count / count }
         let rows = stride(from: 0, to: count, by: columns).map { start in
             ImageGrid.Row(images: picked[start..<min(count, start + columns)].map { Array(dataset.points.row($0)) })
         }
-        let chart = try ImageGrid(title: try arguments.optionalString("title") ?? dataset.name, rows: rows,
+        let chart = try ImageGrid(title: cell.title ?? dataset.name, rows: rows,
                                   imageWidth: shape.width, imageHeight: shape.height)
         return (chart, "\(count) images of \(dataset.name) spread evenly over its \(dataset.count) rows, \(shape.height)×\(shape.width) pixels, grey levels from the smallest to the largest value.")
     }

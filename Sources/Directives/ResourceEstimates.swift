@@ -27,16 +27,16 @@ extension DatasetDirective {
     /// when read (their readers cap rows and bytes).
     public static func estimate(_ inputs: EstimateInputs) -> ResourceEstimate? {
         let a = inputs.arguments
-        guard case .string(let kind)? = a.values["kind"] else { return nil }
-        let n: Int? = if case .int(let v)? = a.values["n"] { v } else { nil }
+        guard let cell = try? a.decode(Settings.self) else { return nil }
+        let kind = cell.kind, n = cell.n
         if syntheticKinds.contains(kind) {
             var rows = n ?? defaultCount
             if inputs.settings.quick { rows = min(rows, quickCount) }
-            let k: Int = if case .int(let v)? = a.values["k"] { v } else { fixedDimension[kind] ?? defaultDimension[kind] ?? 2 }
+            let k = cell.k ?? fixedDimension[kind] ?? defaultDimension[kind] ?? 2
             let columns: Int
             if ["bumps", "rectangles"].contains(kind) {
                 columns = 256
-            } else if case .int(let d)? = a.values["ambient"] {
+            } else if let d = cell.ambient {
                 columns = d
             } else {
                 columns = max(10, 2 * k, kind == "nonlinear" ? 72 : 0)
@@ -50,9 +50,8 @@ extension DatasetDirective {
                                     explanation: "\(count(rows)) points × \(count(columns)) coordinates, with the latent points and a working copy",
                                     shapes: [nil: DataShape(rows: rows, columns: columns)])
         }
-        guard ["mnist", "fashion-mnist"].contains(kind), !a.has("path") else { return nil }
-        let split: String? = if case .string(let s)? = a.values["split"] { s } else { nil }
-        let loaded: Int = switch split {
+        guard cell.isImageFolderKind, cell.path == nil else { return nil }
+        let loaded: Int = switch cell.split {
         case "train"?: 60_000
         case "test"?: 10_000
         case "all"?: 70_000
@@ -90,14 +89,11 @@ func autoencoderEstimate(data: DataShape, code: Int, hidden: [Int]?, batch: Int,
 
 extension AutoencoderDirective {
     public static func estimate(_ inputs: EstimateInputs) -> ResourceEstimate? {
-        let a = inputs.arguments
-        guard let data = inputs.shapes["data"], case .int(let code)? = a.values["code"] else { return nil }
-        let hidden: [Int]? = if case .list(let items)? = a.values["hidden"] {
-            items.compactMap { if case .int(let v) = $0 { v } else { nil } }
-        } else { nil }
-        let batch: Int = if case .int(let b)? = a.values["batch"] { b } else { 128 }
-        var estimate = autoencoderEstimate(data: data, code: code, hidden: hidden, batch: batch, threads: inputs.settings.threads,
-                                           hiddenParameter: a.isExplicit("hidden") ? "hidden" : "code", dataParameter: "data")
+        guard let data = inputs.shapes["data"], let cell = try? inputs.arguments.decode(Settings.self) else { return nil }
+        let code = cell.code
+        var estimate = autoencoderEstimate(data: data, code: code, hidden: cell.autoencoder.hidden, batch: cell.autoencoder.batch,
+                                           threads: inputs.settings.threads,
+                                           hiddenParameter: inputs.arguments.isExplicit("hidden") ? "hidden" : "code", dataParameter: "data")
         estimate.shapes = ["codes": DataShape(rows: data.rows, columns: code), "reconstruction": data]
         return estimate
     }
@@ -107,23 +103,22 @@ extension EntropyCurveDirective {
     /// One autoencoder at a time, the widest code of the sweep.
     public static func estimate(_ inputs: EstimateInputs) -> ResourceEstimate? {
         let a = inputs.arguments
-        guard let data = inputs.shapes["data"], case .list(let dims)? = a.values["dims"] else { return nil }
-        let widest = dims.compactMap { if case .int(let v) = $0 { v } else { nil } }.max() ?? 1
-        guard case .object(let ae)? = a.values["autoencoder"] else { return nil }
-        let hidden: [Int]? = if case .list(let items)? = ae["hidden"] {
-            items.compactMap { if case .int(let v) = $0 { v } else { nil } }
-        } else { nil }
-        let batch: Int = if case .int(let b)? = ae["batch"] { b } else { 128 }
-        return autoencoderEstimate(data: data, code: widest, hidden: hidden, batch: batch, threads: inputs.settings.threads,
+        guard let data = inputs.shapes["data"], let cell = try? a.decode(Settings.self) else { return nil }
+        let widest = cell.dims.max() ?? 1
+        return autoencoderEstimate(data: data, code: widest, hidden: cell.autoencoder.hidden, batch: cell.autoencoder.batch,
+                                   threads: inputs.settings.threads,
                                    hiddenParameter: a.isExplicit("autoencoder.hidden") ? "autoencoder" : "dims", dataParameter: "data")
     }
 }
+
+/// The `sample` setting that caps the point-set estimators' rows.
+private struct SampleSetting: Decodable { var sample: Int? }
 
 /// The point-set estimators hold their input, a working copy and per-point neighbour lists;
 /// distances go through fixed-size blocks, never an n × n matrix.
 private func pointSetEstimate(_ inputs: EstimateInputs, neighbours: Int) -> ResourceEstimate? {
     guard var data = inputs.shapes["data"] else { return nil }
-    if case .int(let m)? = inputs.arguments.values["sample"] { data.rows = min(data.rows, m) }
+    if let m = (try? inputs.arguments.decode(SampleSetting.self))?.sample { data.rows = min(data.rows, m) }
     let bytes = data.bytes * 3 + Double(data.rows) * Double(neighbours) * 8
     return ResourceEstimate(bytes: bytes, parameter: inputs.arguments.isExplicit("sample") ? "sample" : "data",
                             explanation: "\(count(data.rows)) points × \(count(data.columns)) coordinates")
@@ -131,18 +126,16 @@ private func pointSetEstimate(_ inputs: EstimateInputs, neighbours: Int) -> Reso
 
 extension EntropyDirective {
     public static func estimate(_ inputs: EstimateInputs) -> ResourceEstimate? {
-        let k: Int = if case .int(let v)? = inputs.arguments.values["k"] { v } else { 4 }
-        guard var estimate = pointSetEstimate(inputs, neighbours: k) else { return nil }
-        if case .int(let samples)? = inputs.arguments.values["samples"], let d = inputs.shapes["data"] {
-            estimate.bytes += Double(samples) * Double(d.columns) * float
-        }
+        guard let cell = try? inputs.arguments.decode(Settings.self),
+              var estimate = pointSetEstimate(inputs, neighbours: cell.k) else { return nil }
+        if let d = inputs.shapes["data"] { estimate.bytes += Double(cell.samples) * Double(d.columns) * float }
         return estimate
     }
 }
 
 extension DimensionDirective {
     public static func estimate(_ inputs: EstimateInputs) -> ResourceEstimate? {
-        let k: Int = if case .int(let v)? = inputs.arguments.values["k"] { v } else { 20 }
+        let k = (try? inputs.arguments.decode(Settings.self))?.k ?? 20
         return pointSetEstimate(inputs, neighbours: k + 1)
     }
 }

@@ -12,13 +12,19 @@ public enum TableDirective: Directive {
     ]
     public static var results: [ResultSlot] { [ResultSlot(kind: .table, doc: "the table shown")] }
 
+    /// The cell's arguments, typed.
+    struct Settings: Decodable {
+        var of: [ResultID]
+        var title: String?
+        var digits: Int
+    }
+
     public static func run(_ arguments: Arguments, context: CellContext) throws -> CellResult {
-        let ids = try arguments.references("of")
-        let digits = try arguments.int("digits")
-        let title = try arguments.optionalString("title")
-        let values = try ids.map { id -> (String, any NotebookValue) in
-            guard let v = context.value(id: id) else { throw ParameterError("of", "no result named `\(id)`") }
-            return (id, v)
+        let cell = try arguments.decode(Settings.self)
+        let digits = cell.digits, title = cell.title
+        let values = try cell.of.map { id -> (String, any NotebookValue) in
+            guard let v = context.value(id: id.id) else { throw ParameterError("of", "no result named `\(id)`") }
+            return (id.id, v)
         }
         let table: Table
         if let first = values.first?.1 as? Table,

@@ -119,6 +119,25 @@ public final class CellContext: @unchecked Sendable {
         return value
     }
 
+    /// `memoized` keyed by a value's encoding instead of hand-written strings, so a field
+    /// added to the settings can never be left out of the key: `what` names the kind of
+    /// piece, `key` is every setting that changes it (JSON with sorted keys, hashed).
+    public func memoized<K: Encodable, T: CacheableValue>(_ what: String, key: K, compute: () throws -> T) throws -> T {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let json = try encoder.encode(key)
+        return try memoized([what, String(decoding: json, as: UTF8.self)], compute: compute)
+    }
+
+    /// The earlier result a typed settings struct names (see `Arguments.decode`).
+    public func value<T: NotebookValue>(_ id: ResultID, as type: T.Type = T.self) throws -> T {
+        guard let v = environment[id.id] else { throw ParameterError(id.parameter, "no result named `\(id.id)`") }
+        guard let t = v as? T else {
+            throw ParameterError(id.parameter, "`\(id.id)` is a \(Swift.type(of: v).kind), not a \(T.kind)")
+        }
+        return t
+    }
+
     /// Reports progress of a long loop (fraction in 0...1) to the terminal.
     public func progress(_ fraction: Double, _ message: String = "") { progressHandler(fraction, message) }
 }

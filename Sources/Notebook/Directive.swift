@@ -99,6 +99,11 @@ public indirect enum ParameterType: Sendable, Hashable {
     /// A nested mapping with its own parameters (`autoencoder: {epochs: 20}`).
     case object([Parameter])
 
+    /// The words of a library enum, declared once by its cases (`.words(Activation.self)`).
+    public static func words<E: CaseIterable & RawRepresentable>(_ type: E.Type) -> ParameterType where E.RawValue == String {
+        .choice(E.allCases.map(\.rawValue))
+    }
+
     /// How the type reads in messages and in `entropybook directives`.
     public var display: String {
         switch self {

@@ -43,6 +43,22 @@ final class EngineBoundaryTests: XCTestCase {
         }
     }
 
+    /// Directives read their arguments as typed structs (`arguments.decode`), never by
+    /// key strings, and match no raw `ParameterValue`s: a key is named once, as a property.
+    func testDirectivesReadNoArgumentByString() throws {
+        let pattern = try NSRegularExpression(pattern:
+            #"arguments\.(int|double|bool|string|ints|doubles|strings|reference|references|optionalInt|optionalDouble|optionalString)\(|arguments\.values\[|context\.value\(of:"#)
+        let files = try Self.swiftFiles(under: "Sources/Directives")
+        XCTAssertFalse(files.isEmpty)
+        for file in files {
+            let code = try String(contentsOf: file, encoding: .utf8)
+            for match in pattern.matches(in: code, range: NSRange(code.startIndex..., in: code)) {
+                let line = code[..<(Range(match.range, in: code)?.lowerBound ?? code.startIndex)].split(separator: "\n", omittingEmptySubsequences: false).count
+                XCTFail("\(file.lastPathComponent):\(line) reads an argument by its key string; decode a Settings struct instead")
+            }
+        }
+    }
+
     // MARK: Helpers
 
     static var packageRoot: URL {

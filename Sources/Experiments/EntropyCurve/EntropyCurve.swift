@@ -24,6 +24,7 @@ public struct EntropyCurveExperiment: Sendable {
         public var hidden: [Int]?
         public var activation: Activation
         public var codeActivation: Activation
+        public var outputActivation: Activation = .linear
         public var training: TrainingOptions
         public var bandwidth: BandwidthSelection
         /// Also estimate H by Monte-Carlo with this many samples (nil: skip).
@@ -116,7 +117,8 @@ public struct EntropyCurveExperiment: Sendable {
                 options.seed = settings.seed(repeat: r)
                 let architecture = try AutoencoderArchitecture(
                     inputDimension: data.columns, codeDimension: d, hidden: settings.hidden,
-                    activation: settings.activation, codeActivation: settings.codeActivation)
+                    activation: settings.activation, codeActivation: settings.codeActivation,
+                    outputActivation: settings.outputActivation)
                 let trained = try train(data, architecture, options)
                 points.append(try measure(trained, data: data, d: d, repeatIndex: r))
             }

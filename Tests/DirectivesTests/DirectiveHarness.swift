@@ -1,0 +1,56 @@
+import Directives
+import Foundation
+import Notebook
+import XCTest
+
+/// Runs directive cells one at a time through the real validator and each directive's own
+/// `run`, keeping the values they store, so a test can assert on numbers (not only on a
+/// report): `try harness.run("```{dataset}\nid: g\nkind: gaussian\n```")`.
+final class DirectiveHarness {
+    private(set) var source = ""
+    private(set) var environment: [String: any NotebookValue] = [:]
+    var quick = false
+    private let directory = FileManager.default.temporaryDirectory
+
+    /// Appends `cell` to the notebook, validates the whole notebook, runs the new cell with
+    /// the values of the earlier ones and stores its values under `id` and `id.suffix`.
+    @discardableResult
+    func run(_ cell: String) throws -> CellResult {
+        source += cell.trimmingCharacters(in: .newlines) + "\n\n"
+        let (document, parseDiagnostics) = NotebookParser.parse(source, file: "nb.md")
+        XCTAssertTrue(parseDiagnostics.isEmpty, "\(parseDiagnostics)")
+        var overrides = ["seed": "7"]
+        if quick { overrides["quick"] = "true" }
+        let plan: Plan
+        switch Validator(overrides: overrides, registry: DirectiveRegistry.all).plan(document) {
+        case .success(let p): plan = p
+        case .failure(let f): throw HarnessError(f.diagnostics.map(\.description).joined(separator: "\n"))
+        }
+        guard let planned = plan.cells.last else { throw HarnessError("no cell") }
+        let context = CellContext(cellID: planned.id, seed: planned.seed, settings: plan.settings,
+                                  notebookDirectory: directory, dataDirectory: directory,
+                                  environment: environment, arguments: planned.arguments)
+        let result = try planned.directive.run(planned.arguments, context: context)
+        if let id = planned.id {
+            for (suffix, value) in result.values { environment[suffix.isEmpty ? id : "\(id).\(suffix)"] = value }
+        }
+        return result
+    }
+
+    func value<T: NotebookValue>(_ id: String, as type: T.Type = T.self) throws -> T {
+        guard let v = environment[id] as? T else { throw HarnessError("no \(T.kind) stored under \(id)") }
+        return v
+    }
+
+    struct HarnessError: Error, CustomStringConvertible {
+        var description: String
+        init(_ description: String) { self.description = description }
+    }
+}
+
+extension CellResult {
+    var figures: [Figure] { outputs.compactMap { if case .figure(let f) = $0 { f } else { nil } } }
+    var metrics: [Metric] { outputs.compactMap { if case .metric(let m) = $0 { m } else { nil } } }
+    var tables: [Table] { outputs.compactMap { if case .table(let t) = $0 { t } else { nil } } }
+    func metric(_ name: String) -> Double? { metrics.first { $0.name == name }?.value }
+}
