@@ -185,3 +185,21 @@ public struct ClassifierValue: NotebookValue {
     public var classNames: [String]
     public var summary: String { "noisy classifier \(name), σ = \(formatNumber(noise)), \(runs.count) seed(s)" }
 }
+
+extension ClassifierDirective {
+    /// The snapshots dominate: repeats × read-outs × evaluation rows × Σ hidden widths floats,
+    /// plus the test and evaluation copies of the data.
+    public static func estimate(_ inputs: EstimateInputs) -> ResourceEstimate? {
+        guard let cell = try? inputs.arguments.decode(Settings.self) else { return nil }
+        let shape = inputs.shapes["data"]
+        let rows = shape?.rows ?? cell.eval, columns = shape?.columns ?? 784
+        let quick = inputs.settings.quick
+        let eval = min(quick ? min(cell.eval, quickEvaluationRows) : cell.eval, rows)
+        let readOuts = min(cell.snapshotEpochs?.count ?? cell.snapshots, (quick ? quickEpochs : cell.epochs) + 1)
+        let repeats = quick ? 1 : cell.repeats
+        let snapshots = Double(repeats * readOuts * eval * cell.hidden.reduce(0, +)) * 4
+        let copies = Double(rows + eval) * Double(columns) * 4
+        return ResourceEstimate(bytes: snapshots + copies, parameter: "eval",
+                                explanation: "\(repeats) seed(s) × \(readOuts) read-outs × \(eval) rows × \(cell.hidden.reduce(0, +)) hidden units, and copies of the data")
+    }
+}
