@@ -97,12 +97,9 @@ struct BodyReader {
         }
     }
 
-    /// Converts a YAML node to a typed value, reporting a mismatch.
+    /// Converts a YAML node to a typed value, reporting a mismatch: a list node item by
+    /// item (`convertList`), anything else from its scalar text (`convertScalar`).
     private mutating func convert(_ node: Node, to type: ParameterType, path: String) -> ParameterValue? {
-        func fail(_ expected: String) -> ParameterValue? {
-            report(node, path, "`\(path)` must be \(expected), not \(describe(node))")
-            return nil
-        }
         if case .scalar(let s) = node, s.string.isEmpty, s.style == .plain {
             report(node, path, "`\(path)` has no value; it takes \(type.display)")
             return nil
@@ -110,60 +107,76 @@ struct BodyReader {
         guard let text = scalarText(node, path: path) else {
             if scalarTextFailed { scalarTextFailed = false; return nil }
             // Sequences are fine for list types; mappings only for objects (handled earlier).
-            if case .sequence(let items) = node {
-                guard items.count <= maximumListLength else {
-                    report(node, path, "`\(path)` holds \(items.count) items; a list may hold at most \(maximumListLength)")
-                    return nil
-                }
-                switch type {
-                case .intList(let range):
-                    var out = [ParameterValue]()
-                    for item in items {
-                        guard let t = scalarText(item, path: path), let v = Int(t) else { return fail("a list of integers") }
-                        if let range, !range.contains(v) { report(item, path, "`\(path)`: \(v) is outside \(range.lowerBound)...\(range.upperBound)"); return nil }
-                        out.append(.int(v))
-                    }
-                    return .list(out)
-                case .doubleList(let range):
-                    var out = [ParameterValue]()
-                    for item in items {
-                        guard let t = scalarText(item, path: path), let v = Double(t), v.isFinite else { return fail("a list of numbers") }
-                        if let range, !range.contains(v) { report(item, path, "`\(path)`: \(formatNumber(v)) is outside \(formatNumber(range.lowerBound))...\(formatNumber(range.upperBound))"); return nil }
-                        out.append(.double(v))
-                    }
-                    return .list(out)
-                case .choiceOrNumbers(let choices, let count):
-                    var out = [ParameterValue]()
-                    for item in items {
-                        guard let t = scalarText(item, path: path) else { return fail(type.display) }
-                        guard let v = Double(t), v.isFinite else { report(item, path, "`\(path)`: `\(t)` is not a number"); return nil }
-                        out.append(.double(v))
-                    }
-                    guard out.count == count else {
-                        report(node, path, "`\(path)` takes \(count) numbers, not \(out.count)"
-                               + " (or one of \(choices.map { "`\($0)`" }.joined(separator: ", ")))")
-                        return nil
-                    }
-                    return .list(out)
-                case .stringList:
-                    var out = [ParameterValue]()
-                    for item in items {
-                        guard let t = scalarText(item, path: path) else { return fail("a list of words") }
-                        out.append(.string(t))
-                    }
-                    return .list(out)
-                case .referenceList:
-                    var out = [ParameterValue]()
-                    for item in items {
-                        guard let t = scalarText(item, path: path), isValidReference(t) else { return fail("a list of ids of earlier results") }
-                        out.append(.reference(t))
-                    }
-                    return .list(out)
-                default: return fail(type.display)
-                }
+            guard case .sequence(let items) = node else { return mismatch(node, path, type.display) }
+            guard items.count <= maximumListLength else {
+                report(node, path, "`\(path)` holds \(items.count) items; a list may hold at most \(maximumListLength)")
+                return nil
             }
-            return fail(type.display)
+            return convertList(items, of: node, to: type, path: path)
         }
+        return convertScalar(text, of: node, to: type, path: path)
+    }
+
+    /// Reports that `node` is not what `path` takes; nil for the caller to return.
+    private mutating func mismatch(_ node: Node, _ path: String, _ expected: String) -> ParameterValue? {
+        report(node, path, "`\(path)` must be \(expected), not \(describe(node))")
+        return nil
+    }
+
+    /// A YAML sequence, for the list types.
+    private mutating func convertList(_ items: Node.Sequence, of node: Node, to type: ParameterType, path: String) -> ParameterValue? {
+        func fail(_ expected: String) -> ParameterValue? { mismatch(node, path, expected) }
+        switch type {
+        case .intList(let range):
+            var out = [ParameterValue]()
+            for item in items {
+                guard let t = scalarText(item, path: path), let v = Int(t) else { return fail("a list of integers") }
+                if let range, !range.contains(v) { report(item, path, "`\(path)`: \(v) is outside \(range.lowerBound)...\(range.upperBound)"); return nil }
+                out.append(.int(v))
+            }
+            return .list(out)
+        case .doubleList(let range):
+            var out = [ParameterValue]()
+            for item in items {
+                guard let t = scalarText(item, path: path), let v = Double(t), v.isFinite else { return fail("a list of numbers") }
+                if let range, !range.contains(v) { report(item, path, "`\(path)`: \(formatNumber(v)) is outside \(formatNumber(range.lowerBound))...\(formatNumber(range.upperBound))"); return nil }
+                out.append(.double(v))
+            }
+            return .list(out)
+        case .choiceOrNumbers(let choices, let count):
+            var out = [ParameterValue]()
+            for item in items {
+                guard let t = scalarText(item, path: path) else { return fail(type.display) }
+                guard let v = Double(t), v.isFinite else { report(item, path, "`\(path)`: `\(t)` is not a number"); return nil }
+                out.append(.double(v))
+            }
+            guard out.count == count else {
+                report(node, path, "`\(path)` takes \(count) numbers, not \(out.count)"
+                       + " (or one of \(choices.map { "`\($0)`" }.joined(separator: ", ")))")
+                return nil
+            }
+            return .list(out)
+        case .stringList:
+            var out = [ParameterValue]()
+            for item in items {
+                guard let t = scalarText(item, path: path) else { return fail("a list of words") }
+                out.append(.string(t))
+            }
+            return .list(out)
+        case .referenceList:
+            var out = [ParameterValue]()
+            for item in items {
+                guard let t = scalarText(item, path: path), isValidReference(t) else { return fail("a list of ids of earlier results") }
+                out.append(.reference(t))
+            }
+            return .list(out)
+        default: return fail(type.display)
+        }
+    }
+
+    /// A scalar's text, for every type (one integer is also a list of one).
+    private mutating func convertScalar(_ text: String, of node: Node, to type: ParameterType, path: String) -> ParameterValue? {
+        func fail(_ expected: String) -> ParameterValue? { mismatch(node, path, expected) }
         switch type {
         case .int(let range):
             guard let v = Int(text) ?? exactInteger(text) else { return fail("an integer") }

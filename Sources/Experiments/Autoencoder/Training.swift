@@ -48,55 +48,15 @@ extension Autoencoder {
         var history = [EpochLoss]()
         var best = (loss: Double.infinity, epoch: 0, parameters: initial.parameters)
         var stoppedEarly = false
-        let batch = trainer.batchSize
-        let width = architecture.inputDimension
 
         func trainEpochs() throws {
             try data.elements.withUnsafeBufferPointer { source in
-                let x = source.baseAddress!
+                guard let x = source.baseAddress else { return }
                 for epoch in 1...options.epochs {
                     let start = DispatchTime.now().uptimeNanoseconds
-                    let permutation = shuffleGenerator.permutation(trainingRows.count)
-                    var squaredError: Double = 0
-                    var first = 0, batchNumber = 0
-                    while first < trainingRows.count {
-                        try Cancellation.checkpoint()
-                        let rows = min(batch, trainingRows.count - first)
-                        batchNumber += 1
-                        for r in 0..<rows {
-                            (trainer.target + r * width).update(from: x + trainingRows[permutation[first + r]] * width, count: width)
-                        }
-                        if options.inputNoise > 0 {
-                            let sigma = options.inputNoise
-                            for k in 0..<(rows * width) {
-                                trainer.input[k] = trainer.target[k] + Float(noiseGenerator.normal() * sigma)
-                            }
-                        }
-                        let batchError = trainer.trainStep(rows: rows, options: options)
-                        guard let batchError else {
-                            throw AutoencoderError.nonFiniteLoss(epoch: epoch, batch: batchNumber, loss: trainer.lastError)
-                        }
-                        squaredError += batchError
-                        first += rows
-                    }
-                    let trainingLoss = squaredError / Double(trainingRows.count * width)
-
-                    var validationLoss: Double?
-                    if !validationRows.isEmpty {
-                        var total: Double = 0
-                        var first = 0
-                        while first < validationRows.count {
-                            let rows = min(batch, validationRows.count - first)
-                            for r in 0..<rows {
-                                (trainer.target + r * width).update(from: x + validationRows[first + r] * width, count: width)
-                            }
-                            total += trainer.squaredError(rows: rows)
-                            first += rows
-                        }
-                        let loss = total / Double(validationRows.count * width)
-                        guard loss.isFinite else { throw AutoencoderError.nonFiniteValidationLoss(epoch: epoch, loss: loss) }
-                        validationLoss = loss
-                    }
+                    let trainingLoss = try trainingEpoch(epoch, trainer: trainer, data: x, rows: trainingRows, options: options,
+                                                         shuffle: &shuffleGenerator, noise: &noiseGenerator)
+                    let validationLoss = try self.validationLoss(epoch, trainer: trainer, data: x, rows: validationRows)
                     let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
                     let record = EpochLoss(epoch: epoch, training: trainingLoss, validation: validationLoss, seconds: seconds)
                     history.append(record)
@@ -126,6 +86,60 @@ extension Autoencoder {
         return TrainingResult(model: try Autoencoder(architecture: architecture, parameters: keep), history: history,
                               bestEpoch: bestEpoch, stoppedEarly: stoppedEarly,
                               trainingRows: trainingRows.count, validationRows: validationRows.count)
+    }
+}
+
+extension Autoencoder {
+    /// One pass over the training rows in a fresh shuffled order, with input noise when
+    /// asked: the mean squared error per element, or `nonFiniteLoss` naming the mini-batch.
+    fileprivate static func trainingEpoch(_ epoch: Int, trainer: MiniBatchTrainer, data x: UnsafePointer<Float>,
+                                          rows trainingRows: [Int], options: TrainingOptions,
+                                          shuffle: inout SeededGenerator, noise: inout SeededGenerator) throws -> Double {
+        let batch = trainer.batchSize, width = trainer.architecture.inputDimension
+        let permutation = shuffle.permutation(trainingRows.count)
+        var squaredError: Double = 0
+        var first = 0, batchNumber = 0
+        while first < trainingRows.count {
+            try Cancellation.checkpoint()
+            let rows = min(batch, trainingRows.count - first)
+            batchNumber += 1
+            for r in 0..<rows {
+                (trainer.target + r * width).update(from: x + trainingRows[permutation[first + r]] * width, count: width)
+            }
+            if options.inputNoise > 0 {
+                let sigma = options.inputNoise
+                for k in 0..<(rows * width) {
+                    trainer.input[k] = trainer.target[k] + Float(noise.normal() * sigma)
+                }
+            }
+            guard let batchError = trainer.trainStep(rows: rows, options: options) else {
+                throw AutoencoderError.nonFiniteLoss(epoch: epoch, batch: batchNumber, loss: trainer.lastError)
+            }
+            squaredError += batchError
+            first += rows
+        }
+        return squaredError / Double(trainingRows.count * width)
+    }
+
+    /// The mean squared error per element on the held-out rows, without noise; nil when
+    /// there are none.
+    fileprivate static func validationLoss(_ epoch: Int, trainer: MiniBatchTrainer, data x: UnsafePointer<Float>,
+                                           rows validationRows: [Int]) throws -> Double? {
+        guard !validationRows.isEmpty else { return nil }
+        let batch = trainer.batchSize, width = trainer.architecture.inputDimension
+        var total: Double = 0
+        var first = 0
+        while first < validationRows.count {
+            let rows = min(batch, validationRows.count - first)
+            for r in 0..<rows {
+                (trainer.target + r * width).update(from: x + validationRows[first + r] * width, count: width)
+            }
+            total += trainer.squaredError(rows: rows)
+            first += rows
+        }
+        let loss = total / Double(validationRows.count * width)
+        guard loss.isFinite else { throw AutoencoderError.nonFiniteValidationLoss(epoch: epoch, loss: loss) }
+        return loss
     }
 }
 
