@@ -166,8 +166,8 @@ struct PlanBuilder {
             let line = arguments.lines[estimate.parameter] ?? cell.cell.location.line
             diagnostics.append(Diagnostic(at: SourceLocation(file: document.file, line: line, column: 1),
                 directive: directive.name, parameter: estimate.parameter,
-                "{\(directive.name)} would need about \(ResourceBudget.format(bytes: estimate.bytes)) of memory "
-                + "(\(estimate.explanation)), over the limit of \(ResourceBudget.format(bytes: limit)); "
+                "{\(directive.name)} would need about \(describeBytes(estimate.bytes)) of memory "
+                + "(\(estimate.explanation)), over the limit of \(describeBytes(limit)); "
                 + "lower `\(estimate.parameter)`, or raise the limit with --memory-limit",
                 sourceLine: document.line(line)))
         }

@@ -1,3 +1,4 @@
+import FileAccess
 import Foundation
 
 /// The memory a run may use, checked at validation: every directive estimates what its
@@ -18,21 +19,14 @@ public struct ResourceBudget: Sendable, Hashable {
         ResourceBudget(memoryLimit: 0.75 * Double(ProcessInfo.processInfo.physicalMemory))
     }
 
-    /// "1.5 GB", "380 MB" (decimal units, as `--memory-limit` reads them).
-    public static func format(bytes: Double) -> String {
-        if bytes >= 1e12 { return String(format: "%.1f TB", bytes / 1e12) }
-        if bytes >= 1e9 { return String(format: "%.1f GB", bytes / 1e9) }
-        if bytes >= 1e6 { return String(format: "%.0f MB", bytes / 1e6) }
-        return String(format: "%.0f kB", max(bytes, 1) / 1e3)
-    }
 
-    /// Parses `--memory-limit`: `16G`, `500M`, `2.5GB`, `75%` (of physical memory) or bytes.
+    /// Parses `--memory-limit`: `16G`, `500M`, `2.5GB`, `12GiB` (as messages print sizes), `75%` (of physical memory) or bytes.
     public static func parseLimit(_ text: String) -> Double? {
         let t = text.trimmingCharacters(in: .whitespaces).uppercased()
         if t.hasSuffix("%"), let p = Double(t.dropLast()), p > 0, p <= 100 {
             return p / 100 * Double(ProcessInfo.processInfo.physicalMemory)
         }
-        let units: [(String, Double)] = [("TB", 1e12), ("GB", 1e9), ("MB", 1e6), ("KB", 1e3), ("T", 1e12), ("G", 1e9), ("M", 1e6), ("K", 1e3), ("B", 1)]
+        let units: [(String, Double)] = [("TIB", 0x1p40), ("GIB", 0x1p30), ("MIB", 0x1p20), ("KIB", 0x1p10), ("TB", 1e12), ("GB", 1e9), ("MB", 1e6), ("KB", 1e3), ("T", 1e12), ("G", 1e9), ("M", 1e6), ("K", 1e3), ("B", 1)]
         for (suffix, scale) in units where t.hasSuffix(suffix) {
             guard let v = Double(t.dropLast(suffix.count).trimmingCharacters(in: .whitespaces)), v.isFinite, v > 0 else { return nil }
             return v * scale

@@ -46,14 +46,14 @@ final class HostileInputTests: XCTestCase {
         """
         let messages = realDiagnostics(of: source, budget: ResourceBudget(memoryLimit: 16e9))
         XCTAssertEqual(messages.count, 1)
-        XCTAssert(messages[0].hasPrefix("nb.md:12:1: error: {autoencoder} would need about 206.9 GB of memory (layers 100–65 536–65 536–2"), messages[0])
-        XCTAssert(messages[0].hasSuffix("over the limit of 16.0 GB; lower `hidden`, or raise the limit with --memory-limit"), messages[0])
+        XCTAssert(messages[0].hasPrefix("nb.md:12:1: error: {autoencoder} would need about 192.7 GiB of memory (layers 100–65 536–65 536–2"), messages[0])
+        XCTAssert(messages[0].hasSuffix("over the limit of 14.9 GiB; lower `hidden`, or raise the limit with --memory-limit"), messages[0])
     }
 
     func testDatasetTooLargeNamesTheParameterThatDrivesIt() {
         let wide = realDiagnostics(of: "```{dataset}\nkind: linear\nk: 2\nambient: 10000000\nn: 1000\n```\n", budget: ResourceBudget(memoryLimit: 16e9))
         XCTAssertEqual(wide.count, 1)
-        XCTAssert(wide[0].hasPrefix("nb.md:4:1: error: {dataset} would need about 80.0 GB"), wide[0])
+        XCTAssert(wide[0].hasPrefix("nb.md:4:1: error: {dataset} would need about 74.5 GiB"), wide[0])
         XCTAssert(wide[0].contains("lower `ambient`"), wide[0])
         let long = realDiagnostics(of: "```{dataset}\nkind: mixing\nk: 3\nn: 99999999\n```\n", budget: ResourceBudget(memoryLimit: 16e9))
         XCTAssertEqual(long.count, 1)
@@ -81,6 +81,7 @@ final class HostileInputTests: XCTestCase {
         XCTAssertEqual(ResourceBudget.parseLimit("16G"), 16e9)
         XCTAssertEqual(ResourceBudget.parseLimit("500 MB"), 500e6)
         XCTAssertEqual(ResourceBudget.parseLimit("1234"), 1234)
+        XCTAssertEqual(ResourceBudget.parseLimit("12GiB"), 12 * 0x1p30) // as messages print sizes
         XCTAssertEqual(ResourceBudget.parseLimit("50%"), 0.5 * Double(ProcessInfo.processInfo.physicalMemory))
         for bad in ["", "G", "-1G", "0", "150%", "nanG", "infG"] { XCTAssertNil(ResourceBudget.parseLimit(bad), bad) }
     }

@@ -90,12 +90,3 @@ public enum DataFileReader {
     }
 }
 
-/// A byte count for messages: "2 GiB", "300 KiB", "512 bytes".
-func describeBytes(_ count: Int) -> String {
-    let units = [(1 << 30, "GiB"), (1 << 20, "MiB"), (1 << 10, "KiB")]
-    for (size, unit) in units where count >= size {
-        let value = Double(count) / Double(size)
-        return (value == value.rounded() ? "\(Int(value))" : String(format: "%.1f", value)) + " " + unit
-    }
-    return "\(count) bytes"
-}
