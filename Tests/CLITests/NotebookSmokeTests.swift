@@ -18,6 +18,7 @@ final class NotebookSmokeTests: XCTestCase {
     }
 
     func testFractalDimension() throws { try smoke("fractal-dimension") }
+    func testInformationPlane() throws { try smoke("information-plane") }
     func testMNIST() throws { try smoke("mnist") }
     func testPlotGallery() throws { try smoke("plot-gallery") }
     func testPresentation() throws { try smoke("presentation") }
