@@ -9,7 +9,7 @@ final class NotebookSmokeTests: XCTestCase {
 
     /// The notebooks with a smoke test below; a notebook added without one fails
     /// `testEveryNotebookHasASmokeTest`.
-    static let covered: Set<String> = ["fractal-dimension", "mnist", "plot-gallery", "presentation", "quickstart", "synthetic"]
+    static let covered: Set<String> = ["fractal-dimension", "information-plane", "mnist", "plot-gallery", "presentation", "quickstart", "synthetic"]
 
     func testEveryNotebookHasASmokeTest() throws {
         let names = try FileManager.default.contentsOfDirectory(at: root.appendingPathComponent("notebooks"), includingPropertiesForKeys: nil)
