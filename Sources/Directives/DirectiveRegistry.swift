@@ -20,6 +20,8 @@ public enum DirectiveRegistry {
         TableDirective.self,
         ClaimDirective.self,
         VerdictCalibrationDirective.self,
+        ClassifierDirective.self,
+        InformationPlaneDirective.self,
     ]
 
     /// Value types the directives store that the cache must decode (the engine's own

@@ -10,7 +10,8 @@ final class NotebookSmokeTests: XCTestCase {
 
     /// The notebooks with a smoke test below; a notebook added without one fails
     /// `testEveryNotebookHasASmokeTest`.
-    static let covered: Set<String> = ["fractal-dimension", "mnist", "plot-gallery", "presentation", "quickstart", "synthetic", "verdict-calibration"]
+    static let covered: Set<String> = ["fractal-dimension", "information-plane", "mnist", "plot-gallery", "presentation", "quickstart",
+                                       "synthetic", "verdict-calibration"]
 
     func testEveryNotebookHasASmokeTest() throws {
         let names = try FileManager.default.contentsOfDirectory(at: root.appendingPathComponent("notebooks"), includingPropertiesForKeys: nil)
@@ -19,6 +20,7 @@ final class NotebookSmokeTests: XCTestCase {
     }
 
     func testFractalDimension() throws { try smoke("fractal-dimension") }
+    func testInformationPlane() throws { try smoke("information-plane") }
     func testMNIST() throws { try smoke("mnist") }
     func testPlotGallery() throws { try smoke("plot-gallery") }
     func testPresentation() throws { try smoke("presentation") }
