@@ -50,13 +50,13 @@ struct SlideDeck {
         return slides
     }
 
-    /// The verdict lines a cell reached ("◐ Partly confirmed — …"), styled per outcome.
+    /// The claims a cell judged ("◐ Partly confirmed — …"), styled by their typed outcome.
     static func verdicts(of record: CellRecord) -> [[String: Any]] {
         record.outputs.compactMap { item -> [String: Any]? in
             switch item {
-            case .text(let line), .warning(let line):
-                guard let (verdict, mark, rest) = Typesetting.Verdict.parse(line: line) else { return nil }
-                return ["kind": verdict.rawValue, "mark": mark, "rest": rest]
+            case .claim(let claim):
+                return ["kind": Typesetting.Verdict(claim.outcome).rawValue, "mark": "\(claim.outcome.mark) \(claim.outcome.title)",
+                        "rest": " — " + claim.sentence]
             default: return nil
             }
         }
