@@ -12,6 +12,8 @@ import Plot
 public enum AutoencoderDirective: Directive {
     public static let name = "autoencoder"
     public static let summary = "train a dense autoencoder (Adam, MSE) and encode the data into d-dimensional codes"
+    /// One unit of work: a cluster node may compute the whole cell from its cached inputs.
+    public static let isWorkUnit = true
 
     public static let parameters: [Parameter] = [
         Parameter("data", .reference([.dataset]), required: true, doc: "the dataset to train on (its rows are the inputs)"),
@@ -49,7 +51,7 @@ public enum AutoencoderDirective: Directive {
         var settings = try arguments.decode(Settings.self)
         let data = try context.value(settings.data, as: Dataset.self)
         let d = settings.code
-        var warnings = [String]()
+        var warnings = [String](), notes = [String]()
         let ae = settings.autoencoder
         let architecture: AutoencoderArchitecture
         do {
@@ -59,7 +61,7 @@ public enum AutoencoderDirective: Directive {
         } catch let error as AutoencoderError {
             throw ParameterError(ae.hidden != nil ? "hidden" : "code", error.description)
         }
-        if let note = settings.autoencoder.applyQuickMode(context.settings.quick) { warnings.append(note) }
+        if let note = settings.autoencoder.applyQuickMode(context.settings.quick) { notes.append(note) }
         let options = settings.autoencoder.trainingOptions(threads: context.settings.threads,
                                                            seed: context.generator("autoencoder").seed)
         if Double(data.count) * (1 - options.validationFraction) < 2 {
@@ -103,12 +105,12 @@ public enum AutoencoderDirective: Directive {
         do {
             outputs.append(.figure(try lossFigure(loss)))
             if let shape = data.imageShape {
-                outputs.append(.figure(try reconstructionFigure(data.points, reconstruction, shape: shape)))
+                outputs.append(.figure(try reconstructionFigure(data, reconstruction, shape: shape)))
             }
         } catch {
             warnings.append("A figure could not be drawn: \(error)")
         }
-        outputs += warnings.map(OutputItem.warning)
+        outputs += notes.map(OutputItem.note) + warnings.map(OutputItem.warning)
         return CellResult(values: ["": model, "codes": codeData, "loss": loss, "reconstruction": reconstructed],
                           outputs: outputs)
     }
@@ -125,25 +127,23 @@ public enum AutoencoderDirective: Directive {
     /// The loss curve on a log axis (losses fall by orders of magnitude).
     static func lossFigure(_ curve: CurveValue) throws -> Figure {
         let positive = curve.series.allSatisfy { $0.y.allSatisfy { $0 > 0 } }
-        let chart = try LineChart(title: curve.title, xLabel: curve.xLabel, yLabel: curve.yLabel,
-                                  series: curve.series.map { LineChart.Series(name: $0.name, x: $0.x, y: $0.y) },
-                                  yScale: positive ? .log : .linear)
+        let chart = try LineChart(curve: curve, yScale: positive ? .log : .linear)
         return try Figure(name: "loss", caption: "Training and validation loss (mean squared error per element) per epoch.",
                           chart: chart)
     }
 
     /// Up to 10 inputs (the first rows) above their reconstructions, on the inputs' grey scale.
-    static func reconstructionFigure(_ inputs: Matrix, _ outputs: Matrix, shape: ImageShape) throws -> Figure {
-        let count = min(10, inputs.rows)
-        let originals = (0..<count).map { Array(inputs.row($0)) }
-        let rebuilt = (0..<count).map { Array(outputs.row($0)) }
+    static func reconstructionFigure(_ data: Dataset, _ outputs: Matrix, shape: ImageShape) throws -> Figure {
+        let picked = ImageSample.rows(10, of: data), count = picked.count
+        let originals = picked.map { Array(data.points.row($0)) }
+        let rebuilt = picked.map { Array(outputs.row($0)) }
         let values = originals.joined()
         let range = (values.min() ?? 0)...max(values.max() ?? 1, (values.min() ?? 0) + 1e-6)
         let grid = try ImageGrid(title: "Inputs and reconstructions",
                                  rows: [ImageGrid.Row(label: "input", images: originals),
                                         ImageGrid.Row(label: "output", images: rebuilt)],
                                  imageWidth: shape.width, imageHeight: shape.height, valueRange: range)
-        return try Figure(name: "reconstructions", caption: "The first \(count) inputs (top) and their reconstructions (bottom).",
+        return try Figure(name: "reconstructions", caption: "\(count) inputs (top), drawn at random\(data.labels == nil ? "" : " a label at a time"), and their reconstructions (bottom).",
                           chart: grid)
     }
 }

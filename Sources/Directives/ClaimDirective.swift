@@ -3,81 +3,103 @@ import Foundation
 import Notebook
 
 /// `{claim}` — evaluates one of the talk's conclusions from computed results and marks it
-/// confirmed, partly confirmed or not confirmed, with the evidence. Conclusions are never
-/// typed by hand: the verdict comes from the numbers of earlier cells.
+/// confirmed, partly confirmed or not confirmed, with its rule, thresholds and the numbers
+/// compared. Conclusions are never typed by hand, and never read from text: the test reads
+/// the typed verdicts (`id.kink`) and estimates of earlier cells.
 public enum ClaimDirective: Directive {
     public static let name = "claim"
-    public static let summary = "evaluate a conclusion from earlier results: confirmed / partly / not confirmed, with the evidence"
+    public static let summary = "evaluate a conclusion from earlier results: confirmed / partly / not confirmed, with its rule and numbers"
     static let tests = ["kink", "kink-near-truth", "growth-after-plateau", "corrdim-continuous", "corrdim-saturates"]
+        + InformationPlaneClaims.tests
 
     public static let parameters: [Parameter] = [
         Parameter("statement", .string, required: true, doc: "the claim as the talk states it"),
         Parameter("test", .choice(tests), required: true, doc: """
-            kink / kink-near-truth: ids of {entropy-curve} results (their `.dimension`); growth-after-plateau: one \
-            {entropy-curve} id; corrdim-continuous: an {entropy-curve} id run with corrdim: true; corrdim-saturates: \
-            that id and an estimate of the images' correlation dimension
+            kink / kink-near-truth / growth-after-plateau: ids of {entropy-curve} results; corrdim-continuous: an \
+            {entropy-curve} id run with corrdim: true; corrdim-saturates: that id and an estimate of the images' \
+            correlation dimension (its `.other-region`, when stored, is the second scaling region)
             """),
         Parameter("of", .referenceList([]), required: true, doc: "the results the test reads"),
     ]
-    public static var results: [ResultSlot] { [ResultSlot(kind: .table, doc: "one row: claim, status, evidence")] }
+    public static var results: [ResultSlot] {
+        [ResultSlot(kind: .table, doc: "one row: claim, status, evidence, rule"),
+         ResultSlot("outcome", kind: ClaimValue.kind, doc: "the outcome with its rule, thresholds and the numbers compared")]
+    }
 
     /// The cell's arguments, typed.
     struct Settings: Decodable {
         var statement: String
         var test: String
         var of: [ResultID]
+        var ids: [String] { of.map(\.id) }
     }
 
     public static func run(_ arguments: Arguments, context: CellContext) throws -> CellResult {
-        let cell = try arguments.decode(Settings.self)
-        let statement = cell.statement
-        let ids = cell.of.map(\.id)
+        let settings = try arguments.decode(Settings.self)
+        if let claim = try InformationPlaneClaims.judge(settings.test, statement: settings.statement, ids: settings.ids, context: context) {
+            return package(claim)
+        }
+        let finding = try evaluate(settings, context: context)
+        let claim = ClaimValue(statement: settings.statement, test: settings.test, outcome: outcome(finding.status),
+                               rule: finding.rule, thresholds: finding.thresholds.map { .init($0.name, $0.value) },
+                               numbers: finding.numbers.map { .init($0.name, $0.value) }, evidence: finding.evidence)
+        return package(claim)
+    }
+
+    /// The claim as the cell's values (a one-row table and the typed claim) and its output.
+    static func package(_ claim: ClaimValue) -> CellResult {
+        let table = Table(title: nil, columns: ["claim", "status", "evidence", "rule"],
+                          rows: [[claim.statement, claim.outcome.rawValue, claim.evidence, claim.rule]])
+        return CellResult(values: ["": table, "outcome": claim], outputs: [.claim(claim)])
+    }
+
+    static func outcome(_ status: Conclusions.Status) -> ClaimValue.Outcome {
+        switch status {
+        case .confirmed: .confirmed
+        case .partly: .partly
+        case .notConfirmed: .notConfirmed
+        }
+    }
+
+    static func evaluate(_ settings: Settings, context: CellContext) throws -> Conclusions.Finding {
+        let ids = settings.ids
         func value<T: NotebookValue>(_ id: String, _ type: T.Type) throws -> T {
             guard let v = context.value(id: id) else { throw ParameterError("of", "no result named `\(id)`") }
             guard let t = v as? T else { throw ParameterError("of", "`\(id)` is \(withArticle(Swift.type(of: v).kind.name)), not \(withArticle(T.kind.name))") }
             return t
         }
-        func verdict(_ id: String) throws -> Conclusions.Verdict {
-            let e = try value(id.hasSuffix(".dimension") ? id : id + ".dimension", EstimateValue.self)
-            func detail(_ name: String) -> Int? {
-                e.details.first { $0.name == name }.flatMap { $0.value.isFinite ? Int($0.value) : nil }
-            }
-            let label = (context.value(id: id.replacingOccurrences(of: ".dimension", with: "")) as? CurveValue)?
-                .title.components(separatedBy: " — ").last ?? id
-            return Conclusions.Verdict(label: label, dimension: e.value.isFinite ? Int(e.value) : nil,
-                                       trueDimension: detail("true dimension"), candidate: detail("candidate"))
+        func verdict(_ id: String) throws -> DimensionVerdictValue {
+            try value(id.hasSuffix(".kink") ? id : id + ".kink", DimensionVerdictValue.self)
         }
-        func curve(_ id: String, suffix: String) throws -> (d: [Int], y: [Double]) {
-            let c = try value(id.hasSuffix(suffix) ? id : id + suffix, CurveValue.self)
-            guard let s = c.series.first else { throw ParameterError("of", "`\(id)` has no series") }
-            return (s.x.map { Int($0) }, s.y)
+        func conclusionVerdict(_ v: DimensionVerdictValue) -> Conclusions.Verdict {
+            Conclusions.Verdict(label: v.label, dimension: v.dimension, trueDimension: v.trueDimension, candidate: v.candidate)
         }
-
-        let finding: Conclusions.Finding
-        switch cell.test {
-        case "kink":
-            finding = Conclusions.hasKink(try ids.map(verdict))
-        case "kink-near-truth":
-            finding = Conclusions.kinkNearTruth(try ids.map(verdict))
-        case "growth-after-plateau":
-            guard let id = ids.first else { throw ParameterError("of", "name one {entropy-curve} result") }
-            let (d, h) = try curve(id, suffix: "")
+        func corrdim(_ id: String) throws -> (DimensionVerdictValue, [Double]) {
             let v = try verdict(id)
-            finding = Conclusions.growthAfterPlateau(d: d, h: h, bend: v.dimension ?? v.candidate)
+            guard let c = v.correlationDimension else { throw ParameterError("of", "`\(id)` was run without `corrdim: true`") }
+            return (v, c)
+        }
+        guard let first = ids.first else { throw ParameterError("of", "name at least one result") }
+        switch settings.test {
+        case "kink":
+            return Conclusions.hasKink(try ids.map { conclusionVerdict(try verdict($0)) })
+        case "kink-near-truth":
+            return Conclusions.kinkNearTruth(try ids.map { conclusionVerdict(try verdict($0)) })
+        case "growth-after-plateau":
+            return Conclusions.growthAfterPlateau(try ids.map { id in
+                let v = try verdict(id)
+                return Conclusions.Curve(label: v.label, d: v.d, entropy: v.entropy, whitenedEntropy: v.whitenedEntropy,
+                                         bend: v.dimension ?? v.candidate)
+            })
         case "corrdim-continuous":
-            guard let id = ids.first else { throw ParameterError("of", "name one {entropy-curve} result run with corrdim: true") }
-            let (d, c) = try curve(id, suffix: ".corrdim")
-            finding = Conclusions.changesContinuously(d: d, corrdim: c)
+            let (v, c) = try corrdim(first)
+            return Conclusions.changesContinuously(d: v.d, corrdim: c, seeds: v.seeds)
         default: // corrdim-saturates
             guard ids.count == 2 else { throw ParameterError("of", "name an {entropy-curve} result (corrdim: true) and the images' correlation dimension estimate") }
-            let (d, c) = try curve(ids[0], suffix: ".corrdim")
+            let (v, c) = try corrdim(ids[0])
             let reference = try value(ids[1], EstimateValue.self)
-            let other = reference.details.first { $0.name == "other scaling region" }?.value
-            finding = Conclusions.saturatesAt(d: d, corrdim: c, reference: reference.value, alternative: other)
+            let other = context.value(id: ids[1] + ".other-region") as? EstimateValue
+            return Conclusions.saturatesAt(d: v.d, corrdim: c, reference: reference.value, alternative: other?.value)
         }
-        let table = Table(title: nil, columns: ["claim", "status", "evidence"], rows: [[statement, finding.status.rawValue, finding.evidence]])
-        let mark = finding.status == .confirmed ? "✔ Confirmed" : finding.status == .partly ? "◐ Partly confirmed" : "✘ Not confirmed"
-        let line = "\(mark) — “\(statement)”. \(finding.evidence)."
-        return CellResult(values: ["": table], outputs: [finding.status == .confirmed ? .text(line) : .warning(line)])
     }
 }

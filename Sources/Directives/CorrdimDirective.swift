@@ -12,6 +12,8 @@ import Plot
 public enum CorrdimDirective: Directive {
     public static let name = "corrdim"
     public static let summary = "Correlation dimension: C(r) over log-spaced radii, automatic scaling region, log-log figure"
+    /// One unit of work: a cluster node may compute the whole cell from its cached inputs.
+    public static let isWorkUnit = true
 
     public static let parameters: [Parameter] = [
         Parameter("data", .reference([.dataset]), required: true, doc: "the points: an earlier dataset or autoencoder codes"),
@@ -39,6 +41,7 @@ public enum CorrdimDirective: Directive {
         ResultSlot(kind: .estimate, doc: "the correlation dimension; details: window r1, r2, R², radii in the window, n, Eckmann–Ruelle bound, CorrInt"),
         ResultSlot("curve", kind: .curve, doc: "ln C(r) against ln r"),
         ResultSlot("slopes", kind: .curve, doc: "local slope d ln C / d ln r against r"),
+        ResultSlot("other-region", kind: .estimate, doc: "the slope of a second scaling region with a real plateau, when C(r) has one"),
     ]
 
     public static func validate(_ arguments: Arguments) -> [ParameterError] {
@@ -52,23 +55,10 @@ public enum CorrdimDirective: Directive {
         var sampler = context.generator("sample")
         let (points, sampleNote) = subsample(data, cell.sample, using: &sampler)
         let workers = context.settings.threads
-        let range: ClosedRange<Double>
-        if let fixed = try radiusRange(cell.range) {
-            range = fixed
-        } else {
-            var g = context.generator("range")
-            range = try CorrelationIntegral.automaticRange(of: points, using: &g)
-        }
         context.progress(0.05, "counting pairs")
-        let radii = try CorrelationIntegral.logSpacedRadii(count: cell.radii, in: range)
-        let integral = try CorrelationIntegral(of: points, radii: radii, workers: workers)
         let options = CorrelationDimension.Options(tolerance: cell.tolerance)
-        let fit: CorrelationDimension
-        do {
-            fit = try CorrelationDimension(fitting: integral, options: options)
-        } catch let error as DimensionError {
-            throw CellError("\(error) (radii \(formatNumber(range.lowerBound))…\(formatNumber(range.upperBound)))")
-        }
+        let fit = try standardFit(of: points, radii: cell.radii, range: try radiusRange(cell.range),
+                                  options: options, workers: workers)
         var corrint: TwoRadiusCorrelationDimension?
         if cell.corrint, points.rows > 20 {
             context.progress(0.6, "CorrInt neighbours")
@@ -84,29 +74,86 @@ public enum CorrdimDirective: Directive {
                 main.details.append(.init("other scaling region", other.slope))
                 result.values[""] = main
             }
+            // Only a real plateau is a second scaling region a claim may match.
+            if other.isPlateau {
+                result.values["other-region"] = EstimateValue(name: "second scaling region", value: other.slope,
+                                                              details: [.init("r from", other.from), .init("r to", other.to)])
+            }
         }
         return result
+    }
+
+    /// The one definition of a data set's correlation dimension, shared by `{corrdim}` and
+    /// `{dimension}`: `radii` log-spaced radii over the automatic range (found on a sample
+    /// drawn from a fixed stream, so it depends on the data only, not on the cell's seed) or
+    /// over `range`, and the widest flat run of local slopes.
+    static func standardFit(of points: Matrix, radii: Int, range fixed: ClosedRange<Double>?,
+                            options: CorrelationDimension.Options = .init(), workers: Int) throws -> CorrelationDimension {
+        let range: ClosedRange<Double>
+        if let fixed {
+            range = fixed
+        } else {
+            var g = SeededGenerator(seed: 0).derived("correlation-dimension-range")
+            range = try CorrelationIntegral.automaticRange(of: points, using: &g)
+        }
+        let integral = try CorrelationIntegral(of: points, radii: try CorrelationIntegral.logSpacedRadii(count: radii, in: range),
+                                               workers: workers)
+        do {
+            return try CorrelationDimension(fitting: integral, options: options)
+        } catch let error as DimensionError {
+            throw CellError("\(error) (radii \(formatNumber(range.lowerBound))…\(formatNumber(range.upperBound)))")
+        }
+    }
+
+    /// "over r ∈ [r1, r2] (m radii, C from p1 to p2 of the pairs, R² = …)": the fit window and
+    /// the fraction of pairs it rests on.
+    static func windowNote(_ fit: CorrelationDimension) -> String {
+        let c = fit.integral.values, w = fit.windowIndices
+        return "slope of ln C against ln r over r ∈ [\(formatNumber(fit.window.lowerBound)), \(formatNumber(fit.window.upperBound))] "
+            + "(\(w.count) radii; C(r), the fraction of pairs closer than r, from \(formatNumber(c[w.lowerBound], significantDigits: 2)) "
+            + "to \(formatNumber(c[w.upperBound], significantDigits: 2)); R² = \(String(format: "%.4f", fit.rSquared)))"
     }
 
     /// A second run of at least four radii, as flat as the tolerance asks, whose slope
     /// differs by more than 15% from the fit: then C(r) has no single scaling region and the
     /// estimate depends on the radii (MNIST's local slopes fall from about 9 to 4.7 and rise
     /// again; the automatic window lands on either plateau).
-    static func competingRegion(_ fit: CorrelationDimension, tolerance: Double) -> (slope: Double, from: Double, to: Double)? {
+    /// `isPlateau` is false for the bottom of a V (or the top of a Λ): the slopes just outside
+    /// the widest flat run around it leave it in the same direction on both sides, so the
+    /// slope only passes through that value.
+    static func competingRegion(_ fit: CorrelationDimension, tolerance: Double) -> (slope: Double, from: Double, to: Double, isPlateau: Bool)? {
         let slopes = fit.localSlopes
         let width = min(4, fit.windowIndices.count)
         guard width >= 2, slopes.count > width else { return nil }
-        var best: (mean: Double, from: Double, to: Double)?
+        var best: (mean: Double, from: Double, to: Double, start: Int)?
         for start in 0...(slopes.count - width) {
             let run = slopes[start..<(start + width)].map(\.slope)
             guard run.allSatisfy(\.isFinite), let lo = run.min(), let hi = run.max() else { continue }
             let mean = run.reduce(0, +) / Double(width)
             guard mean > 0, (hi - lo) / mean <= tolerance, abs(mean - fit.dimension) / fit.dimension > 0.15 else { continue }
             if best == nil || abs(mean - fit.dimension) > abs((best?.mean ?? 0) - fit.dimension) {
-                best = (mean, slopes[start].radius, slopes[start + width - 1].radius)
+                best = (mean, slopes[start].radius, slopes[start + width - 1].radius, start)
             }
         }
-        return best.map { ($0.mean, $0.from, $0.to) }
+        guard let best else { return nil }
+        return (best.mean, best.from, best.to, isPlateau(slopes.map(\.slope), start: best.start, width: width, tolerance: tolerance))
+    }
+
+    /// Whether the flat run at `start` is a plateau rather than the turning point of a V or Λ.
+    static func isPlateau(_ slopes: [Double], start: Int, width: Int, tolerance: Double) -> Bool {
+        var lo = start, hi = start + width - 1
+        func flat(_ a: Int, _ b: Int) -> Bool {
+            let run = slopes[a...b]
+            guard let mn = run.min(), let mx = run.max() else { return false }
+            let mean = run.reduce(0, +) / Double(run.count)
+            return mean > 0 && (mx - mn) / mean <= tolerance
+        }
+        while lo > 0, flat(lo - 1, hi) { lo -= 1 }
+        while hi < slopes.count - 1, flat(lo, hi + 1) { hi += 1 }
+        guard lo > 0, hi < slopes.count - 1 else { return true }
+        let mean = slopes[lo...hi].reduce(0, +) / Double(hi - lo + 1)
+        let left = slopes[lo - 1] - mean, right = slopes[hi + 1] - mean
+        return (left > 0) != (right > 0)
     }
 
     /// The `range` argument: nil for `auto`, else the two radii.
@@ -133,6 +180,8 @@ public enum CorrdimDirective: Directive {
         var details: [EstimateValue.Detail] = [
             .init("r1", window.lowerBound), .init("r2", window.upperBound), .init("R²", fit.rSquared),
             .init("radii in window", Double(fit.windowIndices.count)), .init("n", Double(n)),
+            .init("fraction of pairs at r1", integral.values[fit.windowIndices.lowerBound]),
+            .init("fraction of pairs at r2", integral.values[fit.windowIndices.upperBound]),
             .init("Eckmann–Ruelle bound", fit.eckmannRuelleBound),
         ]
         if let corrint { details.append(.init("CorrInt", corrint.dimension)) }
@@ -148,9 +197,7 @@ public enum CorrdimDirective: Directive {
 
         var outputs: [OutputItem] = [
             .metric(Metric("correlation dimension", fit.dimension,
-                           note: "slope of ln C against ln r over r ∈ [\(formatNumber(window.lowerBound)), \(formatNumber(window.upperBound))] "
-                             + "(\(fit.windowIndices.count) radii, R² = \(String(format: "%.4f", fit.rSquared)))"
-                             + (sampleNote.map { ", " + $0 } ?? ""))),
+                           note: windowNote(fit) + (sampleNote.map { ", " + $0 } ?? ""))),
         ]
         if let corrint {
             outputs.append(.metric(Metric("CorrInt (k1 = 10, k2 = 20)", corrint.dimension,

@@ -74,14 +74,11 @@ public enum DimensionDirective: Directive {
             context.progress(Double(rows.count) / Double(chosen.count + 1), method)
             switch method {
             case "corrdim":
-                var g = context.generator("range")
-                let range = try CorrelationIntegral.automaticRange(of: points, using: &g)
-                let integral = try CorrelationIntegral(of: points, radii: try CorrelationIntegral.logSpacedRadii(
-                    count: cell.radii, in: range), workers: context.settings.threads)
-                let fit = try CorrelationDimension(fitting: integral)
+                // The same definition as {corrdim}'s, so both give the same number.
+                let fit = try CorrdimDirective.standardFit(of: points, radii: cell.radii, range: nil,
+                                                           workers: context.settings.threads)
                 add("correlation dimension", fit.dimension, nil,
-                    "slope over r ∈ [\(formatNumber(fit.window.lowerBound)), \(formatNumber(fit.window.upperBound))], R² = \(String(format: "%.4f", fit.rSquared))"
-                        + (fit.withinTolerance ? "" : "; no clear scaling region"))
+                    CorrdimDirective.windowNote(fit) + (fit.withinTolerance ? "" : "; no clear scaling region"))
                 if let neighbors {
                     let corrint = try TwoRadiusCorrelationDimension(of: points, neighbors: neighbors)
                     add("CorrInt", corrint.dimension, nil,
@@ -115,7 +112,7 @@ public enum DimensionDirective: Directive {
                 + "(Eckmann–Ruelle): \(n) points cannot support an estimate this large."))
         }
         var notes = [OutputItem]()
-        if let sampleNote { notes.append(.text("Estimates " + sampleNote + ".")) }
+        if let sampleNote { notes.append(.note("Estimates " + sampleNote + ".")) }
         if let truth = data.intrinsicDimension { notes.append(.text("True intrinsic dimension of \(data.name): \(truth).")) }
         let table = Table(title: "Intrinsic dimension of \(data.name)", columns: ["method", "estimate", "± SE", "how"], rows: rows)
         return CellResult(values: ["": table], outputs: notes + [.table(table)] + outputs)

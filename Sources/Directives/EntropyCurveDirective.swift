@@ -1,5 +1,6 @@
 import Autoencoder
 import Datasets
+import Dimension
 import Entropy
 import EntropyCurve
 import Foundation
@@ -26,6 +27,12 @@ public enum EntropyCurveDirective: Directive {
         Parameter("sample", .int(50...1_000_000), doc: "estimate entropies on at most this many codes (default: all)"),
         Parameter("corrdim", .bool, default: .bool(false), doc: "also compute the correlation dimension of each code set"),
         Parameter("gain-threshold", .double(0.01...10), default: .double(0.5), doc: "the H_white gain rule's threshold, nats"),
+        Parameter("verdict", .choice(VerdictOptions.Policy.allCases.map(\.rawValue)), default: .string(VerdictOptions().policy.rawValue),
+                  doc: "cross-checked (the calibrated default, notebooks/verdict-calibration.md): TwoNN of the data when some H(d) rule bends within ±1 of it; noisy-slope: the noisy-slope rule, stable on n/2 and n/4 codes; consensus: two of argmax H, H_white gain and MSE elbow"),
+        Parameter("noise-sigma", .double(1e-3...10), default: .double(VerdictOptions().noiseSlope.sigma),
+                  doc: "σ of the noise added to the standardised codes for the noisy-slope rule"),
+        Parameter("noise-position", .double(0.01...0.99), default: .double(VerdictOptions().noiseSlope.position),
+                  doc: "where the noisy-slope threshold τ sits between the noise increment (0) and a full coordinate's (1)"),
         Parameter("true-dimension", .int(1...100_000), doc: "the true dimension, for reference lines (default: the dataset's, when known)"),
         Parameter("reference-corrdim", .reference([.estimate]), doc: "an estimate (e.g. the images' correlation dimension) drawn as a line on the corrdim figure"),
         Parameter("label", .string, doc: "short name of the data in figure titles (default: the dataset's name)"),
@@ -37,9 +44,12 @@ public enum EntropyCurveDirective: Directive {
             ResultSlot("white", kind: .curve, doc: "H_white(d), the whitened entropy without ½·ln det Σ"),
             ResultSlot("bandwidth", kind: .curve, doc: "the LOO-ML bandwidth h*(d)"),
             ResultSlot("mse", kind: .curve, doc: "reconstruction MSE(d)"),
+            ResultSlot("decomposition", kind: .curve, doc: "H(d), H_white(d) and ½·ln det Σ(d) on one axis"),
+            ResultSlot("noisy", kind: .curve, doc: "h(standardised codes + σZ) per d on n, n/2 and n/4 codes (the noisy-slope rule's curve)"),
             ResultSlot("corrdim", kind: .curve, doc: "correlation dimension of the codes against d (with corrdim: true)"),
             ResultSlot("table", kind: .table, doc: "one row per d"),
             ResultSlot("verdict", kind: .table, doc: "every rule's d with its seed spread"),
+            ResultSlot("kink", kind: DimensionVerdictValue.kind, doc: "the verdict as numbers for {claim}: dimension, candidate, true k, median curves"),
             ResultSlot("dimension", kind: .estimate, doc: "the verdict: the dimension, or NaN when not resolvable (details say why)"),
         ]
     }
@@ -55,6 +65,9 @@ public enum EntropyCurveDirective: Directive {
         var sample: Int?
         var corrdim: Bool
         var gainThreshold: Double
+        var verdict: VerdictOptions.Policy
+        var noiseSigma: Double
+        var noisePosition: Double
         var trueDimension: Int?
         var referenceCorrdim: ResultID?
         var label: String?
@@ -66,11 +79,41 @@ public enum EntropyCurveDirective: Directive {
     }
 
     public static func run(_ arguments: Arguments, context: CellContext) throws -> CellResult {
-        var cell = try arguments.decode(Settings.self)
+        let (cell, settings, quickNotes) = try sweepSettings(arguments, run: context.settings, seed: context.seed)
         let data = try context.value(cell.data, as: Dataset.self)
+        var warnings = quickNotes
+        if let m = settings.entropySample, m < data.count {
+            warnings.append("Entropies are estimated on \(m) of the \(data.count) codes.")
+        }
+        let units = EntropyCurveUnits(settings: settings)
+        let points = try EntropyCurveExperiment(settings: settings).run(
+            on: data.points,
+            train: { x, architecture, options in try units.model(architecture, options, data: x, context: context) },
+            measure: { trained, d, r in try units.point(trained, d: d, repeatIndex: r, data: data.points, context: context) },
+            progress: { fraction, message in context.progress(fraction, message) })
+
+        let summary = CurveSummary(points: points)
+        let options = VerdictOptions(policy: cell.verdict, gainThreshold: cell.gainThreshold,
+                                     noiseSlope: NoiseSlopeRule(sigma: cell.noiseSigma, position: cell.noisePosition))
+        // The cross-check's second reading: TwoNN of the data itself (one exact 2-NN search).
+        let twoNN = options.policy == .crossChecked && data.count > 3
+            ? try TwoNearestNeighborsDimension(neighbors: try NearestNeighbors(of: data.points, k: 2)).dimension : nil
+        let verdict = try DimensionVerdict(summary: summary, points: points, options: options, dataDimension: twoNN)
+        let trueK = cell.trueDimension ?? data.intrinsicDimension
+        let label = cell.label ?? data.name
+        let referenceCorrdim = try cell.referenceCorrdim.map { try context.value($0, as: EstimateValue.self) }
+        return try EntropyCurveReport(summary: summary, points: points, verdict: verdict, trueDimension: trueK,
+                                      label: label, referenceCorrdim: referenceCorrdim, warnings: warnings).result()
+    }
+
+    /// The typed arguments and the sweep's settings, with the notes quick mode adds. Also
+    /// what `workUnits` declares its units from, so the two cannot drift apart.
+    static func sweepSettings(_ arguments: Arguments, run: RunSettings, seed: UInt64) throws
+        -> (Settings, EntropyCurveExperiment.Settings, warnings: [String]) {
+        var cell = try arguments.decode(Settings.self)
         var warnings = [String]()
-        if let note = cell.autoencoder.applyQuickMode(context.settings.quick) { warnings.append(note) }
-        if context.settings.quick && cell.repeats > 1 {
+        if let note = cell.autoencoder.applyQuickMode(run.quick) { warnings.append(note) }
+        if run.quick && cell.repeats > 1 {
             warnings.append("Quick mode: 1 seed per d instead of \(cell.repeats).")
             cell.repeats = 1
         }
@@ -78,40 +121,24 @@ public enum EntropyCurveDirective: Directive {
         var settings = EntropyCurveExperiment.Settings(
             dimensions: cell.dims.sorted(), repeats: cell.repeats, hidden: ae.hidden,
             activation: ae.activation, codeActivation: ae.codeActivation,
-            training: ae.trainingOptions(threads: context.settings.threads), bandwidth: cell.bandwidth.selection,
+            training: ae.trainingOptions(threads: run.threads), bandwidth: cell.bandwidth.selection,
             monteCarloSamples: cell.monteCarlo > 0 ? cell.monteCarlo : nil,
-            entropySample: cell.sample, correlationDimension: cell.corrdim, seed: context.seed)
+            entropySample: cell.sample, correlationDimension: cell.corrdim,
+            noisy: NoisyEntropySettings(sigmas: [cell.noiseSigma]), seed: seed)
         settings.outputActivation = ae.outputActivation
-        if let m = settings.entropySample, m < data.count {
-            warnings.append("Entropies are estimated on \(m) of the \(data.count) codes.")
-        }
+        return (cell, settings, warnings)
+    }
 
-        let experiment = EntropyCurveExperiment(settings: settings)
-        let points = try experiment.run(on: data.points, train: { x, architecture, options in
-            let key = SweepModelKey(architecture: architecture, options: options, rows: x.rows, columns: x.columns)
-            return try context.memoized("entropy-curve autoencoder", key: key) {
-                TrainedModelValue(try EntropyCurveExperiment.train(x, architecture, options))
-            }.trained
-        }, progress: { fraction, message in context.progress(fraction, message) })
+    public static func workUnits(_ arguments: Arguments, settings: RunSettings, seed: UInt64) throws -> [WorkUnitDeclaration] {
+        try EntropyCurveUnits(settings: sweepSettings(arguments, run: settings, seed: seed).1).declarations()
+    }
 
-        let summary = CurveSummary(points: points)
-        let verdict = try DimensionVerdict(summary: summary, points: points, gainThreshold: cell.gainThreshold)
-        let trueK = cell.trueDimension ?? data.intrinsicDimension
-        let label = cell.label ?? data.name
-        let referenceCorrdim = try cell.referenceCorrdim.map { try context.value($0, as: EstimateValue.self) }
-        return try EntropyCurveReport(summary: summary, points: points, verdict: verdict, trueDimension: trueK,
-                                      label: label, referenceCorrdim: referenceCorrdim, warnings: warnings).result()
+    public static func computeWorkUnit(_ id: String, _ arguments: Arguments, context: CellContext) throws {
+        let (cell, settings, _) = try sweepSettings(arguments, run: context.settings, seed: context.seed)
+        try EntropyCurveUnits(settings: settings).compute(id, data: try context.value(cell.data, as: Dataset.self).points, context: context)
     }
 }
 
-/// Everything that changes a sweep's autoencoder, as its memo key: the architecture and
-/// every training option (threads too: BLAS sums differ), hashed from their encoding.
-struct SweepModelKey: Encodable {
-    var architecture: AutoencoderArchitecture
-    var options: TrainingOptions
-    var rows: Int
-    var columns: Int
-}
 
 /// A trained autoencoder with what its training reported, as the cache stores it.
 public struct TrainedModelValue: CacheableValue {

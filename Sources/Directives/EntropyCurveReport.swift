@@ -35,6 +35,10 @@ struct EntropyCurveReport {
                                    yLabel: "h* (whitened units)", series: [series("h*", summary.bandwidth)])
         let mse = CurveValue(title: "Reconstruction error — \(label)", xLabel: "code dimension d", yLabel: "MSE",
                              series: [series("MSE", summary.reconstructionError)])
+        let decomposition = CurveValue(title: "H = H_white + ½·ln det Σ — \(label)", xLabel: "code dimension d", yLabel: "nats",
+                                       series: [series("H", summary.entropy), series("H_white", summary.whitenedEntropy),
+                                                series("½·ln det Σ", summary.logDeterminant)])
+        let noisy = noisyCurve()
         let corrdim = summary.correlationDimension.map {
             CurveValue(title: "Correlation dimension of the codes — \(label)", xLabel: "code dimension d",
                        yLabel: "correlation dimension", series: [series("corrdim(codes)", $0)])
@@ -54,7 +58,18 @@ struct EntropyCurveReport {
             outputs.append(.warning(verdict.explanation))
         }
         outputs.append(.figure(try figure("entropy", "H(d) of the codes\(spreadNote). " + verdict.explanation, entropy, lines)))
-        outputs.append(.figure(try figure("bandwidth", "Bandwidth h*(d); above 0.242 (dashed) an extra code dimension cannot lower H, so no kink can show there.",
+        let parts = EntropyDecomposition(d: summary.d, h: summary.entropy.map(\.median), white: summary.whitenedEntropy.map(\.median),
+                                         logDeterminant: summary.logDeterminant.map(\.median), bend: verdict.dimension ?? verdict.candidate)
+        if let parts { outputs.append(.text(parts.explanation)) }
+        outputs.append(.figure(try figure("decomposition", "H(d) and its two terms, H_white(d) and ½·ln det Σ(d)\(spreadNote). "
+                                              + (parts?.explanation ?? ""), decomposition, lines)))
+        if let noisy, let rule = verdict.noisy.map({ _ in verdict.options.noiseSlope }) {
+            outputs.append(.figure(try figure("noisy", "h(standardised codes + σZ), σ = \(formatNumber(rule.sigma)), on all codes and on n/2 and n/4 of them; "
+                                                  + "past the intrinsic dimension each d adds about ½·ln(2πeσ²) = \(formatNumber(rule.noiseIncrement, significantDigits: 3)) nats.",
+                                              noisy, lines)))
+        }
+        outputs.append(.figure(try figure("bandwidth", "Bandwidth h*(d); above 0.242 (dashed) an extra whitened code dimension cannot lower H_white "
+                                              + "(H can still fall through ½·ln det Σ).",
                                           bandwidth, lines + [.horizontal(h0, label: "h = 0.242")])))
         outputs.append(.figure(try figure("mse", "Reconstruction MSE against d\(spreadNote).", mse, lines)))
         outputs.append(.figure(try figure("white", "Whitened entropy H_white(d), without ½·ln det Σ\(spreadNote).", white, lines)))
@@ -68,7 +83,8 @@ struct EntropyCurveReport {
         outputs.append(.table(verdictTable))
         outputs.append(.table(table))
         for f in summary.failures { outputs.append(.warning("Not estimated: \(f)")) }
-        outputs += warnings.map(OutputItem.warning)
+        // How the sweep was run (quick mode, a sample of the codes): information, not a caveat.
+        outputs += warnings.map(OutputItem.note)
 
         var details = verdict.rules.map { EstimateValue.Detail($0.name, $0.d.map(Double.init) ?? .nan) }
         details.append(.init("candidate", verdict.candidate.map(Double.init) ?? .nan))
@@ -78,17 +94,30 @@ struct EntropyCurveReport {
                                       value: verdict.dimension.map(Double.init) ?? .nan, details: details)
         var values: [String: any NotebookValue] = [
             "": entropy, "white": white, "bandwidth": bandwidth, "mse": mse, "table": table, "verdict": verdictTable,
-            "dimension": dimension,
+            "dimension": dimension, "decomposition": decomposition,
+            "kink": DimensionVerdictValue(verdict: verdict, summary: summary, seeds: seeds, trueDimension: trueDimension, label: label),
         ]
+        if let noisy { values["noisy"] = noisy }
         if let corrdim { values["corrdim"] = corrdim }
         return CellResult(values: values, outputs: outputs)
     }
 
+    /// h(C + σZ) per d on all codes and on each subsample, when measured.
+    func noisyCurve() -> CurveValue? {
+        let sigma = verdict.options.noiseSlope.sigma
+        let divisors = [1] + verdict.options.stabilityDivisors
+        let series = divisors.compactMap { divisor in
+            CurveSummary.noisy(points, d: summary.d, sigma: sigma, divisor: divisor).map {
+                self.series(divisor == 1 ? "all codes" : "n/\(divisor)", $0)
+            }
+        }
+        guard !series.isEmpty else { return nil }
+        return CurveValue(title: "h(codes + σZ), σ = \(formatNumber(sigma)) — \(label)", xLabel: "code dimension d",
+                          yLabel: "h (nats, standardised codes)", series: series)
+    }
+
     func figure(_ name: String, _ caption: String, _ curve: CurveValue, _ lines: [ReferenceLine]) throws -> Figure {
-        let chart = try LineChart(title: curve.title, xLabel: curve.xLabel, yLabel: curve.yLabel,
-                                  series: curve.series.map { s in
-                                      LineChart.Series(name: s.name, x: s.x, y: s.y, lower: s.lower, upper: s.upper)
-                                  }, referenceLines: lines)
+        let chart = try LineChart(curve: curve, referenceLines: lines)
         return try Figure(name: name, caption: caption, chart: chart)
     }
 

@@ -2,6 +2,11 @@ import Foundation
 import Linalg
 import Notebook
 
+extension ReportFiles {
+    /// The deck's file name beside index.html.
+    public static let slidesPath = "slides.html"
+}
+
 /// One run of one notebook, start to finish: execute the plan, then write the report —
 /// also when cells fail or the run is interrupted.
 public final class NotebookRun: @unchecked Sendable {
@@ -21,6 +26,8 @@ public final class NotebookRun: @unchecked Sendable {
     public var cellFiles: [[String: String]] = []
     /// The program's git commit (fixed in golden tests).
     public var programCommit: String? = ProgramCommit.current
+    /// Also write slides.html, a 16:9 deck of the figures (`--slides`).
+    public var slides = false
 
     /// - Parameters:
     ///   - outputDirectory: the report's own directory (output/NOTEBOOK).
@@ -35,8 +42,22 @@ public final class NotebookRun: @unchecked Sendable {
         self.executor = Executor(plan: plan, notebookDirectory: notebookDirectory, dataDirectory: dataDirectory,
                                  observer: observer, store: store, cacheKeys: cacheKeys, inputKeys: inputKeys)
         self.cacheKeys = cacheKeys
+        self.inputKeys = inputKeys
+        self.store = store
+        self.dataDirectory = dataDirectory
     }
     private let cacheKeys: [String]
+    private let inputKeys: [String]
+    private let store: (any ResultStore)?
+    private let dataDirectory: URL
+
+    /// A fresh executor for the same plan, store and keys reporting to `observer` (the
+    /// cluster executor runs the plan in rounds, one executor each, between which units of
+    /// work are computed elsewhere).
+    public func makeExecutor(_ observer: (any ExecutionObserver)?) -> Executor {
+        Executor(plan: plan, notebookDirectory: executor.notebookDirectory, dataDirectory: dataDirectory,
+                 observer: observer, store: store, cacheKeys: cacheKeys, inputKeys: inputKeys)
+    }
 
     /// Runs every cell and writes the report. Returns the records. After an interrupt
     /// (`Cancellation`) the cells stop at a safe point, with every worker thread joined,
@@ -71,7 +92,10 @@ public final class NotebookRun: @unchecked Sendable {
                                  inputs: cellFiles.indices.contains(r.cell.index) ? cellFiles[r.cell.index] : [:])
             })
         manifest.datasets = RunManifest.datasets(in: manifest.cells)
-        let files = try ReportBuilder(templates: templates).build(ReportInput(plan: plan, records: records, manifest: manifest))
+        let builder = ReportBuilder(templates: templates)
+        let input = ReportInput(plan: plan, records: records, manifest: manifest)
+        var files = try builder.build(input)
+        if slides { files.files[ReportFiles.slidesPath] = Array(builder.slides(input).utf8) }
         try ReportWriter.write(files, to: outputDirectory)
     }
 }

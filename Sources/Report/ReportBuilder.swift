@@ -28,6 +28,11 @@ public struct ReportBuilder {
 
     public init(templates: Templates) { self.templates = templates }
 
+    /// The slide deck of the run (slides.html), for `entropybook run --slides`.
+    public func slides(_ input: ReportInput) -> String {
+        SlideDeck(template: templates.slides, css: templates.slidesCSS).render(input)
+    }
+
     public func build(_ input: ReportInput) throws -> ReportFiles {
         var files = [String: [UInt8]]()
         var cellHTML = [String]()
@@ -88,11 +93,19 @@ public struct ReportBuilder {
                     outputs.append(["figure": figure])
                 case .text(let t):
                     flushMetrics()
-                    outputs.append(verdictContext(t) ?? ["text": t])
+                    outputs.append(["text": t])
                 case .warning(let w):
                     flushMetrics()
+                    outputs.append(["warning": w])
+                case .claim(let c):
+                    flushMetrics()
                     // A claim that is not confirmed is a finding, not a warning: it gets its verdict style.
-                    outputs.append(verdictContext(w) ?? ["warning": w])
+                    let verdict = Typesetting.Verdict(c.outcome)
+                    outputs.append(["verdict": ["kind": verdict.rawValue, "mark": "\(c.outcome.mark) \(c.outcome.title)",
+                                                "rest": " — " + c.sentence] as [String: Any]])
+                case .note(let n):
+                    flushMetrics()
+                    outputs.append(["info": n])
                 }
             }
             flushMetrics()
@@ -135,6 +148,7 @@ public struct ReportBuilder {
             "started": iso(m.started),
             "finished": iso(m.finished),
             "duration": formatSeconds(m.finished.timeIntervalSince(m.started)),
+            "computeTime": Self.computeTime(input.records).map(formatSeconds) ?? "",
             "program": "\(m.program) \(m.version)" + (m.programCommit.map { " (commit \($0))" } ?? ""),
             "dataFiles": m.dataFiles.sorted { $0.key < $1.key }.map { ["path": $0.key, "hash": String($0.value.prefix(16))] },
             "notebook": m.notebook,
@@ -175,7 +189,7 @@ public struct ReportBuilder {
     private func statusText(_ r: CellRecord) -> String {
         switch r.status {
         case .ok: formatSeconds(r.seconds)
-        case .cached: "cached · \(formatSeconds(r.seconds))"
+        case .cached: "cached · \(formatSeconds(r.seconds))" + (r.computeSeconds.map { " (computed in \(formatSeconds($0)))" } ?? "")
         case .failed: "failed after \(formatSeconds(r.seconds))"
         case .skipped: "skipped"
         case .interrupted: r.seconds > 0 ? "interrupted after \(formatSeconds(r.seconds))" : "not run (interrupted)"
@@ -192,11 +206,6 @@ public struct ReportBuilder {
         ])
     }
 
-    /// A claim's verdict line ("◐ Partly confirmed — …") as its own output, styled per outcome.
-    private func verdictContext(_ line: String) -> [String: Any]? {
-        guard let (verdict, mark, rest) = Typesetting.Verdict.parse(line: line) else { return nil }
-        return ["verdict": ["kind": verdict.rawValue, "mark": mark, "rest": rest] as [String: Any]]
-    }
 
     /// Columns with no value in any row are left out (an "± SE" column of a table without
     /// standard errors); numbers and ranges are typeset, right-aligned and kept on one
@@ -222,6 +231,16 @@ public struct ReportBuilder {
                 }]
             },
         ])
+    }
+
+    /// What the results on the page cost to compute, when some came from the cache: the
+    /// cached cells' original compute times plus the others' times in this run. Nil when
+    /// nothing was cached (the run's own duration says it) or a cached cell's time is
+    /// unknown (an entry of an older run that did not record it).
+    static func computeTime(_ records: [CellRecord]) -> Double? {
+        let cached = records.filter { $0.status == .cached }
+        guard !cached.isEmpty, cached.allSatisfy({ $0.computeSeconds != nil }) else { return nil }
+        return records.reduce(0) { $0 + ($1.status == .cached ? ($1.computeSeconds ?? 0) : $1.seconds) }
     }
 
     /// CSS pixels of the report's figure column (templates/style.css: `figure img`).

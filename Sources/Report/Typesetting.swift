@@ -1,4 +1,5 @@
 import Foundation
+import Notebook
 
 /// How the page shows values the engine hands over as text: numbers and ranges set with a
 /// real minus sign and thin spaces, verdicts recognised so they get their own style, and
@@ -69,14 +70,13 @@ enum Typesetting {
             }
         }
 
-        /// The verdict a claim's sentence opens with ("◐ Partly confirmed — …"), and its
-        /// opening mark and the rest of the sentence.
-        static func parse(line: String) -> (verdict: Verdict, mark: String, rest: String)? {
-            for (prefix, verdict) in [("✔ Confirmed", Verdict.confirmed), ("◐ Partly confirmed", .partly), ("✘ Not confirmed", .notConfirmed)]
-            where line.hasPrefix(prefix) {
-                return (verdict, prefix, String(line.dropFirst(prefix.count)))
+        /// The style of a claim's typed outcome.
+        init(_ outcome: ClaimValue.Outcome) {
+            switch outcome {
+            case .confirmed: self = .confirmed
+            case .partly: self = .partly
+            case .notConfirmed: self = .notConfirmed
             }
-            return nil
         }
     }
 

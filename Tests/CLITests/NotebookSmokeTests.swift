@@ -10,7 +10,8 @@ final class NotebookSmokeTests: XCTestCase {
 
     /// The notebooks with a smoke test below; a notebook added without one fails
     /// `testEveryNotebookHasASmokeTest`.
-    static let covered: Set<String> = ["fractal-dimension", "mnist", "plot-gallery", "presentation", "quickstart", "synthetic"]
+    static let covered: Set<String> = ["fractal-dimension", "information-plane", "mnist", "plot-gallery", "presentation", "quickstart",
+                                       "synthetic", "verdict-calibration"]
 
     func testEveryNotebookHasASmokeTest() throws {
         let names = try FileManager.default.contentsOfDirectory(at: root.appendingPathComponent("notebooks"), includingPropertiesForKeys: nil)
@@ -19,11 +20,13 @@ final class NotebookSmokeTests: XCTestCase {
     }
 
     func testFractalDimension() throws { try smoke("fractal-dimension") }
+    func testInformationPlane() throws { try smoke("information-plane") }
     func testMNIST() throws { try smoke("mnist") }
     func testPlotGallery() throws { try smoke("plot-gallery") }
     func testPresentation() throws { try smoke("presentation") }
     func testQuickstart() throws { try smoke("quickstart") }
     func testSynthetic() throws { try smoke("synthetic") }
+    func testVerdictCalibration() throws { try smoke("verdict-calibration") }
 
     /// Runs notebooks/NAME.md in quick mode: exit 0, every cell ok, every declared id stored,
     /// run.json valid under schemas/run.schema.json, every inline value resolved.

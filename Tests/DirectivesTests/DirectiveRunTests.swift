@@ -136,5 +136,23 @@ final class DirectiveRunTests: XCTestCase {
         let table = try XCTUnwrap(result.tables.first ?? (try? h.value("k", as: Table.self)))
         XCTAssertEqual(table.rows.count, 1)
         XCTAssertEqual(table.rows[0].first, "H(d) has a kink")
+        // The typed outcome agrees with the sweep's typed verdict: a kink exactly when it has a number.
+        let claim = try h.value("k.outcome", as: ClaimValue.self)
+        let verdict = try h.value("c.kink", as: DimensionVerdictValue.self)
+        XCTAssertEqual(claim.outcome, verdict.dimension == nil ? .notConfirmed : .confirmed, claim.evidence)
+        XCTAssertEqual(claim.numbers.first?.value.isNaN, verdict.dimension == nil)
+        XCTAssertFalse(claim.rule.isEmpty)
+    }
+
+    func testVerdictCalibrationScoresEveryMethodInQuickMode() throws {
+        let h = DirectiveHarness()
+        h.quick = true
+        let result = try h.run(cell("verdict-calibration", "id: cal\nsigmas: [0.2]\npositions: [0.5]"))
+        let summary = try h.value("cal", as: Table.self)
+        // Two sets (helix, swiss roll) × n = 300 × one seed.
+        XCTAssertEqual(try h.value("cal.cases", as: Table.self).rows.count, 2)
+        XCTAssertTrue(summary.rows.contains { $0[0].hasPrefix("TwoNN") })
+        XCTAssertTrue(summary.rows.contains { $0[0].hasSuffix("(default)") })
+        XCTAssertFalse(result.tables.isEmpty)
     }
 }

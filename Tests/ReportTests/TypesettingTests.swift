@@ -1,5 +1,6 @@
 import XCTest
 @testable import Report
+import Notebook
 
 final class TypesettingTests: XCTestCase {
     func testNumbersAndRangesAreTypesetAndOtherTextIsLeftAlone() {
@@ -27,10 +28,9 @@ final class TypesettingTests: XCTestCase {
     }
 
     func testVerdictsAreRecognisedInSentencesAndCells() {
-        XCTAssertEqual(Typesetting.Verdict.parse(line: "◐ Partly confirmed — “x”. y.")?.verdict, .partly)
-        XCTAssertEqual(Typesetting.Verdict.parse(line: "◐ Partly confirmed — “x”. y.")?.rest, " — “x”. y.")
-        XCTAssertEqual(Typesetting.Verdict.parse(line: "✘ Not confirmed — z")?.verdict, .notConfirmed)
-        XCTAssertNil(Typesetting.Verdict.parse(line: "3000 of 5000 codes were used"))
+        XCTAssertEqual(Typesetting.Verdict(ClaimValue.Outcome.partly), .partly)
+        XCTAssertEqual(Typesetting.Verdict(ClaimValue.Outcome.notConfirmed), .notConfirmed)
+        XCTAssertEqual(Typesetting.Verdict(ClaimValue.Outcome.confirmed).mark, ClaimValue.Outcome.confirmed.mark)
         XCTAssertEqual(Typesetting.Verdict(status: "confirmed"), .confirmed)
         XCTAssertEqual(Typesetting.Verdict(status: "not confirmed"), .notConfirmed)
         XCTAssertNil(Typesetting.Verdict(status: "unconfirmed data"))

@@ -8,11 +8,18 @@ public struct CurveSummary: Sendable, Hashable {
         public var median: Double
         public var min: Double
         public var max: Double
+        public init(median: Double, min: Double, max: Double) {
+            self.median = median
+            self.min = min
+            self.max = max
+        }
     }
     public var d: [Int]
     public var entropy: [Statistic]
     public var monteCarlo: [Statistic]?
     public var whitenedEntropy: [Statistic]
+    /// ½·ln det Σ of the codes (entropy = whitenedEntropy + this, per seed).
+    public var logDeterminant: [Statistic]
     public var bandwidth: [Statistic]
     public var reconstructionError: [Statistic]
     public var correlationDimension: [Statistic]?
@@ -28,11 +35,28 @@ public struct CurveSummary: Sendable, Hashable {
         d = ds
         entropy = stat { $0.entropy }
         whitenedEntropy = stat { $0.whitenedEntropy }
+        logDeterminant = stat { $0.logDeterminant }
         bandwidth = stat { $0.bandwidth }
         reconstructionError = stat { $0.reconstructionError }
         monteCarlo = points.contains { $0.monteCarlo != nil } ? stat { $0.monteCarlo } : nil
         correlationDimension = points.contains { $0.correlationDimension != nil } ? stat { $0.correlationDimension } : nil
         failures = points.compactMap(\.failure)
+    }
+
+    /// The noisy entropy at `sigma` on subsets of `count` codes … per d, over seeds; nil when
+    /// the sweep did not measure it. `divisor` picks the subsample (1: all codes).
+    public static func noisy(_ points: [EntropyCurveExperiment.Point], d: [Int], sigma: Double, divisor: Int) -> [Statistic]? {
+        let full = Dictionary(grouping: points, by: \.d)
+        var out = [Statistic]()
+        for dd in d {
+            let values = (full[dd] ?? []).compactMap { p -> Double? in
+                let largest = p.noisy.filter { $0.sigma == sigma }.map(\.count).max() ?? 0
+                return p.noisy.first { $0.sigma == sigma && $0.count == max(largest / divisor, 2) }?.whitenedEntropy
+            }
+            guard !values.isEmpty else { return nil }
+            out.append(statistic(values.filter(\.isFinite)))
+        }
+        return out
     }
 
     static func statistic(_ values: [Double]) -> Statistic {
@@ -43,22 +67,66 @@ public struct CurveSummary: Sendable, Hashable {
     }
 }
 
+/// How `DimensionVerdict` turns the rules into one answer.
+public struct VerdictOptions: Sendable, Hashable, Codable {
+    public enum Policy: String, Sendable, Hashable, Codable, CaseIterable {
+        /// Two of argmax H, the H_white gain rule and the MSE elbow agree, and h* < 0.242 at
+        /// the next d (the original rule).
+        case consensus
+        /// The noisy-slope rule on h(codes + σZ), the same d on n, n/2 and n/4 codes, and a
+        /// tail at the noise slope.
+        case noisySlope = "noisy-slope"
+        /// TwoNN of the data, rounded, when an H(d) rule's bend (any rule, or the H_white gain
+        /// rule only) lies within `crossCheckTolerance` of it. The calibrated default
+        /// (notebooks/verdict-calibration.md): the H(d) rules alone reach at best 64 % exact for
+        /// k ≤ 4; TwoNN gated by any bend within ±1 is exact in all those cases.
+        case crossChecked = "cross-checked"
+    }
+    public var policy: Policy
+    /// The H_white gain rule's threshold, nats.
+    public var gainThreshold: Double
+    /// The noisy-slope rule (its σ must be one the sweep measured).
+    public var noiseSlope: NoiseSlopeRule
+    /// Subsample divisors the noisy kink must not move on (1 is always included).
+    public var stabilityDivisors: [Int]
+    /// Require every increment after the kink to be below τ.
+    public var requireNoiseTail: Bool
+    /// How far the H(d) bend may lie from TwoNN's number for the cross-checked verdict.
+    public var crossCheckTolerance: Int
+    /// Which H(d) rules may confirm TwoNN's number: the H_white gain rule only, or any rule.
+    public var crossCheckByAnyRule: Bool
+
+    /// The defaults chosen from `notebooks/verdict-calibration.md`.
+    public init(policy: Policy = .crossChecked, gainThreshold: Double = 0.5, noiseSlope: NoiseSlopeRule = NoiseSlopeRule(sigma: 0.2),
+                stabilityDivisors: [Int] = [2, 4], requireNoiseTail: Bool = true, crossCheckTolerance: Int = 1,
+                crossCheckByAnyRule: Bool = true) {
+        self.policy = policy
+        self.gainThreshold = gainThreshold
+        self.noiseSlope = noiseSlope
+        self.stabilityDivisors = stabilityDivisors
+        self.requireNoiseTail = requireNoiseTail
+        self.crossCheckTolerance = crossCheckTolerance
+        self.crossCheckByAnyRule = crossCheckByAnyRule
+    }
+}
+
 /// What the H(d) curves say about the intrinsic dimension — and whether they can say it.
 ///
-/// Three rules, each on the median curve over seeds and on every seed alone (the spread):
+/// Four rules, each on the median curve over seeds and on every seed alone (the spread):
 /// - argmax H(d) — the maximum of the KDE entropy of the codes;
 /// - the H_white gain rule — the first d whose whitened entropy gains less than
-///   `gainThreshold` (0.5 nat) to the next d (the most stable rule in the prototype);
-/// - the reconstruction-MSE elbow — Kneedle on the decreasing MSE(d).
-/// The kink can only be seen while the bandwidth is below h₀ = 1/√(2πe) ≈ 0.242 (an extra code
-/// dimension then adds ½·ln(2πe·h²) < 0): a candidate k whose next d has h* ≥ h₀ is reported
-/// as not resolvable, as is a set of rules that do not agree.
+///   `gainThreshold` (0.5 nat) to the next d;
+/// - the reconstruction-MSE elbow — Kneedle on the decreasing MSE(d);
+/// - the noisy-slope rule (`NoiseSlopeRule`) on h(standardised codes + σZ), when measured.
+/// `VerdictOptions.policy` says which of them decide; a verdict that is not backed by its
+/// checks is "not resolvable", with the reason, never a number.
 public struct DimensionVerdict: Sendable, Hashable {
-    /// The bandwidth at which an extra code dimension adds nothing: ½·ln(2πe·h₀²) = 0.
+    /// The bandwidth at which an extra whitened code dimension adds nothing to H_white:
+    /// ½·ln(2πe·h₀²) = 0. (H itself also moves with ½·ln det Σ.)
     public static let criticalBandwidth = 1 / (2 * Double.pi * M_E).squareRoot()
 
     public struct RuleResult: Sendable, Hashable {
-        /// "argmax H", "H_white gain < 0.5", "MSE elbow".
+        /// "argmax H", "H_white gain < 0.5", "MSE elbow", "noisy slope (σ = 0.2)".
         public var name: String
         /// The d on the median curve (nil: no kink by this rule).
         public var d: Int?
@@ -67,88 +135,64 @@ public struct DimensionVerdict: Sendable, Hashable {
         public var note: String
     }
 
+    public var options: VerdictOptions
     public var rules: [RuleResult]
-    /// The dimension when the rules agree and the kink is resolvable; nil otherwise.
+    /// The noisy-slope rule on the median curve of all codes and of each subsample (divisor, d).
+    public var noisyBySubsample: [(divisor: Int, d: Int?)]
+    /// The noisy-slope finding on all codes (nil when not measured).
+    public var noisy: NoiseSlopeRule.Finding?
+    /// The dimension when the policy's checks hold; nil otherwise.
     public var dimension: Int?
     /// The d the rules point at, even when not resolvable (for the explanation only).
     public var candidate: Int?
-    /// The first swept d with median h* ≥ 0.242 (beyond it no kink can show), if any.
+    /// The first swept d with median h* ≥ 0.242, if any.
     public var firstUnresolvableD: Int?
     /// One or two sentences for the report: the verdict, or why there is none.
     public var explanation: String
     public var isResolvable: Bool { dimension != nil }
 
-    public init(summary: CurveSummary, points: [EntropyCurveExperiment.Point], gainThreshold: Double = 0.5) throws {
+    public static func == (a: DimensionVerdict, b: DimensionVerdict) -> Bool {
+        a.rules == b.rules && a.dimension == b.dimension && a.candidate == b.candidate && a.explanation == b.explanation
+    }
+    public func hash(into h: inout Hasher) { h.combine(rules); h.combine(dimension); h.combine(explanation) }
+
+    /// `dataDimension`: TwoNN of the data the codes came from (needed by the cross-checked policy).
+    public init(summary: CurveSummary, points: [EntropyCurveExperiment.Point], options: VerdictOptions = VerdictOptions(),
+                dataDimension: Double? = nil) throws {
+        self.options = options
         let d = summary.d
-        let detector = KinkDetector(gainThreshold: gainThreshold)
         let seeds = Array(Set(points.map(\.repeatIndex))).sorted()
-        func curve(_ r: Int, _ value: (EntropyCurveExperiment.Point) -> Double) -> [Double] {
-            d.map { dd in points.first { $0.d == dd && $0.repeatIndex == r }.map(value) ?? .nan }
-        }
-        func rule(_ name: String, _ kinkRule: KinkRule, median: [Double], perSeed: [[Double]]) throws -> RuleResult {
-            func find(_ y: [Double]) throws -> KinkFinding? {
-                guard y.allSatisfy(\.isFinite) else { return nil }
-                return try detector.findings(d: d, y: y).first { $0.rule == kinkRule }
+        let seedPoints = seeds.map { r in points.filter { $0.repeatIndex == r } }
+        rules = try VerdictRules.classic(summary: summary, seedPoints: seedPoints, gainThreshold: options.gainThreshold)
+        let slope = options.noiseSlope
+        noisyBySubsample = []
+        noisy = nil
+        if let full = CurveSummary.noisy(points, d: d, sigma: slope.sigma, divisor: 1) {
+            let finding = slope.finding(d: d, y: full.map(\.median))
+            noisy = finding
+            let perSeed = seedPoints.map { p in
+                CurveSummary.noisy(p, d: d, sigma: slope.sigma, divisor: 1).flatMap { slope.finding(d: d, y: $0.map(\.median)).d }
             }
-            let main = try find(median)
-            return RuleResult(name: name, d: main?.d, perSeed: try perSeed.map { try find($0)?.d },
-                              note: main?.note ?? "not computed: some points failed")
-        }
-        let hMedian = summary.entropy.map(\.median)
-        let whiteMedian = summary.whitenedEntropy.map(\.median)
-        let mseMedian = summary.reconstructionError.map { -$0.median } // Kneedle on an increasing curve
-        rules = [
-            try rule("argmax H", .maximum, median: hMedian, perSeed: seeds.map { curve($0) { $0.entropy } }),
-            try rule("H_white gain < \(formatGain(gainThreshold))", .gain, median: whiteMedian,
-                     perSeed: seeds.map { curve($0) { $0.whitenedEntropy } }),
-            try rule("MSE elbow", .kneedle, median: mseMedian, perSeed: seeds.map { curve($0) { -$0.reconstructionError } }),
-        ]
-
-        let h0 = DimensionVerdict.criticalBandwidth
-        firstUnresolvableD = zip(d, summary.bandwidth).first { $0.1.median >= h0 }?.0
-
-        var votes = [Int: Int]()
-        for r in rules { if let k = r.d { votes[k, default: 0] += 1 } }
-        let best = votes.max { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }
-        let found = rules.compactMap(\.d)
-        let spreadOK = (found.max() ?? 0) - (found.min() ?? 0) <= 1
-        if let best, best.value >= 2 {
-            candidate = best.key
-        } else if found.count >= 2, spreadOK {
-            candidate = found.sorted()[found.count / 2]
-        } else {
-            candidate = nil
-        }
-
-        let list = rules.map { "\($0.name): \($0.d.map(String.init) ?? "none")" }.joined(separator: ", ")
-        if let k = candidate {
-            let next = d.first { $0 > k }
-            let nextBandwidth = next.flatMap { n in d.firstIndex(of: n).map { summary.bandwidth[$0].median } }
-            if let nb = nextBandwidth, nb >= h0, let n = next {
-                dimension = nil
-                explanation = "Not resolvable: the rules point at d = \(k) (\(list)), but h* = \(formatGain(nb)) ≥ 0.242 at d = \(n), "
-                    + "so an extra code dimension can no longer lower H and the bend marks where the estimator saturates, "
-                    + "not necessarily the data's dimension."
-            } else if next == nil {
-                dimension = nil
-                explanation = "Not resolvable: the rules point at the last swept d = \(k) (\(list)); sweep further to see whether H bends there."
-            } else {
-                dimension = k
-                let agreeing = rules.filter { $0.d == k }.map(\.name)
-                explanation = "Intrinsic dimension ≈ \(k): \(agreeing.joined(separator: ", ")) agree (\(list)); h* < 0.242 through d = \(next ?? k)."
+            rules.append(RuleResult(name: "noisy slope (σ = \(formatGain(slope.sigma)))", d: finding.d, perSeed: perSeed, note: finding.note))
+            noisyBySubsample = [(1, finding.d)] + options.stabilityDivisors.compactMap { divisor in
+                CurveSummary.noisy(points, d: d, sigma: slope.sigma, divisor: divisor).map { (divisor, slope.finding(d: d, y: $0.map(\.median)).d) }
             }
-        } else {
-            dimension = nil
-            explanation = found.isEmpty
-                ? "Not resolvable: no rule finds a kink (H still rises through d = \(d.last ?? 0))."
-                : "Not resolvable: the rules disagree (\(list))."
         }
-        if let u = firstUnresolvableD, dimension == nil, candidate == nil {
-            explanation += " Beyond d = \(u) the bandwidth h* ≥ 0.242 hides any kink at this sample size."
+        firstUnresolvableD = zip(d, summary.bandwidth).first { $0.1.median >= DimensionVerdict.criticalBandwidth }?.0
+        let decision: VerdictRules.Decision
+        switch options.policy {
+        case .consensus: decision = VerdictRules.consensus(rules: Array(rules.prefix(3)), d: d, bandwidth: summary.bandwidth)
+        case .noisySlope: decision = VerdictRules.noisySlope(finding: noisy, bySubsample: noisyBySubsample, d: d, options: options)
+        case .crossChecked:
+            decision = VerdictRules.crossChecked(rules: options.crossCheckByAnyRule ? rules : [rules[1]], twoNN: dataDimension, d: d,
+                                                 tolerance: options.crossCheckTolerance)
         }
+        dimension = decision.dimension
+        candidate = decision.candidate
+        explanation = decision.explanation
     }
 }
 
-private func formatGain(_ x: Double) -> String {
+func formatGain(_ x: Double) -> String {
     String(format: x < 1 ? "%.3g" : "%.2f", x)
 }

@@ -33,12 +33,15 @@ public struct EntropyCurveExperiment: Sendable {
         public var entropySample: Int?
         /// Also compute the correlation dimension of each code set.
         public var correlationDimension: Bool
+        /// Also estimate h(standardised codes + σZ) by sample propagation (nil: skip).
+        public var noisy: NoisyEntropySettings?
         public var seed: UInt64
 
         public init(dimensions: [Int], repeats: Int = 3, hidden: [Int]? = nil, activation: Activation = .relu,
                     codeActivation: Activation = .linear, training: TrainingOptions = TrainingOptions(),
                     bandwidth: BandwidthSelection = .leaveOneOutML, monteCarloSamples: Int? = 2000,
-                    entropySample: Int? = nil, correlationDimension: Bool = false, seed: UInt64 = 0) {
+                    entropySample: Int? = nil, correlationDimension: Bool = false,
+                    noisy: NoisyEntropySettings? = nil, seed: UInt64 = 0) {
             self.dimensions = dimensions
             self.repeats = repeats
             self.hidden = hidden
@@ -49,6 +52,7 @@ public struct EntropyCurveExperiment: Sendable {
             self.monteCarloSamples = monteCarloSamples
             self.entropySample = entropySample
             self.correlationDimension = correlationDimension
+            self.noisy = noisy
             self.seed = seed
         }
 
@@ -70,11 +74,15 @@ public struct EntropyCurveExperiment: Sendable {
         public var monteCarlo: Double?
         /// Whitened entropy without ½·ln det Σ (affine invariant).
         public var whitenedEntropy: Double
+        /// ½·ln det Σ of the codes: entropy = whitenedEntropy + logDeterminant.
+        public var logDeterminant: Double
         /// The bandwidth h* in whitened units.
         public var bandwidth: Double
         /// Reconstruction mean squared error over all inputs.
         public var reconstructionError: Double
         public var correlationDimension: Double?
+        /// h(standardised codes + σZ) per noise level and subsample (empty without `noisy`).
+        public var noisy: [NoisyEntropy]
         public var trainingSeconds: Double
         /// Set when this point could not be estimated (degenerate codes, …); the numbers are NaN.
         public var failure: String?
@@ -102,9 +110,12 @@ public struct EntropyCurveExperiment: Sendable {
     /// - Parameters:
     ///   - train: called for every (d, repeat) with the data, architecture and options to
     ///     train; the default trains. A caller may return a cached model for the same request.
+    ///   - measure: called with each trained model, d and the repeat index; the default is
+    ///     `measure(_:data:d:repeatIndex:)`. A caller may return a cached point.
     ///   - progress: fraction done and a short message.
     public func run(on data: Matrix,
                     train: (Matrix, AutoencoderArchitecture, TrainingOptions) throws -> TrainedModel = EntropyCurveExperiment.train,
+                    measure: ((TrainedModel, Int, Int) throws -> Point)? = nil,
                     progress: (Double, String) -> Void = { _, _ in }) throws -> [Point] {
         var points = [Point]()
         let total = Double(settings.dimensions.count * settings.repeats)
@@ -113,14 +124,8 @@ public struct EntropyCurveExperiment: Sendable {
                 try Cancellation.checkpoint()
                 let done = Double(di * settings.repeats + r)
                 progress(done / total, "d = \(d), seed \(r + 1)/\(settings.repeats)")
-                var options = settings.training
-                options.seed = settings.seed(repeat: r)
-                let architecture = try AutoencoderArchitecture(
-                    inputDimension: data.columns, codeDimension: d, hidden: settings.hidden,
-                    activation: settings.activation, codeActivation: settings.codeActivation,
-                    outputActivation: settings.outputActivation)
-                let trained = try train(data, architecture, options)
-                points.append(try measure(trained, data: data, d: d, repeatIndex: r))
+                let trained = try train(data, try architecture(d: d, inputDimension: data.columns), trainingOptions(repeat: r))
+                points.append(try measure?(trained, d, r) ?? self.measure(trained, data: data, d: d, repeatIndex: r))
             }
         }
         try Cancellation.checkpoint()
@@ -136,22 +141,36 @@ public struct EntropyCurveExperiment: Sendable {
                             seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
     }
 
-    private func measure(_ trained: TrainedModel, data: Matrix, d: Int, repeatIndex r: Int) throws -> Point {
+    /// The autoencoder of code dimension `d` for inputs of `inputDimension` columns.
+    public func architecture(d: Int, inputDimension: Int) throws -> AutoencoderArchitecture {
+        try AutoencoderArchitecture(inputDimension: inputDimension, codeDimension: d, hidden: settings.hidden,
+                                    activation: settings.activation, codeActivation: settings.codeActivation,
+                                    outputActivation: settings.outputActivation)
+    }
+
+    /// The training options of repeat `r` (its seed is shared by every d).
+    public func trainingOptions(repeat r: Int) -> TrainingOptions {
+        var options = settings.training
+        options.seed = settings.seed(repeat: r)
+        return options
+    }
+
+    /// The (d, r) point of a trained model: reconstruction error, KDE entropies and, when
+    /// `correlationDimension` (default: the settings'), the codes' correlation dimension.
+    public func measure(_ trained: TrainedModel, data: Matrix, d: Int, repeatIndex r: Int,
+                        correlationDimension: Bool? = nil) throws -> Point {
         let codes = try trained.model.encode(data)
         let mse = try trained.model.reconstructionError(data)
-        var sample = codes
-        if let m = settings.entropySample, m < codes.rows {
-            var g = SeededGenerator(seed: settings.seed(repeat: r)).derived("entropy-sample")
-            sample = codes.rows(at: g.permutation(codes.rows).prefix(m).sorted())
-        }
+        let sample = entropySample(of: codes, repeatIndex: r)
         var point = Point(d: d, repeatIndex: r, entropy: .nan, standardError: .nan, monteCarlo: nil, whitenedEntropy: .nan,
-                          bandwidth: .nan, reconstructionError: mse, correlationDimension: nil,
-                          trainingSeconds: trained.seconds, failure: nil)
+                          logDeterminant: .nan, bandwidth: .nan, reconstructionError: mse, correlationDimension: nil,
+                          noisy: [], trainingSeconds: trained.seconds, failure: nil)
         do {
             let loo = try KernelEntropy(estimator: .leaveOneOut, bandwidth: settings.bandwidth).estimate(sample)
             point.entropy = loo.value
             point.standardError = loo.standardError
             point.whitenedEntropy = loo.whitenedEntropy
+            point.logDeterminant = loo.logDeterminantTerm
             point.bandwidth = loo.bandwidth ?? .nan
             if let s = settings.monteCarloSamples, let h = loo.bandwidth {
                 let g = SeededGenerator(seed: settings.seed(repeat: r)).derived("monte-carlo-d\(d)")
@@ -161,11 +180,36 @@ public struct EntropyCurveExperiment: Sendable {
         } catch {
             point.failure = "d = \(d), seed \(r + 1): \(error)"
         }
-        if settings.correlationDimension {
-            var g = SeededGenerator(seed: settings.seed(repeat: r)).derived("corrdim-d\(d)")
-            point.correlationDimension = try? Self.correlationDimension(of: sample, using: &g)
+        if let noisy = settings.noisy {
+            do {
+                point.noisy = try noisy.measure(codes, seed: settings.seed(repeat: r), d: d)
+            } catch {
+                point.failure = (point.failure.map { $0 + "; " } ?? "") + "d = \(d), seed \(r + 1), noisy entropy: \(error)"
+            }
+        }
+        if correlationDimension ?? settings.correlationDimension {
+            point.correlationDimension = codeCorrelationDimension(of: sample, d: d, repeatIndex: r)
         }
         return point
+    }
+
+    /// The correlation dimension of a trained model's codes (nil when it cannot be fitted),
+    /// the same number `measure` puts into the point.
+    public func codeCorrelationDimension(_ trained: TrainedModel, data: Matrix, d: Int, repeatIndex r: Int) throws -> Double? {
+        codeCorrelationDimension(of: entropySample(of: try trained.model.encode(data), repeatIndex: r), d: d, repeatIndex: r)
+    }
+
+    private func codeCorrelationDimension(of sample: Matrix, d: Int, repeatIndex r: Int) -> Double? {
+        var g = SeededGenerator(seed: settings.seed(repeat: r)).derived("corrdim-d\(d)")
+        return try? Self.correlationDimension(of: sample, using: &g)
+    }
+
+    /// The codes the entropies are estimated on: all, or `entropySample` of them drawn with
+    /// the repeat's seed.
+    private func entropySample(of codes: Matrix, repeatIndex r: Int) -> Matrix {
+        guard let m = settings.entropySample, m < codes.rows else { return codes }
+        var g = SeededGenerator(seed: settings.seed(repeat: r)).derived("entropy-sample")
+        return codes.rows(at: g.permutation(codes.rows).prefix(m).sorted())
     }
 
     /// Correlation dimension with the automatic scaling region (nil-able by the caller).

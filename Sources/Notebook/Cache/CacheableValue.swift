@@ -13,7 +13,7 @@ public protocol CacheableValue: NotebookValue {
 /// A cell whose values are not all of these types is simply not cached.
 struct CacheableTypes: Sendable {
     /// The engine's own values, always decodable.
-    static let engine: [any CacheableValue.Type] = [CurveValue.self, HistogramValue.self, EstimateValue.self, Table.self]
+    static let engine: [any CacheableValue.Type] = [CurveValue.self, HistogramValue.self, EstimateValue.self, Table.self, ClaimValue.self]
 
     let all: [any CacheableValue.Type]
 

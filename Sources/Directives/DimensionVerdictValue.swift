@@ -1,0 +1,43 @@
+import EntropyCurve
+import Notebook
+
+/// What `{entropy-curve}` concluded, as numbers a later cell can read without parsing text:
+/// the verdict (nil: not resolvable), the candidate, the true k, and the median curves per d
+/// that `{claim}` tests.
+public struct DimensionVerdictValue: CacheableValue, Hashable, Codable {
+    public static var kind: ValueKind { "verdict" }
+    public static var cacheTag: String { "dimension-verdict" }
+
+    public var label: String
+    public var dimension: Int?
+    public var candidate: Int?
+    public var trueDimension: Int?
+    public var explanation: String
+    /// Seeds per d behind the medians.
+    public var seeds: Int
+    public var d: [Int]
+    public var entropy: [Double]
+    public var whitenedEntropy: [Double]
+    /// Median correlation dimension of the codes per d (nil: not computed).
+    public var correlationDimension: [Double]?
+
+    public init(verdict: DimensionVerdict, summary: CurveSummary, seeds: Int, trueDimension: Int?, label: String) {
+        self.label = label
+        dimension = verdict.dimension
+        candidate = verdict.candidate
+        self.trueDimension = trueDimension
+        explanation = verdict.explanation
+        self.seeds = seeds
+        d = summary.d
+        entropy = summary.entropy.map(\.median)
+        whitenedEntropy = summary.whitenedEntropy.map(\.median)
+        correlationDimension = summary.correlationDimension?.map(\.median)
+    }
+
+    public var summary: String {
+        "\(label): " + (dimension.map { "intrinsic dimension \($0)" } ?? "not resolvable") + " (\(seeds) seed(s), d = \(d.first ?? 0)…\(d.last ?? 0))"
+    }
+
+    public func encode(to writer: inout ByteWriter) throws { try writer.write(json: self) }
+    public static func decode(from reader: inout ByteReader) throws -> DimensionVerdictValue { try reader.readJSON(DimensionVerdictValue.self) }
+}
