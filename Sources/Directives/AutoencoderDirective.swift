@@ -12,6 +12,8 @@ import Plot
 public enum AutoencoderDirective: Directive {
     public static let name = "autoencoder"
     public static let summary = "train a dense autoencoder (Adam, MSE) and encode the data into d-dimensional codes"
+    /// One unit of work: a cluster node may compute the whole cell from its cached inputs.
+    public static let isWorkUnit = true
 
     public static let parameters: [Parameter] = [
         Parameter("data", .reference([.dataset]), required: true, doc: "the dataset to train on (its rows are the inputs)"),
@@ -49,7 +51,7 @@ public enum AutoencoderDirective: Directive {
         var settings = try arguments.decode(Settings.self)
         let data = try context.value(settings.data, as: Dataset.self)
         let d = settings.code
-        var warnings = [String]()
+        var warnings = [String](), notes = [String]()
         let ae = settings.autoencoder
         let architecture: AutoencoderArchitecture
         do {
@@ -59,7 +61,7 @@ public enum AutoencoderDirective: Directive {
         } catch let error as AutoencoderError {
             throw ParameterError(ae.hidden != nil ? "hidden" : "code", error.description)
         }
-        if let note = settings.autoencoder.applyQuickMode(context.settings.quick) { warnings.append(note) }
+        if let note = settings.autoencoder.applyQuickMode(context.settings.quick) { notes.append(note) }
         let options = settings.autoencoder.trainingOptions(threads: context.settings.threads,
                                                            seed: context.generator("autoencoder").seed)
         if Double(data.count) * (1 - options.validationFraction) < 2 {
@@ -103,12 +105,12 @@ public enum AutoencoderDirective: Directive {
         do {
             outputs.append(.figure(try lossFigure(loss)))
             if let shape = data.imageShape {
-                outputs.append(.figure(try reconstructionFigure(data.points, reconstruction, shape: shape)))
+                outputs.append(.figure(try reconstructionFigure(data, reconstruction, shape: shape)))
             }
         } catch {
             warnings.append("A figure could not be drawn: \(error)")
         }
-        outputs += warnings.map(OutputItem.warning)
+        outputs += notes.map(OutputItem.note) + warnings.map(OutputItem.warning)
         return CellResult(values: ["": model, "codes": codeData, "loss": loss, "reconstruction": reconstructed],
                           outputs: outputs)
     }
@@ -131,17 +133,17 @@ public enum AutoencoderDirective: Directive {
     }
 
     /// Up to 10 inputs (the first rows) above their reconstructions, on the inputs' grey scale.
-    static func reconstructionFigure(_ inputs: Matrix, _ outputs: Matrix, shape: ImageShape) throws -> Figure {
-        let count = min(10, inputs.rows)
-        let originals = (0..<count).map { Array(inputs.row($0)) }
-        let rebuilt = (0..<count).map { Array(outputs.row($0)) }
+    static func reconstructionFigure(_ data: Dataset, _ outputs: Matrix, shape: ImageShape) throws -> Figure {
+        let picked = ImageSample.rows(10, of: data), count = picked.count
+        let originals = picked.map { Array(data.points.row($0)) }
+        let rebuilt = picked.map { Array(outputs.row($0)) }
         let values = originals.joined()
         let range = (values.min() ?? 0)...max(values.max() ?? 1, (values.min() ?? 0) + 1e-6)
         let grid = try ImageGrid(title: "Inputs and reconstructions",
                                  rows: [ImageGrid.Row(label: "input", images: originals),
                                         ImageGrid.Row(label: "output", images: rebuilt)],
                                  imageWidth: shape.width, imageHeight: shape.height, valueRange: range)
-        return try Figure(name: "reconstructions", caption: "The first \(count) inputs (top) and their reconstructions (bottom).",
+        return try Figure(name: "reconstructions", caption: "\(count) inputs (top), drawn at random\(data.labels == nil ? "" : " a label at a time"), and their reconstructions (bottom).",
                           chart: grid)
     }
 }
@@ -151,6 +153,10 @@ extension Autoencoder: NotebookValue {
     public var summary: String {
         let a = architecture
         return "autoencoder \(a.description) (\(a.activations.first?.rawValue ?? "linear"), code \(a.activations[a.codeLayer].rawValue)), \(a.parameterCount) parameters"
+    }
+    public var record: JSONValue {
+        ["kind": "model", "layers": .array(architecture.sizes.map { .number(Double($0)) }),
+         "parameters": .number(Double(architecture.parameterCount)), "summary": .string(summary)]
     }
 }
 

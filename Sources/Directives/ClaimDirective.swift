@@ -10,6 +10,7 @@ public enum ClaimDirective: Directive {
     public static let name = "claim"
     public static let summary = "evaluate a conclusion from earlier results: confirmed / partly / not confirmed, with its rule and numbers"
     static let tests = ["kink", "kink-near-truth", "growth-after-plateau", "corrdim-continuous", "corrdim-saturates"]
+        + InformationPlaneClaims.tests
 
     public static let parameters: [Parameter] = [
         Parameter("statement", .string, required: true, doc: "the claim as the talk states it"),
@@ -35,12 +36,20 @@ public enum ClaimDirective: Directive {
 
     public static func run(_ arguments: Arguments, context: CellContext) throws -> CellResult {
         let settings = try arguments.decode(Settings.self)
+        if let claim = try InformationPlaneClaims.judge(settings.test, statement: settings.statement, ids: settings.ids, context: context) {
+            return package(claim)
+        }
         let finding = try evaluate(settings, context: context)
         let claim = ClaimValue(statement: settings.statement, test: settings.test, outcome: outcome(finding.status),
                                rule: finding.rule, thresholds: finding.thresholds.map { .init($0.name, $0.value) },
                                numbers: finding.numbers.map { .init($0.name, $0.value) }, evidence: finding.evidence)
+        return package(claim)
+    }
+
+    /// The claim as the cell's values (a one-row table and the typed claim) and its output.
+    static func package(_ claim: ClaimValue) -> CellResult {
         let table = Table(title: nil, columns: ["claim", "status", "evidence", "rule"],
-                          rows: [[settings.statement, finding.status.rawValue, finding.evidence, finding.rule]])
+                          rows: [[claim.statement, claim.outcome.rawValue, claim.evidence, claim.rule]])
         return CellResult(values: ["": table, "outcome": claim], outputs: [.claim(claim)])
     }
 

@@ -12,6 +12,8 @@ import Plot
 public enum CorrdimDirective: Directive {
     public static let name = "corrdim"
     public static let summary = "Correlation dimension: C(r) over log-spaced radii, automatic scaling region, log-log figure"
+    /// One unit of work: a cluster node may compute the whole cell from its cached inputs.
+    public static let isWorkUnit = true
 
     public static let parameters: [Parameter] = [
         Parameter("data", .reference([.dataset]), required: true, doc: "the points: an earlier dataset or autoencoder codes"),

@@ -153,13 +153,13 @@ public enum DatasetDirective: Directive {
     public static func run(_ arguments: Arguments, context: CellContext) throws -> CellResult {
         let cell = try arguments.decode(Settings.self)
         let kind = cell.kind
-        var warnings = [String]()
+        var warnings = [String](), notes = [String]()
         var dataset: Dataset
         do {
             if syntheticKinds.contains(kind) {
                 var count = cell.n ?? defaultCount
                 if context.settings.quick && count > quickCount {
-                    warnings.append("Quick mode: \(quickCount) points instead of \(count).")
+                    notes.append("Quick mode: \(quickCount) points instead of \(count).")
                     count = quickCount
                 }
                 let embedding = Embedding(ambientDimension: cell.ambient, rotate: cell.rotate, noise: cell.noise)
@@ -170,7 +170,7 @@ public enum DatasetDirective: Directive {
                 if let digits = cell.digits { dataset = try dataset.selecting(labels: Set(digits)) }
                 var count = cell.n ?? dataset.count
                 if context.settings.quick && count > quickCount {
-                    warnings.append("Quick mode: \(quickCount) rows instead of \(min(count, dataset.count)).")
+                    notes.append("Quick mode: \(quickCount) rows instead of \(min(count, dataset.count)).")
                     count = quickCount
                 }
                 if cell.sample == "first" {
@@ -189,6 +189,7 @@ public enum DatasetDirective: Directive {
             throw ParameterError(error.path == labels ? "labels" : cell.path != nil ? "path" : "kind", error.description)
         }
         guard dataset.points.isFinite else { throw CellError("\(dataset.name) contains NaN or infinite values") }
+        dataset.provenance = displayPaths(in: dataset.provenance, context: context) + "; cell seed \(context.seed)"
 
         var outputs: [OutputItem] = [
             .metric(Metric("points", Double(dataset.count))),
@@ -204,8 +205,19 @@ public enum DatasetDirective: Directive {
         } catch {
             warnings.append("The sample figure could not be drawn: \(error)")
         }
-        outputs += warnings.map(OutputItem.warning)
+        outputs += notes.map(OutputItem.note) + warnings.map(OutputItem.warning)
         return CellResult(values: ["": dataset], outputs: outputs)
+    }
+
+    /// The text with every absolute path written relative to the notebook (`displayPath`).
+    static func displayPaths(in text: String, context: CellContext) -> String {
+        guard let pattern = try? NSRegularExpression(pattern: #"(?<![\w.])/[^\s;,()]+"#) else { return text }
+        var result = text
+        for match in pattern.matches(in: text, range: NSRange(text.startIndex..., in: text)).reversed() {
+            guard let range = Range(match.range, in: result) else { continue }
+            result.replaceSubrange(range, with: context.displayPath(String(result[range])))
+        }
+        return result
     }
 
     /// The generator of a synthetic kind, with k and the ambient dimension resolved.
@@ -356,12 +368,16 @@ public enum DatasetDirective: Directive {
             let t = (0..<latent.rows).map { latent[$0, 0] }
             if let lo = t.min(), let hi = t.max(), hi > lo {
                 labels = t.map { 1 + min(5, Int(6 * ($0 - lo) / (hi - lo))) }
-                colouring = ", coloured by the generator's first coordinate in six equal bins (1 = lowest)"
+                colouring = ", coloured by the generator's first coordinate in six equal bins (1 = lowest, darkest)"
             }
         }
-        let chart = try labels.map {
+        var chart = try labels.map {
             try ScatterChart(title: dataset.name, xLabel: axes.0, yLabel: axes.1, x: x, y: y, labels: $0)
         } ?? ScatterChart(title: dataset.name, xLabel: axes.0, yLabel: axes.1, x: x, y: y)
+        if !colouring.isEmpty {
+            chart.orderedLabels = true
+            chart.legendTitle = "latent t₁, bin"
+        }
         let what = dataset.dimension == 2 ? "The points" : "First two principal components"
         let subset = shown.count < dataset.count ? " (\(shown.count) of \(dataset.count) points)" : ""
         return try Figure(name: "sample", caption: "\(what) of \(dataset.name)\(subset)\(colouring).", chart: chart)

@@ -112,7 +112,7 @@ public enum DimensionDirective: Directive {
                 + "(Eckmann–Ruelle): \(n) points cannot support an estimate this large."))
         }
         var notes = [OutputItem]()
-        if let sampleNote { notes.append(.text("Estimates " + sampleNote + ".")) }
+        if let sampleNote { notes.append(.note("Estimates " + sampleNote + ".")) }
         if let truth = data.intrinsicDimension { notes.append(.text("True intrinsic dimension of \(data.name): \(truth).")) }
         let table = Table(title: "Intrinsic dimension of \(data.name)", columns: ["method", "estimate", "± SE", "how"], rows: rows)
         return CellResult(values: ["": table], outputs: notes + [.table(table)] + outputs)

@@ -20,12 +20,15 @@ public enum DirectiveRegistry {
         TableDirective.self,
         ClaimDirective.self,
         VerdictCalibrationDirective.self,
+        ClassifierDirective.self,
+        InformationPlaneDirective.self,
     ]
 
     /// Value types the directives store that the cache must decode (the engine's own
     /// curve, histogram, estimate and table values are always known to it).
     public static let valueTypes: [any CacheableValue.Type] = [
         Dataset.self, Autoencoder.self, TrainedModelValue.self, CalibrationCaseValue.self, DimensionVerdictValue.self,
+        SweepPointValue.self, CodeCorrelationDimensionValue.self,
     ]
 
     /// The directive named `name`, if any.

@@ -79,34 +79,18 @@ public enum EntropyCurveDirective: Directive {
     }
 
     public static func run(_ arguments: Arguments, context: CellContext) throws -> CellResult {
-        var cell = try arguments.decode(Settings.self)
+        let (cell, settings, quickNotes) = try sweepSettings(arguments, run: context.settings, seed: context.seed)
         let data = try context.value(cell.data, as: Dataset.self)
-        var warnings = [String]()
-        if let note = cell.autoencoder.applyQuickMode(context.settings.quick) { warnings.append(note) }
-        if context.settings.quick && cell.repeats > 1 {
-            warnings.append("Quick mode: 1 seed per d instead of \(cell.repeats).")
-            cell.repeats = 1
-        }
-        let ae = cell.autoencoder
-        var settings = EntropyCurveExperiment.Settings(
-            dimensions: cell.dims.sorted(), repeats: cell.repeats, hidden: ae.hidden,
-            activation: ae.activation, codeActivation: ae.codeActivation,
-            training: ae.trainingOptions(threads: context.settings.threads), bandwidth: cell.bandwidth.selection,
-            monteCarloSamples: cell.monteCarlo > 0 ? cell.monteCarlo : nil,
-            entropySample: cell.sample, correlationDimension: cell.corrdim,
-            noisy: NoisyEntropySettings(sigmas: [cell.noiseSigma]), seed: context.seed)
-        settings.outputActivation = ae.outputActivation
+        var warnings = quickNotes
         if let m = settings.entropySample, m < data.count {
             warnings.append("Entropies are estimated on \(m) of the \(data.count) codes.")
         }
-
-        let experiment = EntropyCurveExperiment(settings: settings)
-        let points = try experiment.run(on: data.points, train: { x, architecture, options in
-            let key = SweepModelKey(architecture: architecture, options: options, rows: x.rows, columns: x.columns)
-            return try context.memoized("entropy-curve autoencoder", key: key) {
-                TrainedModelValue(try EntropyCurveExperiment.train(x, architecture, options))
-            }.trained
-        }, progress: { fraction, message in context.progress(fraction, message) })
+        let units = EntropyCurveUnits(settings: settings)
+        let points = try EntropyCurveExperiment(settings: settings).run(
+            on: data.points,
+            train: { x, architecture, options in try units.model(architecture, options, data: x, context: context) },
+            measure: { trained, d, r in try units.point(trained, d: d, repeatIndex: r, data: data.points, context: context) },
+            progress: { fraction, message in context.progress(fraction, message) })
 
         let summary = CurveSummary(points: points)
         let options = VerdictOptions(policy: cell.verdict, gainThreshold: cell.gainThreshold,
@@ -121,16 +105,40 @@ public enum EntropyCurveDirective: Directive {
         return try EntropyCurveReport(summary: summary, points: points, verdict: verdict, trueDimension: trueK,
                                       label: label, referenceCorrdim: referenceCorrdim, warnings: warnings).result()
     }
+
+    /// The typed arguments and the sweep's settings, with the notes quick mode adds. Also
+    /// what `workUnits` declares its units from, so the two cannot drift apart.
+    static func sweepSettings(_ arguments: Arguments, run: RunSettings, seed: UInt64) throws
+        -> (Settings, EntropyCurveExperiment.Settings, warnings: [String]) {
+        var cell = try arguments.decode(Settings.self)
+        var warnings = [String]()
+        if let note = cell.autoencoder.applyQuickMode(run.quick) { warnings.append(note) }
+        if run.quick && cell.repeats > 1 {
+            warnings.append("Quick mode: 1 seed per d instead of \(cell.repeats).")
+            cell.repeats = 1
+        }
+        let ae = cell.autoencoder
+        var settings = EntropyCurveExperiment.Settings(
+            dimensions: cell.dims.sorted(), repeats: cell.repeats, hidden: ae.hidden,
+            activation: ae.activation, codeActivation: ae.codeActivation,
+            training: ae.trainingOptions(threads: run.threads), bandwidth: cell.bandwidth.selection,
+            monteCarloSamples: cell.monteCarlo > 0 ? cell.monteCarlo : nil,
+            entropySample: cell.sample, correlationDimension: cell.corrdim,
+            noisy: NoisyEntropySettings(sigmas: [cell.noiseSigma]), seed: seed)
+        settings.outputActivation = ae.outputActivation
+        return (cell, settings, warnings)
+    }
+
+    public static func workUnits(_ arguments: Arguments, settings: RunSettings, seed: UInt64) throws -> [WorkUnitDeclaration] {
+        try EntropyCurveUnits(settings: sweepSettings(arguments, run: settings, seed: seed).1).declarations()
+    }
+
+    public static func computeWorkUnit(_ id: String, _ arguments: Arguments, context: CellContext) throws {
+        let (cell, settings, _) = try sweepSettings(arguments, run: context.settings, seed: context.seed)
+        try EntropyCurveUnits(settings: settings).compute(id, data: try context.value(cell.data, as: Dataset.self).points, context: context)
+    }
 }
 
-/// Everything that changes a sweep's autoencoder, as its memo key: the architecture and
-/// every training option (threads too: BLAS sums differ), hashed from their encoding.
-struct SweepModelKey: Encodable {
-    var architecture: AutoencoderArchitecture
-    var options: TrainingOptions
-    var rows: Int
-    var columns: Int
-}
 
 /// A trained autoencoder with what its training reported, as the cache stores it.
 public struct TrainedModelValue: CacheableValue {
@@ -139,6 +147,7 @@ public struct TrainedModelValue: CacheableValue {
     public var trained: EntropyCurveExperiment.TrainedModel
     public init(_ trained: EntropyCurveExperiment.TrainedModel) { self.trained = trained }
     public var summary: String { trained.model.summary }
+    public var record: JSONValue { trained.model.record }
 
     public func encode(to writer: inout ByteWriter) throws {
         writer.write(blob: trained.model.serialized())

@@ -83,7 +83,8 @@ struct EntropyCurveReport {
         outputs.append(.table(verdictTable))
         outputs.append(.table(table))
         for f in summary.failures { outputs.append(.warning("Not estimated: \(f)")) }
-        outputs += warnings.map(OutputItem.warning)
+        // How the sweep was run (quick mode, a sample of the codes): information, not a caveat.
+        outputs += warnings.map(OutputItem.note)
 
         var details = verdict.rules.map { EstimateValue.Detail($0.name, $0.d.map(Double.init) ?? .nan) }
         details.append(.init("candidate", verdict.candidate.map(Double.init) ?? .nan))

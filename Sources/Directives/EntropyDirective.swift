@@ -12,6 +12,8 @@ import Plot
 public enum EntropyDirective: Directive {
     public static let name = "entropy"
     public static let summary = "Differential entropy (nats) by Gaussian KDE (leave-one-out, resubstitution, Monte-Carlo), k-NN, or of the codes plus known Gaussian noise (noisy)"
+    /// One unit of work: a cluster node may compute the whole cell from its cached inputs.
+    public static let isWorkUnit = true
 
     /// The estimator words.
     enum EstimatorName: String, Decodable, CaseIterable {

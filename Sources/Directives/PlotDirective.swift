@@ -33,7 +33,7 @@ public enum PlotDirective: Directive {
         Parameter("x", .int(0...1_000_000), default: .int(0), doc: "scatter: the coordinate on the x axis (from 0)"),
         Parameter("y", .int(0...1_000_000), default: .int(1), doc: "scatter: the coordinate on the y axis (from 0)"),
         Parameter("points", .int(1...1_000_000), default: .int(5000), doc: "scatter: at most this many points (a seeded sample)"),
-        Parameter("images", .int(1...400), default: .int(16), doc: "image-grid: how many images (spread evenly over the rows)"),
+        Parameter("images", .int(1...400), default: .int(16), doc: "image-grid: how many images (drawn at random, one label after another)"),
         Parameter("columns", .int(1...40), default: .int(8), doc: "image-grid: images per row"),
     ]
 
@@ -193,15 +193,14 @@ public enum PlotDirective: Directive {
             throw ParameterError("kind", "\(dataset.name) is not a set of images; use `kind: scatter`")
         }
         let count = min(cell.images, dataset.count), columns = cell.columns
-        // Evenly spread over the rows: files are often sorted by label, so the first rows
-        // would all show one class. The same rows for a dataset and its reconstruction.
-        let picked = (0..<count).map { $0 * dataset.count / count }
+        let picked = ImageSample.rows(count, of: dataset)
         let rows = stride(from: 0, to: count, by: columns).map { start in
             ImageGrid.Row(images: picked[start..<min(count, start + columns)].map { Array(dataset.points.row($0)) })
         }
         let chart = try ImageGrid(title: cell.title ?? dataset.name, rows: rows,
                                   imageWidth: shape.width, imageHeight: shape.height)
-        return (chart, "\(count) images of \(dataset.name) spread evenly over its \(dataset.count) rows, \(shape.height)×\(shape.width) pixels, grey levels from the smallest to the largest value.")
+        let how = dataset.labels == nil ? "drawn at random from its \(dataset.count) rows" : "drawn at random from its \(dataset.count) rows, one label after another"
+        return (chart, "\(count) images of \(dataset.name) \(how), \(shape.height)×\(shape.width) pixels, grey levels from the smallest to the largest value.")
     }
 
     private static func subscriptDigits(_ n: Int) -> String {

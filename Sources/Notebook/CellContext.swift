@@ -81,6 +81,21 @@ public final class CellContext: @unchecked Sendable {
     /// Says nothing about whether it may be read: see `readableURL`.
     public func resolvePath(_ path: String) -> URL { locations.resolve(path) }
 
+    /// `path` as a report prints it: relative to the notebook's directory when both lie in
+    /// one tree below the root ("../data/mnist_5k.csv.gz"), else unchanged. The machine's
+    /// absolute paths mean nothing to a reader of the report and run off a phone screen.
+    public func displayPath(_ path: String) -> String {
+        guard path.hasPrefix("/") else { return path }
+        let target = URL(fileURLWithPath: path).standardizedFileURL.pathComponents
+        let base = notebookDirectory.standardizedFileURL.pathComponents
+        var common = 0
+        while common < min(target.count, base.count), target[common] == base[common] { common += 1 }
+        guard common > 1 else { return path }
+        let up = Array(repeating: "..", count: base.count - common)
+        let relative = (up + target[common...]).joined(separator: "/")
+        return relative.isEmpty ? "." : relative
+    }
+
     /// The file (or directory) named by path parameter `parameter`, if the notebook may read
     /// it (`FileLocations.readableURL`); a refusal is a `ParameterError` located at the key.
     /// Validation checked the same already; checking again here catches a file replaced
@@ -112,7 +127,7 @@ public final class CellContext: @unchecked Sendable {
     /// settings change. Without a cache (`--no-cache`) it just computes.
     public func memoized<T: CacheableValue>(_ parts: [String], compute: () throws -> T) throws -> T {
         guard let memo else { return try compute() }
-        let key = SHA256.hex(Array(("memo\n" + memo.scope + "\n" + parts.joined(separator: "\n")).utf8))
+        let key = WorkPlan.memoKey(scope: memo.scope, parts: parts)
         if let hit = memo.load(key) as? T { return hit }
         let value = try compute()
         memo.save(key, value)
@@ -144,6 +159,13 @@ public final class CellContext: @unchecked Sendable {
 
 /// Access to the cache for `CellContext.memoized`.
 public struct Memo: Sendable {
+    /// Sub-results of `cell` in `store`, under keys scoped by the cell's input key. Stored
+    /// whatever their size (as if they took forever): they are the expensive part.
+    public static func backed(by store: any ResultStore, scope: String, cell: PlannedCell) -> Memo {
+        Memo(scope: scope, load: { key in store.load(key: key, cell: cell)?.values[""] },
+             save: { key, value in store.save(CellResult(values: ["": value]), key: key, cell: cell, seconds: .infinity) })
+    }
+
     /// Key of the cell's inputs (see `CacheKeys.inputKeys`).
     public var scope: String
     public var load: @Sendable (String) -> (any NotebookValue)?

@@ -37,6 +37,16 @@ public protocol Directive: Sendable {
     /// so every later cell sees them; `-p key=value` still wins. Called by the validator
     /// for every cell in order. The default sets nothing.
     static func applySettings(_ arguments: Arguments, to settings: inout RunSettings)
+    /// Whether the whole cell is one expensive unit of work that a cluster node may
+    /// compute from its cached inputs (see `WorkPlan`). The default: no.
+    static var isWorkUnit: Bool { get }
+    /// The expensive pieces of the cell that can be computed apart, from the arguments and
+    /// settings alone (nothing runs): each is computed by `computeWorkUnit` through
+    /// `CellContext.memoized(declaration.parts)`, and `run` memoizes the same parts, so
+    /// it assembles the cell from the cache once they are there. The default: none.
+    static func workUnits(_ arguments: Arguments, settings: RunSettings, seed: UInt64) throws -> [WorkUnitDeclaration]
+    /// Computes the unit `id` of `workUnits` (its result stored by `context.memoized`).
+    static func computeWorkUnit(_ id: String, _ arguments: Arguments, context: CellContext) throws
 }
 
 extension Directive {
@@ -50,6 +60,11 @@ extension Directive {
         }
     }
     public static var results: [ResultSlot] { [] }
+    public static var isWorkUnit: Bool { false }
+    public static func workUnits(_ arguments: Arguments, settings: RunSettings, seed: UInt64) throws -> [WorkUnitDeclaration] { [] }
+    public static func computeWorkUnit(_ id: String, _ arguments: Arguments, context: CellContext) throws {
+        throw CellError("{\(name)} has no unit of work `\(id)`")
+    }
     public static func inputFiles(_ arguments: Arguments, locations: FileLocations) -> [URL] {
         parameters.compactMap { p -> URL? in
             guard case .path = p.type, case .string(let path)? = arguments.values[p.name] else { return nil }
@@ -164,9 +179,13 @@ public struct CellResult: Sendable {
     public var values: [String: any NotebookValue]
     /// What the report shows, in order.
     public var outputs: [OutputItem]
-    public init(values: [String: any NotebookValue] = [:], outputs: [OutputItem] = []) {
+    /// For a result served by the cache: how long the cell took when it was computed
+    /// (nil when fresh, or unknown), so the report can show the real cost of the run.
+    public var computeSeconds: Double?
+    public init(values: [String: any NotebookValue] = [:], outputs: [OutputItem] = [], computeSeconds: Double? = nil) {
         self.values = values
         self.outputs = outputs
+        self.computeSeconds = computeSeconds
     }
 }
 
@@ -182,6 +201,10 @@ public enum OutputItem: Sendable {
     case warning(String)
     /// A judged conclusion, styled by its typed outcome.
     case claim(ClaimValue)
+    /// Information about how the result was obtained that changes nothing about trusting
+    /// it (quick mode's smaller sizes, estimates on a sample of the rows): shown quieter
+    /// than a warning.
+    case note(String)
 }
 
 /// A named number for the report.

@@ -31,6 +31,9 @@ public struct Document: Sendable {
         public var lastLine: Int
         /// Headings inside, in order, for the table of contents.
         public var headings: [Heading]
+        /// The blocks as cmark parsed them (pipe tables, inline values and
+        /// cross-references recognised), which the report renders.
+        public var nodes: [Markup]
     }
 
     public struct Heading: Sendable, Hashable, Codable {
@@ -56,6 +59,14 @@ public struct Document: Sendable {
     /// The directive cells in order.
     public var cells: [DirectiveCell] {
         blocks.compactMap { if case .directive(let c) = $0 { c } else { nil } }
+    }
+
+    /// Every prose block, top level, in order.
+    public var proseNodes: [Markup] {
+        blocks.flatMap { block -> [Markup] in
+            if case .prose(let p) = block { return p.nodes }
+            return []
+        }
     }
 
     /// All headings in order.

@@ -21,17 +21,23 @@ public struct CellRecord: Sendable {
     public var outputs: [OutputItem]
     /// Summaries of the values it stored, by id.
     public var stored: [(id: String, summary: String)]
+    /// The structured record of every value it stored, by id (`NotebookValue.record`).
+    public var results: [String: JSONValue] = [:]
     public var error: Diagnostic?
+    /// Seconds this run spent on the cell (loading it, when cached).
     public var seconds: Double
+    /// For a cached cell: the seconds it took when it was computed, if the cache knows.
+    public var computeSeconds: Double?
 
     public init(cell: PlannedCell, status: Status, outputs: [OutputItem] = [], stored: [(id: String, summary: String)] = [],
-                error: Diagnostic? = nil, seconds: Double = 0) {
+                error: Diagnostic? = nil, seconds: Double = 0, computeSeconds: Double? = nil) {
         self.cell = cell
         self.status = status
         self.outputs = outputs
         self.stored = stored
         self.error = error
         self.seconds = seconds
+        self.computeSeconds = computeSeconds
     }
 }
 
@@ -40,6 +46,13 @@ public protocol ExecutionObserver: Sendable {
     func cellStarted(_ cell: PlannedCell, of total: Int)
     func cellProgress(_ cell: PlannedCell, fraction: Double, message: String)
     func cellFinished(_ record: CellRecord, of total: Int)
+}
+
+/// Whether a cell runs now (`Executor.gate`).
+public enum CellGate: Sendable {
+    case run
+    /// Not run: recorded with this status and note; cells reading it are skipped.
+    case hold(CellRecord.Status, Diagnostic?)
 }
 
 /// Looks up and stores cell results across runs (the cache); `nil` means always run.
@@ -68,6 +81,9 @@ public final class Executor: @unchecked Sendable {
     private let inputKeys: [String]
     private let lock = NSLock()
     private var _records = [CellRecord]()
+    /// Asked before each cell that could run; nil runs every cell. The cluster executor
+    /// holds back cells whose units of work are not in the cache yet.
+    public var gate: (@Sendable (PlannedCell) -> CellGate)?
 
     public init(plan: Plan, notebookDirectory: URL, dataDirectory: URL,
                 observer: (any ExecutionObserver)? = nil, store: (any ResultStore)? = nil, cacheKeys: [String] = [],
@@ -107,6 +123,14 @@ public final class Executor: @unchecked Sendable {
                 observer?.cellFinished(record, of: total)
                 continue
             }
+            if case .hold(let status, let note)? = gate?(cell) {
+                let why = status == .failed ? "failed (line \(cell.cell.location.line))" : "was not computed (line \(cell.cell.location.line))"
+                for w in cell.writes { unavailable[w.id] = why }
+                let record = CellRecord(cell: cell, status: status, error: note)
+                append(record)
+                observer?.cellFinished(record, of: total)
+                continue
+            }
             observer?.cellStarted(cell, of: total)
             let start = DispatchTime.now().uptimeNanoseconds
             let key = keys.indices.contains(cell.index) ? keys[cell.index] : nil
@@ -119,9 +143,7 @@ public final class Executor: @unchecked Sendable {
             } else {
                 var memo: Memo?
                 if let store, inputKeys.indices.contains(cell.index) {
-                    memo = Memo(scope: inputKeys[cell.index],
-                                load: { key in store.load(key: key, cell: cell)?.values[""] },
-                                save: { key, value in store.save(CellResult(values: ["": value]), key: key, cell: cell, seconds: .infinity) })
+                    memo = Memo.backed(by: store, scope: inputKeys[cell.index], cell: cell)
                 }
                 let context = CellContext(
                     cellID: cell.id, seed: cell.seed, settings: plan.settings, notebookDirectory: notebookDirectory,
@@ -149,11 +171,13 @@ public final class Executor: @unchecked Sendable {
                 }
             }
             var stored = [(id: String, summary: String)]()
+            var results = [String: JSONValue]()
             if status != .failed, let id = cell.id {
                 for (suffix, value) in result.values {
                     let name = suffix.isEmpty ? id : "\(id).\(suffix)"
                     environment[name] = value
                     stored.append((name, value.summary))
+                    results[name] = value.record
                 }
                 stored.sort { $0.id < $1.id }
             }
@@ -161,7 +185,9 @@ public final class Executor: @unchecked Sendable {
                 for w in cell.writes { unavailable[w.id] = "failed (line \(cell.cell.location.line))" }
             }
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-            let record = CellRecord(cell: cell, status: status, outputs: result.outputs, stored: stored, error: failure, seconds: seconds)
+            var record = CellRecord(cell: cell, status: status, outputs: result.outputs, stored: stored, error: failure, seconds: seconds,
+                                    computeSeconds: status == .cached ? result.computeSeconds : nil)
+            record.results = results
             append(record)
             observer?.cellFinished(record, of: total)
         }

@@ -22,17 +22,9 @@ public enum NotebookParser {
             prose = nil
         }
 
-        let utf8 = Array(body.utf8)
-        guard let root = utf8.withUnsafeBufferPointer({ p in
-            p.baseAddress.map { base in
-                base.withMemoryRebound(to: CChar.self, capacity: p.count) {
-                    cmark_parse_document($0, p.count, CMARK_OPT_DEFAULT)
-                }
-            } ?? cmark_parse_document("", 0, CMARK_OPT_DEFAULT)
-        }) else {
-            return (document, diagnostics)
-        }
+        guard let root = cmarkParse(body) else { return (document, diagnostics) }
         defer { cmark_node_free(root) }
+        var converter = MarkupConverter(file: file, line: document.line)
 
         var node = cmark_node_first_child(root)
         while let current = node {
@@ -62,17 +54,32 @@ public enum NotebookParser {
                     headings.append(Document.Heading(level: Int(cmark_node_get_heading_level(current)),
                                                      text: plainText(current), line: first))
                 }
+                let markup = converter.convertTopLevel(current)
                 if prose == nil {
-                    prose = Document.Prose(firstLine: first, lastLine: last, headings: headings)
+                    prose = Document.Prose(firstLine: first, lastLine: last, headings: headings, nodes: [markup])
                 } else {
                     prose?.lastLine = last
                     prose?.headings += headings
+                    prose?.nodes.append(markup)
                 }
             }
             node = cmark_node_next(current)
         }
         flushProse()
-        return (Document(file: file, source: source, frontMatter: frontMatter, blocks: blocks), diagnostics)
+        return (Document(file: file, source: source, frontMatter: frontMatter, blocks: blocks), diagnostics + converter.diagnostics)
+    }
+
+    /// cmark's parse of `text` in its default (safe) options; the caller frees the root.
+    /// The one place the engine hands text to cmark: the notebook, and a pipe table's cells.
+    static func cmarkParse(_ text: String) -> OpaquePointer? {
+        let utf8 = Array(text.utf8)
+        return utf8.withUnsafeBufferPointer { p in
+            p.baseAddress.map { base in
+                base.withMemoryRebound(to: CChar.self, capacity: p.count) {
+                    cmark_parse_document($0, p.count, CMARK_OPT_DEFAULT)
+                }
+            } ?? cmark_parse_document("", 0, CMARK_OPT_DEFAULT)
+        }
     }
 
     /// The largest notebook read (a notebook is hand-written text; 16 MiB is far past any).

@@ -23,6 +23,14 @@ public protocol NotebookValue: Sendable {
     static var kind: ValueKind { get }
     /// One line for the report and the terminal ("5000×784, labels 0–9, true dim 2").
     var summary: String { get }
+    /// Every number of the result, structured, for run.json, inline values and `diff`:
+    /// an object with `kind` and the kind's fields (docs/run-json.md, schemas/run.schema.json).
+    var record: JSONValue { get }
+}
+
+extension NotebookValue {
+    /// The fallback for a value type without its own record: its kind and summary.
+    public var record: JSONValue { ["kind": .string(Self.kind.name), "summary": .string(summary)] }
 }
 
 /// One series of a curve: y against x, optionally with a band [lower, upper] (mean ± spread).

@@ -22,6 +22,8 @@ struct FigureSpec {
     var panels: [PanelSpec]
     var columns = 1
     var showLegend = true
+    /// A heading inside the legend box, above its entries.
+    var legendTitle: String?
     var extraNotes: [String] = []
 }
 
@@ -35,134 +37,18 @@ struct FigureRenderer {
     let theme: Theme
 
     func render() throws -> ChartLayout {
-        let layers = spec.panels.flatMap(\.layers)
-        var extent = DataExtent()
-        for layer in layers { extent.formUnion(layer.extent(xScale: spec.xScale, yScale: spec.yScale)) }
-        let skipped = layers.reduce(SkipCount()) { $0 + $1.skipped(xScale: spec.xScale, yScale: spec.yScale) }
-        guard var xExtent = extent.x, var yExtent = extent.y else {
-            throw PlotError.noDrawableData("nothing to draw in “\(spec.title ?? "chart")”: every value is NaN/∞"
-                + (spec.xScale == .log || spec.yScale == .log ? " or not positive on a log axis" : ""))
-        }
-        for line in spec.panels.flatMap(\.referenceLines) {
-            switch line.orientation {
-            case .vertical where spec.xScale.accepts(line.value):
-                xExtent = min(xExtent.lowerBound, line.value)...max(xExtent.upperBound, line.value)
-            case .horizontal where spec.yScale.accepts(line.value):
-                yExtent = min(yExtent.lowerBound, line.value)...max(yExtent.upperBound, line.value)
-            default: break
-            }
-        }
-        var xAxis = Axis(scale: spec.xScale, domain: spec.xRange ?? Axis.domain(for: xExtent, scale: spec.xScale))
-        xAxis.integerSteps = layers.allSatisfy(\.hasIntegerX)
-        var yAxis = Axis(scale: spec.yScale, domain: spec.yRange ?? Axis.domain(for: yExtent, scale: spec.yScale, includeZero: spec.includeZeroY))
+        try draw(try layout())
+    }
 
-        var notes = spec.extraNotes
-        if skipped.nonFinite > 0 { notes.append("\(skipped.nonFinite) point\(skipped.nonFinite == 1 ? "" : "s") with NaN/∞ not drawn") }
-        if skipped.nonPositive > 0 { notes.append("\(skipped.nonPositive) point\(skipped.nonPositive == 1 ? "" : "s") ≤ 0 not drawn on the log axis") }
-
-        var entries = [LegendEntry]()
-        for entry in layers.flatMap(\.legendEntries) where !entries.contains(entry) { entries.append(entry) }
-        let legend = Legend(entries: entries, theme: theme, canvas: canvas)
-        let wantsLegend = spec.showLegend && !entries.isEmpty
-
-        // Vertical margins.
-        let titleH = spec.title.map { canvas.measure($0, font: theme.titleFont).height + theme.gap * 1.5 } ?? 0
-        let labelH = canvas.measure("Hg", font: theme.labelFont).height
-        let tickH = canvas.measure("0", font: theme.tickFont).height
-        let noteH = notes.isEmpty ? 0 : canvas.measure(notes.joined(separator: "; "), font: theme.noteFont).height + theme.gap
-        let top = theme.padding + titleH + tickH / 2
-        let bottom = theme.padding + noteH + (spec.xLabel != nil ? labelH + theme.gap : 0) + tickH + theme.gap + theme.tickLength
+    /// Draws the laid-out figure: panels, then title, axis titles, legend and notes.
+    func draw(_ layout: Layout) -> ChartLayout {
+        let (xAxis, yAxis, panelRects) = (layout.xAxis, layout.yAxis, layout.panelRects)
         let count = spec.panels.count, columns = max(1, min(spec.columns, count))
-        let rows = (count + columns - 1) / columns
-        let hasPanelTitles = spec.panels.contains { $0.title != nil }
-        let panelTitleH = hasPanelTitles ? canvas.measure("Hg", font: theme.panelTitleFont).height + theme.gap : 0
-        let incompleteLastRow = count % columns != 0
-        let rowGap = rows > 1 ? (incompleteLastRow ? tickH + theme.tickLength + 3 * theme.gap : 3 * theme.gap) : 0
-        let cellH = (canvas.height - top - bottom - Double(rows - 1) * rowGap - Double(rows) * panelTitleH) / Double(rows)
-        guard cellH > 4 * tickH else { throw PlotError.invalidArgument("\(rows) rows of panels do not fit in a \(Int(canvas.height)) px tall figure") }
-        yAxis.fitTicks(length: cellH, horizontal: false, canvas: canvas, font: theme.tickFont)
-
-        // Horizontal margins.
-        let yLabelText = axisTitle(spec.yLabel, exponent: yAxis.exponent, scale: spec.yScale)
-        let xLabelTextProvisional = axisTitle(spec.xLabel, exponent: 0, scale: spec.xScale)
-        let yTickW = yAxis.ticks.compactMap(\.label).map { canvas.measure($0, font: theme.tickFont).width }.max() ?? 0
-        let left = theme.padding + (yLabelText != nil ? labelH + theme.gap : 0) + yTickW + theme.gap + theme.tickLength
-        var columnGap = columns > 1 ? 3 * theme.gap : 0
-
-        func layoutColumns(right: Double) -> (cellW: Double, axis: Axis) {
-            let cellW = (canvas.width - left - right - Double(columns - 1) * columnGap) / Double(columns)
-            var axis = xAxis
-            axis.fitTicks(length: max(cellW, 1), horizontal: true, canvas: canvas, font: theme.tickFont)
-            return (cellW, axis)
-        }
-        func overhang(_ axis: Axis, cellW: Double) -> Double {
-            guard let last = axis.ticks.last(where: \.isMajor), let text = last.label else { return 0 }
-            return max(0, canvas.measure(text, font: theme.tickFont).width / 2 - (1 - axis.fraction(last.value)) * cellW)
-        }
-        func rightMargin(extra: Double) -> (cellW: Double, axis: Axis, right: Double) {
-            var right = theme.padding + extra
-            var (cellW, axis) = layoutColumns(right: right)
-            let needed = overhang(axis, cellW: cellW)
-            if extra == 0, needed > theme.padding {
-                right = needed + theme.gap
-                (cellW, axis) = layoutColumns(right: right)
-            }
-            return (cellW, axis, right)
-        }
-
-        var (cellW, fittedX, _) = rightMargin(extra: 0)
-        if columns > 1 {
-            // Tick labels at the ends of neighbouring panels must not run into each other.
-            let labelled = fittedX.ticks.filter(\.isMajor)
-            func halfWidth(_ t: Tick?) -> Double { t?.label.map { canvas.measure($0, font: theme.tickFont).width / 2 } ?? 0 }
-            let leftOverhang = max(0, halfWidth(labelled.first) - fittedX.fraction(labelled.first?.value ?? 0) * cellW)
-            let rightOverhang = overhang(fittedX, cellW: cellW)
-            let needed = leftOverhang + rightOverhang + 2 * theme.gap
-            if needed > columnGap {
-                columnGap = needed
-                (cellW, fittedX, _) = rightMargin(extra: 0)
-            }
-        }
-        var panelRects = rects(left: left, top: top, cellW: cellW, cellH: cellH, columns: columns, columnGap: columnGap,
-                               rowGap: rowGap, panelTitleH: panelTitleH)
-        xAxis = fittedX
-
-        // Legend: the inside spot hiding least data, else outside on the right.
-        var legendFrame: (frame: Rect, placement: LegendPlacement)?
-        if wantsLegend {
-            let size = legend.size
-            var best: (panel: Int, placement: LegendPlacement, hidden: Int)?
-            var total = 0
-            for (i, panel) in spec.panels.enumerated() {
-                let frame = PlotFrame(canvas: canvas, theme: theme, rect: panelRects[i], x: xAxis, y: yAxis)
-                var occupied = panel.layers.flatMap { $0.occupancy(in: frame) }
-                occupied += referenceLabelFrames(panel.referenceLines, frame: frame, occupied: occupied).flatMap(corners)
-                occupied += referenceLineSamples(panel.referenceLines, frame: frame)
-                total += occupied.count
-                let candidate = Legend.bestPlacement(size: size, plot: panelRects[i], inset: theme.gap * 1.5, occupied: occupied)
-                if best == nil || candidate.hidden < (best?.hidden ?? 0) { best = (i, candidate.placement, candidate.hidden) }
-            }
-            let fits = size.width < panelRects[0].width * 0.6 && size.height < panelRects[0].height * 0.8
-            if let best, fits, best.hidden <= total / 500 {
-                legendFrame = (best.placement.frame(size: size, in: panelRects[best.panel], inset: theme.gap * 1.5), best.placement)
-            } else {
-                let extra = size.width + 3 * theme.gap
-                (cellW, fittedX, _) = rightMargin(extra: extra)
-                xAxis = fittedX
-                panelRects = rects(left: left, top: top, cellW: cellW, cellH: cellH, columns: columns, columnGap: columnGap,
-                                   rowGap: rowGap, panelTitleH: panelTitleH)
-                let lastColumn = panelRects[min(columns, count) - 1]
-                legendFrame = (LegendPlacement.outsideRight.frame(size: size, in: lastColumn, inset: theme.gap * 1.5), .outsideRight)
-            }
-        }
-
-        // Draw.
         var layouts = [PanelLayout]()
         for (i, panel) in spec.panels.enumerated() {
             let rect = panelRects[i]
             let frame = PlotFrame(canvas: canvas, theme: theme, rect: rect, x: xAxis, y: yAxis)
-            let below = i + columns
-            drawPanel(panel, frame: frame, xTickLabels: below >= count, yTickLabels: i % columns == 0)
+            drawPanel(panel, frame: frame, xTickLabels: i + columns >= count, yTickLabels: i % columns == 0)
             layouts.append(PanelLayout(plotArea: rect, xDomain: xAxis.domain, yDomain: yAxis.domain, xTicks: xAxis.ticks, yTicks: yAxis.ticks))
         }
         let gridArea = panelRects.dropFirst().reduce(panelRects[0]) { a, r in
@@ -173,42 +59,33 @@ struct FigureRenderer {
             canvas.text(title, at: Point(gridArea.midX, theme.padding), font: theme.titleFont, color: theme.textColor,
                         anchor: TextAnchor(.center, .top))
         }
-        if let text = axisTitle(spec.xLabel, exponent: xAxis.exponent, scale: spec.xScale) ?? xLabelTextProvisional {
-            let y = gridArea.maxY + theme.tickLength + theme.gap + tickH + theme.gap
+        if let text = axisTitle(spec.xLabel, exponent: xAxis.exponent, scale: spec.xScale) ?? layout.xLabelProvisional {
+            let y = gridArea.maxY + theme.tickLength + theme.gap + layout.tickHeight + theme.gap
             canvas.text(text, at: Point(gridArea.midX, y), font: theme.labelFont, color: theme.textColor, anchor: TextAnchor(.center, .top))
         }
-        if let text = yLabelText {
+        if let text = layout.yLabelText {
             canvas.text(text, at: Point(theme.padding, gridArea.midY), font: theme.labelFont, color: theme.textColor,
                         anchor: TextAnchor(.center, .top), rotated: true)
         }
-        if let legendFrame { legend.draw(in: legendFrame.frame) }
-        if !notes.isEmpty {
-            canvas.text(notes.joined(separator: "; "), at: Point(theme.padding, canvas.height - theme.padding),
+        if let legendFrame = layout.legendFrame { layout.legend.draw(in: legendFrame.frame) }
+        if !layout.notes.isEmpty {
+            canvas.text(layout.notes.joined(separator: "; "), at: Point(theme.padding, canvas.height - theme.padding),
                         font: theme.noteFont, color: theme.noteColor, anchor: TextAnchor(.leading, .bottom))
         }
-        return ChartLayout(panels: layouts, legend: legendFrame, notes: notes,
-                           skippedNonFinite: skipped.nonFinite, skippedNonPositive: skipped.nonPositive)
+        return ChartLayout(panels: layouts, legend: layout.legendFrame, notes: layout.notes,
+                           skippedNonFinite: layout.skipped.nonFinite, skippedNonPositive: layout.skipped.nonPositive)
     }
 
     /// The axis title with what the reader must know to read the ticks: a common power of
     /// ten, and "(log scale)" on a logarithmic axis (equal steps are factors, not sums).
-    private func axisTitle(_ label: String?, exponent: Int, scale: AxisScale) -> String? {
+    func axisTitle(_ label: String?, exponent: Int, scale: AxisScale) -> String? {
         var title = label
         if exponent != 0 { title = (title.map { $0 + " " } ?? "") + "(×10" + Ticks.superscript(exponent) + ")" }
         if scale == .log, let t = title, !t.localizedCaseInsensitiveContains("log") { title = t + " (log scale)" }
         return title
     }
 
-    private func rects(left: Double, top: Double, cellW: Double, cellH: Double, columns: Int, columnGap: Double,
-                       rowGap: Double, panelTitleH: Double) -> [Rect] {
-        spec.panels.indices.map { i in
-            let row = i / columns, column = i % columns
-            return Rect(x: left + Double(column) * (cellW + columnGap),
-                        y: top + panelTitleH + Double(row) * (cellH + rowGap + panelTitleH), width: cellW, height: cellH)
-        }
-    }
-
-    private func corners(_ r: Rect) -> [Point] {
+    func corners(_ r: Rect) -> [Point] {
         // A label hides as much as many data points: weigh it by a grid of samples.
         stride(from: r.minX, through: r.maxX, by: max(1, r.width / 6)).flatMap { x in
             stride(from: r.minY, through: r.maxY, by: max(1, r.height / 3)).map { Point(x, $0) }
@@ -266,7 +143,7 @@ struct FigureRenderer {
     }
 
     /// Points along the reference lines, so the legend does not sit on one.
-    private func referenceLineSamples(_ lines: [ReferenceLine], frame: PlotFrame) -> [Point] {
+    func referenceLineSamples(_ lines: [ReferenceLine], frame: PlotFrame) -> [Point] {
         let step = 6 * theme.scale, r = frame.rect
         return lines.flatMap { line -> [Point] in
             switch line.orientation {

@@ -16,6 +16,8 @@ public struct ImageGrid: DrawableChart {
     public var imageHeight: Int
     /// Values mapped to black…white; nil: the minimum and maximum over all images.
     public var valueRange: ClosedRange<Float>?
+    /// How much taller than its figure size a grid's PNG may grow.
+    static let tallestAspect = 1.5
 
     /// Throws when there are no images, or an image's size is not `width × height`.
     public init(title: String? = nil, rows: [Row], imageWidth: Int, imageHeight: Int,
@@ -67,13 +69,16 @@ public struct ImageGrid: DrawableChart {
         return n > 0 ? ["\(n) NaN/∞ pixel value\(n == 1 ? "" : "s") shown black"] : []
     }
 
-    /// The grid as PNG: full width, and only as tall as the grid needs (at most the
-    /// figure's height), so a short grid does not sit in a band of white.
+    /// The grid as PNG: full width, and only as tall as the grid needs, so a short grid
+    /// does not sit in a band of white. A tall grid (ten rows of digits) may take up to
+    /// `tallestAspect` times the figure's height: squeezed into the figure's frame it
+    /// filled a quarter of it.
     public func png(size: FigureSize) throws -> [UInt8] {
         let theme = Theme(size), (width, height) = size.pixels
+        let tallest = Int(Double(height) * Self.tallestAspect)
         let probe = try GDCanvas(width: 1, height: 1, supersample: 1)
-        let full = try geometry(on: FixedSizeProbe(probe, width: Double(width), height: Double(height)), theme: theme, notes: notes)
-        let canvas = try GDCanvas(width: width, height: min(height, Int(full.neededHeight)), supersample: 1)
+        let full = try geometry(on: FixedSizeProbe(probe, width: Double(width), height: Double(tallest)), theme: theme, notes: notes)
+        let canvas = try GDCanvas(width: width, height: min(tallest, Int(full.neededHeight)), supersample: 1)
         _ = try draw(on: canvas, theme: theme)
         return try canvas.pngBytes()
     }

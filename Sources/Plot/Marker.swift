@@ -72,8 +72,12 @@ public enum LegendPlacement: String, Sendable, Hashable, CaseIterable {
 /// Measures and draws a legend box.
 struct Legend {
     var entries: [LegendEntry]
+    /// A heading above the entries ("first latent coordinate, bin"): what the labels are.
+    var title: String? = nil
     let theme: Theme
     let canvas: Canvas
+
+    private var titleHeight: Double { title == nil ? 0 : rowHeight }
 
     private var rowHeight: Double { canvas.measure("Hg", font: theme.legendFont).height * 1.3 }
     private var swatchWidth: Double { theme.legendFont.size * 2.2 }
@@ -91,15 +95,20 @@ struct Legend {
 
     var size: (width: Double, height: Double) {
         let columnGap = theme.legendFont.size
-        return (2 * padding + Double(columns) * columnWidth + Double(columns - 1) * columnGap,
-                2 * padding + Double(rows) * rowHeight)
+        let titleWidth = title.map { canvas.measure($0, font: theme.panelTitleFont).width } ?? 0
+        return (2 * padding + max(titleWidth, Double(columns) * columnWidth + Double(columns - 1) * columnGap),
+                2 * padding + titleHeight + Double(rows) * rowHeight)
     }
 
     func draw(in frame: Rect) {
         canvas.rect(frame, fill: Color.white.withOpacity(0.88), stroke: Stroke(.gray(0.8), width: theme.axisWidth))
+        if let title {
+            canvas.text(title, at: Point(frame.minX + padding, frame.minY + padding + rowHeight / 2), font: theme.panelTitleFont,
+                        color: theme.textColor, anchor: TextAnchor(.leading, .middle))
+        }
         for (i, entry) in entries.enumerated() {
             let row = i % rows, column = i / rows
-            let midY = frame.minY + padding + (Double(row) + 0.5) * rowHeight
+            let midY = frame.minY + padding + titleHeight + (Double(row) + 0.5) * rowHeight
             let x0 = frame.minX + padding + Double(column) * (columnWidth + theme.legendFont.size), x1 = x0 + swatchWidth
             let center = Point((x0 + x1) / 2, midY)
             // Entries store widths and dashes in line widths; the theme sizes them.

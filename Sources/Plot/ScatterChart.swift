@@ -10,6 +10,11 @@ public struct ScatterChart: DrawableChart {
     /// One label per point (nil: one colour, no legend).
     public var labels: [String]?
     public var referenceLines: [ReferenceLine]
+    /// What the labels are, shown above them in the legend ("generator's t, bin").
+    public var legendTitle: String?
+    /// The labels are ordered bins of a continuous variable, not classes: a sequential
+    /// palette (dark to light, `Palette.ordered`) instead of the categorical one.
+    public var orderedLabels = false
 
     /// Throws for no points or arrays of different lengths.
     public init(title: String? = nil, xLabel: String? = nil, yLabel: String? = nil, x: [Double], y: [Double],
@@ -52,16 +57,18 @@ public struct ScatterChart: DrawableChart {
         if let labels {
             for (k, name) in classes.enumerated() {
                 let indices = labels.indices.filter { labels[$0] == name }
-                let shape: MarkerShape = k < 8 ? .circle : MarkerShape.allCases[1 + (k - 8) % (MarkerShape.allCases.count - 1)]
+                let shape: MarkerShape = k < 8 || orderedLabels ? .circle : MarkerShape.allCases[1 + (k - 8) % (MarkerShape.allCases.count - 1)]
+                let color = orderedLabels ? Palette.ordered(k, of: classes.count) : Palette.category(k)
                 layers.append(ScatterLayer(name: name, x: indices.map { x[$0] }, y: indices.map { y[$0] },
-                                           color: Palette.category(k), marker: shape, opacity: opacity, radiusScale: radiusScale))
+                                           color: color, marker: shape, opacity: opacity, radiusScale: radiusScale))
             }
         } else {
             layers.append(ScatterLayer(name: "points", x: x, y: y, color: Palette.color(0), marker: .circle,
                                        opacity: opacity, radiusScale: radiusScale))
         }
-        let spec = FigureSpec(title: title, xLabel: xLabel, yLabel: yLabel,
+        var spec = FigureSpec(title: title, xLabel: xLabel, yLabel: yLabel,
                               panels: [PanelSpec(layers: layers, referenceLines: referenceLines)], showLegend: labels != nil)
+        spec.legendTitle = legendTitle
         return try FigureRenderer(spec: spec, canvas: canvas, theme: theme).render()
     }
 

@@ -62,6 +62,24 @@ public enum Palette {
 
     /// The colour of series `index` (cycles).
     public static func color(_ index: Int) -> Color { okabeIto[index % okabeIto.count] }
+    /// Viridis (van der Walt & Smith 2015): perceptually uniform, readable in grey and with
+    /// colour-vision deficiencies. Stops at 0, ¼, ½, ¾, 1; the light end is cut (see `ordered`).
+    static let viridis: [Color] = [Color(hex: 0x440154), Color(hex: 0x3B528B), Color(hex: 0x21918C),
+                                   Color(hex: 0x5EC962), Color(hex: 0xFDE725)]
+
+    /// Colour `index` of `count` ordered classes (bins of a continuous variable): a
+    /// sequential ramp, dark to light, so order reads as order — a categorical palette
+    /// would give bins 1 and 6 unrelated (or, cycling, equal) colours. Ends at 85% of
+    /// viridis, where yellow still shows on white.
+    public static func ordered(_ index: Int, of count: Int) -> Color {
+        let t = count > 1 ? 0.85 * Double(min(max(index, 0), count - 1)) / Double(count - 1) : 0
+        let position = t * Double(viridis.count - 1)
+        let i = min(Int(position), viridis.count - 2), f = position - Double(i)
+        let a = viridis[i], b = viridis[i + 1]
+        func mix(_ x: UInt8, _ y: UInt8) -> UInt8 { UInt8((Double(x) + (Double(y) - Double(x)) * f).rounded()) }
+        return Color(red: mix(a.red, b.red), green: mix(a.green, b.green), blue: mix(a.blue, b.blue))
+    }
+
     /// The colour of category `index` (cycles through ten).
     public static func category(_ index: Int) -> Color { categorical[index % categorical.count] }
     /// Dash patterns (in line widths): solid, dashed, dotted, dash-dot. Every series after

@@ -2,6 +2,11 @@ import Foundation
 import Linalg
 import Notebook
 
+extension ReportFiles {
+    /// The deck's file name beside index.html.
+    public static let slidesPath = "slides.html"
+}
+
 /// One run of one notebook, start to finish: execute the plan, then write the report —
 /// also when cells fail or the run is interrupted.
 public final class NotebookRun: @unchecked Sendable {
@@ -17,8 +22,12 @@ public final class NotebookRun: @unchecked Sendable {
     public var machine: MachineInfo?
     /// Input files with their SHA-256 (from the cache keys), for provenance.
     public var dataFiles: [String: String] = [:]
+    /// The same per cell index (`CacheKeys.cellFiles`), for each cell's inputs in run.json.
+    public var cellFiles: [[String: String]] = []
     /// The program's git commit (fixed in golden tests).
     public var programCommit: String? = ProgramCommit.current
+    /// Also write slides.html, a 16:9 deck of the figures (`--slides`).
+    public var slides = false
 
     /// - Parameters:
     ///   - outputDirectory: the report's own directory (output/NOTEBOOK).
@@ -33,8 +42,22 @@ public final class NotebookRun: @unchecked Sendable {
         self.executor = Executor(plan: plan, notebookDirectory: notebookDirectory, dataDirectory: dataDirectory,
                                  observer: observer, store: store, cacheKeys: cacheKeys, inputKeys: inputKeys)
         self.cacheKeys = cacheKeys
+        self.inputKeys = inputKeys
+        self.store = store
+        self.dataDirectory = dataDirectory
     }
     private let cacheKeys: [String]
+    private let inputKeys: [String]
+    private let store: (any ResultStore)?
+    private let dataDirectory: URL
+
+    /// A fresh executor for the same plan, store and keys reporting to `observer` (the
+    /// cluster executor runs the plan in rounds, one executor each, between which units of
+    /// work are computed elsewhere).
+    public func makeExecutor(_ observer: (any ExecutionObserver)?) -> Executor {
+        Executor(plan: plan, notebookDirectory: executor.notebookDirectory, dataDirectory: dataDirectory,
+                 observer: observer, store: store, cacheKeys: cacheKeys, inputKeys: inputKeys)
+    }
 
     /// Runs every cell and writes the report. Returns the records. After an interrupt
     /// (`Cancellation`) the cells stop at a safe point, with every worker thread joined,
@@ -51,7 +74,7 @@ public final class NotebookRun: @unchecked Sendable {
     /// the exit code.
     public func writeReport(records: [CellRecord], interrupted: Bool) throws {
         let failed = records.contains { $0.status == .failed }
-        let manifest = RunManifest(
+        var manifest = RunManifest(
             program: ProgramInfo.name, version: ProgramInfo.version, notebook: notebookPath,
             notebookSHA256: SHA256.hex(Array(plan.document.source.utf8)), title: plan.document.title,
             started: startDate ?? started, finished: clock(),
@@ -64,9 +87,15 @@ public final class NotebookRun: @unchecked Sendable {
                                  seed: r.cell.seed, error: r.error?.description,
                                  stored: Dictionary(r.stored.map { ($0.id, $0.summary) }, uniquingKeysWith: { a, _ in a }),
                                  figures: r.outputs.compactMap { if case .figure(let f) = $0 { f.name } else { nil } },
-                                 cacheKey: cacheKeys.indices.contains(r.cell.index) ? cacheKeys[r.cell.index] : nil)
+                                 cacheKey: cacheKeys.indices.contains(r.cell.index) ? cacheKeys[r.cell.index] : nil,
+                                 results: r.results,
+                                 inputs: cellFiles.indices.contains(r.cell.index) ? cellFiles[r.cell.index] : [:])
             })
-        let files = try ReportBuilder(templates: templates).build(ReportInput(plan: plan, records: records, manifest: manifest))
+        manifest.datasets = RunManifest.datasets(in: manifest.cells)
+        let builder = ReportBuilder(templates: templates)
+        let input = ReportInput(plan: plan, records: records, manifest: manifest)
+        var files = try builder.build(input)
+        if slides { files.files[ReportFiles.slidesPath] = Array(builder.slides(input).utf8) }
         try ReportWriter.write(files, to: outputDirectory)
     }
 }

@@ -28,19 +28,28 @@ public struct ReportBuilder {
 
     public init(templates: Templates) { self.templates = templates }
 
+    /// The slide deck of the run (slides.html), for `entropybook run --slides`.
+    public func slides(_ input: ReportInput) -> String {
+        SlideDeck(template: templates.slides, css: templates.slidesCSS).render(input)
+    }
+
     public func build(_ input: ReportInput) throws -> ReportFiles {
         var files = [String: [UInt8]]()
         var cellHTML = [String]()
         var failures = [[String: Any]]()
         let recordsByIndex = Dictionary(uniqueKeysWithValues: input.records.map { ($0.cell.index, $0) })
         let plan = input.plan
-        var figureIndex = 0
+        var figureIndex = 0, tableIndex = 0
+        let references = ProseReferences()
         for i in plan.document.cells.indices {
             guard let record = recordsByIndex[i] else {
                 cellHTML.append("")
                 continue
             }
             var context = cellContext(record, document: plan.document)
+            let anchor = "cell-\(fileStem(record.cell.label))"
+            references.register(record, number: i + 1, anchor: anchor)
+            var cellFigures = 0, cellTables = 0
             var outputs = [[String: Any]]()
             var metricGroup = [[String: Any]]()
             func flushMetrics() {
@@ -54,7 +63,12 @@ public struct ReportBuilder {
                     continue
                 case .table(let t):
                     flushMetrics()
-                    outputs.append(["table": tableContext(t)])
+                    tableIndex += 1
+                    cellTables += 1
+                    var table = tableContext(t)
+                    table["number"] = tableIndex
+                    table["anchor"] = references.registerTable(t, of: record, number: tableIndex, first: cellTables == 1)
+                    outputs.append(["table": table])
                 case .figure(let f):
                     flushMetrics()
                     figureIndex += 1
@@ -66,6 +80,8 @@ public struct ReportBuilder {
                         "caption": f.caption, "number": figureIndex,
                         "slide": "figures/\(stem).png", "csv": "data/\(stem).csv",
                     ]
+                    cellFigures += 1
+                    figure["anchor"] = references.registerFigure(f.name, of: record, number: figureIndex, first: cellFigures == 1)
                     // Width and height reserve the figure's box before it decodes; a PNG
                     // wider than the page's figure column is a hi-DPI rendering, shown at
                     // the column's width.
@@ -87,6 +103,9 @@ public struct ReportBuilder {
                     let verdict = Typesetting.Verdict(c.outcome)
                     outputs.append(["verdict": ["kind": verdict.rawValue, "mark": "\(c.outcome.mark) \(c.outcome.title)",
                                                 "rest": " — " + c.sentence] as [String: Any]])
+                case .note(let n):
+                    flushMetrics()
+                    outputs.append(["info": n])
                 }
             }
             flushMetrics()
@@ -96,9 +115,10 @@ public struct ReportBuilder {
             }
             cellHTML.append(templates.cell.render(context))
         }
-        files["run.json"] = try manifestJSON(input.manifest)
-
-        let body = ProseRenderer.render(plan.document, cellHTML: cellHTML)
+        let body = ProseRenderer.render(plan.document, cellHTML: cellHTML, references: references)
+        var manifest = input.manifest
+        manifest.inlineValues = references.rendered
+        files["run.json"] = try manifestJSON(manifest)
         let blockedImages: [[String: Any]] = ProseRenderer.blockedImageSources(in: plan.document).map {
             ["location": $0.location.description, "url": $0.url]
         }
@@ -128,6 +148,7 @@ public struct ReportBuilder {
             "started": iso(m.started),
             "finished": iso(m.finished),
             "duration": formatSeconds(m.finished.timeIntervalSince(m.started)),
+            "computeTime": Self.computeTime(input.records).map(formatSeconds) ?? "",
             "program": "\(m.program) \(m.version)" + (m.programCommit.map { " (commit \($0))" } ?? ""),
             "dataFiles": m.dataFiles.sorted { $0.key < $1.key }.map { ["path": $0.key, "hash": String($0.value.prefix(16))] },
             "notebook": m.notebook,
@@ -168,7 +189,7 @@ public struct ReportBuilder {
     private func statusText(_ r: CellRecord) -> String {
         switch r.status {
         case .ok: formatSeconds(r.seconds)
-        case .cached: "cached · \(formatSeconds(r.seconds))"
+        case .cached: "cached · \(formatSeconds(r.seconds))" + (r.computeSeconds.map { " (computed in \(formatSeconds($0)))" } ?? "")
         case .failed: "failed after \(formatSeconds(r.seconds))"
         case .skipped: "skipped"
         case .interrupted: r.seconds > 0 ? "interrupted after \(formatSeconds(r.seconds))" : "not run (interrupted)"
@@ -210,6 +231,16 @@ public struct ReportBuilder {
                 }]
             },
         ])
+    }
+
+    /// What the results on the page cost to compute, when some came from the cache: the
+    /// cached cells' original compute times plus the others' times in this run. Nil when
+    /// nothing was cached (the run's own duration says it) or a cached cell's time is
+    /// unknown (an entry of an older run that did not record it).
+    static func computeTime(_ records: [CellRecord]) -> Double? {
+        let cached = records.filter { $0.status == .cached }
+        guard !cached.isEmpty, cached.allSatisfy({ $0.computeSeconds != nil }) else { return nil }
+        return records.reduce(0) { $0 + ($1.status == .cached ? ($1.computeSeconds ?? 0) : $1.seconds) }
     }
 
     /// CSS pixels of the report's figure column (templates/style.css: `figure img`).

@@ -4,6 +4,10 @@ import Notebook
 /// run.json: what ran, how, on what, and what came of it. Also the data of the report's
 /// provenance footer.
 public struct RunManifest: Codable, Sendable {
+    /// The layout of this file (docs/run-json.md); raised when a field changes meaning or
+    /// goes away. 2: every stored result's numbers (`cells[].results`), data sets, inline values.
+    public var schemaVersion = RunManifest.currentSchemaVersion
+    public static let currentSchemaVersion = 2
     public var program: String
     public var version: String
     public var notebook: String
@@ -20,6 +24,33 @@ public struct RunManifest: Codable, Sendable {
     public var dataFiles: [String: String]
     public var machine: MachineInfo
     public var cells: [Cell]
+    /// Every data set a cell stored: its size, true dimension and the files it came from.
+    public var datasets: [DatasetSummary] = []
+    /// Every inline value of the prose, as the report shows it.
+    public var inlineValues: [InlineValue] = []
+
+    public struct DatasetSummary: Codable, Sendable {
+        public var id: String
+        public var n: Int?
+        public var D: Int?
+        /// The true intrinsic dimension, when known (synthetic data).
+        public var k: Int?
+        /// Files read to make it, with their SHA-256.
+        public var files: [String: String]
+    }
+
+    /// `` `{=id.field:format}` `` at a place in the prose, and what it became.
+    public struct InlineValue: Codable, Sendable {
+        public var reference: String
+        public var line: Int
+        public var column: Int
+        /// The number read (null when it has none: a failed cell, a NaN).
+        public var value: Double?
+        /// The text shown in the report ("11.31 nats"), or the placeholder's text.
+        public var text: String
+        /// "ok", or why there is no value ("failed", "skipped", "missing").
+        public var status: String
+    }
 
     public struct Cell: Codable, Sendable {
         public var index: Int
@@ -33,6 +64,23 @@ public struct RunManifest: Codable, Sendable {
         public var stored: [String: String]
         public var figures: [String]
         public var cacheKey: String?
+        /// Every stored result's record (`NotebookValue.record`), by id.
+        public var results: [String: JSONValue] = [:]
+        /// The files the cell read, with their SHA-256.
+        public var inputs: [String: String] = [:]
+    }
+}
+
+extension RunManifest {
+    /// The data sets among the cells' results, in cell order.
+    static func datasets(in cells: [Cell]) -> [DatasetSummary] {
+        cells.flatMap { cell in
+            cell.results.sorted { $0.key < $1.key }.compactMap { id, record -> DatasetSummary? in
+                guard record["kind"]?.stringValue == "dataset" else { return nil }
+                return DatasetSummary(id: id, n: record["n"]?.numberValue.map { Int($0) }, D: record["D"]?.numberValue.map { Int($0) },
+                                      k: record["k"]?.numberValue.map { Int($0) }, files: cell.inputs)
+            }
+        }
     }
 }
 

@@ -2,11 +2,14 @@ import Foundation
 import Mustache
 
 /// The report's templates (templates/report.mustache, templates/cell.mustache) and its
-/// stylesheet (templates/style.css, inlined into every report).
+/// stylesheet (templates/style.css, inlined into every report), and the slide deck's.
 public struct Templates: Sendable {
     public var report: MustacheTemplate
     public var cell: MustacheTemplate
     public var css: String
+    /// The slide deck (templates/slides.mustache, templates/slides.css).
+    public var slides: MustacheTemplate
+    public var slidesCSS: String
 
     /// Loads the templates from `directory`.
     public init(directory: URL) throws {
@@ -20,12 +23,14 @@ public struct Templates: Sendable {
         do {
             report = try MustacheTemplate(string: try read("report.mustache"))
             cell = try MustacheTemplate(string: try read("cell.mustache"))
+            slides = try MustacheTemplate(string: try read("slides.mustache"))
         } catch let e as TemplateError {
             throw e
         } catch {
             throw TemplateError("template error in \(directory.path): \(error)")
         }
         css = try read("style.css")
+        slidesCSS = try read("slides.css")
     }
 
     /// Finds templates/: $ENTROPYBOOK_TEMPLATES, else a `templates` folder beside or above

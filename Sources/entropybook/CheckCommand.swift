@@ -28,7 +28,7 @@ struct CheckCommand: ParsableCommand {
         let data = defaultDataDirectory(templates: try? Templates.locate())
         var failed = false
         for path in notebooks {
-            switch loadPlan(path, overrides: overrides, budget: budget, access: access, dataDirectory: data) {
+            switch access.setup(overrides: overrides, budget: budget, dataDirectory: data).plan(path) {
             case .success(let plan):
                 printDiagnostics(plan.warnings + ProseRenderer.imageWarnings(in: plan.document))
                 FileHandle.standardError.write("\(path): ok — \(plan.cells.count) cells\n")
@@ -59,26 +59,6 @@ func parseOverrides(_ pairs: [String]) throws -> [String: String] {
         out[String(pair[..<eq])] = String(pair[pair.index(after: eq)...])
     }
     return out
-}
-
-/// Reads, parses and validates one notebook; all diagnostics on failure. Data paths are
-/// checked against what `access` lets the notebook read, and every cell's memory estimate
-/// against `budget`.
-func loadPlan(_ path: String, overrides: [String: String], budget: ResourceBudget, access: ReadAccessOptions,
-              dataDirectory: URL) -> Result<Plan, ValidationFailure> {
-    let (parsed, parseDiagnostics) = NotebookParser.parse(contentsOf: URL(fileURLWithPath: path), displayName: path)
-    guard let document = parsed, !parseDiagnostics.contains(where: { $0.severity == .error }) else {
-        return .failure(ValidationFailure(diagnostics: parseDiagnostics))
-    }
-    let validator = Validator(overrides: overrides, registry: DirectiveRegistry.all, budget: budget,
-                              locations: access.locations(forNotebook: path, dataDirectory: dataDirectory), trust: access.trust)
-    switch validator.plan(document) {
-    case .success(var plan):
-        plan.warnings = parseDiagnostics + plan.warnings
-        return .success(plan)
-    case .failure(let f):
-        return .failure(ValidationFailure(diagnostics: parseDiagnostics + f.diagnostics))
-    }
 }
 
 func printDiagnostics(_ diagnostics: [Diagnostic]) {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Directives
 import Foundation
 import Notebook
 import Report
@@ -14,12 +15,14 @@ struct ReadAccessOptions: ParsableArguments {
     @Flag(help: "Honour the directories a notebook's front matter lists under `allow-read`.")
     var trust = false
 
-    /// Where `path` (a notebook) may read from: its directory, the data directory and the
-    /// `--allow-read` directories (relative ones against the working directory).
-    func locations(forNotebook path: String, dataDirectory: URL) -> FileLocations {
-        FileLocations(notebookDirectory: URL(fileURLWithPath: path).deletingLastPathComponent(),
-                      dataDirectory: dataDirectory,
-                      allowedDirectories: allowRead.map { URL(fileURLWithPath: NSString(string: $0).expandingTildeInPath).standardizedFileURL })
+    /// The notebook setup these options, `-p` overrides and the budget describe.
+    func setup(overrides: [String: String], budget: ResourceBudget, dataDirectory: URL) -> NotebookSetup {
+        var setup = NotebookSetup(dataDirectory: dataDirectory, registry: DirectiveRegistry.all, valueTypes: DirectiveRegistry.valueTypes)
+        setup.overrides = overrides
+        setup.budget = budget
+        setup.allowRead = allowRead
+        setup.trust = trust
+        return setup
     }
 }
 

@@ -1,9 +1,10 @@
 import Foundation
 import Notebook
+import Report
 
 /// One line per cell on stderr with its time and status; a live bar with ETA inside long
 /// cells when stderr is a terminal; plain lines otherwise; nothing with --quiet.
-final class TerminalProgress: ExecutionObserver, @unchecked Sendable {
+final class TerminalProgress: RunnerOutput, @unchecked Sendable {
     private let quiet: Bool
     private let isTerminal = isatty(2) != 0
     private let lock = NSLock()
@@ -17,6 +18,13 @@ final class TerminalProgress: ExecutionObserver, @unchecked Sendable {
         guard !quiet else { return }
         emit("\(path): \(cells) cells\n")
     }
+
+    func note(_ line: String) {
+        guard !quiet else { return }
+        emit(line + "\n")
+    }
+
+    func error(_ line: String) { emit(line + "\n") }
 
     func cellStarted(_ cell: PlannedCell, of total: Int) {
         lock.withLock { cellStart = Date(); lastPlainDecile = -1 }

@@ -54,11 +54,20 @@ final class BrowserTests: XCTestCase {
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("eb-browser-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: out) }
         let notebook = repository.appendingPathComponent("Tests/CLITests/Fixtures/browser.md")
-        let built = try run(executable, ["run", notebook.path, "-o", out.path, "--quiet"],
+        let built = try run(executable, ["run", notebook.path, "-o", out.path, "--quiet", "--slides"],
                             environment: ["ENTROPYBOOK_TEMPLATES": repository.appendingPathComponent("templates").path])
         XCTAssertEqual(built.status, 0, built.stderr)
-        let report = out.appendingPathComponent("browser/index.html")
+        for page in ["index.html", "slides.html"] {
+            try check(out.appendingPathComponent("browser/\(page)"), chromium: chromium, node: node, isDeck: page == "slides.html")
+        }
+    }
 
+    /// Opens `report` at 1440 and 390 CSS px and asserts what a reader must get: no sideways
+    /// scrolling, no request, no console error, every anchor and image resolved, and — on the
+    /// report — figures never squeezed below a legible width.
+    func check(_ report: URL, chromium: URL, node: URL, isDeck: Bool) throws {
+        let size = try XCTUnwrap(try FileManager.default.attributesOfItem(atPath: report.path)[.size] as? Int)
+        XCTAssertLessThan(size, 2_500_000, "\(report.lastPathComponent) is over the size budget")
         var arguments = ["--experimental-websocket", repository.appendingPathComponent("scripts/browser-check.mjs").path,
                          report.path, "--widths", "1440,390", "--chromium", chromium.path]
         if let dir = ProcessInfo.processInfo.environment["ENTROPYBOOK_SCREENSHOTS"] { arguments += ["--screenshots", dir] }
@@ -77,6 +86,10 @@ final class BrowserTests: XCTestCase {
             XCTAssertEqual((page["brokenAnchors"] as? [String]) ?? ["?"], [], "\(width) px: links to missing anchors")
             let images = try XCTUnwrap(page["images"] as? [[String: Any]])
             XCTAssertGreaterThanOrEqual(images.count, 3, "the sample scatter, C(r) and its local slopes")
+            if isDeck {
+                for image in images { XCTAssertGreaterThan(image["naturalWidth"] as? Int ?? 0, 0, "\(width) px: a slide's figure does not decode") }
+                continue
+            }
             for image in images {
                 let alt = image["alt"] as? String ?? "?"
                 XCTAssertGreaterThan(image["naturalWidth"] as? Int ?? 0, 0, "\(width) px: \(alt) does not decode")

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 
 /// Every notebook of the repository, run in quick mode by the built binary: every cell ok and
@@ -9,7 +10,8 @@ final class NotebookSmokeTests: XCTestCase {
 
     /// The notebooks with a smoke test below; a notebook added without one fails
     /// `testEveryNotebookHasASmokeTest`.
-    static let covered: Set<String> = ["fractal-dimension", "mnist", "plot-gallery", "presentation", "quickstart", "synthetic", "verdict-calibration"]
+    static let covered: Set<String> = ["fractal-dimension", "information-plane", "mnist", "plot-gallery", "presentation", "quickstart",
+                                       "synthetic", "verdict-calibration"]
 
     func testEveryNotebookHasASmokeTest() throws {
         let names = try FileManager.default.contentsOfDirectory(at: root.appendingPathComponent("notebooks"), includingPropertiesForKeys: nil)
@@ -18,6 +20,7 @@ final class NotebookSmokeTests: XCTestCase {
     }
 
     func testFractalDimension() throws { try smoke("fractal-dimension") }
+    func testInformationPlane() throws { try smoke("information-plane") }
     func testMNIST() throws { try smoke("mnist") }
     func testPlotGallery() throws { try smoke("plot-gallery") }
     func testPresentation() throws { try smoke("presentation") }
@@ -25,7 +28,8 @@ final class NotebookSmokeTests: XCTestCase {
     func testSynthetic() throws { try smoke("synthetic") }
     func testVerdictCalibration() throws { try smoke("verdict-calibration") }
 
-    /// Runs notebooks/NAME.md in quick mode: exit 0, every cell ok, every declared id stored.
+    /// Runs notebooks/NAME.md in quick mode: exit 0, every cell ok, every declared id stored,
+    /// run.json valid under schemas/run.schema.json, every inline value resolved.
     private func smoke(_ name: String) throws {
         let notebook = root.appendingPathComponent("notebooks/\(name).md")
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("eb-smoke-\(UUID().uuidString)")
@@ -39,6 +43,14 @@ final class NotebookSmokeTests: XCTestCase {
             return XCTFail("\(name): no readable run.json")
         }
         XCTAssertEqual(json["status"] as? String, "ok", name)
+        // Issue 16: the JSON Schema in the repository describes every notebook's run.json.
+        let schema = try JSONSchemaCheck(schema: Data(contentsOf: root.appendingPathComponent("schemas/run.schema.json")))
+        let violations = schema.violations(of: try JSONDecoder().decode(JSONDocument.self, from: data))
+        XCTAssertEqual(violations, [], "\(name): run.json does not match schemas/run.schema.json")
+        // Every inline value of the prose found its number (no placeholder in the report).
+        for value in json["inlineValues"] as? [[String: Any]] ?? [] where value["status"] as? String != "ok" {
+            XCTFail("\(name):\(value["line"] ?? "?"): `{=\(value["reference"] ?? "?")}` is \(value["status"] ?? "?")")
+        }
         for cell in cells where cell["status"] as? String != "ok" {
             XCTFail("\(name): cell at line \(cell["line"] ?? "?") is \(cell["status"] ?? "?")")
         }

@@ -174,6 +174,20 @@ final class CacheTests: XCTestCase {
         XCTAssertNotNil(cache.load(key: "k3", cell: cell))
     }
 
+    /// A cached result remembers what it cost to compute, and its notes stay notes: the
+    /// report shows the original compute time, not only the seconds it took to load.
+    func testEntryKeepsTheComputeTimeAndNotes() throws {
+        let cell = try cell()
+        var result = sampleResult()
+        result.outputs.append(.note("Quick mode: 1000 points instead of 3000."))
+        let cache = CellCache(directory: directory, valueTypes: DirectiveRegistry.valueTypes)
+        cache.save(result, key: "k5", cell: cell, seconds: 754.25)
+        let loaded = try XCTUnwrap(cache.load(key: "k5", cell: cell))
+        XCTAssertEqual(loaded.computeSeconds, 754.25)
+        guard case .note(let text)? = loaded.outputs.last else { return XCTFail("the note came back as \(String(describing: loaded.outputs.last))") }
+        XCTAssertEqual(text, "Quick mode: 1000 points instead of 3000.")
+    }
+
     func testRefreshIgnoresTheEntry() throws {
         let cell = try cell()
         CellCache(directory: directory, valueTypes: DirectiveRegistry.valueTypes).save(sampleResult(), key: "k4", cell: cell, seconds: 1)
@@ -366,8 +380,8 @@ final class CacheKeyBindingTests: XCTestCase {
 
     /// The cache format version is part of every key: entries of the old format are misses.
     func testKeysCarryTheCacheFormatVersion() throws {
-        XCTAssertEqual(CacheKeys.formatVersion, 2)
-        XCTAssertEqual(CellCache.magic, Array("EBCACHE2".utf8))
+        XCTAssertEqual(CacheKeys.formatVersion, 3)
+        XCTAssertEqual(CellCache.magic, Array("EBCACHE3".utf8))
     }
 }
 

@@ -30,6 +30,7 @@ enum NumbersDirective: Directive {
             .table(table),
             .figure(Figure(name: "curve", caption: "A curve & its <band>", reportPNG: png, slidePNG: png, csv: "x,y\n1,2\n")),
             .warning("Estimates above 2·log10 N are unreliable."),
+            .note("Quick mode: 1000 points instead of 3000."),
             .table(claims),
             .claim(ClaimValue(statement: "H(d) has a kink", test: "kink", outcome: .confirmed, rule: "every curve has a kink",
                               thresholds: [], numbers: [.init("kink", 2)], evidence: "every curve bends")),
@@ -57,7 +58,7 @@ let templates = URL(fileURLWithPath: #filePath).deletingLastPathComponent().dele
     .deletingLastPathComponent().appendingPathComponent("templates")
 
 /// Runs the fixture notebook with fixed dates and machine into a temporary directory.
-func runFixture() throws -> (URL, [CellRecord]) {
+func runFixture(slides: Bool = false) throws -> (URL, [CellRecord]) {
         let document = try XCTUnwrap(NotebookParser.parse(contentsOf: fixtures.appendingPathComponent("run.md"), displayName: "run.md").0)
         let registry: [any Directive.Type] = [NumbersDirective.self, ExplodeDirective.self]
         let plan = try Validator(registry: registry).plan(document).get()
@@ -68,6 +69,7 @@ func runFixture() throws -> (URL, [CellRecord]) {
         run.startDate = fixed
         run.clock = { fixed.addingTimeInterval(2.5) }
         run.programCommit = "0123456789"
+        run.slides = slides
         run.machine = MachineInfo(os: "Debian GNU/Linux 12", cpu: "Test CPU", cores: 2, memoryGiB: 24, blasCore: "Zen", blasThreads: 2, blasConfig: "test")
         return (out, try run.run())
 }
@@ -87,6 +89,61 @@ final class ReportTests: XCTestCase {
         let (dir, _) = try runFixture()
         defer { try? FileManager.default.removeItem(at: dir) }
         try assertGolden(try normalizedHTML(dir), "run.html")
+    }
+
+    /// A re-run served from the cache keeps the real cost in the header and the cell: the
+    /// cached cells' original compute times, next to this run's seconds.
+    func testCachedCellsShowTheirOriginalComputeTime() throws {
+        let (dir, records) = try runFixture()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var cached = records
+        cached[0].status = .cached
+        cached[0].seconds = 0.02
+        cached[0].computeSeconds = 600
+        cached[3].status = .cached
+        cached[3].computeSeconds = 125
+        let computed = try XCTUnwrap(ReportBuilder.computeTime(cached))
+        XCTAssertEqual(computed, 600 + cached[1].seconds + cached[2].seconds + 125, accuracy: 1e-9)
+        XCTAssertEqual(formatSeconds(computed), "12 min 05 s")
+        XCTAssertNil(ReportBuilder.computeTime(records), "nothing cached: the run's own duration says it")
+        cached[3].computeSeconds = nil
+        XCTAssertNil(ReportBuilder.computeTime(cached), "an entry without a recorded time: no sum that would understate it")
+    }
+
+    /// Notes (how a result was obtained) and warnings (what to distrust) look different
+    /// and say which they are in words, not only in colour.
+    func testNotesAndWarningsAreDistinct() throws {
+        let (dir, _) = try runFixture()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let html = try normalizedHTML(dir)
+        XCTAssertTrue(html.contains(#"<p class="info"><strong class="output-kind">Note:</strong> Quick mode: 1000 points instead of 3000.</p>"#))
+        XCTAssertTrue(html.contains(#"<p class="warning"><strong class="output-kind">Warning:</strong> Estimates above 2·log10 N are unreliable.</p>"#))
+    }
+
+    /// `--slides`: a self-contained 16:9 deck beside the report — one slide per figure with
+    /// its caption, its cell's verdicts and source, snapping without script or request.
+    func testSlideDeckHasOneSlidePerFigureAndNoScriptOrRequest() throws {
+        let (dir, _) = try runFixture(slides: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let deck = try String(contentsOf: dir.appendingPathComponent("slides.html"), encoding: .utf8)
+        XCTAssertTrue(deck.contains(#"content="default-src 'none'; img-src data:; style-src 'unsafe-inline'""#))
+        XCTAssertFalse(deck.lowercased().contains("<script"))
+        XCTAssertTrue(deck.contains("scroll-snap-type: y mandatory"))
+        XCTAssertEqual(deck.components(separatedBy: #"<section class="slide" id="slide-"#).count - 1, 2, "two figures, two slides")
+        XCTAssertTrue(deck.contains(#"<a class="slide-image" href="figures/nums-curve.png""#))
+        XCTAssertTrue(deck.contains(#"width="3" height="2" alt="A curve &amp; its &lt;band&gt;""#))
+        XCTAssertTrue(deck.contains("Figure 1.</span> A curve &amp; its &lt;band&gt;"))
+        XCTAssertTrue(deck.contains("run.md:12:1"), "the slide names its source cell")
+        // Each figure's cell reached three verdicts; the closing slide lists all six.
+        XCTAssertEqual(deck.components(separatedBy: #"<p class="verdict verdict-"#).count - 1, 12)
+        XCTAssertTrue(deck.contains(#"<p class="verdict verdict-not-confirmed"><strong>✘ Not confirmed</strong>"#))
+        for match in deck.matches(of: /(src|href)="([^"#]*)"/) {
+            let target = String(match.2)
+            XCTAssertTrue(target.hasPrefix("data:") || target.hasPrefix("figures/"), "\(target) would be a request or a missing file")
+        }
+        let (plain, _) = try runFixture()
+        defer { try? FileManager.default.removeItem(at: plain) }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: plain.appendingPathComponent("slides.html").path), "only with --slides")
     }
 
     func testFailingCellLeavesCompleteReport() throws {

@@ -20,7 +20,7 @@ public enum Activation: String, Sendable, Hashable, CaseIterable, Codable {
 
     /// Whether the layer before is initialised for ReLU-like units (He et al. 2015,
     /// σ² = 2/fan-in) rather than for symmetric ones (Glorot & Bengio 2010, σ² = 2/(fan-in + fan-out)).
-    var usesHeInitialisation: Bool { self == .relu || self == .leakyRelu }
+    public var usesHeInitialisation: Bool { self == .relu || self == .leakyRelu }
 
     /// Stable byte for the serialised model.
     var code: UInt8 {
@@ -39,7 +39,7 @@ public enum Activation: String, Sendable, Hashable, CaseIterable, Codable {
     }
 
     /// x[k] ← f(x[k]) for `count` elements (the bias is already in x: see `denseForward`).
-    func apply(_ x: UnsafeMutablePointer<Float>, count: Int) {
+    public func apply(_ x: UnsafeMutablePointer<Float>, count: Int) {
         switch self {
         case .relu:
             // Explicit lanes: Swift's max(_:_:) orders NaN and does not vectorise.
@@ -65,7 +65,7 @@ public enum Activation: String, Sendable, Hashable, CaseIterable, Codable {
 
     /// delta[k] ← scale · delta[k] · f′ at output[k] (the chain rule through this
     /// activation), for `count` elements.
-    func multiplyByDerivative(_ delta: UnsafeMutablePointer<Float>, output y: UnsafePointer<Float>,
+    public func multiplyByDerivative(_ delta: UnsafeMutablePointer<Float>, output y: UnsafePointer<Float>,
                               count: Int, scale: Float = 1) {
         switch self {
         case .relu:

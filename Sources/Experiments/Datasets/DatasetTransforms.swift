@@ -39,7 +39,7 @@ extension Dataset {
         guard n < count else { return self }
         let chosen = generator.permutation(count).prefix(n).sorted()
         var out = rows(at: chosen)
-        out.provenance += "; random sample of \(n) rows (seed \(generator.seed))"
+        out.provenance += "; random sample of \(n) rows"
         return out
     }
 

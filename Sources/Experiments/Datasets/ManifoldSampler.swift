@@ -100,7 +100,6 @@ public enum SyntheticDataset {
         var parts = ["n=\(count)", "k=\(sampler.intrinsicDimension)", "D=\(ambient)"]
         if embedding.rotate { parts.append("rotated") }
         if embedding.noise > 0 { parts.append("noise σ=\(embedding.noise)") }
-        parts.append("seed=\(generator.seed)")
         return Dataset(name: sampler.name, points: points, intrinsicDimension: sampler.intrinsicDimension,
                        imageShape: sampler.imageShape,
                        provenance: "synthetic \(sampler.name): " + parts.joined(separator: ", "),

@@ -54,7 +54,12 @@ public struct NonlinearMixing: ManifoldSampler {
         hiddenUnits = h
     }
 
-    public var name: String { "mixing \(intrinsicDimension)→\(nativeDimension)" }
+    /// "8-D latent mixed into R¹⁶": what it is, in the words a figure title needs.
+    public var name: String {
+        let superscripts: [Character] = ["⁰", "¹", "²", "³", "⁴", "⁵", "⁶", "⁷", "⁸", "⁹"]
+        let power = String(String(nativeDimension).compactMap { $0.wholeNumberValue.map { superscripts[$0] } })
+        return "\(intrinsicDimension)-D latent mixed into R\(power)"
+    }
 
     /// The map this sampler uses with a generator (the map stream is derived from it, so
     /// it does not shift with n).

@@ -110,9 +110,12 @@ public struct EntropyCurveExperiment: Sendable {
     /// - Parameters:
     ///   - train: called for every (d, repeat) with the data, architecture and options to
     ///     train; the default trains. A caller may return a cached model for the same request.
+    ///   - measure: called with each trained model, d and the repeat index; the default is
+    ///     `measure(_:data:d:repeatIndex:)`. A caller may return a cached point.
     ///   - progress: fraction done and a short message.
     public func run(on data: Matrix,
                     train: (Matrix, AutoencoderArchitecture, TrainingOptions) throws -> TrainedModel = EntropyCurveExperiment.train,
+                    measure: ((TrainedModel, Int, Int) throws -> Point)? = nil,
                     progress: (Double, String) -> Void = { _, _ in }) throws -> [Point] {
         var points = [Point]()
         let total = Double(settings.dimensions.count * settings.repeats)
@@ -121,14 +124,8 @@ public struct EntropyCurveExperiment: Sendable {
                 try Cancellation.checkpoint()
                 let done = Double(di * settings.repeats + r)
                 progress(done / total, "d = \(d), seed \(r + 1)/\(settings.repeats)")
-                var options = settings.training
-                options.seed = settings.seed(repeat: r)
-                let architecture = try AutoencoderArchitecture(
-                    inputDimension: data.columns, codeDimension: d, hidden: settings.hidden,
-                    activation: settings.activation, codeActivation: settings.codeActivation,
-                    outputActivation: settings.outputActivation)
-                let trained = try train(data, architecture, options)
-                points.append(try measure(trained, data: data, d: d, repeatIndex: r))
+                let trained = try train(data, try architecture(d: d, inputDimension: data.columns), trainingOptions(repeat: r))
+                points.append(try measure?(trained, d, r) ?? self.measure(trained, data: data, d: d, repeatIndex: r))
             }
         }
         try Cancellation.checkpoint()
@@ -144,14 +141,27 @@ public struct EntropyCurveExperiment: Sendable {
                             seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
     }
 
-    private func measure(_ trained: TrainedModel, data: Matrix, d: Int, repeatIndex r: Int) throws -> Point {
+    /// The autoencoder of code dimension `d` for inputs of `inputDimension` columns.
+    public func architecture(d: Int, inputDimension: Int) throws -> AutoencoderArchitecture {
+        try AutoencoderArchitecture(inputDimension: inputDimension, codeDimension: d, hidden: settings.hidden,
+                                    activation: settings.activation, codeActivation: settings.codeActivation,
+                                    outputActivation: settings.outputActivation)
+    }
+
+    /// The training options of repeat `r` (its seed is shared by every d).
+    public func trainingOptions(repeat r: Int) -> TrainingOptions {
+        var options = settings.training
+        options.seed = settings.seed(repeat: r)
+        return options
+    }
+
+    /// The (d, r) point of a trained model: reconstruction error, KDE entropies and, when
+    /// `correlationDimension` (default: the settings'), the codes' correlation dimension.
+    public func measure(_ trained: TrainedModel, data: Matrix, d: Int, repeatIndex r: Int,
+                        correlationDimension: Bool? = nil) throws -> Point {
         let codes = try trained.model.encode(data)
         let mse = try trained.model.reconstructionError(data)
-        var sample = codes
-        if let m = settings.entropySample, m < codes.rows {
-            var g = SeededGenerator(seed: settings.seed(repeat: r)).derived("entropy-sample")
-            sample = codes.rows(at: g.permutation(codes.rows).prefix(m).sorted())
-        }
+        let sample = entropySample(of: codes, repeatIndex: r)
         var point = Point(d: d, repeatIndex: r, entropy: .nan, standardError: .nan, monteCarlo: nil, whitenedEntropy: .nan,
                           logDeterminant: .nan, bandwidth: .nan, reconstructionError: mse, correlationDimension: nil,
                           noisy: [], trainingSeconds: trained.seconds, failure: nil)
@@ -177,11 +187,29 @@ public struct EntropyCurveExperiment: Sendable {
                 point.failure = (point.failure.map { $0 + "; " } ?? "") + "d = \(d), seed \(r + 1), noisy entropy: \(error)"
             }
         }
-        if settings.correlationDimension {
-            var g = SeededGenerator(seed: settings.seed(repeat: r)).derived("corrdim-d\(d)")
-            point.correlationDimension = try? Self.correlationDimension(of: sample, using: &g)
+        if correlationDimension ?? settings.correlationDimension {
+            point.correlationDimension = codeCorrelationDimension(of: sample, d: d, repeatIndex: r)
         }
         return point
+    }
+
+    /// The correlation dimension of a trained model's codes (nil when it cannot be fitted),
+    /// the same number `measure` puts into the point.
+    public func codeCorrelationDimension(_ trained: TrainedModel, data: Matrix, d: Int, repeatIndex r: Int) throws -> Double? {
+        codeCorrelationDimension(of: entropySample(of: try trained.model.encode(data), repeatIndex: r), d: d, repeatIndex: r)
+    }
+
+    private func codeCorrelationDimension(of sample: Matrix, d: Int, repeatIndex r: Int) -> Double? {
+        var g = SeededGenerator(seed: settings.seed(repeat: r)).derived("corrdim-d\(d)")
+        return try? Self.correlationDimension(of: sample, using: &g)
+    }
+
+    /// The codes the entropies are estimated on: all, or `entropySample` of them drawn with
+    /// the repeat's seed.
+    private func entropySample(of codes: Matrix, repeatIndex r: Int) -> Matrix {
+        guard let m = settings.entropySample, m < codes.rows else { return codes }
+        var g = SeededGenerator(seed: settings.seed(repeat: r)).derived("entropy-sample")
+        return codes.rows(at: g.permutation(codes.rows).prefix(m).sorted())
     }
 
     /// Correlation dimension with the automatic scaling region (nil-able by the caller).

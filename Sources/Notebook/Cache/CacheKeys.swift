@@ -20,12 +20,15 @@ public struct CacheKeys: Sendable {
     public var inputKeys: [String]
     /// Input files with their SHA-256, for run.json and the provenance footer.
     public var files: [String: String]
+    /// The same, per cell (by cell index): which files each cell read.
+    public var cellFiles: [[String: String]]
 
     public init(plan: Plan, locations: FileLocations, hasher: FileHasher) {
         var keys = [String]()
         var inputKeys = [String]()
         var producers = [String: Int]() // id → index of the cell that writes it
         var files = [String: String]()
+        var cellFiles = [[String: String]]()
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         for cell in plan.cells {
@@ -35,25 +38,29 @@ public struct CacheKeys: Sendable {
                 inputs += "reads \(id) \(upstream)\n"
             }
             let inputFiles = cell.directive.inputFiles(cell.arguments, locations: locations)
+            var read = [String: String]()
             for url in inputFiles.sorted(by: { $0.path < $1.path }) {
                 let hash = hasher.hash(of: url, maxBytes: plan.readLimits.fileBytes) ?? "missing"
                 files[url.path] = hash
+                read[url.path] = hash
                 inputs += "file \(url.path) \(hash)\n"
             }
             let arguments = (try? encoder.encode(cell.arguments.values)).map { String(decoding: $0, as: UTF8.self) } ?? "?"
             let text = inputs + "directive \(cell.directive.name)\narguments \(arguments)\nseed \(cell.seed)\n"
             inputKeys.append(SHA256.hex(Array(inputs.utf8)))
+            cellFiles.append(read)
             keys.append(SHA256.hex(Array(text.utf8)))
             for w in cell.writes { producers[w.id] = cell.index }
         }
         self.keys = keys
         self.inputKeys = inputKeys
         self.files = files
+        self.cellFiles = cellFiles
     }
 
     /// The cache entry format (`CellCache`), part of every key: entries of an older format
     /// are then misses, not errors.
-    static let formatVersion = 2
+    static let formatVersion = 3
 }
 
 /// Content hashes of files, with size and modification time as a fast path: a file whose

@@ -22,13 +22,18 @@ public final class CellCache: ResultStore, @unchecked Sendable {
     public let limit: Int
     /// Cell ids whose entries are ignored (recomputed and overwritten): `--refresh ID`.
     public let refresh: Set<String>
+    /// Store large entries however fast they were to compute: a cluster's nodes read the
+    /// inputs of their units from the cache, so a data set must be there even when reading
+    /// its file again would be cheaper here.
+    public var storesLargeEntries = false
     private let warn: @Sendable (String) -> Void
     /// What entries may hold: the engine's values and the ones it was given.
     private let valueTypes: CacheableTypes
-    /// The format: version 2 puts the key in the header. Entries of another version are
+    /// The format: version 2 puts the key in the header, version 3 the seconds the cell
+    /// took to compute after it and a `note` output kind. Entries of another version are
     /// never looked up (`CacheKeys` puts the same version into every key), so they are
     /// simply misses until collection removes them.
-    static let magic = Array("EBCACHE2".utf8)
+    static let magic = Array("EBCACHE3".utf8)
 
     /// - Parameter valueTypes: value types beyond the engine's own (curve, histogram,
     ///   estimate, table) that entries may hold — `DirectiveRegistry.valueTypes` in the CLI.
@@ -61,6 +66,28 @@ public final class CellCache: ResultStore, @unchecked Sendable {
         }
     }
 
+    /// Whether an intact entry stored under `key` is there (decoded and checked, not
+    /// refreshed: asking does not count as a use).
+    public func hasEntry(key: String) -> Bool {
+        guard let data = FileManager.default.contents(atPath: url(for: key).path) else { return false }
+        return (try? decode(Array(data), key: key)) != nil
+    }
+
+    /// Runs `body` holding the exclusive compute lock of `key` (`directory/locks/KEY.lock`),
+    /// so that two processes never compute the same unit at once; the second one waits and
+    /// then finds the entry. An advisory `flock`: the kernel drops it when its holder dies,
+    /// so the lock file a killed task leaves behind blocks nobody.
+    public func withComputeLock<T>(key: String, _ body: () throws -> T) throws -> T {
+        let locks = directory.appendingPathComponent("locks")
+        try AtomicFile.createDirectory(locks)
+        let fd = open(locks.appendingPathComponent("\(key).lock").path, O_CREAT | O_RDWR, 0o644)
+        guard fd >= 0 else { throw FileWriteError(locks.appendingPathComponent("\(key).lock"), errno: errno) }
+        defer { close(fd) }
+        flock(fd, LOCK_EX)
+        defer { flock(fd, LOCK_UN) }
+        return try body()
+    }
+
     /// Entries larger than this are kept only when the cell took at least
     /// `largeEntryMinimumSeconds`: a big data set read from a file in a second is cheaper to
     /// read again than to copy into the cache.
@@ -70,8 +97,9 @@ public final class CellCache: ResultStore, @unchecked Sendable {
     public func save(_ result: CellResult, key: String, cell: PlannedCell, seconds: Double) {
         let bytes: [UInt8]
         do {
-            guard let encoded = try encode(result, key: key, label: cell.label, directive: cell.directive.name) else { return }
-            if encoded.count > CellCache.largeEntryBytes && seconds < CellCache.largeEntryMinimumSeconds { return }
+            guard let encoded = try encode(result, key: key, label: cell.label, directive: cell.directive.name,
+                                           seconds: seconds) else { return }
+            if encoded.count > CellCache.largeEntryBytes && seconds < CellCache.largeEntryMinimumSeconds && !storesLargeEntries { return }
             bytes = encoded
         } catch {
             warn("cannot cache \(cell.label): \(error)")
@@ -102,7 +130,9 @@ public final class CellCache: ResultStore, @unchecked Sendable {
         guard let names = try? fm.contentsOfDirectory(atPath: directory.path) else { return [] }
         return names.filter { $0.hasSuffix(".ebc") }.compactMap { name -> Entry? in
             let url = directory.appendingPathComponent(name)
-            guard let attributes = try? fm.attributesOfItem(atPath: url.path) else { return nil }
+            // Only regular files: reading a directory named like an entry traps in Foundation.
+            guard let attributes = try? fm.attributesOfItem(atPath: url.path),
+                  attributes[.type] as? FileAttributeType == .typeRegular else { return nil }
             var label = "?", directive = "?"
             if let handle = try? FileHandle(forReadingFrom: url) {
                 let head = handle.readData(ofLength: 4096)
@@ -156,12 +186,13 @@ public final class CellCache: ResultStore, @unchecked Sendable {
 
     /// The entry's bytes, or nil when a value cannot be cached. The checksum at the end
     /// covers the key as well as the payload.
-    func encode(_ result: CellResult, key: String, label: String, directive: String) throws -> [UInt8]? {
+    func encode(_ result: CellResult, key: String, label: String, directive: String, seconds: Double = 0) throws -> [UInt8]? {
         var w = ByteWriter()
         w.write(blob: CellCache.magic)
         w.write(key)
         w.write(label)
         w.write(directive)
+        w.write(seconds.isFinite ? seconds : 0)
         w.write(result.values.count)
         for (suffix, value) in result.values.sorted(by: { $0.key < $1.key }) {
             guard let cacheable = value as? any CacheableValue,
@@ -180,6 +211,7 @@ public final class CellCache: ResultStore, @unchecked Sendable {
             case .text(let t): w.write("text"); w.write(t)
             case .warning(let t): w.write("warning"); w.write(t)
             case .claim(let c): w.write("claim"); try w.write(json: c)
+            case .note(let t): w.write("note"); w.write(t)
             case .figure(let f):
                 w.write("figure")
                 w.write(f.name); w.write(f.caption)
@@ -209,6 +241,7 @@ public final class CellCache: ResultStore, @unchecked Sendable {
         guard stored == key else { throw CacheError.wrongKey(stored: stored) }
         _ = try r.readString()
         _ = try r.readString()
+        let seconds = try r.readDouble()
         var values = [String: any NotebookValue]()
         for _ in 0..<(try r.readInt()) {
             let suffix = try r.readString()
@@ -225,12 +258,13 @@ public final class CellCache: ResultStore, @unchecked Sendable {
             case "text": outputs.append(.text(try r.readString()))
             case "warning": outputs.append(.warning(try r.readString()))
             case "claim": outputs.append(.claim(try r.readJSON(ClaimValue.self)))
+            case "note": outputs.append(.note(try r.readString()))
             case "figure":
                 outputs.append(.figure(Figure(name: try r.readString(), caption: try r.readString(),
                                               reportPNG: try r.readBlob(), slidePNG: try r.readBlob(), csv: try r.readString())))
             case let other: throw CacheError.malformed("unknown output kind `\(other)`")
             }
         }
-        return CellResult(values: values, outputs: outputs)
+        return CellResult(values: values, outputs: outputs, computeSeconds: seconds > 0 ? seconds : nil)
     }
 }

@@ -1,0 +1,205 @@
+import Autoencoder
+import Classifier
+import Datasets
+import Foundation
+import Linalg
+import Notebook
+import Plot
+
+/// `{classifier}` — trains a dense classifier with Gaussian noise of a stated σ after every
+/// hidden layer (Goldfeld et al. 2019), once per seed, and keeps every hidden layer's clean
+/// outputs on a fixed evaluation subset at log-spaced epochs, for `{information-plane}`.
+public enum ClassifierDirective: Directive {
+    public static let name = "classifier"
+    public static let summary = "train a noisy MLP classifier (softmax, Adam) and snapshot its hidden layers for the information plane"
+
+    /// Quick mode caps (drafts and the smoke test).
+    static let quickEpochs = 3, quickEvaluationRows = 300
+
+    public static let parameters: [Parameter] = [
+        Parameter("data", .reference([.dataset]), required: true, doc: "a labelled dataset (its labels are the classes)"),
+        Parameter("hidden", .intList(1...65_536), default: .list([.int(256), .int(128), .int(64)]), doc: "hidden layer widths"),
+        Parameter("activation", .stringList, default: .list([.string("tanh")]),
+                  doc: "activation of the hidden layers: one for all, or one per layer (\(Activation.allCases.map(\.rawValue).joined(separator: ", ")))"),
+        Parameter("noise", .double(0...1e6), default: .double(0.1), doc: "σ of the Gaussian noise added after every hidden layer, in training and read-out"),
+        Parameter("dropout", .double(0...0.95), default: .double(0), doc: "probability of dropping a hidden unit in training"),
+        Parameter("epochs", .int(1...100_000), default: .int(30), doc: "passes over the training rows (quick mode: at most 3)"),
+        Parameter("batch", .int(1...65_536), default: .int(128), doc: "rows per mini-batch"),
+        Parameter("lr", .double(1e-9...10), default: .double(1e-3), doc: "Adam learning rate"),
+        Parameter("weight-decay", .double(0...10), default: .double(0), doc: "decoupled weight decay λ (AdamW)"),
+        Parameter("test", .double(0...0.9), default: .double(0.2), doc: "fraction of rows held out for test accuracy and loss"),
+        Parameter("snapshots", .int(1...1000), default: .int(12), doc: "number of read-outs, log-spaced from epoch 0 to the last"),
+        Parameter("snapshot-epochs", .intList(0...100_000), doc: "explicit read-out epochs instead of `snapshots`"),
+        Parameter("eval", .int(2...1_000_000), default: .int(2000),
+                  doc: "rows (a seeded random subset) whose layer outputs are kept (quick mode: at most 300)"),
+        Parameter("repeats", .int(1...100), default: .int(1), doc: "networks trained with different seeds (spreads in the information plane)"),
+    ]
+
+    public static var results: [ResultSlot] {
+        [
+            ResultSlot(kind: ClassifierValue.kind, doc: "the trained networks' histories and layer snapshots"),
+            ResultSlot("accuracy", kind: .curve, doc: "test accuracy per epoch (mean over repeats)"),
+            ResultSlot("loss", kind: .curve, doc: "training and test cross-entropy per epoch (mean over repeats)"),
+        ]
+    }
+
+    /// The cell's arguments, typed.
+    struct Settings: Decodable {
+        var data: ResultID
+        var hidden: [Int]
+        var activation: [String]
+        var noise: Double
+        var dropout: Double
+        var epochs: Int
+        var batch: Int
+        var lr: Double
+        var weightDecay: Double
+        var test: Double
+        var snapshots: Int
+        var snapshotEpochs: [Int]?
+        var eval: Int
+        var repeats: Int
+
+        /// The hidden layers' activations, each word checked.
+        func activations() throws -> [Activation] {
+            try activation.map { word in
+                guard let a = Activation(rawValue: word) else {
+                    throw ParameterError("activation", "`\(word)` is not an activation; use one of \(Activation.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                return a
+            }
+        }
+
+        func options(context: CellContext) -> ClassifierOptions {
+            ClassifierOptions(epochs: epochs, batchSize: batch, learningRate: lr, weightDecay: weightDecay, noise: noise,
+                              dropout: dropout, testFraction: test, threads: context.settings.threads,
+                              seed: context.generator("classifier").seed)
+        }
+    }
+
+    public static func run(_ arguments: Arguments, context: CellContext) throws -> CellResult {
+        var cell = try arguments.decode(Settings.self)
+        let data = try context.value(cell.data, as: Dataset.self)
+        var options = cell.options(context: context)
+        var warnings = [String]()
+        guard let rawLabels = data.labels else { throw ParameterError("data", "`\(data.name)` has no labels to classify") }
+        let classes = Array(Set(rawLabels)).sorted()
+        guard classes.count >= 2 else { throw ParameterError("data", "`\(data.name)` has only one label") }
+        let labels = rawLabels.map { classes.firstIndex(of: $0) ?? 0 }
+        if context.settings.quick {
+            if options.epochs > quickEpochs {
+                warnings.append("Quick mode: \(quickEpochs) epochs instead of \(options.epochs).")
+                options.epochs = quickEpochs
+            }
+            cell.eval = min(cell.eval, quickEvaluationRows)
+            cell.repeats = 1
+        }
+        let epochs = options.epochs
+        options.snapshotEpochs = cell.snapshotEpochs?.filter { $0 <= epochs }
+            ?? ClassifierOptions.logSpacedEpochs(min(cell.snapshots, epochs + 1), upTo: epochs)
+        let architecture: ClassifierArchitecture
+        do {
+            architecture = try ClassifierArchitecture(inputDimension: data.dimension, hidden: cell.hidden,
+                                                      classes: classes.count, activations: try cell.activations())
+        } catch let error as ClassifierError {
+            throw ParameterError("activation", error.description)
+        }
+        var sampler = context.generator("evaluation-rows")
+        let evaluationRows = Array(sampler.permutation(data.count).prefix(cell.eval)).sorted()
+
+        var runs = [ClassifierValue.Run]()
+        let repeats = cell.repeats
+        for r in 0..<repeats {
+            var seeded = options
+            seeded.seed = SeededGenerator(seed: options.seed).derived("repeat-\(r)").seed
+            let result = try NoisyClassifier.train(on: data.points, labels: labels, architecture: architecture, options: seeded,
+                                                   evaluationRows: evaluationRows) { e in
+                let done = (Double(r) + Double(e.epoch) / Double(epochs)) / Double(repeats)
+                context.progress(done, "seed \(r + 1)/\(repeats), epoch \(e.epoch)/\(epochs): accuracy "
+                                 + formatNumber(e.testAccuracy ?? e.trainingAccuracy))
+            }
+            runs.append(ClassifierValue.Run(history: result.history, snapshots: result.snapshots))
+        }
+        let value = ClassifierValue(name: "\(architecture.description) on \(data.name)", architecture: architecture,
+                                    noise: options.noise, runs: runs, evaluation: data.points.rows(at: evaluationRows),
+                                    evaluationLabels: evaluationRows.map { labels[$0] }, classNames: classes.map(String.init))
+        var outputs = summary(value, options: options)
+        let (accuracy, loss) = ClassifierFigures.curves(value)
+        do {
+            outputs.append(.figure(try ClassifierFigures.accuracyFigure(accuracy)))
+            outputs.append(.figure(try ClassifierFigures.lossFigure(loss)))
+        } catch {
+            warnings.append("A figure could not be drawn: \(error)")
+        }
+        outputs += warnings.map(OutputItem.warning)
+        return CellResult(values: ["": value, "accuracy": accuracy, "loss": loss], outputs: outputs)
+    }
+
+    /// The report's lines: the network, the noise, the final accuracy ± spread over seeds.
+    static func summary(_ value: ClassifierValue, options: ClassifierOptions) -> [OutputItem] {
+        let a = value.architecture
+        var outputs: [OutputItem] = [
+            .text("Noisy classifier \(a.description) (\(a.activations.map(\.rawValue).joined(separator: ", ")), "
+                  + "\(a.parameterCount) parameters), Gaussian noise σ = \(formatNumber(value.noise)) after every hidden layer"
+                  + (options.dropout > 0 ? ", dropout \(formatNumber(options.dropout))" : "")
+                  + "; \(value.runs.count) seed(s), read-outs at epochs "
+                  + options.snapshotEpochs.map(String.init).joined(separator: ", ")
+                  + " on \(value.evaluation.rows) evaluation rows."),
+        ]
+        let final = value.runs.compactMap { $0.history.last?.testAccuracy }
+        if !final.isEmpty {
+            let (mean, spread) = meanAndSpread(final)
+            outputs.append(.metric(Metric("test accuracy", mean, uncertainty: value.runs.count > 1 ? spread : nil,
+                                          note: "after the last epoch, with the noise; ± is the sd over seeds")))
+        }
+        let seconds = value.runs.flatMap { $0.history.map(\.seconds) }
+        outputs.append(.metric(Metric("time per epoch", seconds.reduce(0, +) / Double(max(seconds.count, 1)), unit: "s")))
+        return outputs
+    }
+}
+
+/// Mean and sample standard deviation (0 for one value).
+func meanAndSpread(_ values: [Double]) -> (mean: Double, spread: Double) {
+    guard !values.isEmpty else { return (.nan, .nan) }
+    let mean = values.reduce(0, +) / Double(values.count)
+    guard values.count > 1 else { return (mean, 0) }
+    let variance = values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(values.count - 1)
+    return (mean, variance.squareRoot())
+}
+
+/// What `{classifier}` stores: per seed the history and the snapshots, and the evaluation
+/// rows (inputs and labels) the snapshots were taken on.
+public struct ClassifierValue: NotebookValue {
+    public static var kind: ValueKind { "classifier" }
+    public struct Run: Sendable {
+        public var history: [ClassifierEpoch]
+        public var snapshots: [LayerSnapshot]
+    }
+    public var name: String
+    public var architecture: ClassifierArchitecture
+    public var noise: Double
+    public var runs: [Run]
+    public var evaluation: Matrix
+    /// Class indices 0..<C of the evaluation rows.
+    public var evaluationLabels: [Int]
+    public var classNames: [String]
+    public var summary: String { "noisy classifier \(name), σ = \(formatNumber(noise)), \(runs.count) seed(s)" }
+}
+
+extension ClassifierDirective {
+    /// The snapshots dominate: repeats × read-outs × evaluation rows × Σ hidden widths floats,
+    /// plus the test and evaluation copies of the data.
+    public static func estimate(_ inputs: EstimateInputs) -> ResourceEstimate? {
+        guard let cell = try? inputs.arguments.decode(Settings.self) else { return nil }
+        let shape = inputs.shapes["data"]
+        let rows = shape?.rows ?? cell.eval, columns = shape?.columns ?? 784
+        let quick = inputs.settings.quick
+        let eval = min(quick ? min(cell.eval, quickEvaluationRows) : cell.eval, rows)
+        let readOuts = min(cell.snapshotEpochs?.count ?? cell.snapshots, (quick ? quickEpochs : cell.epochs) + 1)
+        let repeats = quick ? 1 : cell.repeats
+        let snapshots = Double(repeats * readOuts * eval * cell.hidden.reduce(0, +)) * 4
+        let copies = Double(rows + eval) * Double(columns) * 4
+        return ResourceEstimate(bytes: snapshots + copies, parameter: "eval",
+                                explanation: "\(repeats) seed(s) × \(readOuts) read-outs × \(eval) rows × \(cell.hidden.reduce(0, +)) hidden units, and copies of the data")
+    }
+}

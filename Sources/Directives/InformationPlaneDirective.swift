@@ -1,0 +1,107 @@
+import Classifier
+import Dimension
+import Foundation
+import InformationPlane
+import Linalg
+import Notebook
+import Plot
+
+/// `{information-plane}` — I(X;T) and I(T;Y) of every hidden layer of a `{classifier}` at every
+/// read-out, by the noise-aware estimator (sample propagation, h(T|X) exact) and by the
+/// compressed one (autoencoder → KDE) side by side; spreads over the classifier's seeds;
+/// distance histograms within and between labels at the first and last read-out.
+public enum InformationPlaneDirective: Directive {
+    public static let name = "information-plane"
+    public static let summary = "I(X;T) and I(T;Y) per layer and epoch of a {classifier}: noise-aware and compressed-KDE estimators, plane, curves, distance histograms"
+
+    public static let parameters: [Parameter] = [
+        Parameter("classifier", .reference([ClassifierValue.kind]), required: true, doc: "a {classifier} result"),
+        Parameter("estimators", .choice(["both", "noise-aware", "compressed"]), default: .string("both"),
+                  doc: "noise-aware: sample propagation with the known σ; compressed: autoencoder to `code` dims, then KDE"),
+        Parameter("samples", .int(2...10_000_000), default: .int(2000), doc: "Monte-Carlo draws per noise-aware entropy (quick mode: at most 500)"),
+        Parameter("code", .int(1...64), default: .int(4), doc: "code width d′ of the compressing autoencoders"),
+        Parameter("ae-epochs", .int(1...10_000), default: .int(30), doc: "epochs of each compressing autoencoder (quick mode: at most 3)"),
+        Parameter("bins", .int(2...254), default: .int(40), doc: "bins of the distance histograms"),
+    ]
+
+    public static var results: [ResultSlot] {
+        [
+            ResultSlot(kind: .table, doc: "per layer and epoch: I(X;T), I(T;Y) by both estimators, mean ± sd over seeds"),
+            ResultSlot("plane", kind: InformationPlaneValue.kind, doc: "the numbers behind the claims: per layer and epoch, and the distance ratios"),
+            ResultSlot("ixt", kind: .curve, doc: "noise-aware I(X;T) against epoch, one series per layer"),
+            ResultSlot("ity", kind: .curve, doc: "noise-aware I(T;Y) against epoch, one series per layer"),
+        ]
+    }
+
+    /// The cell's arguments, typed.
+    struct Settings: Decodable {
+        var classifier: ResultID
+        var estimators: String
+        var samples: Int
+        var code: Int
+        var aeEpochs: Int
+        var bins: Int
+        var noiseAware: Bool { estimators != "compressed" }
+        var compressed: Bool { estimators != "noise-aware" }
+    }
+
+    public static func run(_ arguments: Arguments, context: CellContext) throws -> CellResult {
+        var settings = try arguments.decode(Settings.self)
+        let classifier = try context.value(settings.classifier, as: ClassifierValue.self)
+        if context.settings.quick {
+            settings.samples = min(settings.samples, 500)
+            settings.aeEpochs = min(settings.aeEpochs, 3)
+        }
+        guard classifier.noise > 0 else {
+            throw ParameterError("classifier", "the classifier has no noise (σ = 0): I(X;T) of a deterministic layer is infinite; train it with `noise` above 0")
+        }
+        var experimentSettings = InformationPlaneExperiment.Settings(noise: classifier.noise)
+        experimentSettings.monteCarloSamples = settings.samples
+        experimentSettings.compressed = settings.compressed
+        experimentSettings.compressedDimension = settings.code
+        experimentSettings.compression.epochs = settings.aeEpochs
+        experimentSettings.threads = context.settings.threads
+        experimentSettings.seed = context.generator("plane").seed
+        let experiment = InformationPlaneExperiment(settings: experimentSettings)
+        let compressedInput = settings.compressed ? try experiment.compressInput(classifier.evaluation) : nil
+        var points = [InformationPlaneExperiment.Point]()
+        for (r, run) in classifier.runs.enumerated() {
+            points += try experiment.measure(run.snapshots, labels: classifier.evaluationLabels, compressedInput: compressedInput,
+                                             repeatIndex: r) { fraction, message in
+                context.progress((Double(r) + fraction) / Double(classifier.runs.count), message)
+            }
+        }
+        let value = InformationPlaneValue(classifier: classifier, points: points, noiseAware: settings.noiseAware,
+                                          clustering: try clustering(classifier, experiment: experiment, bins: settings.bins))
+        var outputs = InformationPlaneReport.items(value, settings: settings)
+        var warnings = Array(points.compactMap(\.failure).prefix(5).map { "Compressed estimate failed: \($0)" })
+        do {
+            outputs += try InformationPlaneReport.figures(value).map(OutputItem.figure)
+        } catch {
+            warnings.append("A figure could not be drawn: \(error)")
+        }
+        outputs += warnings.map(OutputItem.warning)
+        return CellResult(values: ["": value.table(), "plane": value, "ixt": value.curve(\.inputInformation, title: "I(X;T)"),
+                                   "ity": value.curve(\.labelInformation, title: "I(T;Y)")],
+                          outputs: outputs)
+    }
+
+    /// Distance histograms of the read-out T = S + σZ of every layer at the first and last
+    /// snapshot of the first seed, within and between labels, on a common range per layer.
+    static func clustering(_ classifier: ClassifierValue, experiment: InformationPlaneExperiment,
+                           bins: Int) throws -> [InformationPlaneValue.Clustering] {
+        guard let run = classifier.runs.first, let first = run.snapshots.first, let last = run.snapshots.last else { return [] }
+        let labels = classifier.evaluationLabels
+        var result = [InformationPlaneValue.Clustering]()
+        for l in first.layers.indices {
+            let base = SeededGenerator(seed: experiment.settings.seed).derived("histogram-l\(l)")
+            let readOuts = [first, last].map { experiment.readOut($0.layers[l], generator: base.derived("e\($0.epoch)")) }
+            var g = base
+            let ranges = try readOuts.map { try DistanceHistogram(of: $0, bins: bins, using: &g).edges.last ?? 1 }
+            let range = 0...max(ranges.max() ?? 1, 1e-9)
+            let histograms = try readOuts.map { try DistanceHistogram(of: $0, labels: labels, bins: bins, range: range, using: &g) }
+            result.append(InformationPlaneValue.Clustering(layer: l + 1, epochs: [first.epoch, last.epoch], histograms: histograms))
+        }
+        return result
+    }
+}

@@ -1,0 +1,94 @@
+import Dispatch
+import Linalg
+
+extension NoisyClassifier {
+    /// Trains a noisy classifier on the rows of `data` (n×D) with integer `labels` in
+    /// 0..<classes, by Adam on shuffled mini-batches of the training rows; a seeded
+    /// `testFraction` of the rows is held out for test accuracy and loss (with the noise).
+    /// At every epoch in `options.snapshotEpochs` (0: before training) the clean hidden
+    /// outputs of the rows `evaluationRows` are kept (`LayerSnapshot`).
+    ///
+    /// Deterministic for a seed and thread count. Cost per epoch ≈ n ·
+    /// `trainingFlopsPerSample` flops in sgemm, plus one normal draw per hidden unit and row.
+    /// Cancellable before every mini-batch (`CancellationError`).
+    /// - Throws: `ClassifierError` for impossible settings, labels outside the classes, or a
+    ///   loss that becomes NaN or infinite.
+    public static func train(on data: Matrix, labels: [Int], architecture: ClassifierArchitecture,
+                             options: ClassifierOptions, evaluationRows: [Int] = [],
+                             progress: (ClassifierEpoch) -> Void = { _ in }) throws -> ClassifierResult {
+        try options.validate()
+        guard data.columns == architecture.inputDimension else {
+            throw ClassifierError.dimensionMismatch(expected: architecture.inputDimension, got: data.columns)
+        }
+        guard labels.count == data.rows, labels.allSatisfy({ (0..<architecture.classes).contains($0) }) else {
+            throw ClassifierError.invalidConfiguration("need one label in 0..<\(architecture.classes) per row")
+        }
+        guard data.isFinite else { throw ClassifierError.invalidConfiguration("the data contain NaN or infinite values") }
+        guard evaluationRows.allSatisfy({ (0..<data.rows).contains($0) }) else {
+            throw ClassifierError.invalidConfiguration("evaluation rows outside the data")
+        }
+        let root = SeededGenerator(seed: options.seed)
+        var initGenerator = root.derived("init"), splitGenerator = root.derived("split")
+        var shuffleGenerator = root.derived("shuffle"), noiseGenerator = root.derived("noise")
+        let order = splitGenerator.permutation(data.rows)
+        let testCount = Int((Double(data.rows) * options.testFraction).rounded(.down))
+        let testRows = Array(order[0..<testCount]).sorted(), trainingRows = Array(order[testCount...]).sorted()
+        guard !trainingRows.isEmpty else { throw ClassifierError.invalidConfiguration("no rows left to train on") }
+
+        let initial = NoisyClassifier(architecture: architecture, noise: options.noise, generator: &initGenerator)
+        let trainer = ClassifierTrainer(architecture: architecture, batchSize: min(options.batchSize, trainingRows.count),
+                                        parameters: initial.parameters)
+        let evaluation = data.rows(at: evaluationRows)
+        let testData = data.rows(at: testRows), testLabels = testRows.map { labels[$0] }
+        var snapshots = [LayerSnapshot](), history = [ClassifierEpoch]()
+        func snapshot(_ epoch: Int) throws {
+            guard options.snapshotEpochs.contains(epoch) else { return }
+            let model = try NoisyClassifier(architecture: architecture, noise: options.noise, parameters: trainer.currentParameters())
+            snapshots.append(LayerSnapshot(epoch: epoch, layers: try model.hiddenOutputs(evaluation)))
+        }
+
+        let previousThreads = BLAS.threads
+        BLAS.setThreads(options.threads)
+        defer { BLAS.setThreads(previousThreads) }
+        try snapshot(0)
+        let width = architecture.inputDimension, batch = trainer.batchSize
+        for epoch in 1...options.epochs {
+            let start = DispatchTime.now().uptimeNanoseconds
+            let permutation = shuffleGenerator.permutation(trainingRows.count)
+            var loss = 0.0, correct = 0, first = 0, batchNumber = 0
+            try data.elements.withUnsafeBufferPointer { source in
+                while first < trainingRows.count {
+                    try Cancellation.checkpoint()
+                    let rows = min(batch, trainingRows.count - first)
+                    batchNumber += 1
+                    for r in 0..<rows {
+                        let row = trainingRows[permutation[first + r]]
+                        (trainer.input + r * width).update(from: source.baseAddress! + row * width, count: width)
+                        trainer.labels[r] = labels[row]
+                    }
+                    guard let result = trainer.trainStep(rows: rows, options: options, generator: &noiseGenerator) else {
+                        throw ClassifierError.nonFiniteLoss(epoch: epoch, batch: batchNumber)
+                    }
+                    loss += result.loss
+                    correct += result.correct
+                    first += rows
+                }
+            }
+            var record = ClassifierEpoch(epoch: epoch, trainingLoss: loss / Double(trainingRows.count), testAccuracy: nil,
+                                         testLoss: nil, trainingAccuracy: Double(correct) / Double(trainingRows.count), seconds: 0)
+            if !testRows.isEmpty {
+                let model = try NoisyClassifier(architecture: architecture, noise: options.noise, parameters: trainer.currentParameters())
+                let test = try model.evaluate(testData, labels: testLabels, generator: root.derived("test-noise-\(epoch)"))
+                record.testAccuracy = test.accuracy
+                record.testLoss = test.loss
+            }
+            record.seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            history.append(record)
+            progress(record)
+            try snapshot(epoch)
+        }
+        let model = try NoisyClassifier(architecture: architecture, noise: options.noise, parameters: trainer.currentParameters())
+        return ClassifierResult(model: model, history: history, snapshots: snapshots,
+                                trainingRows: trainingRows, testRows: testRows)
+    }
+}

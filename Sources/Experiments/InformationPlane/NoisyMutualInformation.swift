@@ -1,0 +1,113 @@
+import Entropy
+import Foundation
+import Linalg
+
+/// Mutual information of a noisy layer T = S + σZ (Z ~ N(0, I_d), σ known) with the input X
+/// and with a discrete label Y, where S = f(X) is a deterministic function of X — the noisy
+/// network of Goldfeld et al., "Estimating Information Flow in Deep Neural Networks" (ICML
+/// 2019, §4), with the noise at the read-out:
+///
+///     let mi = try NoisyMutualInformation(noise: 0.1, generator: rng).estimate(clean, labels: y)
+///     mi.inputInformation   // I(X;T) = h(T) − ½·d·ln(2πeσ²), nats
+///     mi.labelInformation   // I(T;Y) = h(T) − Σ_y p(y)·h(T | Y = y), nats
+///
+/// Given X, T is N(S, σ²I), so h(T|X) = ½·d·ln(2πeσ²) exactly. T itself is estimated by the
+/// sample-propagation mixture g = (1/n)·Σᵢ φ_σ(· − sᵢ) of the n clean outputs, and T given
+/// Y = c by the mixture g_c on the n_c rows of class c. Both informations are Monte-Carlo
+/// averages over m draws from the joint: component iⱼ uniform, yⱼ = s_{iⱼ} + σzⱼ, cⱼ its class:
+///
+///     Î(X;T) = (1/m)·Σⱼ [ln φ_σ(σzⱼ) − ln g(yⱼ)],    Î(T;Y) = (1/m)·Σⱼ [ln g_{cⱼ}(yⱼ) − ln g(yⱼ)].
+///
+/// The first has the expectation of ĥ(T) − ½·d·ln(2πeσ²) (sample propagation), but the noise
+/// term ‖zⱼ‖²/2, whose variance d/2 dominates ĥ(T)'s Monte-Carlo error, cancels draw by draw;
+/// the second is h(T) − h(T|Y) with common draws. Each term is bounded: g ≥ φ_σ(σz)/n and
+/// g ≥ (n_c/n)·g_c, so Î(X;T) ≤ ln n and Î(T;Y) ≤ H(Y) of the labels, as the true values
+/// of the mixture are. The standard errors are the Monte-Carlo ones, sd/√m (the sampling
+/// error of the n outputs is not included).
+/// Cost: O(m·n·d) flops and O(m·n) exps for g, the same again summed over the classes.
+public struct NoisyMutualInformation: Sendable {
+    /// σ of the noise added to the clean outputs, in their units.
+    public var noise: Double
+    /// Monte-Carlo draws m.
+    public var samples: Int
+    public var generator: SeededGenerator
+    public var threads: Int
+
+    public init(noise: Double, samples: Int = SamplePropagationEntropy.defaultSamples,
+                generator: SeededGenerator, threads: Int? = nil) {
+        self.noise = noise
+        self.samples = samples
+        self.generator = generator
+        self.threads = max(1, threads ?? BLAS.threads)
+    }
+
+    /// The estimates for one layer.
+    public struct Estimate: Sendable, Hashable, Codable {
+        /// I(X;T) in nats and its Monte-Carlo standard error.
+        public var inputInformation: Double
+        public var inputStandardError: Double
+        /// I(T;Y) in nats (nil without labels) and its standard error.
+        public var labelInformation: Double?
+        public var labelStandardError: Double?
+        /// ĥ(T) (sample propagation on the same draws) and the exact h(T|X), nats.
+        public var entropy: Double
+        public var conditionalEntropy: Double
+    }
+
+    /// h(N(0, σ²I_d)) = ½·d·ln(2πeσ²): the entropy of T given X.
+    public static func noiseEntropy(dimension d: Int, noise sigma: Double) -> Double {
+        0.5 * Double(d) * log(2 * Double.pi * M_E * sigma * sigma)
+    }
+
+    /// I(X;T) and (with `labels`, one per row of `clean`) I(T;Y) for T = clean + σZ.
+    /// - Throws: `EntropyError` for no rows or columns, non-finite values, σ ≤ 0, m < 2, or a
+    ///   label count that differs from the row count.
+    public func estimate(_ clean: Matrix, labels: [Int]? = nil) throws -> Estimate {
+        guard noise > 0, noise.isFinite else { throw EntropyError.invalidParameter("the noise σ must be a positive number, not \(noise)") }
+        guard samples >= 2 else { throw EntropyError.invalidParameter("need at least 2 Monte-Carlo samples, not \(samples)") }
+        guard clean.isFinite else { throw EntropyError.nonFinite }
+        if let labels, labels.count != clean.rows { throw EntropyError.invalidParameter("\(labels.count) labels for \(clean.rows) rows") }
+        let points = try AffineStandardization(fitting: clean, .none).points
+        let n = points.rows, d = points.columns
+        var g = generator
+        let components = (0..<samples).map { _ in g.index(below: n) }
+        var draws = Matrix(rows: samples, columns: d)
+        var halfSquaredNorms = [Double](repeating: 0, count: samples)
+        for j in 0..<samples {
+            for k in 0..<d {
+                let z = g.normal()
+                halfSquaredNorms[j] += 0.5 * z * z
+                draws[j, k] = points[components[j], k] + Float(noise * z)
+            }
+        }
+        let logG = try SamplePropagationEntropy.mixtureLogDensities(of: draws, mixtureOn: points, noise: noise, threads: threads)
+        let logNoise = -0.5 * Double(d) * log(2 * Double.pi * noise * noise)
+        let input = (0..<samples).map { logNoise - halfSquaredNorms[$0] - logG[$0] }
+        let (inputMean, inputSE) = Self.meanAndStandardError(input)
+        let conditional = Self.noiseEntropy(dimension: d, noise: noise)
+        var result = Estimate(inputInformation: inputMean, inputStandardError: inputSE, labelInformation: nil,
+                              labelStandardError: nil, entropy: -logG.reduce(0, +) / Double(samples), conditionalEntropy: conditional)
+        guard let labels else { return result }
+        var label = [Double](repeating: 0, count: samples)
+        var rowsOfClass = [Int: [Int]]()
+        for (i, c) in labels.enumerated() { rowsOfClass[c, default: []].append(i) }
+        var drawsOfClass = [Int: [Int]]()
+        for (j, i) in components.enumerated() { drawsOfClass[labels[i], default: []].append(j) }
+        for (c, js) in drawsOfClass {
+            let logGc = try SamplePropagationEntropy.mixtureLogDensities(
+                of: draws.rows(at: js), mixtureOn: points.rows(at: rowsOfClass[c] ?? []), noise: noise, threads: threads)
+            for (t, j) in js.enumerated() { label[j] = logGc[t] - logG[j] }
+        }
+        let (labelMean, labelSE) = Self.meanAndStandardError(label)
+        result.labelInformation = labelMean
+        result.labelStandardError = labelSE
+        return result
+    }
+
+    static func meanAndStandardError(_ x: [Double]) -> (Double, Double) {
+        let m = Double(x.count)
+        let mean = x.reduce(0, +) / m
+        let variance = x.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / max(m - 1, 1)
+        return (mean, (variance / m).squareRoot())
+    }
+}

@@ -1,0 +1,201 @@
+import Foundation
+import Linalg
+import Notebook
+
+/// Where a runner's messages go: progress per cell (an `ExecutionObserver`), lines a user
+/// may silence (`--quiet`) and lines that are always shown (errors, diagnostics).
+public protocol RunnerOutput: ExecutionObserver {
+    func begin(_ path: String, cells: Int)
+    /// Informational ("report: …", the cluster's progress); silenced by `--quiet`.
+    func note(_ line: String)
+    /// Always shown: diagnostics, errors.
+    func error(_ line: String)
+}
+
+/// How a prepared run's cells are executed: all here (`LocalScheduler`), or the units of
+/// work on a cluster and the rest here. Returns the records the report is written from.
+public protocol CellScheduler: Sendable {
+    func execute(_ run: PreparedRun, output: any RunnerOutput) -> [CellRecord]
+}
+
+/// Runs every cell in this process, in order.
+public struct LocalScheduler: CellScheduler {
+    public init() {}
+    public func execute(_ run: PreparedRun, output: any RunnerOutput) -> [CellRecord] { run.notebookRun.executor.run() }
+}
+
+/// One notebook, validated and keyed, with its cache and report destination: what a
+/// scheduler executes.
+public struct PreparedRun: Sendable {
+    public var path: String
+    public var plan: Plan
+    public var keys: CacheKeys
+    public var cache: CellCache?
+    public var notebookRun: NotebookRun
+    /// The run's settings (for the cluster: to hand a node the same plan).
+    public var setup: NotebookSetup
+    public var options: RunOptions
+}
+
+/// The run options that are not about the notebook itself: where reports and the cache go.
+public struct RunOptions: Sendable {
+    /// Receives one folder per notebook.
+    public var outputDirectory: URL
+    /// nil: `--no-cache`.
+    public var cacheDirectory: URL?
+    public var cacheLimit: Int = 4 << 30
+    /// `--refresh ID`.
+    public var refresh: Set<String> = []
+    /// Store large entries whatever they cost to compute (the cluster's nodes read them).
+    public var storesLargeEntries = false
+    /// Also write slides.html beside each report (`--slides`).
+    public var slides = false
+    public init(outputDirectory: URL, cacheDirectory: URL?) {
+        self.outputDirectory = outputDirectory
+        self.cacheDirectory = cacheDirectory
+    }
+}
+
+/// A refusal before anything runs that is about the command line (`--refresh` of an id the
+/// notebook does not have).
+public struct RunUsageError: Error, CustomStringConvertible {
+    public var description: String
+}
+
+/// `entropybook run` as a library: validate each notebook, execute it with a scheduler,
+/// always write its report (also after failures and interrupts), and choose the exit code
+/// — 0 ok, 1 a cell failed or a report could not be written, 2 a notebook is invalid,
+/// 128 + the signal when interrupted.
+public final class NotebookRunner: @unchecked Sendable {
+    public let setup: NotebookSetup
+    public let options: RunOptions
+    public let templates: Templates
+
+    public init(setup: NotebookSetup, options: RunOptions, templates: Templates) {
+        self.setup = setup
+        self.options = options
+        self.templates = templates
+    }
+
+    /// Validates `path` and prepares its run (keys, cache, report directory); diagnostics on
+    /// failure.
+    public func prepare(_ path: String, output: any RunnerOutput) throws -> Result<PreparedRun, ValidationFailure> {
+        let plan: Plan
+        switch setup.plan(path) {
+        case .success(let p): plan = p
+        case .failure(let f): return .failure(f)
+        }
+        for id in options.refresh where !plan.cells.contains(where: { $0.id == id }) {
+            throw RunUsageError(description: "--refresh \(id): \(path) has no cell with that id")
+        }
+        let stem = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
+        let keys = setup.keys(of: plan, notebookPath: path, cacheDirectory: options.cacheDirectory)
+        let cache = options.cacheDirectory.map { directory in
+            setup.cache(at: directory, limit: options.cacheLimit, refresh: options.refresh, warn: { [output] in output.error("warning: \($0)") })
+        }
+        cache?.storesLargeEntries = options.storesLargeEntries
+        let run = NotebookRun(plan: plan, notebookPath: path, outputDirectory: options.outputDirectory.appendingPathComponent(stem),
+                              templates: templates, dataDirectory: setup.dataDirectory, observer: output, store: cache,
+                              cacheKeys: keys.keys, inputKeys: keys.inputKeys)
+        run.dataFiles = keys.files
+        run.cellFiles = keys.cellFiles
+        run.slides = options.slides
+        return .success(PreparedRun(path: path, plan: plan, keys: keys, cache: cache, notebookRun: run, setup: setup, options: options))
+    }
+
+    /// Runs every notebook in turn and returns the exit code. Throws only `RunUsageError`.
+    public func runAll(_ paths: [String], scheduler: any CellScheduler, output: any RunnerOutput) throws -> Int32 {
+        var worst: Int32 = 0
+        // The last report written, to mark it interrupted if a stop arrives after it.
+        var last: (run: NotebookRun, records: [CellRecord], interrupted: Bool)?
+        for path in paths {
+            let prepared: PreparedRun
+            switch try prepare(path, output: output) {
+            case .success(let p):
+                prepared = p
+                diagnostics(p.plan.warnings + ProseRenderer.imageWarnings(in: p.plan.document), output)
+            case .failure(let failure):
+                diagnostics(failure.diagnostics, output)
+                output.error("\(path): not run (\(failure.diagnostics.filter { $0.severity == .error }.count) error(s))")
+                worst = max(worst, 2)
+                continue
+            }
+            output.begin(path, cells: prepared.plan.cells.count)
+            let run = prepared.notebookRun
+            let records: [CellRecord]
+            do {
+                records = try NotebookRunner.onLargeStack {
+                    let records = scheduler.execute(prepared, output: output)
+                    try run.writeReport(records: records, interrupted: records.contains { $0.status == .interrupted })
+                    return records
+                }
+            } catch where Cancellation.isRequested {
+                output.error("error: could not write the report: \(error)")
+                return NotebookRunner.interruptedExitCode
+            } catch {
+                // The run happened but its report did not reach the disk: say which file
+                // and why, and go on with the next notebook.
+                output.error("error: \(error)")
+                worst = max(worst, 1)
+                continue
+            }
+            var interrupted = records.contains { $0.status == .interrupted }
+            if Cancellation.isRequested && !interrupted {
+                // The stop came while the report of the finished cells was being written.
+                interrupted = true
+                do { try run.writeReport(records: records, interrupted: true) } catch {
+                    output.error("error: could not write the report: \(error)")
+                    return NotebookRunner.interruptedExitCode
+                }
+            }
+            let failed = records.filter { $0.status == .failed }
+            for r in failed { if let e = r.error { output.error(e.rendered) } }
+            output.note("report: \(run.outputDirectory.appendingPathComponent("index.html").path)")
+            if interrupted { return NotebookRunner.interruptedExitCode }
+            if !failed.isEmpty { worst = max(worst, 1) }
+            last = (run, records, interrupted)
+        }
+        // From here on a signal changes nothing (the reports are written, the exit code is
+        // chosen); one that came after the last check above still makes the run interrupted.
+        if !Cancellation.close() {
+            if let last, !last.interrupted {
+                do { try last.run.writeReport(records: last.records, interrupted: true) } catch {
+                    output.error("error: could not write the report: \(error)")
+                }
+            }
+            return NotebookRunner.interruptedExitCode
+        }
+        return worst
+    }
+
+    /// The exit status of an interrupted run: 128 + the first signal's number.
+    public static var interruptedExitCode: Int32 { 128 + (Cancellation.reason ?? SIGINT) }
+
+    private func diagnostics(_ list: [Diagnostic], _ output: any RunnerOutput) {
+        for d in list.sorted(by: { ($0.location.line, $0.location.column) < ($1.location.line, $1.location.column) }) {
+            output.error(d.rendered)
+        }
+    }
+
+    /// Runs `body` on a thread with a 64 MiB stack (deeply nested notebooks recurse in the
+    /// parser and renderer) and waits for it. Signals do not stop it: the CLI's handler only
+    /// sets the `Cancellation` flag, which the run checks at its safe points.
+    static func onLargeStack<T>(_ body: @escaping @Sendable () throws -> T) throws -> T {
+        let done = DispatchSemaphore(value: 0)
+        let box = ResultBox<T>()
+        let thread = Thread {
+            do { box.result = .success(try body()) } catch { box.result = .failure(error) }
+            done.signal()
+        }
+        thread.stackSize = 64 << 20
+        thread.start()
+        done.wait()
+        guard let result = box.result else { throw CellError("the run's thread ended without a result") }
+        return try result.get()
+    }
+}
+
+/// The result of `onLargeStack`'s thread, read after the semaphore says it is set.
+private final class ResultBox<T>: @unchecked Sendable {
+    var result: Result<T, Error>?
+}
