@@ -38,6 +38,17 @@ public struct DimensionVerdictValue: CacheableValue, Hashable, Codable {
         "\(label): " + (dimension.map { "intrinsic dimension \($0)" } ?? "not resolvable") + " (\(seeds) seed(s), d = \(d.first ?? 0)…\(d.last ?? 0))"
     }
 
+    /// The verdict (null: not resolvable, with the explanation saying why) and the median
+    /// curves it was read from.
+    public var record: JSONValue {
+        func int(_ x: Int?) -> JSONValue { x.map { .number(Double($0)) } ?? .null }
+        return ["kind": "verdict", "label": .string(label), "dimension": int(dimension), "candidate": int(candidate),
+                "trueDimension": int(trueDimension), "explanation": .string(explanation), "seeds": .number(Double(seeds)),
+                "d": .array(d.map { .number(Double($0)) }), "entropy": JSONValue(entropy),
+                "whitenedEntropy": JSONValue(whitenedEntropy), "correlationDimension": JSONValue(correlationDimension),
+                "summary": .string(summary)]
+    }
+
     public func encode(to writer: inout ByteWriter) throws { try writer.write(json: self) }
     public static func decode(from reader: inout ByteReader) throws -> DimensionVerdictValue { try reader.readJSON(DimensionVerdictValue.self) }
 }

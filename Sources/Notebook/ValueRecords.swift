@@ -67,3 +67,13 @@ extension Table {
         return x
     }
 }
+
+extension ClaimValue {
+    /// The claim with its rule, thresholds and the numbers it compared.
+    public var record: JSONValue {
+        func named(_ list: [Number]) -> JSONValue { .array(list.map { ["name": .string($0.name), "value": JSONValue($0.value)] }) }
+        return ["kind": "claim", "statement": .string(statement), "test": .string(test), "outcome": .string(outcome.rawValue),
+                "rule": .string(rule), "thresholds": named(thresholds), "numbers": named(numbers), "evidence": .string(evidence),
+                "summary": .string(summary)]
+    }
+}
