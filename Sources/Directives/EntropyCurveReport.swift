@@ -141,7 +141,9 @@ struct EntropyCurveReport {
             row.append(formatNumber(secs.reduce(0, +) / Double(max(secs.count, 1)), significantDigits: 2))
             return row
         }
-        return Table(title: "H(d) per code dimension (median [min–max] over seeds)", columns: columns, rows: rows)
+        let seeds = Set(points.map(\.repeatIndex)).count
+        let title = seeds > 1 ? "H(d) per code dimension (median [min–max] over \(seeds) seeds)" : "H(d) per code dimension (one seed)"
+        return Table(title: title, columns: columns, rows: rows)
     }
 
     func rulesTable() -> Table {
