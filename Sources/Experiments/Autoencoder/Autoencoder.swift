@@ -105,13 +105,6 @@ public struct Autoencoder: Sendable, Hashable {
     @inline(__always)
     static func denseForward(_ a: AutoencoderArchitecture, layer l: Int, parameters: UnsafePointer<Float>,
                              input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, rows: Int) {
-        let n = a.sizes[l], m = a.sizes[l + 1]
-        // Bias rows first, then the product added to them (β = 1): OpenBLAS skips its
-        // separate pass that clears C for β = 0, and the bias needs no pass of its own.
-        let bias = parameters + a.biasOffset(l)
-        for i in 0..<rows { (output + i * m).update(from: bias, count: m) }
-        sgemm(.none, .none, m: rows, n: m, k: n, alpha: 1, a: input, lda: n,
-              b: parameters + a.weightOffset(l), ldb: m, beta: 1, c: output, ldc: m)
-        a.activations[l].apply(output, count: rows * m)
+        a.forward(layer: l, activation: a.activations[l], parameters: parameters, input: input, output: output, rows: rows)
     }
 }

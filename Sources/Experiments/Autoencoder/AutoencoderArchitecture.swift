@@ -1,6 +1,6 @@
 /// The shape of a dense autoencoder: layer widths D → hidden… → d → hidden reversed… → D
 /// and the activation after every layer.
-public struct AutoencoderArchitecture: Sendable, Hashable, Codable {
+public struct AutoencoderArchitecture: DenseLayerStack, Sendable, Hashable, Codable {
     /// Widths of every layer's output, preceded by the input width:
     /// `[D, h1, …, d, …, h1, D]`. Layer l maps `sizes[l]` to `sizes[l + 1]`.
     public let sizes: [Int]
@@ -56,18 +56,6 @@ public struct AutoencoderArchitecture: Sendable, Hashable, Codable {
     public var layerCount: Int { activations.count }
     /// Widest layer, including the input.
     var maxWidth: Int { sizes.max() ?? 0 }
-
-    /// Offset of layer l's weights (sizes[l]×sizes[l+1], row-major) in the flat parameter
-    /// vector; its biases follow them.
-    func weightOffset(_ l: Int) -> Int {
-        var offset = 0
-        for i in 0..<l { offset += sizes[i] * sizes[i + 1] + sizes[i + 1] }
-        return offset
-    }
-    func biasOffset(_ l: Int) -> Int { weightOffset(l) + sizes[l] * sizes[l + 1] }
-
-    /// Number of weights and biases.
-    public var parameterCount: Int { weightOffset(layerCount) }
 
     /// Floating-point operations of one training step per sample (forward 2·in·out per
     /// layer, backward 4·in·out except 2·in·out for the first layer, which needs no input

@@ -6,7 +6,7 @@ import Autoencoder
 ///
 /// The parameters are laid out as the autoencoder's: layer by layer, weights (in×out,
 /// row-major, so a layer computes X·W) then biases.
-public struct ClassifierArchitecture: Sendable, Hashable, Codable {
+public struct ClassifierArchitecture: DenseLayerStack, Sendable, Hashable, Codable {
     /// `[D, h1, …, hL, C]`: layer l maps `sizes[l]` to `sizes[l + 1]`.
     public let sizes: [Int]
     /// Activation of each hidden layer (`sizes.count − 2` of them).
@@ -34,17 +34,6 @@ public struct ClassifierArchitecture: Sendable, Hashable, Codable {
     /// Number of hidden layers, the ones whose (noisy) outputs are read out.
     public var hiddenCount: Int { sizes.count - 2 }
     public var hiddenWidths: [Int] { Array(sizes.dropFirst().dropLast()) }
-
-    /// Offset of layer l's weights in the flat parameter vector; its biases follow them.
-    func weightOffset(_ l: Int) -> Int {
-        var offset = 0
-        for i in 0..<l { offset += sizes[i] * sizes[i + 1] + sizes[i + 1] }
-        return offset
-    }
-    func biasOffset(_ l: Int) -> Int { weightOffset(l) + sizes[l] * sizes[l + 1] }
-
-    /// Number of weights and biases.
-    public var parameterCount: Int { weightOffset(layerCount) }
 
     /// Activation after layer l: the hidden one, linear for the output (softmax is in the loss).
     func activation(_ l: Int) -> Activation { l < hiddenCount ? activations[l] : .linear }

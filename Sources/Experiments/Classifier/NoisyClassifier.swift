@@ -101,11 +101,6 @@ public struct NoisyClassifier: Sendable, Hashable {
     /// output ← f(input·W + b) for one dense layer over `rows` rows.
     static func denseForward(_ a: ClassifierArchitecture, layer l: Int, parameters: UnsafePointer<Float>,
                              input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, rows: Int) {
-        let n = a.sizes[l], m = a.sizes[l + 1]
-        let bias = parameters + a.biasOffset(l)
-        for i in 0..<rows { (output + i * m).update(from: bias, count: m) }
-        sgemm(.none, .none, m: rows, n: m, k: n, alpha: 1, a: input, lda: n,
-              b: parameters + a.weightOffset(l), ldb: m, beta: 1, c: output, ldc: m)
-        a.activation(l).apply(output, count: rows * m)
+        a.forward(layer: l, activation: a.activation(l), parameters: parameters, input: input, output: output, rows: rows)
     }
 }
