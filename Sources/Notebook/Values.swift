@@ -128,7 +128,9 @@ public struct Table: NotebookValue, Hashable, Codable {
         self.columns = columns
         self.rows = rows
     }
-    public var summary: String { "\(title ?? "table"): \(rows.count) rows × \(columns.count) columns" }
+    public var summary: String {
+        "\(title ?? "table"): \(rows.count) \(rows.count == 1 ? "row" : "rows") × \(columns.count) \(columns.count == 1 ? "column" : "columns")"
+    }
 
     /// The table as CSV (RFC 4180 quoting).
     public func csv() -> String {
