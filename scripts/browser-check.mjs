@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Opens one report in headless Chromium through the DevTools protocol at each width and
 // prints what a reader's browser saw, as one JSON object on stdout:
-//   { "widths": { "390": { scrollWidth, clientWidth, overflowing: [...], images: [...],
+//   { "widths": { "390": { scrollWidth, clientWidth, overflowing: [...], images: [...], tableWraps: [...],
 //     brokenAnchors: [...], consoleErrors: [...], requests: [...], screenshot } , ... } }
 // Usage: node --experimental-websocket scripts/browser-check.mjs REPORT.html
 //          [--widths 1440,390] [--screenshots DIR] [--chromium /usr/bin/chromium] [--timeout 300]
@@ -128,16 +128,33 @@ const probe = `(() => {
       if (!scrolled) overflowing.push(el.tagName.toLowerCase() + (el.className ? "." + String(el.className).split(" ").join(".") : "") + " right=" + Math.round(r.right));
     }
   }
-  const images = [...document.images].map((img) => ({
-    alt: img.alt.slice(0, 60), naturalWidth: img.naturalWidth, width: img.getAttribute("width"),
-    height: img.getAttribute("height"), renderedWidth: Math.round(img.getBoundingClientRect().width),
-    currentSrcIsData: img.currentSrc.startsWith("data:"), density: img.naturalWidth / Math.max(1, img.getBoundingClientRect().width),
-  }));
+  // A figure's <picture> may offer a narrow (phone) variant in a <source>: which one the
+  // browser chose, and the CSS size the chosen one was laid out for (its width attribute).
+  const images = [...document.images].map((img) => {
+    const sources = img.parentElement && img.parentElement.tagName === "PICTURE" ? [...img.parentElement.querySelectorAll("source")] : [];
+    const chosen = sources.find((s) => s.getAttribute("srcset").trim().split(/\s+/)[0] === img.currentSrc);
+    const rendered = img.getBoundingClientRect().width;
+    return {
+      alt: img.alt.slice(0, 60), naturalWidth: img.naturalWidth, width: img.getAttribute("width"),
+      height: img.getAttribute("height"), renderedWidth: Math.round(rendered),
+      currentSrcIsData: img.currentSrc.startsWith("data:"), density: img.naturalWidth / Math.max(1, rendered),
+      variants: sources.map((s) => s.dataset.variant || "source").concat(["default"]),
+      variant: chosen ? (chosen.dataset.variant || "source") : "default",
+      layoutWidth: Number((chosen || img).getAttribute("width")) || null,
+      layoutHeight: Number((chosen || img).getAttribute("height")) || null,
+      inFigure: !!img.closest("figure"),
+    };
+  });
   const brokenAnchors = [...document.querySelectorAll('a[href^="#"]')]
     .map((a) => decodeURIComponent(a.getAttribute("href").slice(1)))
     .filter((id) => id && !document.getElementById(id));
+  // Tables wider than their wrapper must scroll inside it (overflow-x auto), not push the page.
+  const tableWraps = [...document.querySelectorAll(".table-wrap")].map((w) => ({
+    scrollWidth: w.scrollWidth, clientWidth: w.clientWidth, overflowX: getComputedStyle(w).overflowX,
+    right: Math.round(w.getBoundingClientRect().right),
+  }));
   return { scrollWidth: doc.scrollWidth, clientWidth: vw, bodyScrollWidth: document.body.scrollWidth,
-           overflowing: overflowing.slice(0, 20), images, brokenAnchors };
+           overflowing: overflowing.slice(0, 20), images, brokenAnchors, tableWraps };
 })()`;
 
 // Full-page screenshots at 1 device pixel per CSS pixel. Chromium never returns a capture

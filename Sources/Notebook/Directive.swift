@@ -223,19 +223,24 @@ public struct Metric: Sendable, Hashable, Codable {
     }
 }
 
-/// A rendered figure: PNGs at report and slide size and the CSV behind them.
+/// A rendered figure: PNGs at report, phone and slide size and the CSV behind them.
 public struct Figure: Sendable {
     /// File stem, unique within the cell (the runner prefixes the cell id).
     public var name: String
     public var caption: String
+    /// Laid out for the report's 900 CSS px column, drawn at 2× (1800 px wide).
     public var reportPNG: [UInt8]
+    /// Laid out for a phone's ~360 CSS px column, drawn at 2× (720 px wide); empty when the
+    /// figure has no narrow variant (the report then shows `reportPNG` everywhere).
+    public var narrowPNG: [UInt8]
     public var slidePNG: [UInt8]
     public var csv: String
 
-    public init(name: String, caption: String, reportPNG: [UInt8], slidePNG: [UInt8], csv: String) {
+    public init(name: String, caption: String, reportPNG: [UInt8], narrowPNG: [UInt8] = [], slidePNG: [UInt8], csv: String) {
         self.name = name
         self.caption = caption
         self.reportPNG = reportPNG
+        self.narrowPNG = narrowPNG
         self.slidePNG = slidePNG
         self.csv = csv
     }

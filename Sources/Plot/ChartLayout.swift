@@ -7,21 +7,27 @@ public protocol DrawableChart: Chart {
     /// everything went. Throws `PlotError` for data that cannot be drawn.
     @discardableResult
     func draw(on canvas: Canvas, theme: Theme) throws -> ChartLayout
+    /// The figure's height in CSS px at `size`: the size's, or more for a grid of panels
+    /// whose rows would not fit it.
+    func layoutHeight(for size: FigureSize) -> Int
 }
 
 extension DrawableChart {
+    public func layoutHeight(for size: FigureSize) -> Int { size.layout.height }
+
     /// The chart as PNG bytes at `size`, drawn with libgd.
     public func png(size: FigureSize) throws -> [UInt8] {
         let theme = Theme(size)
-        let canvas = try GDCanvas(width: size.pixels.width, height: size.pixels.height, supersample: theme.supersample)
+        let canvas = try GDCanvas(width: size.pixels.width, height: layoutHeight(for: size) * size.density, supersample: theme.supersample)
         try draw(on: canvas, theme: theme)
         return try canvas.pngBytes()
     }
 
-    /// Draws on a recording canvas of `size` (for tests): the layout and every call.
+    /// Draws on a recording canvas of `size` (for tests), in CSS pixels: the layout and
+    /// every call.
     public func recording(size: FigureSize) throws -> (layout: ChartLayout, canvas: RecordingCanvas) {
-        let canvas = RecordingCanvas(size: size)
-        let layout = try draw(on: canvas, theme: Theme(size))
+        let canvas = RecordingCanvas(width: Double(size.layout.width), height: Double(layoutHeight(for: size)))
+        let layout = try draw(on: canvas, theme: Theme(size, density: 1))
         return (layout, canvas)
     }
 }

@@ -34,11 +34,11 @@ extension FigureRenderer {
         if skipped.nonPositive > 0 { notes.append("\(skipped.nonPositive) point\(skipped.nonPositive == 1 ? "" : "s") ≤ 0 not drawn on the log axis") }
         var entries = [LegendEntry]()
         for entry in layers.flatMap(\.legendEntries) where !entries.contains(entry) { entries.append(entry) }
-        let legend = Legend(entries: entries, title: spec.legendTitle, theme: theme, canvas: canvas)
+        var legend = Legend(entries: entries, title: spec.legendTitle, theme: theme, canvas: canvas)
 
-        let rows = try rowLayout(notes: notes, yAxis: &yAxis)
-        let yLabelText = axisTitle(spec.yLabel, exponent: yAxis.exponent, scale: spec.yScale)
-        let columns = ColumnLayout(renderer: self, xAxis: xAxis, yAxis: yAxis, yLabelText: yLabelText)
+        var rows = try rowLayout(notes: notes, yAxis: &yAxis)
+        var yLabelText = axisTitle(spec.yLabel, exponent: yAxis.exponent, scale: spec.yScale)
+        var columns = ColumnLayout(renderer: self, xAxis: xAxis, yAxis: yAxis, yLabelText: yLabelText)
         var (cellW, columnGap, fittedX) = columns.fit(extraRight: 0)
         xAxis = fittedX
         var panelRects = rects(left: columns.left, rows: rows, cellW: cellW, columnGap: columnGap)
@@ -46,6 +46,19 @@ extension FigureRenderer {
         if spec.showLegend && !entries.isEmpty {
             if let inside = insideLegendFrame(legend, panelRects: panelRects, xAxis: xAxis, yAxis: yAxis) {
                 legendFrame = inside
+            } else if legend.size.width + 3 * theme.gap > Self.rightLegendShare * canvas.width {
+                // A narrow figure: the legend goes below, its entries side by side, and the
+                // panels give up its height instead of half their width.
+                legend.columnCount = legend.columnsFitting(width: canvas.width - 2 * theme.padding)
+                let size = legend.size
+                rows = try rowLayout(notes: notes, yAxis: &yAxis, extraBottom: size.height + theme.gap)
+                yLabelText = axisTitle(spec.yLabel, exponent: yAxis.exponent, scale: spec.yScale)
+                columns = ColumnLayout(renderer: self, xAxis: xAxis, yAxis: yAxis, yLabelText: yLabelText)
+                (cellW, columnGap, fittedX) = columns.fit(extraRight: 0)
+                xAxis = fittedX
+                panelRects = rects(left: columns.left, rows: rows, cellW: cellW, columnGap: columnGap)
+                let top = canvas.height - theme.padding - noteHeight(notes) - size.height
+                legendFrame = (Rect(x: (canvas.width - size.width) / 2, y: top, width: size.width, height: size.height), .outsideBottom)
             } else {
                 (cellW, columnGap, fittedX) = columns.fit(extraRight: legend.size.width + 3 * theme.gap)
                 xAxis = fittedX
@@ -83,15 +96,25 @@ extension FigureRenderer {
         return (xAxis, yAxis)
     }
 
-    /// Vertical margins, the rows of panels, and the y ticks that fit their height.
-    private func rowLayout(notes: [String], yAxis: inout Axis) throws -> Rows {
-        let titleH = spec.title.map { canvas.measure($0, font: theme.titleFont).height + theme.gap * 1.5 } ?? 0
+    /// The most of the figure's width a legend outside on the right may take; a wider one
+    /// goes below the plot.
+    static let rightLegendShare = 0.3
+
+    /// The height of the notes line at the bottom, with its gap; 0 without notes.
+    private func noteHeight(_ notes: [String]) -> Double {
+        notes.isEmpty ? 0 : canvas.measure(notes.joined(separator: "; "), font: theme.noteFont).height + theme.gap
+    }
+
+    /// Vertical margins, the rows of panels, and the y ticks that fit their height;
+    /// `extraBottom` is kept free above the notes (for a legend below the plot).
+    private func rowLayout(notes: [String], yAxis: inout Axis, extraBottom: Double = 0) throws -> Rows {
+        let lines = titleLines
+        let titleH = lines.isEmpty ? 0 : Double(lines.count) * canvas.measure("Hg", font: theme.titleFont).height + theme.gap * 1.5
         let labelH = canvas.measure("Hg", font: theme.labelFont).height
         let tickH = canvas.measure("0", font: theme.tickFont).height
-        let noteH = notes.isEmpty ? 0 : canvas.measure(notes.joined(separator: "; "), font: theme.noteFont).height + theme.gap
         let top = theme.padding + titleH + tickH / 2
-        let bottom = theme.padding + noteH + (spec.xLabel != nil ? labelH + theme.gap : 0) + tickH + theme.gap + theme.tickLength
-        let count = spec.panels.count, columns = max(1, min(spec.columns, count))
+        let bottom = theme.padding + noteHeight(notes) + extraBottom + (spec.xLabel != nil ? labelH + theme.gap : 0) + tickH + theme.gap + theme.tickLength
+        let count = spec.panels.count, columns = columnCount
         let rows = (count + columns - 1) / columns
         let hasPanelTitles = spec.panels.contains { $0.title != nil }
         let panelTitleH = hasPanelTitles ? canvas.measure("Hg", font: theme.panelTitleFont).height + theme.gap : 0
@@ -116,7 +139,7 @@ extension FigureRenderer {
             let (canvas, theme) = (renderer.canvas, renderer.theme)
             self.renderer = renderer
             self.xAxis = xAxis
-            count = max(1, min(renderer.spec.columns, renderer.spec.panels.count))
+            count = renderer.columnCount
             let labelH = canvas.measure("Hg", font: theme.labelFont).height
             let yTickW = yAxis.ticks.compactMap(\.label).map { canvas.measure($0, font: theme.tickFont).width }.max() ?? 0
             left = theme.padding + (yLabelText != nil ? labelH + theme.gap : 0) + yTickW + theme.gap + theme.tickLength
@@ -182,7 +205,7 @@ extension FigureRenderer {
     }
 
     private func rects(left: Double, rows: Rows, cellW: Double, columnGap: Double) -> [Rect] {
-        let columns = max(1, min(spec.columns, spec.panels.count))
+        let columns = columnCount
         return spec.panels.indices.map { i in
             let row = i / columns, column = i % columns
             return Rect(x: left + Double(column) * (cellW + columnGap),

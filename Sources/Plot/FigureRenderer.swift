@@ -40,10 +40,37 @@ struct FigureRenderer {
         try draw(try layout())
     }
 
+    /// The narrowest a panel of a grid may be, in CSS px: fewer columns (and more rows) below it.
+    static let minPanelWidth = 160.0
+    /// The least height of a row of panels (plot, panel title and gap), in CSS px.
+    static let minRowHeight = 190.0
+
+    /// Panels per row: `requested`, but no more than fit `width` at `minPanelWidth` each
+    /// (`scale` px per CSS px): on a phone's narrow figure three panels side by side would
+    /// be 100 px each, their titles running into each other.
+    static func columns(requested: Int, panels: Int, width: Double, scale: Double) -> Int {
+        max(1, min(requested, panels, Int(width / (minPanelWidth * scale))))
+    }
+
+    /// The height a grid of `panels` needs in a figure of `size`: the size's own height, or
+    /// more when its rows would be shorter than `minRowHeight` (six panels in a narrow figure).
+    static func height(panels: Int, requestedColumns: Int?, size: FigureSize) -> Int {
+        let (width, height) = size.layout, scale = Theme(size, density: 1).scale
+        let requested = requestedColumns ?? Int(Double(panels).squareRoot().rounded(.up))
+        let perRow = columns(requested: requested, panels: panels, width: Double(width), scale: scale)
+        let rows = (panels + perRow - 1) / perRow
+        return max(height, Int((Double(rows) * minRowHeight + 110) * scale))
+    }
+
+    /// Panels per row of this figure.
+    var columnCount: Int {
+        Self.columns(requested: spec.columns, panels: spec.panels.count, width: canvas.width, scale: theme.scale)
+    }
+
     /// Draws the laid-out figure: panels, then title, axis titles, legend and notes.
     func draw(_ layout: Layout) -> ChartLayout {
         let (xAxis, yAxis, panelRects) = (layout.xAxis, layout.yAxis, layout.panelRects)
-        let count = spec.panels.count, columns = max(1, min(spec.columns, count))
+        let count = spec.panels.count, columns = columnCount
         var layouts = [PanelLayout]()
         for (i, panel) in spec.panels.enumerated() {
             let rect = panelRects[i]
@@ -55,8 +82,12 @@ struct FigureRenderer {
             Rect(x: min(a.minX, r.minX), y: min(a.minY, r.minY), width: max(a.maxX, r.maxX) - min(a.minX, r.minX),
                  height: max(a.maxY, r.maxY) - min(a.minY, r.minY))
         }
-        if let title = spec.title {
-            canvas.text(title, at: Point(gridArea.midX, theme.padding), font: theme.titleFont, color: theme.textColor,
+        let lines = titleLines, lineH = canvas.measure("Hg", font: theme.titleFont).height
+        let widest = lines.map { canvas.measure($0, font: theme.titleFont).width }.max() ?? 0
+        // Centred over the panels when it fits there, else as close to that as the figure allows.
+        let titleX = max(theme.padding + widest / 2, min(canvas.width - theme.padding - widest / 2, gridArea.midX))
+        for (i, line) in lines.enumerated() {
+            canvas.text(line, at: Point(titleX, theme.padding + Double(i) * lineH), font: theme.titleFont, color: theme.textColor,
                         anchor: TextAnchor(.center, .top))
         }
         if let text = axisTitle(spec.xLabel, exponent: xAxis.exponent, scale: spec.xScale) ?? layout.xLabelProvisional {
@@ -74,6 +105,22 @@ struct FigureRenderer {
         }
         return ChartLayout(panels: layouts, legend: layout.legendFrame, notes: layout.notes,
                            skippedNonFinite: layout.skipped.nonFinite, skippedNonPositive: layout.skipped.nonPositive)
+    }
+
+    /// The title broken at spaces into lines that fit the figure's width: a phone's narrow
+    /// figure cannot hold "H = H_white + ½·ln det Σ — bump images (k = 2)" on one line.
+    var titleLines: [String] {
+        guard let title = spec.title else { return [] }
+        let room = canvas.width - 2 * theme.padding
+        var lines = [String]()
+        for word in title.split(separator: " ").map(String.init) {
+            if let last = lines.last, canvas.measure(last + " " + word, font: theme.titleFont).width <= room {
+                lines[lines.count - 1] = last + " " + word
+            } else {
+                lines.append(word)
+            }
+        }
+        return lines
     }
 
     /// The axis title with what the reader must know to read the ticks: a common power of

@@ -68,6 +68,11 @@ public struct HistogramChart: DrawableChart {
         return try FigureRenderer(spec: spec, canvas: canvas, theme: theme).render()
     }
 
+    public func layoutHeight(for size: FigureSize) -> Int {
+        guard case .smallMultiples(let columns) = arrangement else { return size.layout.height }
+        return FigureRenderer.height(panels: groups.count, requestedColumns: columns, size: size)
+    }
+
     /// One row per group and bin: `group,bin_start,bin_end,value`.
     public func csv() -> String {
         CSV.lines(header: ["group", "bin_start", "bin_end", "value"], rows: groups.flatMap { g in

@@ -43,10 +43,14 @@ struct LegendEntry: Hashable {
 }
 
 /// Where a legend sits: one of eight spots inside the plot area, or outside on the right
-/// when every inside spot would hide data.
+/// when every inside spot would hide data — below the plot instead when a box on the right
+/// would take too much of a narrow figure's width.
 public enum LegendPlacement: String, Sendable, Hashable, CaseIterable {
     case upperRight, upperLeft, lowerLeft, lowerRight, centerRight, centerLeft, upperCenter, lowerCenter, center
-    case outsideRight
+    case outsideRight, outsideBottom
+
+    /// The spots inside the plot area.
+    static let inside = allCases.filter { $0 != .outsideRight && $0 != .outsideBottom }
 
     /// The legend's frame of `size` at this spot of `plot`, `inset` from its edges.
     func frame(size: (width: Double, height: Double), in plot: Rect, inset: Double) -> Rect {
@@ -64,6 +68,7 @@ public enum LegendPlacement: String, Sendable, Hashable, CaseIterable {
         case .lowerCenter: (midX, bottom)
         case .center: (midX, midY)
         case .outsideRight: (plot.maxX + 2 * inset, top - inset)
+        case .outsideBottom: (midX, plot.maxY + inset)
         }
         return Rect(x: x, y: y, width: size.width, height: size.height)
     }
@@ -83,9 +88,24 @@ struct Legend {
     private var swatchWidth: Double { theme.legendFont.size * 2.2 }
     private var padding: Double { theme.legendFont.size * 0.55 }
 
+    /// Columns of entries when not the default: a legend below the plot flows across it.
+    var columnCount: Int?
+
     /// Long legends (more than six short entries, e.g. ten digit labels) take two columns.
     private var columns: Int {
-        entries.count > 6 && entries.allSatisfy({ $0.label.count <= 12 }) ? 2 : 1
+        columnCount ?? (entries.count > 6 && entries.allSatisfy({ $0.label.count <= 12 }) ? 2 : 1)
+    }
+
+    /// The most columns (entries side by side) that fit `width`, at least one.
+    func columnsFitting(width: Double) -> Int {
+        var fitting = 1
+        for count in stride(from: 2, through: max(1, entries.count), by: 1) {
+            var wider = self
+            wider.columnCount = count
+            guard wider.size.width <= width else { break }
+            fitting = count
+        }
+        return fitting
     }
     private var rows: Int { (entries.count + columns - 1) / columns }
     private var columnWidth: Double {
@@ -139,7 +159,7 @@ struct Legend {
     static func bestPlacement(size: (width: Double, height: Double), plot: Rect, inset: Double,
                               occupied: [Point]) -> (placement: LegendPlacement, hidden: Int) {
         var best: (LegendPlacement, Int)?
-        for placement in LegendPlacement.allCases where placement != .outsideRight {
+        for placement in LegendPlacement.inside {
             let frame = placement.frame(size: size, in: plot, inset: inset).expanded(by: inset / 2)
             let hidden = occupied.reduce(0) { $0 + (frame.contains($1) ? 1 : 0) }
             if let current = best, hidden >= current.1 { continue }

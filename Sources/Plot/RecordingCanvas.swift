@@ -25,9 +25,9 @@ public final class RecordingCanvas: Canvas {
         self.height = height
     }
 
-    /// A canvas of the pixel size of `size`.
+    /// A canvas of the CSS size of `size` (its layout, at 1 pixel per CSS pixel).
     public convenience init(size: FigureSize) {
-        self.init(width: Double(size.pixels.width), height: Double(size.pixels.height))
+        self.init(width: Double(size.layout.width), height: Double(size.layout.height))
     }
 
     /// The strings of every text call, in order.

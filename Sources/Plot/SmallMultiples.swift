@@ -59,6 +59,10 @@ public struct SmallMultiples: DrawableChart {
         return try FigureRenderer(spec: spec, canvas: canvas, theme: theme).render()
     }
 
+    public func layoutHeight(for size: FigureSize) -> Int {
+        FigureRenderer.height(panels: panels.count, requestedColumns: columns, size: size)
+    }
+
     /// One row per point: `panel,series,x,y,lower,upper`.
     public func csv() -> String {
         CSV.lines(header: ["panel", "series", "x", "y", "lower", "upper"], rows: panels.flatMap { panel in

@@ -1,6 +1,7 @@
 /// Sizes of type, lines and spacing for one figure size. Slides get larger type relative
 /// to the figure (read from the back of a room), so fonts scale by 2× while the figure
-/// grows by 1.78×.
+/// grows by 1.78×; the narrow (phone) figure keeps the report's type in CSS px on a
+/// figure 2.5× narrower, so its type is 2.5× larger relative to it.
 public struct Theme: Sendable, Hashable {
     /// Multiplier applied to every length below (1 for the report).
     public var scale: Double
@@ -12,11 +13,16 @@ public struct Theme: Sendable, Hashable {
         self.supersample = supersample
     }
 
-    /// The theme of a figure size.
-    public init(_ size: FigureSize) {
+    /// The theme of a figure size, at `density` pixels per CSS pixel (the size's own
+    /// density when nil; 1 lays the figure out in CSS pixels, as the recording canvas does).
+    /// Every length scales with the density, so a 2× figure is the 1× one drawn sharper.
+    public init(_ size: FigureSize, density: Int? = nil) {
+        let density = Double(density ?? size.density)
         switch size {
-        case .report: self.init(scale: 1, supersample: 3)
-        case .slide: self.init(scale: 2, supersample: 2)
+        // Shapes are drawn at 3 device pixels per CSS pixel before resampling, whatever
+        // the density: 3× at 1×, 2× at 2× (supersample × density ≥ 3).
+        case .report, .narrow: self.init(scale: density, supersample: density >= 2 ? 2 : 3)
+        case .slide: self.init(scale: 2 * density, supersample: 2)
         }
     }
 

@@ -82,13 +82,11 @@ public struct ReportBuilder {
                     ]
                     cellFigures += 1
                     figure["anchor"] = references.registerFigure(f.name, of: record, number: figureIndex, first: cellFigures == 1)
-                    // Width and height reserve the figure's box before it decodes; a PNG
-                    // wider than the page's figure column is a hi-DPI rendering, shown at
-                    // the column's width.
-                    if let (w, h) = Typesetting.pngSize(f.reportPNG) {
-                        let width = min(w, Self.figureWidth)
-                        let height = Int((Double(h) * Double(width) / Double(w)).rounded())
-                        figure["size"] = ["width": width, "height": height] as [String: Any]
+                    // Width and height reserve the figure's box before it decodes.
+                    figure["size"] = Self.cssSize(f.reportPNG, column: Self.figureWidth)
+                    // A phone gets the variant laid out for its width (larger type, fewer ticks).
+                    if let size = Self.cssSize(f.narrowPNG, column: Self.narrowFigureWidth) {
+                        figure["narrow"] = ["png": Data(f.narrowPNG).base64EncodedString(), "size": size] as [String: Any]
                     }
                     outputs.append(["figure": figure])
                 case .text(let t):
@@ -245,6 +243,17 @@ public struct ReportBuilder {
 
     /// CSS pixels of the report's figure column (templates/style.css: `figure img`).
     static let figureWidth = 900
+    /// CSS pixels a phone's (narrow) figure is laid out for (Plot's `FigureSize.narrow`).
+    static let narrowFigureWidth = 360
+
+    /// The CSS width and height of a PNG drawn for a `column` px wide column: a PNG wider
+    /// than the column is a hi-DPI rendering (2× for the report's figures), shown at the
+    /// column's width. Nil when the bytes are not a PNG (no figure of that kind).
+    static func cssSize(_ png: [UInt8], column: Int) -> [String: Any]? {
+        guard let (w, h) = Typesetting.pngSize(png) else { return nil }
+        let width = min(w, column)
+        return ["width": width, "height": Int((Double(h) * Double(width) / Double(w)).rounded())]
+    }
 
     private func manifestJSON(_ m: RunManifest) throws -> [UInt8] {
         let encoder = JSONEncoder()

@@ -64,7 +64,8 @@ final class BrowserTests: XCTestCase {
 
     /// Opens `report` at 1440 and 390 CSS px and asserts what a reader must get: no sideways
     /// scrolling, no request, no console error, every anchor and image resolved, and — on the
-    /// report — figures never squeezed below a legible width.
+    /// report — each figure in the variant laid out for the screen (a phone's narrow one, with
+    /// type sized for ~360 px), at 2× and never squeezed below 90% of its layout width.
     func check(_ report: URL, chromium: URL, node: URL, isDeck: Bool) throws {
         let size = try XCTUnwrap(try FileManager.default.attributesOfItem(atPath: report.path)[.size] as? Int)
         XCTAssertLessThan(size, 2_500_000, "\(report.lastPathComponent) is over the size budget")
@@ -90,14 +91,35 @@ final class BrowserTests: XCTestCase {
                 for image in images { XCTAssertGreaterThan(image["naturalWidth"] as? Int ?? 0, 0, "\(width) px: a slide's figure does not decode") }
                 continue
             }
+            let phone = Int(width) ?? 0 < 700
             for image in images {
                 let alt = image["alt"] as? String ?? "?"
                 XCTAssertGreaterThan(image["naturalWidth"] as? Int ?? 0, 0, "\(width) px: \(alt) does not decode")
                 XCTAssertNotNil(image["width"] as? String, "\(width) px: \(alt) has no width attribute")
                 XCTAssertNotNil(image["height"] as? String, "\(width) px: \(alt) has no height attribute")
-                // Tick labels stay legible: a figure is never squeezed below 600 CSS px (on a
-                // phone it scrolls sideways inside its frame instead).
-                XCTAssertGreaterThanOrEqual(image["renderedWidth"] as? Int ?? 0, 600, "\(width) px: \(alt)")
+                guard image["inFigure"] as? Bool == true else { continue }
+                // Every figure of the fixture has a phone variant, and a phone shows it; a desktop the wide one.
+                XCTAssertEqual(image["variants"] as? [String], ["narrow", "default"], "\(width) px: \(alt)")
+                XCTAssertEqual(image["variant"] as? String, phone ? "narrow" : "default", "\(width) px: \(alt)")
+                // Tick labels stay legible: the chosen variant is shown at 90% of the CSS
+                // width it was laid out for at least (its type was sized for that width).
+                let layoutWidth = try XCTUnwrap(image["layoutWidth"] as? Int, "\(width) px: \(alt)")
+                XCTAssertEqual(layoutWidth, phone ? 360 : 900, "\(width) px: \(alt)")
+                XCTAssertGreaterThanOrEqual(Double(image["renderedWidth"] as? Int ?? 0), 0.9 * Double(layoutWidth), "\(width) px: \(alt)")
+                // Drawn at 2× for hi-DPI screens: at least 1.9 PNG pixels per CSS pixel shown.
+                XCTAssertGreaterThanOrEqual(image["density"] as? Double ?? 0, 1.9, "\(width) px: \(alt)")
+            }
+            // Tables scroll inside their wrapper, which stays inside the page; on the phone the
+            // fixture's estimates table is wider than the screen, so one wrapper does scroll.
+            let wraps = try XCTUnwrap(page["tableWraps"] as? [[String: Any]])
+            XCTAssertFalse(wraps.isEmpty)
+            for wrap in wraps {
+                XCTAssertEqual(wrap["overflowX"] as? String, "auto")
+                XCTAssertLessThanOrEqual(wrap["right"] as? Int ?? .max, Int(width) ?? 0)
+            }
+            if phone {
+                XCTAssertTrue(wraps.contains { ($0["scrollWidth"] as? Int ?? 0) > ($0["clientWidth"] as? Int ?? 0) },
+                              "at \(width) px a wide table scrolls inside its wrapper")
             }
         }
     }

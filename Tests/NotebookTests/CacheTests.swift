@@ -124,7 +124,7 @@ final class CacheTests: XCTestCase {
                            latent: rng.normalMatrix(rows: 50, columns: 2))
         return CellResult(values: ["": data, "h": EstimateValue(name: "H", value: 4.2, standardError: 0.1, unit: "nats")], outputs: [
             .metric(Metric("H", 4.2, uncertainty: 0.1, unit: "nats")),
-            .figure(Figure(name: "f", caption: "c", reportPNG: [1, 2, 3], slidePNG: [4, 5], csv: "x\n1\n")),
+            .figure(Figure(name: "f", caption: "c", reportPNG: [1, 2, 3], narrowPNG: [6], slidePNG: [4, 5], csv: "x\n1\n")),
             .warning("careful"),
         ])
     }
@@ -143,6 +143,8 @@ final class CacheTests: XCTestCase {
         XCTAssertEqual(loaded.outputs.count, 3)
         guard case .figure(let f) = loaded.outputs[1] else { return XCTFail("figure expected") }
         XCTAssertEqual(f.reportPNG, [1, 2, 3])
+        XCTAssertEqual(f.narrowPNG, [6])
+        XCTAssertEqual(f.slidePNG, [4, 5])
         XCTAssertEqual(cache.entries().count, 1)
     }
 
@@ -380,8 +382,8 @@ final class CacheKeyBindingTests: XCTestCase {
 
     /// The cache format version is part of every key: entries of the old format are misses.
     func testKeysCarryTheCacheFormatVersion() throws {
-        XCTAssertEqual(CacheKeys.formatVersion, 3)
-        XCTAssertEqual(CellCache.magic, Array("EBCACHE3".utf8))
+        XCTAssertEqual(CacheKeys.formatVersion, 4)
+        XCTAssertEqual(CellCache.magic, Array("EBCACHE4".utf8))
     }
 }
 

@@ -101,7 +101,7 @@ final class LayoutTests: XCTestCase {
             for size in FigureSize.allCases {
                 let frames = try chart.recording(size: size).canvas.textFrames
                 for (i, a) in frames.enumerated() {
-                    XCTAssertTrue(a.frame.minX >= 0 && a.frame.maxX <= Double(size.pixels.width) + 0.5, "\(name) \(size): “\(a.text)” leaves the figure")
+                    XCTAssertTrue(a.frame.minX >= 0 && a.frame.maxX <= Double(size.layout.width) + 0.5, "\(name) \(size): “\(a.text)” leaves the figure")
                     for b in frames[(i + 1)...] where a.frame.intersects(b.frame) {
                         XCTFail("\(name) \(size): “\(a.text)” overlaps “\(b.text)”")
                     }

@@ -57,7 +57,7 @@ final class OrderedLegendTests: XCTestCase {
             ScatterLayer(name: "p", x: chart.x, y: chart.y, color: Palette.color(0), marker: .circle, opacity: 1, radiusScale: 1),
         ])])
         spec.showLegend = false
-        let renderer = FigureRenderer(spec: spec, canvas: canvas, theme: Theme(.report))
+        let renderer = FigureRenderer(spec: spec, canvas: canvas, theme: Theme(.report, density: 1))
         let layout = try renderer.layout()
         XCTAssertTrue(canvas.operations.isEmpty, "the layout step draws nothing")
         let drawn = renderer.draw(layout)
@@ -76,7 +76,7 @@ final class OrderedLegendTests: XCTestCase {
         XCTAssertLessThanOrEqual(Double(height), Double(FigureSize.report.pixels.height) * ImageGrid.tallestAspect)
         // At that height each 28-px digit is drawn at 2× at least: the grid spans most of the width.
         let canvas = RecordingCanvas(width: 900, height: Double(FigureSize.report.pixels.height) * ImageGrid.tallestAspect)
-        _ = try grid.draw(on: canvas, theme: Theme(.report))
+        _ = try grid.draw(on: canvas, theme: Theme(.report, density: 1))
         let frames = canvas.operations.compactMap { if case .image(_, _, let r) = $0 { r } else { nil } }
         XCTAssertEqual(frames.first?.width ?? 0, 56, accuracy: 0.01)
         let span = (frames.map(\.maxX).max() ?? 0) - (frames.map(\.minX).min() ?? 0)

@@ -54,8 +54,9 @@ final class ReadabilityTests: XCTestCase {
         let panel = try XCTUnwrap(layout.panels.first)
         var dark = 0
         for r in stride(from: 2.5, through: 18, by: 1.5) {
-            let p = panel.position(x: r, y: 0.01 * r * r, xScale: .log, yScale: .log)
-            if image.contains(.black, near: Int(p.x), Int(p.y), radius: 2, tolerance: 60) { dark += 1 }
+            // The layout is in CSS px, the PNG at the report's density (2×).
+            let p = panel.position(x: r, y: 0.01 * r * r, xScale: .log, yScale: .log), d = Double(FigureSize.report.density)
+            if image.contains(.black, near: Int(p.x * d), Int(p.y * d), radius: 2 * Int(d), tolerance: 60) { dark += 1 }
         }
         XCTAssertGreaterThanOrEqual(dark, 8, "the fit is visible along the scaling region")
     }
@@ -72,9 +73,10 @@ final class ReadabilityTests: XCTestCase {
         let panel = try XCTUnwrap(layout.panels.first)
         var first = 0, second = 0
         for vx in stride(from: 0.5, through: 19.5, by: 0.25) {
-            let p = panel.position(x: vx, y: 1 + 0.1 * vx)
-            if image.contains(Palette.color(0), near: Int(p.x), Int(p.y), radius: 1, tolerance: 40) { first += 1 }
-            if image.contains(Palette.color(1), near: Int(p.x), Int(p.y), radius: 1, tolerance: 40) { second += 1 }
+            let p = panel.position(x: vx, y: 1 + 0.1 * vx), d = Double(FigureSize.report.density)
+            let (x, y) = (Int(p.x * d), Int(p.y * d))
+            if image.contains(Palette.color(0), near: x, y, radius: Int(d), tolerance: 40) { first += 1 }
+            if image.contains(Palette.color(1), near: x, y, radius: Int(d), tolerance: 40) { second += 1 }
         }
         XCTAssertGreaterThan(first, 10)
         XCTAssertGreaterThan(second, 10)

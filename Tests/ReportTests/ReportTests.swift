@@ -24,11 +24,17 @@ enum NumbersDirective: Directive {
                             0x4D, 0x00, 0x00, 0x00, 0x0E, 0x49, 0x44, 0x41, 0x54, 0x78, 0xDA, 0x63, 0xF8, 0x0F, 0x03, 0x0C,
                             0x70, 0x16, 0x00, 0xB3, 0x60, 0x11, 0xEF, 0x2B, 0xDF, 0x57, 0x24, 0x00, 0x00, 0x00, 0x00, 0x49,
                             0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82]
+        // And a 4×3 one as the figure's narrow (phone) variant.
+        let narrow: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52,
+                               0x00, 0x00, 0x00, 0x04, 0x00, 0x00, 0x00, 0x03, 0x08, 0x02, 0x00, 0x00, 0x00, 0x3B, 0x96, 0x39,
+                               0x91, 0x00, 0x00, 0x00, 0x0E, 0x49, 0x44, 0x41, 0x54, 0x78, 0xDA, 0x63, 0xF8, 0x8F, 0x04, 0x18,
+                               0x70, 0x72, 0x00, 0xBB, 0x87, 0x23, 0xDD, 0x8E, 0x91, 0xAA, 0x4A, 0x00, 0x00, 0x00, 0x00, 0x49,
+                               0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82]
         return CellResult(values: ["": EstimateValue(name: "H", value: 1.4189, standardError: 0.01, unit: "nats")], outputs: [
             .metric(Metric("H", 1.41894, uncertainty: 0.0123, unit: "nats")),
             .metric(Metric("bandwidth h", 0.25)),
             .table(table),
-            .figure(Figure(name: "curve", caption: "A curve & its <band>", reportPNG: png, slidePNG: png, csv: "x,y\n1,2\n")),
+            .figure(Figure(name: "curve", caption: "A curve & its <band>", reportPNG: png, narrowPNG: narrow, slidePNG: png, csv: "x,y\n1,2\n")),
             .warning("Estimates above 2·log10 N are unreliable."),
             .note("Quick mode: 1000 points instead of 3000."),
             .table(claims),
@@ -245,12 +251,13 @@ final class ReportTests: XCTestCase {
         let (dir, _) = try runFixture()
         defer { try? FileManager.default.removeItem(at: dir) }
         let html = try normalizedHTML(dir)
-        XCTAssertTrue(html.contains(#"<a class="figure-open" href="figures/nums-curve.png" title="Open the full-size figure"><img src="data:image/png;base64,"#))
-        XCTAssertTrue(html.contains(#" width="3" height="2" alt="A curve &amp; its &lt;band&gt;">"#))
+        XCTAssertTrue(html.contains(#"<a class="figure-open" href="figures/nums-curve.png" title="Open the full-size figure"><picture class="has-narrow"><source media="(max-width: 700px)" srcset="data:image/png;base64,"#))
+        XCTAssertTrue(html.contains(#" width="4" height="3" data-variant="narrow"><img src="data:image/png;base64,"#))
+        XCTAssertTrue(html.contains(#" width="3" height="2" alt="A curve &amp; its &lt;band&gt;"></picture></a>"#))
         XCTAssertTrue(html.contains(#"<div class="table-wrap scroll-x" role="region" aria-label="Side by side (scrolls sideways)" tabindex="0">"#))
         let css = try String(contentsOf: templates.appendingPathComponent("style.css"), encoding: .utf8)
         XCTAssertTrue(css.contains("overflow-wrap: anywhere"))
-        XCTAssertTrue(css.contains(".figure-frame { overflow-x: auto;"))
+        XCTAssertTrue(css.contains("@media (max-width: 700px)"), "the narrow variant's breakpoint matches the <source> media")
     }
 
     func testTableOfContentsLinksToHeadingIds() throws {

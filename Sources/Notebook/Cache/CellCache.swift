@@ -30,10 +30,11 @@ public final class CellCache: ResultStore, @unchecked Sendable {
     /// What entries may hold: the engine's values and the ones it was given.
     private let valueTypes: CacheableTypes
     /// The format: version 2 puts the key in the header, version 3 the seconds the cell
-    /// took to compute after it and a `note` output kind. Entries of another version are
+    /// took to compute after it and a `note` output kind, version 4 a figure's narrow
+    /// (phone) PNG after its report PNG. Entries of another version are
     /// never looked up (`CacheKeys` puts the same version into every key), so they are
     /// simply misses until collection removes them.
-    static let magic = Array("EBCACHE3".utf8)
+    static let magic = Array("EBCACHE4".utf8)
 
     /// - Parameter valueTypes: value types beyond the engine's own (curve, histogram,
     ///   estimate, table) that entries may hold — `DirectiveRegistry.valueTypes` in the CLI.
@@ -215,7 +216,7 @@ public final class CellCache: ResultStore, @unchecked Sendable {
             case .figure(let f):
                 w.write("figure")
                 w.write(f.name); w.write(f.caption)
-                w.write(blob: f.reportPNG); w.write(blob: f.slidePNG); w.write(f.csv)
+                w.write(blob: f.reportPNG); w.write(blob: f.narrowPNG); w.write(blob: f.slidePNG); w.write(f.csv)
             }
         }
         var hash = SHA256()
@@ -261,7 +262,8 @@ public final class CellCache: ResultStore, @unchecked Sendable {
             case "note": outputs.append(.note(try r.readString()))
             case "figure":
                 outputs.append(.figure(Figure(name: try r.readString(), caption: try r.readString(),
-                                              reportPNG: try r.readBlob(), slidePNG: try r.readBlob(), csv: try r.readString())))
+                                              reportPNG: try r.readBlob(), narrowPNG: try r.readBlob(), slidePNG: try r.readBlob(),
+                                              csv: try r.readString())))
             case let other: throw CacheError.malformed("unknown output kind `\(other)`")
             }
         }
