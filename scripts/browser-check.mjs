@@ -132,7 +132,7 @@ const probe = `(() => {
   // browser chose, and the CSS size the chosen one was laid out for (its width attribute).
   const images = [...document.images].map((img) => {
     const sources = img.parentElement && img.parentElement.tagName === "PICTURE" ? [...img.parentElement.querySelectorAll("source")] : [];
-    const chosen = sources.find((s) => s.getAttribute("srcset").trim().split(/\s+/)[0] === img.currentSrc);
+    const chosen = sources.find((s) => s.getAttribute("srcset").trim().split(" ")[0] === img.currentSrc);
     const rendered = img.getBoundingClientRect().width;
     return {
       alt: img.alt.slice(0, 60), naturalWidth: img.naturalWidth, width: img.getAttribute("width"),

@@ -109,11 +109,21 @@ struct FigureRenderer {
 
     /// The title broken at spaces into lines that fit the figure's width: a phone's narrow
     /// figure cannot hold "H = H_white + ½·ln det Σ — bump images (k = 2)" on one line.
+    /// A unit longer than the width gets a line of its own.
     var titleLines: [String] {
         guard let title = spec.title else { return [] }
         let room = canvas.width - 2 * theme.padding
         var lines = [String]()
+        // "k = 2" and "H = H_white" stay together: no break next to an equals sign.
+        var units = [String]()
         for word in title.split(separator: " ").map(String.init) {
+            if let last = units.last, word.hasPrefix("=") || last.hasSuffix("=") {
+                units[units.count - 1] = last + " " + word
+            } else {
+                units.append(word)
+            }
+        }
+        for word in units {
             if let last = lines.last, canvas.measure(last + " " + word, font: theme.titleFont).width <= room {
                 lines[lines.count - 1] = last + " " + word
             } else {

@@ -75,6 +75,7 @@ final class NarrowLayoutTests: XCTestCase {
         let lines = canvas.textFrames.filter { title.contains($0.text) && $0.text.count > 3 }
         XCTAssertGreaterThanOrEqual(lines.count, 2, "\(canvas.texts)")
         XCTAssertEqual(lines.map(\.text).joined(separator: " "), title)
+        XCTAssertFalse(lines.contains { $0.text.hasPrefix("=") || $0.text.hasSuffix("=") || $0.text == "2)" }, "no break at “k = 2”")
         for line in lines { XCTAssertTrue(line.frame.minX >= 0 && line.frame.maxX <= canvas.width, line.text) }
         let plot = try XCTUnwrap(layout.panels.first).plotArea
         XCTAssertGreaterThan(plot.minY, lines.map(\.frame.maxY).max() ?? 0, "the plot starts below the title")
