@@ -150,7 +150,7 @@ const probe = `(() => {
     .filter((id) => id && !document.getElementById(id));
   // Tables wider than their wrapper must scroll inside it (overflow-x auto), not push the page.
   const tableWraps = [...document.querySelectorAll(".table-wrap")].map((w) => ({
-    scrollWidth: w.scrollWidth, clientWidth: w.clientWidth, overflowX: getComputedStyle(w).overflowX,
+    scrollWidth: w.scrollWidth, clientWidth: w.clientWidth, overflowX: getComputedStyle(w).overflowX, stacked: w.classList.contains("stack"),
     right: Math.round(w.getBoundingClientRect().right),
   }));
   return { scrollWidth: doc.scrollWidth, clientWidth: vw, bodyScrollWidth: document.body.scrollWidth,

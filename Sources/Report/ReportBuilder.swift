@@ -215,15 +215,19 @@ public struct ReportBuilder {
             let values = t.rows.compactMap { c < $0.count && !blank($0[c]) ? $0[c] : nil }
             return !values.isEmpty && values.allSatisfy { Typesetting.isNumeric($0) || $0 == "—" }
         }
+        // A table with sentences in it (a claims table's evidence) is read row by row on a
+        // phone: each row stacked as a card, not a 20-line-tall row in a sideways scroller.
+        let hasSentences = t.rows.contains { row in row.contains { $0.count > Self.sentenceLength && !Typesetting.isNumeric($0) } }
         return presentOnly([
             "title": t.title ?? "",
+            "stacked": hasSentences,
             "columns": zip(kept, numericColumn).map { c, numeric in ["name": t.columns[c], "numeric": numeric] },
             "rows": t.rows.map { row in
                 ["cells": zip(kept, numericColumn).map { c, numeric -> [String: Any] in
                     let value = c < row.count ? row[c] : ""
                     // "—" (no value) lines up with the numbers of its column.
                     let isNumber = Typesetting.isNumeric(value) || (numeric && value == "—")
-                    var cell: [String: Any] = ["value": Typesetting.typeset(value), "numeric": isNumber]
+                    var cell: [String: Any] = ["value": Typesetting.typeset(value), "numeric": isNumber, "label": t.columns[c]]
                     if let verdict = Typesetting.Verdict(status: value) { cell["verdict"] = ["kind": verdict.rawValue, "mark": verdict.mark] }
                     return cell
                 }]
@@ -240,6 +244,9 @@ public struct ReportBuilder {
         guard !cached.isEmpty, cached.allSatisfy({ $0.computeSeconds != nil }) else { return nil }
         return records.reduce(0) { $0 + ($1.status == .cached ? ($1.computeSeconds ?? 0) : $1.seconds) }
     }
+
+    /// A cell longer than this many characters is a sentence: its table stacks on a phone.
+    static let sentenceLength = 60
 
     /// CSS pixels of the report's figure column (templates/style.css: `figure img`).
     static let figureWidth = 900

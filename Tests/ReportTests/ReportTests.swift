@@ -14,7 +14,7 @@ enum NumbersDirective: Directive {
         let table = Table(title: "Side by side", columns: ["d", "H (nats)"], rows: [["1", "1.419"], ["2", "2.838"]])
         // A claims table: an empty "± SE" column, verdicts, ranges and small numbers as the engine prints them.
         let claims = Table(title: nil, columns: ["claim", "status", "± SE", "range", "p"], rows: [
-            ["H(d) has a kink", "confirmed", "", "[-2.11–-1.41]", "3.97e-04"],
+            ["H(d) has a kink: it bends at d = 2 on every curve of the sweep, k = 2", "confirmed", "", "[-2.11–-1.41]", "3.97e-04"],
             ["the kink is at k", "partly confirmed", "", "[0.5–1.2]", "-0.25"],
             ["corrdim saturates", "not confirmed", "", "—", "12"],
         ])
@@ -236,9 +236,9 @@ final class ReportTests: XCTestCase {
         XCTAssertTrue(html.contains(#"<span class="badge verdict-partly">◐ partly confirmed</span>"#))
         XCTAssertTrue(html.contains(#"<span class="badge verdict-not-confirmed">✘ not confirmed</span>"#))
         XCTAssertFalse(html.contains("<th>± SE</th>"), "a column without values is left out")
-        XCTAssertTrue(html.contains("<td class=\"num\">[−2.11\u{2009}–\u{2009}−1.41]</td>"))
-        XCTAssertTrue(html.contains(#"<td class="num">3.97×10⁻⁴</td>"#))
-        XCTAssertTrue(html.contains(#"<td class="num">−0.25</td>"#))
+        XCTAssertTrue(html.contains("<td class=\"num\" data-label=\"range\">[−2.11\u{2009}–\u{2009}−1.41]</td>"))
+        XCTAssertTrue(html.contains(#"<td class="num" data-label="p">3.97×10⁻⁴</td>"#))
+        XCTAssertTrue(html.contains(#"<td class="num" data-label="p">−0.25</td>"#))
         let css = try String(contentsOf: templates.appendingPathComponent("style.css"), encoding: .utf8)
         for rule in [".verdict-confirmed", ".verdict-partly", ".verdict-not-confirmed", "td.num, th.num { text-align: right; white-space: nowrap; }"] {
             XCTAssertTrue(css.contains(rule), rule)
@@ -255,6 +255,9 @@ final class ReportTests: XCTestCase {
         XCTAssertTrue(html.contains(#" width="4" height="3" data-variant="narrow"><img src="data:image/png;base64,"#))
         XCTAssertTrue(html.contains(#" width="3" height="2" alt="A curve &amp; its &lt;band&gt;"></picture></a>"#))
         XCTAssertTrue(html.contains(#"<div class="table-wrap scroll-x" role="region" aria-label="Side by side (scrolls sideways)" tabindex="0">"#))
+        // The claims table has a sentence in it: on a phone it stacks, each value under its column's name.
+        XCTAssertTrue(html.contains(#"<div class="table-wrap scroll-x stack" role="region""#))
+        XCTAssertTrue(html.contains(#"<td class="num" data-label="p">"#))
         let css = try String(contentsOf: templates.appendingPathComponent("style.css"), encoding: .utf8)
         XCTAssertTrue(css.contains("overflow-wrap: anywhere"))
         XCTAssertTrue(css.contains("@media (max-width: 700px)"), "the narrow variant's breakpoint matches the <source> media")
