@@ -109,6 +109,32 @@ final class OverlapTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(min(overlap.red, overlap.green, overlap.blue), 170, "overlap \(overlap.hexString) is a pale tint")
     }
 
+    /// Several series with fits (training and validation loss, log-log): each fit is a dark
+    /// shade of its series' colour, drawn after every data line — a fit dashed in the colour
+    /// of a dashed series disappeared into it.
+    func testFitsOfSeveralSeriesAreDarkShadesDrawnAboveAllData() throws {
+        let epochs = (1...20).map(Double.init)
+        let chart = try LogLogChart(xLabel: "epoch", yLabel: "loss", series: [
+            .init(name: "training", x: epochs, y: epochs.map { 0.1 * pow($0, -0.3) }),
+            .init(name: "validation", x: epochs, y: epochs.map { 0.11 * pow($0, -0.1) }),
+        ], fitRange: 3...20)
+        let canvas = try chart.recording(size: .report).canvas
+        let lines = canvas.operations.enumerated().compactMap { i, op -> (Int, Stroke)? in
+            if case .polyline(_, let s) = op { (i, s) } else { nil }
+        }
+        func luminance(_ c: Color) -> Double { 0.2126 * Double(c.red) + 0.7152 * Double(c.green) + 0.0722 * Double(c.blue) }
+        let lastData = try XCTUnwrap(lines.filter { $0.1.color == Palette.color(0) || $0.1.color == Palette.color(1) }.map(\.0).max())
+        for i in 0..<2 {
+            let shade = LogLogChart.fitColor(Palette.color(i))
+            let fit = try XCTUnwrap(lines.first { $0.1.color == shade }, "series \(i): a fit in its dark shade")
+            XCTAssertGreaterThan(fit.0, lastData, "series \(i): the fit comes after every data line")
+            XCTAssertLessThan(luminance(shade), 0.5 * luminance(Palette.color(i)))
+            XCTAssertNotEqual(shade, Palette.color(0))
+            XCTAssertNotEqual(shade, Palette.color(1))
+        }
+        XCTAssertTrue(canvas.texts.contains("validation fit: slope −0.10"), "\(canvas.texts)")
+    }
+
     /// The commonest colour in a 7-pixel vertical strip at (x, y): a grid line crossing the
     /// spot covers one or two of them.
     func commonest(_ image: DecodedImage, x: Double, y: Double) -> Color {
