@@ -135,6 +135,27 @@ final class OverlapTests: XCTestCase {
         XCTAssertTrue(canvas.texts.contains("validation fit: slope −0.10"), "\(canvas.texts)")
     }
 
+    /// A line's label never sits on another reference line (the talk's h*(d) figure put
+    /// "candidate d = 10, not resolvable" across the dashed h* = 0.242 line).
+    func testReferenceLabelsAvoidTheOtherReferenceLines() throws {
+        let d = (1...12).map(Double.init)
+        let h = [0.277, 0.335, 0.371, 0.401, 0.436, 0.451, 0.496, 0.482, 0.525, 0.518, 0.545, 0.543]
+        let chart = try LineChart(xLabel: "code dimension d", yLabel: "h*", series: [.init(name: "h*", x: d, y: h)],
+                                  referenceLines: [.vertical(8, label: "true k = 8"), .vertical(10, label: "candidate d = 10, not resolvable"),
+                                                   .horizontal(0.242, label: "h* = 0.242")])
+        for size in FigureSize.allCases {
+            let (layout, canvas) = try chart.recording(size: size)
+            let panel = try XCTUnwrap(layout.panels.first)
+            let lineY = panel.position(x: 1, y: 0.242).y
+            let lineXs = [8.0, 10].map { panel.position(x: $0, y: 0.3).x }
+            for label in ["true k = 8", "candidate d = 10, not resolvable", "h* = 0.242"] {
+                let frame = try XCTUnwrap(canvas.textFrames.first { $0.text == label }?.frame, label)
+                XCTAssertFalse(frame.minY <= lineY && frame.maxY >= lineY, "\(size): “\(label)” lies across h* = 0.242")
+                for x in lineXs { XCTAssertFalse(frame.minX <= x && frame.maxX >= x, "\(size): “\(label)” lies across the line at x = \(x)") }
+            }
+        }
+    }
+
     /// The commonest colour in a 7-pixel vertical strip at (x, y): a grid line crossing the
     /// spot covers one or two of them.
     func commonest(_ image: DecodedImage, x: Double, y: Double) -> Color {
