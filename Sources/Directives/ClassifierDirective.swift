@@ -167,25 +167,6 @@ func meanAndSpread(_ values: [Double]) -> (mean: Double, spread: Double) {
     return (mean, variance.squareRoot())
 }
 
-/// What `{classifier}` stores: per seed the history and the snapshots, and the evaluation
-/// rows (inputs and labels) the snapshots were taken on.
-public struct ClassifierValue: NotebookValue {
-    public static var kind: ValueKind { "classifier" }
-    public struct Run: Sendable {
-        public var history: [ClassifierEpoch]
-        public var snapshots: [LayerSnapshot]
-    }
-    public var name: String
-    public var architecture: ClassifierArchitecture
-    public var noise: Double
-    public var runs: [Run]
-    public var evaluation: Matrix
-    /// Class indices 0..<C of the evaluation rows.
-    public var evaluationLabels: [Int]
-    public var classNames: [String]
-    public var summary: String { "noisy classifier \(name), σ = \(formatNumber(noise)), \(runs.count) seed(s)" }
-}
-
 extension ClassifierDirective {
     /// The snapshots dominate: repeats × read-outs × evaluation rows × Σ hidden widths floats,
     /// plus the test and evaluation copies of the data.
