@@ -33,7 +33,8 @@ extension InformationPlaneValue {
             .compactMap { estimator, ixt, ity in
                 guard ixt != nil || ity != nil else { return nil }
                 return ["layer": .number(Double(row.layer)), "width": .number(Double(row.width)), "epoch": .number(Double(row.epoch)),
-                        "estimator": .string(estimator), "ixt": estimateRecord(ixt), "ity": estimateRecord(ity)]
+                        "estimator": .string(estimator), "ixt": estimateRecord(ixt), "ity": estimateRecord(ity),
+                        "effectiveChains": estimator == "noise-aware" ? JSONValue(row.effectiveChains) : .null]
             }
     }
 

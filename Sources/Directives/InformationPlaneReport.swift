@@ -22,7 +22,25 @@ enum InformationPlaneReport {
                                           note: "epoch \(c.epochs[1]); \(formatNumber(r[0])) at epoch \(c.epochs[0])")))
         }
         outputs.append(.table(value.table()))
+        outputs += unresolvedChains(value)
         return outputs
+    }
+
+    /// A warning for the layers whose noise chains do not overlap (propagated noise): their
+    /// mixtures given X are k separate bumps, so ĥ(T|X) reads low and I(X;T) high.
+    static func unresolvedChains(_ value: InformationPlaneValue) -> [OutputItem] {
+        guard value.noiseMode == .propagated, value.propagationSamples > 1 else { return [] }
+        let threshold = 1.5
+        let layers = value.layers.filter { l in
+            l > 1 && value.rows(layer: l).contains { ($0.effectiveChains ?? .infinity) < threshold }
+        }
+        guard !layers.isEmpty else { return [] }
+        let worst = layers.map { l in value.rows(layer: l).compactMap(\.effectiveChains).min() ?? 1 }.min() ?? 1
+        return [.warning("Layer(s) \(layers.map(String.init).joined(separator: ", ")): at some read-outs the \(value.propagationSamples) noise "
+                         + "chains per input barely overlap (effective chains down to \(formatNumber(worst, significantDigits: 3)); "
+                         + "below \(formatNumber(threshold)) counts), so the mixture of T given X is \(value.propagationSamples) separate "
+                         + "bumps: h(T|X) reads low and I(X;T) high, towards ln n, and may break the data-processing inequality that "
+                         + "holds for the true values. Raise `chains` (the error shrinks only slowly) or read the read-out mode beside it.")]
     }
 
     /// What T is, in words.

@@ -44,6 +44,9 @@ public struct InformationPlaneValue: JSONCacheableValue {
         public var labelInformation: Estimate?
         public var compressedInput: Estimate?
         public var compressedLabel: Estimate?
+        /// Median over seeds of the noise-aware estimate's effective chains per input
+        /// (`NoisyMutualInformation.Estimate.effectiveChains`; 1 for one centre per input).
+        public var effectiveChains: Double?
     }
 
     /// Distances of a layer's read-out at the first and last snapshot of the first seed.
@@ -105,7 +108,8 @@ public struct InformationPlaneValue: JSONCacheableValue {
                        inputInformation: noiseAware ? aggregate(group.map(\.noisy.inputInformation), se: group.first?.noisy.inputStandardError) : nil,
                        labelInformation: noiseAware ? aggregate(group.compactMap(\.noisy.labelInformation), se: group.first?.noisy.labelStandardError) : nil,
                        compressedInput: aggregate(group.compactMap(\.compressedInput), se: nil),
-                       compressedLabel: aggregate(group.compactMap(\.compressedLabel), se: nil))
+                       compressedLabel: aggregate(group.compactMap(\.compressedLabel), se: nil),
+                       effectiveChains: noiseAware ? Estimate(group.map(\.noisy.effectiveChains), standardError: nil)?.median : nil)
         }
     }
 

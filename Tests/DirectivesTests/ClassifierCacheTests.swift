@@ -49,6 +49,7 @@ final class ClassifierCacheTests: XCTestCase {
         ```{information-plane}
         id: p
         classifier: net
+        noise: propagated
         chains: 3
         samples: 200
         code: 2

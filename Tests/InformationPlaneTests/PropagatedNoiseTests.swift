@@ -37,8 +37,9 @@ final class PropagatedNoiseTests: XCTestCase {
         let second = try estimator.estimate(centres: centres[1], perInput: 40)
         XCTAssertEqual(first.inputInformation, 1.7170, accuracy: 0.1, "layer 1: \(first.inputInformation) ± \(first.inputStandardError)")
         XCTAssertEqual(second.inputInformation, 0.8269, accuracy: 0.1, "layer 2: \(second.inputInformation) ± \(second.inputStandardError)")
-        // h(T₂|X) = ½·ln det(2πe·σ²(A₂A₂ᵀ + I)) = 2.3378 + ½·ln det(A₂A₂ᵀ + I) = 4.4307 (numpy).
-        XCTAssertEqual(second.conditionalEntropy, 4.4307, accuracy: 0.1)
+        // h(T₂|X) = ½·ln det(2πe·σ²(A₂A₂ᵀ + I)) = 3.1535 (numpy); the 40-chain mixtures read
+        // slightly low, as a finite mixture of the Gaussian's samples does: measured 3.117.
+        XCTAssertEqual(second.conditionalEntropy, 3.1535, accuracy: 0.1)
     }
 
     /// Three clusters in R⁴, a 4-16-8-4 tanh network trained 10 epochs with σ = 0.3, read out

@@ -49,9 +49,15 @@ public struct NoisyMutualInformation: Sendable {
         /// I(T;Y) in nats (nil without labels) and its standard error.
         public var labelInformation: Double?
         public var labelStandardError: Double?
-        /// ĥ(T) (sample propagation on the same draws) and the exact h(T|X), nats.
+        /// ĥ(T) (sample propagation on the same draws) and h(T|X) (exact for one centre per
+        /// input, else by sample propagation), nats.
         public var entropy: Double
         public var conditionalEntropy: Double
+        /// How many of an input's k centres its mixture really averages over at the draws:
+        /// the mean of 1/w, w the weight of the draw's own centre in g_i (1 … k). Near 1 the
+        /// chains of an input lie many σ apart and do not overlap, so k of them cannot
+        /// represent T given X: ĥ(T|X) reads low and Î(X;T) high, towards ln n. 1 for k = 1.
+        public var effectiveChains: Double = 1
     }
 
     /// h(N(0, σ²I_d)) = ½·d·ln(2πeσ²): the entropy of T given X.
@@ -102,13 +108,16 @@ public struct NoisyMutualInformation: Sendable {
         }
         let logG = try SamplePropagationEntropy.mixtureLogDensities(of: draws, mixtureOn: points, noise: noise, threads: threads)
         let logNoise = -0.5 * Double(d) * log(2 * Double.pi * noise * noise)
-        let logConditional = k == 1 ? halfSquaredNorms.map { logNoise - $0 }
+        let own: (logDensities: [Double], ownWeights: [Double]) = k == 1
+            ? (halfSquaredNorms.map { logNoise - $0 }, [Double](repeating: 1, count: samples))
             : Self.ownMixtureLogDensities(draws, centres: points, components: components, perInput: k, noise: noise)
+        let logConditional = own.logDensities
         let input = (0..<samples).map { logConditional[$0] - logG[$0] }
         let (inputMean, inputSE) = Self.meanAndStandardError(input)
         let conditional = k == 1 ? Self.noiseEntropy(dimension: d, noise: noise) : -logConditional.reduce(0, +) / Double(samples)
         var result = Estimate(inputInformation: inputMean, inputStandardError: inputSE, labelInformation: nil,
                               labelStandardError: nil, entropy: -logG.reduce(0, +) / Double(samples), conditionalEntropy: conditional)
+        result.effectiveChains = own.ownWeights.reduce(0) { $0 + 1 / $1 } / Double(samples)
         guard let labels else { return result }
         let rowLabels = k == 1 ? labels : (0..<(n * k)).map { labels[$0 / k] }
         let label = try labelTerms(draws: draws, points: points, components: components, rowLabels: rowLabels, logG: logG)
@@ -134,12 +143,15 @@ public struct NoisyMutualInformation: Sendable {
     }
 
     /// ln g_i(yⱼ) for each draw, g_i = (1/k)·Σ φ_σ(· − c) over the k centres of the input the
-    /// draw came from: k·d work per draw, in Double, by log-sum-exp.
+    /// draw came from, and the weight of the draw's own centre in g_i: k·d work per draw, in
+    /// Double, by log-sum-exp.
     static func ownMixtureLogDensities(_ draws: Matrix, centres: Matrix, components: [Int], perInput k: Int,
-                                       noise sigma: Double) -> [Double] {
+                                       noise sigma: Double) -> (logDensities: [Double], ownWeights: [Double]) {
         let d = centres.columns
         let logNorm = -0.5 * Double(d) * log(2 * Double.pi * sigma * sigma) - log(Double(k))
-        return components.enumerated().map { j, component in
+        var weights = [Double]()
+        weights.reserveCapacity(components.count)
+        let logs = components.enumerated().map { j, component -> Double in
             let first = (component / k) * k
             let exponents = (first..<(first + k)).map { c -> Double in
                 var sum = 0.0
@@ -150,8 +162,11 @@ public struct NoisyMutualInformation: Sendable {
                 return -sum / (2 * sigma * sigma)
             }
             let top = exponents.max() ?? 0
-            return logNorm + top + log(exponents.reduce(0) { $0 + exp($1 - top) })
+            let sum = exponents.reduce(0) { $0 + exp($1 - top) }
+            weights.append(exp(exponents[component - first] - top) / sum)
+            return logNorm + top + log(sum)
         }
+        return (logs, weights)
     }
 
     static func meanAndStandardError(_ x: [Double]) -> (Double, Double) {
