@@ -45,7 +45,8 @@ extension InformationPlaneValue {
     }
 
     /// Per estimator: I(X;T) at the first read-out, at its peak (and the peak's epoch) and at
-    /// the last; I(T;Y) at the first and last; medians over seeds.
+    /// the last; I(T;Y) at the first and last; medians over seeds. The noise-aware one also
+    /// has the effective chains per input at the first and last read-out.
     func layerSummary(_ layer: Int) -> [String: JSONValue] {
         let rows = rows(layer: layer)
         var out = [String: JSONValue]()
@@ -59,6 +60,10 @@ extension InformationPlaneValue {
                                           "peakEpoch": .number(Double(peak.0)), "ixtFirst": JSONValue(first.1),
                                           "ixtPeak": JSONValue(peak.1), "ixtLast": JSONValue(last.1)]
             if let a = ys.first, let b = ys.last { s["ityFirst"] = JSONValue(a.1); s["ityLast"] = JSONValue(b.1) }
+            if key == "noiseAware", let a = rows.first?.effectiveChains, let b = rows.last?.effectiveChains {
+                s["chainsFirst"] = JSONValue(a)
+                s["chainsLast"] = JSONValue(b)
+            }
             out[key] = .object(s)
         }
         return out
