@@ -161,8 +161,11 @@ final class OverlapTests: XCTestCase {
 
     /// The commonest colour in a 7-pixel vertical strip at (x, y): a grid line crossing the
     /// spot covers one or two of them.
+    /// The commonest colour in a short vertical run at layout point (x, y) (CSS px) of a
+    /// report PNG, drawn at the report's density.
     func commonest(_ image: DecodedImage, x: Double, y: Double) -> Color {
-        let colours = (-3...3).map { image.color(x: Int(x), y: Int(y) + $0) }
+        let d = Double(FigureSize.report.density)
+        let colours = (-3...3).map { image.color(x: Int(x * d), y: Int(y * d) + $0) }
         return colours.max { a, b in colours.filter { $0 == a }.count < colours.filter { $0 == b }.count } ?? .white
     }
 }
