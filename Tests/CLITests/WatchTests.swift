@@ -17,7 +17,7 @@ final class WatchTests: XCTestCase {
 
     /// Five cheap cells: two data sets, an entropy of each, and a table of the first entropy.
     /// `cloud` is read by `h-cloud`, which `both` reads; `cube` and `h-cube` are independent.
-    static func notebook(n: Int = 200, kind: String = "gaussian") -> String {
+    static func notebook(n: Int = 200, kind: String = "gaussian", tabulated: String = "h-cloud") -> String {
         """
         ---
         title: Watched
@@ -54,7 +54,7 @@ final class WatchTests: XCTestCase {
 
         ```{table}
         id: both
-        of: [h-cloud]
+        of: [\(tabulated)]
         ```
 
         """
@@ -85,9 +85,9 @@ final class WatchTests: XCTestCase {
         // Saving the same text again changes no cell: everything comes from the cache.
         try watcher.saveInPlace(WatchTests.notebook(n: 250))
         XCTAssertTrue(try watcher.nextSummary().hasPrefix("re-ran 0 of 5 cells in "), watcher.transcript)
-        // One save, one run: three saves gave three summaries after the first run's.
+        // One save, one run: two saves gave two summaries after the first run's.
         XCTAssertEqual(watcher.stop(), 0, watcher.transcript)
-        XCTAssertEqual(watcher.summaries.count, 4, watcher.transcript)
+        XCTAssertEqual(watcher.summaries.count, 3, watcher.transcript)
     }
 
     func testInvalidSaveIsReportedWithItsLocationAndTheNextGoodSaveRuns() throws {
@@ -95,11 +95,63 @@ final class WatchTests: XCTestCase {
         defer { watcher.stop() }
         XCTAssertTrue(try watcher.nextSummary().hasPrefix(everyCell + " in "), watcher.transcript)
         try watcher.saveByRenaming(WatchTests.notebook(kind: "gausian"))
-        XCTAssertEqual(try watcher.nextSummary(), "not run: 1 error in \(watcher.notebook.path); waiting for the next save")
-        XCTAssertTrue(watcher.stderr.contains("watched.md:10:7: error: "), watcher.transcript)
-        XCTAssertTrue(watcher.stderr.contains("did you mean `gaussian`?"), watcher.transcript)
+        let refusal = try watcher.nextSummary()
+        XCTAssertTrue(refusal.hasPrefix("not run: ") && refusal.hasSuffix(" in \(watcher.notebook.path); waiting for the next save"), refusal)
+        XCTAssertTrue(watcher.stderr.contains("watched.md:10:7: error: `kind` must be one of"), watcher.transcript)
+        XCTAssertTrue(watcher.stderr.contains("not `gausian`; did you mean `gaussian`?"), watcher.transcript)
         try watcher.saveByRenaming(WatchTests.notebook(n: 300))
         XCTAssertTrue(try watcher.nextSummary().hasPrefix(cloudAndReaders + " in "), watcher.transcript)
+    }
+
+    func testFailingCellIsReportedAndWatchingGoesOn() throws {
+        let watcher = try Watcher(test: self)
+        defer { watcher.stop() }
+        XCTAssertTrue(try watcher.nextSummary().hasPrefix(everyCell + " in "), watcher.transcript)
+        // A table of an estimate and a data set passes validation and fails when it runs.
+        try watcher.saveInPlace(WatchTests.notebook(tabulated: "h-cloud, cube"))
+        XCTAssertTrue(try watcher.nextSummary().hasPrefix("re-ran 1 of 5 cells (both), 1 failed (both) in "), watcher.transcript)
+        XCTAssertTrue(watcher.stderr.contains("watched.md:36:1: error: {table}: `cube` is a dataset"), watcher.transcript)
+        try watcher.saveInPlace(WatchTests.notebook())
+        XCTAssertTrue(try watcher.nextSummary().hasPrefix("re-ran 0 of 5 cells in "), watcher.transcript)
+    }
+
+    /// Ctrl-C during a run stops it as `run` does: the report of what finished says
+    /// "interrupted" and the exit code is 130.
+    func testSIGINTDuringARunStopsItAndExits130() throws {
+        let long = """
+            ---
+            title: Long
+            seed: 1
+            ---
+
+            ```{dataset}
+            id: cloud
+            kind: linear
+            k: 2
+            ambient: 6
+            n: 300
+            ```
+
+            ```{autoencoder}
+            id: ae
+            data: cloud
+            code: 2
+            hidden: [16]
+            epochs: 100000
+            batch: 32
+            ```
+
+            """
+        let watcher = try Watcher(test: self, text: long, arguments: ["--no-cache"])
+        defer { watcher.stop() }
+        // The data set's line: the autoencoder, far longer than any wait here, starts next.
+        try watcher.waitForStderr("{dataset} cloud (line 6) ✓")
+        XCTAssertEqual(watcher.stop(removing: false), 130, watcher.transcript)
+        let data = try Data(contentsOf: watcher.output.appendingPathComponent("watched/run.json"))
+        let json = try JSONSerialization.jsonObject(with: data) as? [String: Any]
+        XCTAssertEqual(json?["status"] as? String, "interrupted")
+        XCTAssertFalse(watcher.stdout.contains("stopped watching"), watcher.transcript)
+        try? FileManager.default.removeItem(at: watcher.folder)
     }
 
     func testSIGINTWhileWaitingExitsZero() throws {
@@ -122,14 +174,14 @@ final class Watcher {
     /// Summary lines already returned by `nextSummary`.
     private var seen = 0
 
-    init(test: WatchTests) throws {
+    init(test: WatchTests, text: String = WatchTests.notebook(), arguments: [String] = []) throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("eb-watch-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         notebook = folder.appendingPathComponent("watched.md")
         output = folder.appendingPathComponent("out")
-        try WatchTests.notebook().write(to: notebook, atomically: true, encoding: .utf8)
+        try text.write(to: notebook, atomically: true, encoding: .utf8)
         process.executableURL = test.executable
-        process.arguments = ["watch", notebook.path, "-o", output.path]
+        process.arguments = ["watch", notebook.path, "-o", output.path] + arguments
         var env = ProcessInfo.processInfo.environment
         env["ENTROPYBOOK_TEMPLATES"] = test.fixtures.deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("templates").path
@@ -163,6 +215,18 @@ final class Watcher {
         throw CancellationError()
     }
 
+    /// Waits (up to two minutes) until stderr shows `text`.
+    func waitForStderr(_ text: String) throws {
+        let deadline = Date().addingTimeInterval(120)
+        while !stderr.contains(text) {
+            guard Date() < deadline, process.isRunning else {
+                XCTFail("no `\(text)` on stderr in time\n\(transcript)")
+                throw CancellationError()
+            }
+            usleep(20_000)
+        }
+    }
+
     /// As editors save: the new text into a temporary file beside the notebook, renamed over it.
     func saveByRenaming(_ text: String) throws {
         let temporary = folder.appendingPathComponent(".watched.md.swp")
@@ -178,14 +242,15 @@ final class Watcher {
         try handle.close()
     }
 
-    /// SIGINT, then waits for the exit; returns the exit status (only the first call signals).
+    /// SIGINT, then waits for the exit and returns the exit status (only the first call
+    /// signals); removes the folder unless told not to.
     @discardableResult
-    func stop() -> Int32 {
+    func stop(removing: Bool = true) -> Int32 {
         if process.isRunning { kill(process.processIdentifier, SIGINT) }
         process.waitUntilExit()
         // The pipes' last bytes arrive on their handlers' queue.
         usleep(100_000)
-        try? FileManager.default.removeItem(at: folder)
+        if removing { try? FileManager.default.removeItem(at: folder) }
         return process.terminationStatus
     }
 
