@@ -80,6 +80,11 @@ final class FileEvents {
             let event = buffer.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: offset, as: inotify_event.self) }
             let nameBytes = buffer[(offset + header)..<min(offset + header + Int(event.len), count)]
             offset += header + Int(event.len)
+            if event.mask & UInt32(IN_Q_OVERFLOW) != 0 {
+                // Events were lost: any watched file may have changed.
+                for watched in names.values { found.formUnion(watched) }
+                continue
+            }
             guard let directory = directories[event.wd], let watched = names[directory] else { continue }
             if event.mask & UInt32(IN_DELETE_SELF | IN_MOVE_SELF | IN_IGNORED) != 0 {
                 if event.mask & UInt32(IN_IGNORED) != 0 { directories[event.wd] = nil }

@@ -46,33 +46,37 @@ struct WatchCommand: ParsableCommand {
             } catch let error as RunUsageError {
                 throw ValidationError(error.description)
             }
+            if case .interrupted = outcome { throw ExitCode(NotebookRunner.interruptedExitCode) }
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
-            switch outcome {
-            case .invalid(let failure):
-                let errors = failure.diagnostics.filter { $0.severity == .error }.count
-                announce("not run: \(errors) \(errors == 1 ? "error" : "errors") in \(notebook); waiting for the next save")
-            case .reportNotWritten:
-                announce("the report could not be written; waiting for the next save")
-            case .interrupted:
-                throw ExitCode(NotebookRunner.interruptedExitCode)
-            case .finished(let run, let records):
-                let report = ((settings.output as NSString).appendingPathComponent(run.outputDirectory.lastPathComponent) as NSString)
-                    .appendingPathComponent("index.html")
-                announce(RunSummary(records: records).line(seconds: seconds, report: report))
-                // The files it read (data in its folder, say) count as saves too.
-                watched = Set([notebook] + run.dataFiles.keys)
-            }
+            // The files it read (data in its folder, say) count as saves too; watched before
+            // the summary appears, so that a save right after it is not missed.
+            if case .finished(let run, _) = outcome { watched = Set([notebook] + run.dataFiles.keys) }
+            try events.watch(watched, required: notebook)
+            announce(summary(of: outcome, seconds: seconds))
             // --refresh is for the start: later runs read what the first one stored.
             if !runner.options.refresh.isEmpty {
                 var options = runner.options
                 options.refresh = []
                 runner = NotebookRunner(setup: runner.setup, options: options, templates: runner.templates)
             }
-            try events.watch(watched, required: notebook)
             if try !waitForSave(events) {
                 announce("stopped watching \(notebook)")
                 return
             }
+        }
+    }
+
+    /// The line printed after a run that was not interrupted.
+    private func summary(of outcome: NotebookRunner.Outcome, seconds: Double) -> String {
+        switch outcome {
+        case .invalid(let failure):
+            let errors = failure.diagnostics.filter { $0.severity == .error }.count
+            return "not run: \(errors) \(errors == 1 ? "error" : "errors") in \(notebook); waiting for the next save"
+        case .reportNotWritten, .interrupted:
+            return "the report could not be written; waiting for the next save"
+        case .finished(let run, let records):
+            let folder = (settings.output as NSString).appendingPathComponent(run.outputDirectory.lastPathComponent)
+            return RunSummary(records: records).line(seconds: seconds, report: (folder as NSString).appendingPathComponent("index.html"))
         }
     }
 

@@ -103,6 +103,40 @@ final class WatchTests: XCTestCase {
         XCTAssertTrue(try watcher.nextSummary().hasPrefix(cloudAndReaders + " in "), watcher.transcript)
     }
 
+    func testSavedDataFileRerunsTheCellsReadingIt() throws {
+        let csv = (0..<60).map { i in "\(Double(i % 7) * 0.5),\(Double(i % 11) * 0.3)\n" }.joined()
+        let text = """
+            ```{dataset}
+            id: pts
+            kind: csv
+            path: data/points.csv
+            header: false
+            ```
+
+            ```{entropy}
+            id: h
+            data: pts
+            estimator: knn
+            ```
+
+            ```{dataset}
+            id: other
+            kind: gaussian
+            k: 2
+            n: 100
+            ```
+
+            """
+        let watcher = try Watcher(test: self, text: text, files: ["data/points.csv": csv])
+        defer { watcher.stop() }
+        XCTAssertTrue(try watcher.nextSummary().hasPrefix("re-ran 3 of 3 cells (pts, h, other) in "), watcher.transcript)
+        let handle = try FileHandle(forWritingTo: watcher.folder.appendingPathComponent("data/points.csv"))
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data("0.25,0.75\n".utf8))
+        try handle.close()
+        XCTAssertTrue(try watcher.nextSummary().hasPrefix("re-ran 2 of 3 cells (pts, h) in "), watcher.transcript)
+    }
+
     func testFailingCellIsReportedAndWatchingGoesOn() throws {
         let watcher = try Watcher(test: self)
         defer { watcher.stop() }
@@ -174,12 +208,18 @@ final class Watcher {
     /// Summary lines already returned by `nextSummary`.
     private var seen = 0
 
-    init(test: WatchTests, text: String = WatchTests.notebook(), arguments: [String] = []) throws {
+    /// - Parameter files: more files in the notebook's folder, by relative path.
+    init(test: WatchTests, text: String = WatchTests.notebook(), files: [String: String] = [:], arguments: [String] = []) throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("eb-watch-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         notebook = folder.appendingPathComponent("watched.md")
         output = folder.appendingPathComponent("out")
         try text.write(to: notebook, atomically: true, encoding: .utf8)
+        for (path, content) in files {
+            let url = folder.appendingPathComponent(path)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try content.write(to: url, atomically: true, encoding: .utf8)
+        }
         process.executableURL = test.executable
         process.arguments = ["watch", notebook.path, "-o", output.path] + arguments
         var env = ProcessInfo.processInfo.environment
