@@ -38,20 +38,22 @@ final class TerminalProgress: RunnerOutput, @unchecked Sendable {
         lock.withLock {
             let now = Date()
             let elapsed = now.timeIntervalSince(cellStart)
+            // A sweep reports the share of its expected time (SweepProgress), so this is an
+            // ETA from measured epoch times; elsewhere a share of the work done.
+            let eta = f > 0.02 && f < 1 ? " ETA " + short(elapsed / f - elapsed) : ""
             if isTerminal {
                 guard now.timeIntervalSince(lastDraw) > 0.1 || f >= 1 else { return }
                 lastDraw = now
                 let width = 24
                 let filled = Int(f * Double(width))
                 let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
-                let eta = f > 0.02 ? " ETA " + short(elapsed / f - elapsed) : ""
                 emit("\r\u{1B}[K" + prefix(cell, nil) + " \(bar) \(Int(f * 100))%\(eta) \(message)")
             } else {
                 // Plain lines (logs, CI): only for cells long enough to wonder about.
                 let decile = Int(f * 10)
                 guard elapsed > 3, decile > lastPlainDecile else { return }
                 lastPlainDecile = decile
-                if decile > 0 && decile < 10 { emit("  \(cell.label): \(decile * 10)% \(short(elapsed)) \(message)\n") }
+                if decile > 0 && decile < 10 { emit("  \(cell.label): \(decile * 10)% \(short(elapsed))\(eta) \(message)\n") }
             }
         }
     }
