@@ -43,7 +43,7 @@ struct CorrdimReference {
                                    color: Palette.color(1)))
         }
         if let t = turningPoint {
-            out.append(.horizontal(t, label: "images, slope minimum \(formatNumber(t, significantDigits: 3)) (a V, not a plateau: unused)",
+            out.append(.horizontal(t, label: "images, local slopes only turn at \(formatNumber(t, significantDigits: 3)) (not a plateau: unused)",
                                    color: .gray(0.55)))
         }
         return out
@@ -57,7 +57,7 @@ struct CorrdimReference {
                 + "These are the two values conclusion 5 compares the codes' tail with."
         } else if turningPoint != nil {
             text += ", the one value conclusion 5 compares the codes' tail with; the grey line is where the images' local slopes only turn "
-                + "(the bottom of a V, not a plateau), so it is not a second scaling region and the claim does not use it."
+                + "(the bottom of a V or the top of a Λ, not a plateau), so it is not a second scaling region and the claim does not use it."
         } else {
             text += ", the one value conclusion 5 compares the codes' tail with (the images' C(r) has no second scaling region)."
         }

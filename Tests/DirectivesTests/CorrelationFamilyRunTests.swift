@@ -72,8 +72,8 @@ final class CorrelationFamilyRunTests: XCTestCase {
         XCTAssertTrue(family.csv.contains("images"))
     }
 
-    /// Table-driven: every value conclusion 5 may compare with is a labelled line; a V's
-    /// turning point is drawn grey and said to be unused.
+    /// Table-driven: every value conclusion 5 may compare with is a labelled line; the turning
+    /// point of a V is drawn grey and said to be unused.
     func testReferenceLinesAreTheValuesTheClaimCompares() {
         let images = EstimateValue(name: "correlation dimension of mnist", value: 6.99)
         let rows: [(CorrdimReference, [String])] = [
@@ -81,7 +81,7 @@ final class CorrelationFamilyRunTests: XCTestCase {
             (CorrdimReference(images: images, secondRegion: EstimateValue(name: "second scaling region", value: 4.78)),
              ["images: 6.99", "images, second scaling region: 4.78"]),
             (CorrdimReference(images: images, turningPoint: 4.7),
-             ["images: 6.99", "images, slope minimum 4.7 (a V, not a plateau: unused)"]),
+             ["images: 6.99", "images, local slopes only turn at 4.7 (not a plateau: unused)"]),
         ]
         for (reference, labels) in rows {
             XCTAssertEqual(reference.lines.compactMap(\.label), labels)
