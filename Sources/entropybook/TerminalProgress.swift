@@ -11,6 +11,7 @@ final class TerminalProgress: RunnerOutput, @unchecked Sendable {
     private var cellStart = Date()
     private var lastDraw = Date.distantPast
     private var lastPlainDecile = -1
+    private var lastPlainLine = Date.distantPast
 
     init(quiet: Bool) { self.quiet = quiet }
 
@@ -27,7 +28,7 @@ final class TerminalProgress: RunnerOutput, @unchecked Sendable {
     func error(_ line: String) { emit(line + "\n") }
 
     func cellStarted(_ cell: PlannedCell, of total: Int) {
-        lock.withLock { cellStart = Date(); lastPlainDecile = -1 }
+        lock.withLock { cellStart = Date(); lastPlainDecile = -1; lastPlainLine = .distantPast }
         guard !quiet, isTerminal else { return }
         emit("\r\u{1B}[K" + prefix(cell, total) + " …")
     }
@@ -49,11 +50,14 @@ final class TerminalProgress: RunnerOutput, @unchecked Sendable {
                 let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
                 emit("\r\u{1B}[K" + prefix(cell, nil) + " \(bar) \(Int(f * 100))%\(eta) \(message)")
             } else {
-                // Plain lines (logs, CI): only for cells long enough to wonder about.
+                // Plain lines (logs, CI): only for cells long enough to wonder about, at each
+                // new tenth and at least once a minute (a sweep's time-based fraction can
+                // step back when the machine slows, and its next tenth may be far off).
                 let decile = Int(f * 10)
-                guard elapsed > 3, decile > lastPlainDecile else { return }
-                lastPlainDecile = decile
-                if decile > 0 && decile < 10 { emit("  \(cell.label): \(decile * 10)% \(short(elapsed))\(eta) \(message)\n") }
+                guard elapsed > 3, decile > lastPlainDecile || now.timeIntervalSince(lastPlainLine) >= 60 else { return }
+                lastPlainDecile = max(decile, lastPlainDecile)
+                lastPlainLine = now
+                if f > 0 && f < 1 { emit("  \(cell.label): \(Int(f * 100))% \(short(elapsed))\(eta) \(message)\n") }
             }
         }
     }

@@ -6,7 +6,8 @@
 /// from measured epoch times, not from a count of units whose cost differs (a cached unit
 /// takes milliseconds, an MNIST autoencoder tens of seconds). Units served from the cache
 /// add no measured time; units ahead are priced as if computed, so a partly cached sweep's
-/// ETA errs long.
+/// ETA errs long. The fraction steps back when epochs slow down (another job takes a core):
+/// the time left grows, and the ETA says so rather than a bar that only moves forward.
 public struct SweepProgress: Sendable, Hashable {
     /// (d, seed) units in the sweep.
     public let units: Int
