@@ -61,7 +61,7 @@ public struct CorrelationFamily: Sendable, Hashable {
     /// - Parameters:
     ///   - curves: (d, curve) per measured code set, several per d for several seeds.
     ///   - gridPoints: log-spaced points of r / r½ shared by every member.
-    public init(_ curves: [(d: Int, curve: CorrelationCurve)], gridPoints: Int = 40) {
+    public init(_ curves: [(d: Int, curve: CorrelationCurve)], gridPoints: Int = 100) {
         let scaled = curves.compactMap { item in item.curve.medianDistance.map { (item.d, item.curve, $0) } }
         let bounds = scaled.flatMap { _, curve, half in
             curve.radii.indices.filter { curve.values[$0] > 0 }.map { log(curve.radii[$0] / half) }
