@@ -22,7 +22,7 @@ enum SyntheticBlock {
             let label = kink["label"]?.stringValue ?? curve
             let verdict = kink["dimension"]?.numberValue.map { "**\(formatNumber($0))**" } ?? "not resolvable"
             let estimators = ["MLE (Levina–Bickel)", "TwoNN", "correlation dimension"].map {
-                MarkdownTable.number(MarkdownTable.row(table, $0)?["estimate"])
+                MarkdownTable.fixed(MarkdownTable.row(table, $0)?["estimate"])
             }
             rows.append([label, MarkdownTable.number(kink["trueDimension"])] + (rules + [noisy ?? ""]).map { MarkdownTable.number(details[$0]) }
                 + [verdict] + estimators)
@@ -62,13 +62,14 @@ enum CalibrationBlock {
         }
         let curveRules = rows.prefix(4)
         let best = curveRules.max { rate($0[1]) < rate($1[1]) }
-        var text = "`entropybook run \(e.source.notebook)`: \(summary["title"]?.stringValue ?? "") — every method's rates "
-            + "(the \(noisy.count) noisy-slope verdicts, one per σ and τ, are represented by the best of them):\n\n"
+        var text = "`entropybook run \(e.source.notebook)` — \(summary["title"]?.stringValue ?? ""); of the \(noisy.count) "
+            + "noisy-slope verdicts (one per σ and τ) only the best is shown:\n\n"
             + MarkdownTable.render(columns, shown.map { $0.map { MarkdownTable.cell($0) } })
         if let best {
-            text += "\n\nThe best rule on the H(d) curve alone, \(MarkdownTable.cell(best[0])), is exact in \(MarkdownTable.cell(best[1])) "
-                + "of the k ≤ 4 cases. The default verdict is \(chosen["name"]?.stringValue ?? "?") (meets the acceptance: "
-                + ((chosen["details"]?["meets acceptance"]?.numberValue ?? 0) == 1 ? "yes" : "no") + "); its answers:"
+            text += "\n\nThe best reading of the H(d) curve alone (its three rules and their consensus), \(MarkdownTable.cell(best[0])), is exact in \(MarkdownTable.cell(best[1])) "
+                + "of the k ≤ 4 cases. The default verdict, *\(chosen["name"]?.stringValue ?? "?")*, "
+                + ((chosen["details"]?["meets acceptance"]?.numberValue ?? 0) == 1 ? "meets" : "does not meet")
+                + " the acceptance; its answers (true k × answer):"
         }
         let confusionColumns = confusion["columns"]?.arrayValue?.compactMap { $0["name"]?.stringValue } ?? []
         let confusionRows = (confusion["rows"]?.arrayValue ?? []).compactMap(\.arrayValue).map { $0.map { MarkdownTable.cell($0) } }
@@ -101,14 +102,14 @@ enum MNISTBlock {
         for method in ["MLE (Levina–Bickel)", "TwoNN", "CorrInt"] {
             let value = MarkdownTable.row(images, method)?["estimate"]
             let above = (value?.numberValue ?? 0) > bound ? "; above 2·log₁₀ N" : ""
-            rows.append([method, MarkdownTable.number(value, digits: 4), "literature on the same digits: \(literature[method] ?? "—")\(above)"])
+            rows.append([method, MarkdownTable.fixed(value), "literature on the same digits: \(literature[method] ?? "—")\(above)"])
         }
         var note = "fit over r ∈ [\(MarkdownTable.number(details["r1"]))" + ", \(MarkdownTable.number(details["r2"]))], "
             + "Eckmann–Ruelle bound 2·log₁₀ N = \(MarkdownTable.number(details["Eckmann–Ruelle bound"]))"
         if let other = details["other scaling region"]?.numberValue {
             note += "; a second scaling region at \(formatNumber(other, significantDigits: 3))"
         }
-        rows.append(["correlation dimension", MarkdownTable.number(corrdim["value"], digits: 4), note])
+        rows.append(["correlation dimension", MarkdownTable.fixed(corrdim["value"]), note])
         let n = (e.json["datasets"]?.arrayValue ?? []).first { $0["id"]?.stringValue == "digits" }?["n"]
         return "`entropybook run \(e.source.notebook)` (n = \(MarkdownTable.number(n, digits: 6)) digits; "
             + SyntheticBlock.parameters(e) + "):\n\n" + MarkdownTable.render(["estimate", "value", "how / why"], rows)
@@ -125,10 +126,10 @@ enum PresentationBlock {
             rows.append(["\(i)", claim["statement"]?.stringValue ?? "", "**\(outcome)**", claim["evidence"]?.stringValue ?? ""])
         }
         let images = try e.result("images"), corrdim = try e.result("images-corrdim")
-        let table = MarkdownTable.number(MarkdownTable.row(images, "correlation dimension")?["estimate"], digits: 4)
+        let table = MarkdownTable.fixed(MarkdownTable.row(images, "correlation dimension")?["estimate"], decimals: 3)
         return "`entropybook run \(e.source.notebook)` judges the talk's five conclusions by stated rules:\n\n"
             + MarkdownTable.render(["", "conclusion", "outcome", "the numbers"], rows)
             + "\n\nThe images' correlation dimension is \(table) in `{dimension}` and "
-            + "\(MarkdownTable.number(corrdim["value"], digits: 4)) in `{corrdim}` (one definition)."
+            + "\(MarkdownTable.fixed(corrdim["value"], decimals: 3)) in `{corrdim}`."
     }
 }

@@ -190,6 +190,12 @@ enum MarkdownTable {
         return formatNumber(x, significantDigits: digits)
     }
 
+    /// A number with a fixed count of decimals, as the README's estimates print ("3.00").
+    static func fixed(_ value: JSONValue?, decimals: Int = 2) -> String {
+        guard let x = value?.numberValue else { return "—" }
+        return String(format: "%.\(decimals)f", x)
+    }
+
     /// A table record's row whose first cell is `name`, by column name.
     static func row(_ table: JSONValue, _ name: String) -> [String: JSONValue]? {
         guard let columns = table["columns"]?.arrayValue, let rows = table["rows"]?.arrayValue else { return nil }

@@ -26,7 +26,7 @@ final class ReadmeResultsTests: XCTestCase {
         var run = Self.run(notebook: "notebooks/presentation.md", results: Self.presentationResults(evidence: "spread 26 %"))
         let before = try ReadmeResults.block(source, extract: try ReadmeResults.extract(run: run, source: source))
         XCTAssertTrue(before.contains("| 1 | H(d) has a kink | **partly confirmed** | spread 26 % |"), before)
-        XCTAssertTrue(before.contains("correlation dimension is 6.991 in `{dimension}` and 6.991 in `{corrdim}`"), before)
+        XCTAssertTrue(before.contains("correlation dimension is 6.991 in `{dimension}` and 6.991 in `{corrdim}`."), before)
         run = Self.run(notebook: "notebooks/presentation.md", results: Self.presentationResults(evidence: "spread 9 %"))
         let after = try ReadmeResults.block(source, extract: try ReadmeResults.extract(run: run, source: source))
         XCTAssertTrue(after.contains("| spread 9 % |"), after)
