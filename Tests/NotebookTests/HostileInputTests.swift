@@ -1,6 +1,7 @@
 import Directives
 import Foundation
 import XCTest
+import TestSupport
 @testable import Notebook
 
 /// Notebooks written to break the runner (issue 14's table, one test per row that belongs
@@ -173,13 +174,7 @@ final class HostileInputTests: XCTestCase {
     func testValidationCostGrowsLinearlyWithCellCount() {
         func cost(_ cells: Int) -> Double {
             let source = String(repeating: "\n```{config}\nquick: true\n```\n", count: cells)
-            var best = Double.infinity
-            for _ in 0..<3 {
-                let start = DispatchTime.now().uptimeNanoseconds
-                _ = diagnostics(of: source)
-                best = min(best, Double(DispatchTime.now().uptimeNanoseconds - start))
-            }
-            return best
+            return leastThreadCPUTime(repeats: 3) { _ = diagnostics(of: source) }
         }
         let ratio = cost(8000) / cost(2000)
         XCTAssertLessThan(ratio, 8, "8 000 cells cost \(ratio)× 2 000 cells")

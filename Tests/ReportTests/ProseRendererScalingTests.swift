@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import TestSupport
 @testable import Notebook
 @testable import Report
 
@@ -12,21 +13,13 @@ final class ProseRendererScalingTests: XCTestCase {
             let source = String(repeating: "Text.\n\n```{probe}\ncount: 1\n```\n\n", count: cells)
             let (document, _) = NotebookParser.parse(source, file: "nb.md")
             let html = Array(repeating: "<div class=\"cell\">output</div>", count: cells)
-            var best = Double.infinity
-            for _ in 0..<5 {
-                let start = DispatchTime.now().uptimeNanoseconds
-                _ = ProseRenderer.render(document, cellHTML: html)
-                best = min(best, Double(DispatchTime.now().uptimeNanoseconds - start))
-            }
-            return best
+            return leastThreadCPUTime { _ = ProseRenderer.render(document, cellHTML: html) }
         }
-        // Sizes past the caches' warm-up, best of five: with the Markup tree, 2 000 cells rendered in well
-        // under a millisecond and the ratio to 8 000 measured noise (2 000 → 8 000 → 32 000
-        // cells: 0.8, 7.2, 21.8 ms on a loaded machine).
-        // Four times the cells: linear work is 4×, the old quadratic search 16×. The limit sits
-        // between them with room for a loaded machine (8× was crossed at 8.1 and 8.4 under load).
+        // Sizes past the caches' warm-up (2 000 cells render in under a millisecond, noise),
+        // least thread CPU time of five. Four times the cells: linear work is 4×, the old
+        // quadratic search 16×; the limit sits between them.
         let ratio = cost(32000) / cost(8000)
-        XCTAssertLessThan(ratio, 11, "32 000 cells cost \(ratio)× 8 000 cells")
+        XCTAssertLessThan(ratio, 8, "32 000 cells cost \(ratio)× 8 000 cells")
     }
 
     func testEachCellsHTMLLandsWhereItsFenceStood() {
