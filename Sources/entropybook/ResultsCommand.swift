@@ -48,7 +48,11 @@ struct ResultsCommand: ParsableCommand {
                 print("wrote \(file.path)")
             }
         }
-        let blocks = try ReadmeResults.blocks(fromExtractsIn: directory, overriding: written)
+        let extracts = try ReadmeResults.extracts(in: directory).merging(written) { _, new in new }
+        let blocks = try ReadmeResults.blocks(from: extracts)
+        for notebook in ReadmeResults.changedNotebooks(extracts, root: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)) {
+            print("note: \(notebook) changed since the run its extract came from; run it again and pass the run to `entropybook results`")
+        }
         let readmeURL = URL(fileURLWithPath: readme)
         let old = try String(contentsOf: readmeURL, encoding: .utf8)
         let new = try ReadmeResults.update(readme: old, blocks: blocks)

@@ -12,9 +12,9 @@ final class ReadmeResultsTests: XCTestCase {
     func testReadmeAgreesWithTheCommittedRuns() throws {
         let readmeURL = Self.repository.appendingPathComponent("README.md")
         let readme = try String(contentsOf: readmeURL, encoding: .utf8)
-        let blocks = try ReadmeResults.blocks(fromExtractsIn: Self.repository.appendingPathComponent("docs/results"))
+        let blocks = try ReadmeResults.blocks(from: try ReadmeResults.extracts(in: Self.repository.appendingPathComponent("docs/results")))
         let marked = ReadmeResults.sources.map(\.name).filter { readme.contains("<!-- results:\($0) -->") }
-        XCTAssertEqual(marked.sorted(), blocks.keys.sorted(), "every results block of README.md needs docs/results/NAME.json and vice versa")
+        XCTAssertEqual(marked.sorted(), blocks.keys.sorted(), "README.md needs a `<!-- results:NAME -->` block for every source")
         let regenerated = try ReadmeResults.update(readme: readme, blocks: blocks)
         XCTAssert(readme == regenerated, "README.md's results disagree with docs/results/*.json; run `entropybook results` "
             + "(or regenerate the extracts from full runs, README 'Results so far'):\n" + ReadmeResults.lineDiff(readme, regenerated))
@@ -30,7 +30,7 @@ final class ReadmeResultsTests: XCTestCase {
         run = Self.run(notebook: "notebooks/presentation.md", results: Self.presentationResults(evidence: "spread 9 %"))
         let after = try ReadmeResults.block(source, extract: try ReadmeResults.extract(run: run, source: source))
         XCTAssertTrue(after.contains("| spread 9 % |"), after)
-        XCTAssertTrue(after.contains("`entropybook run notebooks/presentation.md` started 2026-11-30T01:00:00Z (program abc1234, 2.5 min wall)"), after)
+        XCTAssertTrue(after.contains("`entropybook run notebooks/presentation.md` started 2026-11-30T01:00:00Z (program abc1234; every cell computed, 2.5 min wall)"), after)
     }
 
     func testTheExtractKeepsOnlyWhatTheBlockReads() throws {
