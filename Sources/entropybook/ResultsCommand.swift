@@ -48,9 +48,9 @@ struct ResultsCommand: ParsableCommand {
                 print("wrote \(file.path)")
             }
         }
-        let extracts = try ReadmeResults.extracts(in: directory).merging(written) { _, new in new }
-        let blocks = try ReadmeResults.blocks(from: extracts)
-        for notebook in ReadmeResults.changedNotebooks(extracts, root: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)) {
+        let loaded = try ReadmeResults.extracts(in: directory).merging(written) { _, new in new }
+        let blocks = try ReadmeResults.blocks(from: loaded)
+        for notebook in ReadmeResults.changedNotebooks(loaded, root: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)) {
             print("note: \(notebook) changed since the run its extract came from; run it again and pass the run to `entropybook results`")
         }
         let readmeURL = URL(fileURLWithPath: readme)
