@@ -99,7 +99,7 @@ let package = Package(
         .testTarget(name: "NotebookTests", dependencies: ["Notebook", "Directives", "Datasets", "Linalg", "TestSupport"],
                     resources: [.copy("Fixtures")]),
         // The directives through the engine's validator.
-        .testTarget(name: "DirectivesTests", dependencies: ["Directives", "Notebook", "Datasets"]),
+        .testTarget(name: "DirectivesTests", dependencies: ["Directives", "Notebook", "Datasets", "Plot", "Linalg"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Notebook", "TestSupport", "CCmark", "Linalg"], resources: [.copy("Fixtures")]),
         // Runs the built executable: exit codes, messages, --help snapshots.
         .testTarget(name: "CLITests", dependencies: ["entropybook", "TestSupport"], resources: [.copy("Fixtures")]),

@@ -69,12 +69,12 @@ public enum ClassifierBench: BenchSuite {
         let snapshot = [LayerSnapshot(epoch: 0, layers: [layer])]
         let noiseAware = InformationPlaneExperiment(settings: { var s = settings; s.compressed = false; return s }())
         let start = DispatchTime.now().uptimeNanoseconds
-        let noisy = try noiseAware.measure(snapshot, labels: labels, compressedInput: nil, repeatIndex: 0)
+        let noisy = try noiseAware.measure(snapshot, network: nil, input: x, labels: labels, compressedInput: nil, repeatIndex: 0)
         let middle = DispatchTime.now().uptimeNanoseconds
         let both = InformationPlaneExperiment(settings: settings)
         let input = try both.compressInput(x)
         let afterInput = DispatchTime.now().uptimeNanoseconds
-        let compressed = try both.measure(snapshot, labels: labels, compressedInput: input, repeatIndex: 0)
+        let compressed = try both.measure(snapshot, network: nil, input: x, labels: labels, compressedInput: input, repeatIndex: 0)
         let end = DispatchTime.now().uptimeNanoseconds
         func seconds(_ a: UInt64, _ b: UInt64) -> Double { Double(b - a) / 1e9 }
         let compressedSeconds = seconds(afterInput, end) - seconds(start, middle)

@@ -7,8 +7,9 @@ import Notebook
 import Plot
 
 /// `{classifier}` — trains a dense classifier with Gaussian noise of a stated σ after every
-/// hidden layer (Goldfeld et al. 2019), once per seed, and keeps every hidden layer's clean
-/// outputs on a fixed evaluation subset at log-spaced epochs, for `{information-plane}`.
+/// hidden layer (Goldfeld et al. 2019), once per seed, and keeps the parameters and every
+/// hidden layer's clean outputs on a fixed evaluation subset at log-spaced epochs, for
+/// `{information-plane}`. Its result is cached (`ClassifierValue`): a re-run does not retrain.
 public enum ClassifierDirective: Directive {
     public static let name = "classifier"
     public static let summary = "train a noisy MLP classifier (softmax, Adam) and snapshot its hidden layers for the information plane"
@@ -167,25 +168,6 @@ func meanAndSpread(_ values: [Double]) -> (mean: Double, spread: Double) {
     return (mean, variance.squareRoot())
 }
 
-/// What `{classifier}` stores: per seed the history and the snapshots, and the evaluation
-/// rows (inputs and labels) the snapshots were taken on.
-public struct ClassifierValue: NotebookValue {
-    public static var kind: ValueKind { "classifier" }
-    public struct Run: Sendable {
-        public var history: [ClassifierEpoch]
-        public var snapshots: [LayerSnapshot]
-    }
-    public var name: String
-    public var architecture: ClassifierArchitecture
-    public var noise: Double
-    public var runs: [Run]
-    public var evaluation: Matrix
-    /// Class indices 0..<C of the evaluation rows.
-    public var evaluationLabels: [Int]
-    public var classNames: [String]
-    public var summary: String { "noisy classifier \(name), σ = \(formatNumber(noise)), \(runs.count) seed(s)" }
-}
-
 extension ClassifierDirective {
     /// The snapshots dominate: repeats × read-outs × evaluation rows × Σ hidden widths floats,
     /// plus the test and evaluation copies of the data.
@@ -198,8 +180,11 @@ extension ClassifierDirective {
         let readOuts = min(cell.snapshotEpochs?.count ?? cell.snapshots, (quick ? quickEpochs : cell.epochs) + 1)
         let repeats = quick ? 1 : cell.repeats
         let snapshots = Double(repeats * readOuts * eval * cell.hidden.reduce(0, +)) * 4
+        // Each read-out also keeps the network's parameters (for the propagated noise).
+        let sizes = [columns] + cell.hidden + [10]
+        let parameters = Double(repeats * readOuts) * zip(sizes, sizes.dropFirst()).reduce(0.0) { $0 + Double(($1.0 + 1) * $1.1) } * 4
         let copies = Double(rows + eval) * Double(columns) * 4
-        return ResourceEstimate(bytes: snapshots + copies, parameter: "eval",
-                                explanation: "\(repeats) seed(s) × \(readOuts) read-outs × \(eval) rows × \(cell.hidden.reduce(0, +)) hidden units, and copies of the data")
+        return ResourceEstimate(bytes: snapshots + parameters + copies, parameter: "eval",
+                                explanation: "\(repeats) seed(s) × \(readOuts) read-outs × (\(eval) rows × \(cell.hidden.reduce(0, +)) hidden units + the parameters), and copies of the data")
     }
 }

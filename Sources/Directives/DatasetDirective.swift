@@ -353,6 +353,11 @@ public enum DatasetDirective: Directive {
             return try Figure(name: "sample", caption: "Sample images of \(dataset.name)" + (dataset.labels == nil ? "." : ", one row per label."),
                               chart: chart)
         }
+        return try sampleScatter(dataset).map { try Figure(name: "sample", caption: $0.caption, chart: $0.chart) }
+    }
+
+    /// The scatter plot of `sampleFigure` for data that are not images; nil in 1-D.
+    static func sampleScatter(_ dataset: Dataset) throws -> (chart: ScatterChart, caption: String)? {
         guard dataset.dimension >= 2 else { return nil }
         // At most 2000 points, evenly spread over the rows (files are often sorted by label).
         let shown = dataset.count <= 2000 ? dataset : dataset.rows(at: (0..<2000).map { $0 * dataset.count / 2000 })
@@ -380,6 +385,6 @@ public enum DatasetDirective: Directive {
         }
         let what = dataset.dimension == 2 ? "The points" : "First two principal components"
         let subset = shown.count < dataset.count ? " (\(shown.count) of \(dataset.count) points)" : ""
-        return try Figure(name: "sample", caption: "\(what) of \(dataset.name)\(subset)\(colouring).", chart: chart)
+        return (chart, "\(what) of \(dataset.name)\(subset)\(colouring).")
     }
 }

@@ -44,9 +44,7 @@ struct EntropyCurveReport {
                        yLabel: "correlation dimension", series: [series("corrdim(codes)", $0)])
         }
 
-        var lines = [ReferenceLine]()
-        if let k = trueDimension { lines.append(.vertical(Double(k), label: "true k = \(k)")) }
-        if let k = verdict.dimension, k != trueDimension { lines.append(.vertical(Double(k), label: "verdict d = \(k)")) }
+        let lines = Self.dimensionLines(trueDimension: trueDimension, verdict: verdict.dimension, candidate: verdict.candidate)
         let h0 = DimensionVerdict.criticalBandwidth
 
         var outputs = [OutputItem]()
@@ -70,7 +68,7 @@ struct EntropyCurveReport {
         }
         outputs.append(.figure(try figure("bandwidth", "Bandwidth h*(d); above 0.242 (dashed) an extra whitened code dimension cannot lower H_white "
                                               + "(H can still fall through ½·ln det Σ).",
-                                          bandwidth, lines + [.horizontal(h0, label: "h = 0.242")])))
+                                          bandwidth, lines + [.horizontal(h0, label: "h* = 0.242")])))
         outputs.append(.figure(try figure("mse", "Reconstruction MSE against d\(spreadNote).", mse, lines)))
         outputs.append(.figure(try figure("white", "Whitened entropy H_white(d), without ½·ln det Σ\(spreadNote).", white, lines)))
         if let corrdim {
@@ -100,6 +98,22 @@ struct EntropyCurveReport {
         if let noisy { values["noisy"] = noisy }
         if let corrdim { values["corrdim"] = corrdim }
         return CellResult(values: values, outputs: outputs)
+    }
+
+    /// The vertical lines every figure of the sweep carries, so that a figure on its own (a
+    /// slide, a PNG pasted into a talk) says what the sweep concluded: the true dimension
+    /// when known, and the verdict — on one line when they agree — or, when the rules do not
+    /// agree, the candidate marked as not resolvable.
+    static func dimensionLines(trueDimension k: Int?, verdict: Int?, candidate: Int?) -> [ReferenceLine] {
+        if let k, k == verdict { return [.vertical(Double(k), label: "verdict d = \(k) = true k")] }
+        if let k, verdict == nil, k == candidate { return [.vertical(Double(k), label: "true k = \(k) = candidate, not resolvable")] }
+        var lines = k.map { [ReferenceLine.vertical(Double($0), label: "true k = \($0)")] } ?? []
+        if let verdict {
+            lines.append(.vertical(Double(verdict), label: "verdict d = \(verdict)"))
+        } else if let candidate {
+            lines.append(.vertical(Double(candidate), label: "candidate d = \(candidate), not resolvable"))
+        }
+        return lines
     }
 
     /// h(C + σZ) per d on all codes and on each subsample, when measured.

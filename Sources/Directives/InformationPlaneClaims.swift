@@ -2,8 +2,8 @@ import Foundation
 import Notebook
 
 /// The `{claim}` tests on an `{information-plane}` result (its `.plane` value), on the
-/// noise-aware estimates (means over seeds; a change counts when it exceeds both 0.05 nats
-/// and twice the combined spread):
+/// noise-aware estimates (medians over seeds; a change counts when it exceeds both 0.05 nats
+/// and twice the combined spread, half the min–max range over seeds):
 /// - fitting-phase: I(T;Y) rises from the first read-out to the end of the early phase
 ///   (read-outs up to a tenth of the epochs, at least the second one), per layer;
 /// - compression-phase: I(X;T) of some layer falls from its peak to the last read-out,
@@ -18,7 +18,7 @@ enum InformationPlaneClaims {
 
     /// The rule of each test in words, its threshold written out.
     static func rule(_ test: String) -> String {
-        let change = "a change counts when it exceeds \(formatNumber(threshold)) nats and twice the combined spread over seeds"
+        let change = "a change counts when it exceeds \(formatNumber(threshold)) nats and twice the combined spread (half the min–max range over seeds, or the Monte-Carlo SE for one seed)"
         return switch test {
         case "fitting-phase": "confirmed when I(T;Y) of every layer rises from the first read-out to the end of the early phase (the read-outs up to a tenth of the epochs), partly when some layers do; " + change
         case "compression-phase": "confirmed when I(X;T) of some layer falls from a peak before the last read-out to the last one; " + change
@@ -48,7 +48,7 @@ enum InformationPlaneClaims {
     /// Whether `to` exceeds `from` by the threshold and twice the combined spread.
     static func rises(_ from: InformationPlaneValue.Estimate, _ to: InformationPlaneValue.Estimate) -> Bool {
         let spread = ((from.spread ?? 0) * (from.spread ?? 0) + (to.spread ?? 0) * (to.spread ?? 0)).squareRoot()
-        return to.mean - from.mean > max(threshold, 2 * spread)
+        return to.median - from.median > max(threshold, 2 * spread)
     }
 
     static func verdict(_ hits: Int, of total: Int) -> Status {
@@ -63,7 +63,7 @@ enum InformationPlaneClaims {
             let early = rows.dropFirst().filter { $0.epoch <= max(lastEpoch / 10, rows[1].epoch) }.last ?? rows[1]
             guard let a = first.labelInformation, let b = early.labelInformation else { continue }
             if rises(a, b) { hits += 1 }
-            parts.append("layer \(l): I(T;Y) \(formatNumber(a.mean, significantDigits: 3)) → \(formatNumber(b.mean, significantDigits: 3)) nats (epoch \(first.epoch) → \(early.epoch))")
+            parts.append("layer \(l): I(T;Y) \(formatNumber(a.median, significantDigits: 3)) → \(formatNumber(b.median, significantDigits: 3)) nats (epoch \(first.epoch) → \(early.epoch))")
         }
         return (verdict(hits, of: plane.layers.count), "\(hits) of \(plane.layers.count) layers fit at σ = \(formatNumber(plane.noise)), H(Y) = "
                 + "\(formatNumber(plane.labelEntropy, significantDigits: 3)): " + parts.joined(separator: "; "))
@@ -75,11 +75,11 @@ enum InformationPlaneClaims {
         for l in plane.layers {
             let rows = plane.rows(layer: l).filter { $0.inputInformation != nil }
             guard let last = rows.last, let end = last.inputInformation,
-                  let peak = rows.max(by: { ($0.inputInformation?.mean ?? 0) < ($1.inputInformation?.mean ?? 0) }),
+                  let peak = rows.max(by: { ($0.inputInformation?.median ?? 0) < ($1.inputInformation?.median ?? 0) }),
                   let top = peak.inputInformation else { continue }
             if peak.epoch < last.epoch, rises(end, top) { layers.append(l) }
-            parts.append("layer \(l): peak \(formatNumber(top.mean, significantDigits: 3)) at epoch \(peak.epoch), "
-                         + "\(formatNumber(end.mean, significantDigits: 3)) at epoch \(last.epoch)")
+            parts.append("layer \(l): peak \(formatNumber(top.median, significantDigits: 3)) at epoch \(peak.epoch), "
+                         + "\(formatNumber(end.median, significantDigits: 3)) at epoch \(last.epoch)")
         }
         return (layers, parts)
     }

@@ -18,6 +18,9 @@ public enum InformationPlaneDirective: Directive {
         Parameter("classifier", .reference([ClassifierValue.kind]), required: true, doc: "a {classifier} result"),
         Parameter("estimators", .choice(["both", "noise-aware", "compressed"]), default: .string("both"),
                   doc: "noise-aware: sample propagation with the known σ; compressed: autoencoder to `code` dims, then KDE"),
+        Parameter("noise", .choice(["readout", "propagated"]), default: .string("readout"),
+                  doc: "readout: T_l = S_l + σZ on the noise-free pass (h(T|X) exact; cheap); propagated: the noisy network as trained, T_l = f_l(T_{l−1}) + σZ_l (Goldfeld et al.; the true I(X;T) falls with depth), `chains` times the cost, and in wide layers whose chains do not overlap its estimate reads high (a warning says so)"),
+        Parameter("chains", .int(1...1000), default: .int(8), doc: "noise chains per input behind each deeper layer's mixture, propagated noise (quick mode: at most 4)"),
         Parameter("samples", .int(2...10_000_000), default: .int(2000), doc: "Monte-Carlo draws per noise-aware entropy (quick mode: at most 500)"),
         Parameter("code", .int(1...64), default: .int(4), doc: "code width d′ of the compressing autoencoders"),
         Parameter("ae-epochs", .int(1...10_000), default: .int(30), doc: "epochs of each compressing autoencoder (quick mode: at most 3)"),
@@ -26,7 +29,7 @@ public enum InformationPlaneDirective: Directive {
 
     public static var results: [ResultSlot] {
         [
-            ResultSlot(kind: .table, doc: "per layer and epoch: I(X;T), I(T;Y) by both estimators, mean ± sd over seeds"),
+            ResultSlot(kind: .table, doc: "per layer and epoch: I(X;T), I(T;Y) by both estimators, median [min–max] over seeds"),
             ResultSlot("plane", kind: InformationPlaneValue.kind, doc: "the numbers behind the claims: per layer and epoch, and the distance ratios"),
             ResultSlot("ixt", kind: .curve, doc: "noise-aware I(X;T) against epoch, one series per layer"),
             ResultSlot("ity", kind: .curve, doc: "noise-aware I(T;Y) against epoch, one series per layer"),
@@ -37,6 +40,8 @@ public enum InformationPlaneDirective: Directive {
     struct Settings: Decodable {
         var classifier: ResultID
         var estimators: String
+        var noise: String
+        var chains: Int
         var samples: Int
         var code: Int
         var aeEpochs: Int
@@ -50,6 +55,7 @@ public enum InformationPlaneDirective: Directive {
         let classifier = try context.value(settings.classifier, as: ClassifierValue.self)
         if context.settings.quick {
             settings.samples = min(settings.samples, 500)
+            settings.chains = min(settings.chains, 4)
             settings.aeEpochs = min(settings.aeEpochs, 3)
         }
         guard classifier.noise > 0 else {
@@ -57,6 +63,8 @@ public enum InformationPlaneDirective: Directive {
         }
         var experimentSettings = InformationPlaneExperiment.Settings(noise: classifier.noise)
         experimentSettings.monteCarloSamples = settings.samples
+        experimentSettings.noiseMode = settings.noise == "readout" ? .readout : .propagated
+        experimentSettings.propagationSamples = settings.chains
         experimentSettings.compressed = settings.compressed
         experimentSettings.compressedDimension = settings.code
         experimentSettings.compression.epochs = settings.aeEpochs
@@ -66,13 +74,15 @@ public enum InformationPlaneDirective: Directive {
         let compressedInput = settings.compressed ? try experiment.compressInput(classifier.evaluation) : nil
         var points = [InformationPlaneExperiment.Point]()
         for (r, run) in classifier.runs.enumerated() {
-            points += try experiment.measure(run.snapshots, labels: classifier.evaluationLabels, compressedInput: compressedInput,
+            points += try experiment.measure(run.snapshots, network: classifier.architecture, input: classifier.evaluation,
+                                             labels: classifier.evaluationLabels, compressedInput: compressedInput,
                                              repeatIndex: r) { fraction, message in
                 context.progress((Double(r) + fraction) / Double(classifier.runs.count), message)
             }
         }
         let value = InformationPlaneValue(classifier: classifier, points: points, noiseAware: settings.noiseAware,
-                                          clustering: try clustering(classifier, experiment: experiment, bins: settings.bins))
+                                          clustering: try clustering(classifier, experiment: experiment, bins: settings.bins),
+                                          settings: experimentSettings)
         var outputs = InformationPlaneReport.items(value, settings: settings)
         var warnings = Array(points.compactMap(\.failure).prefix(5).map { "Compressed estimate failed: \($0)" })
         do {
@@ -86,16 +96,22 @@ public enum InformationPlaneDirective: Directive {
                           outputs: outputs)
     }
 
-    /// Distance histograms of the read-out T = S + σZ of every layer at the first and last
-    /// snapshot of the first seed, within and between labels, on a common range per layer.
+    /// Distance histograms of one draw of every noisy layer T per input (as the noise mode
+    /// has it) at the first and last snapshot of the first seed, within and between labels,
+    /// on a common range per layer.
     static func clustering(_ classifier: ClassifierValue, experiment: InformationPlaneExperiment,
                            bins: Int) throws -> [InformationPlaneValue.Clustering] {
         guard let run = classifier.runs.first, let first = run.snapshots.first, let last = run.snapshots.last else { return [] }
         let labels = classifier.evaluationLabels
         var result = [InformationPlaneValue.Clustering]()
+        let root = SeededGenerator(seed: experiment.settings.seed)
+        let mixtures = try [first, last].map {
+            try experiment.mixtures($0, network: classifier.architecture, input: classifier.evaluation,
+                                    generator: root.derived("histogram-e\($0.epoch)"))
+        }
         for l in first.layers.indices {
-            let base = SeededGenerator(seed: experiment.settings.seed).derived("histogram-l\(l)")
-            let readOuts = [first, last].map { experiment.readOut($0.layers[l], generator: base.derived("e\($0.epoch)")) }
+            let base = root.derived("histogram-l\(l)")
+            let readOuts = zip(mixtures, [first, last]).map { experiment.readOut($0[l], generator: base.derived("e\($1.epoch)")) }
             var g = base
             let ranges = try readOuts.map { try DistanceHistogram(of: $0, bins: bins, using: &g).edges.last ?? 1 }
             let range = 0...max(ranges.max() ?? 1, 1e-9)

@@ -1,4 +1,5 @@
 import Foundation
+import InformationPlane
 import Notebook
 import Plot
 
@@ -6,10 +7,10 @@ import Plot
 enum InformationPlaneReport {
     static func items(_ value: InformationPlaneValue, settings: InformationPlaneDirective.Settings) -> [OutputItem] {
         var outputs: [OutputItem] = [
-            .text("Read-out T = S + σZ with σ = \(formatNumber(value.noise)) on \(value.evaluationRows) evaluation rows, "
-                  + "\(value.seeds) seed(s). Noise-aware: h(T|X) = ½·d·ln(2πeσ²) exactly, h(T) and h(T|Y) by sample propagation "
-                  + "(m = \(settings.samples)). Compressed: each read-out (and X) encoded to d′ = \(settings.code) by an autoencoder "
-                  + "(\(settings.aeEpochs) epochs), then leave-one-out KDE."),
+            .text(noiseText(value) + " σ = \(formatNumber(value.noise)) on \(value.evaluationRows) evaluation rows, "
+                  + "\(value.seeds) seed(s). Noise-aware: sample propagation, the Gaussian mixtures with the known σ integrated by "
+                  + "Monte-Carlo (m = \(settings.samples) draws per point). Compressed: one draw of each layer (and X) encoded to "
+                  + "d′ = \(settings.code) by an autoencoder (\(settings.aeEpochs) epochs), then leave-one-out KDE."),
             .metric(Metric("H(Y)", value.labelEntropy, unit: "nats", note: "of the evaluation labels: the ceiling of I(T;Y)")),
             .metric(Metric("ln n", log(Double(value.evaluationRows)), unit: "nats",
                            note: "the ceiling of an I(X;T) estimate from n points whose read-outs do not overlap")),
@@ -21,7 +22,38 @@ enum InformationPlaneReport {
                                           note: "epoch \(c.epochs[1]); \(formatNumber(r[0])) at epoch \(c.epochs[0])")))
         }
         outputs.append(.table(value.table()))
+        outputs += unresolvedChains(value)
         return outputs
+    }
+
+    /// A warning for the layers whose noise chains do not overlap (propagated noise): their
+    /// mixtures given X are k separate bumps, so ĥ(T|X) reads low and I(X;T) high.
+    static func unresolvedChains(_ value: InformationPlaneValue) -> [OutputItem] {
+        guard value.noiseMode == .propagated, value.propagationSamples > 1 else { return [] }
+        let threshold = 1.5
+        let layers = value.layers.filter { l in
+            l > 1 && value.rows(layer: l).contains { ($0.effectiveChains ?? .infinity) < threshold }
+        }
+        guard !layers.isEmpty else { return [] }
+        let worst = layers.map { l in value.rows(layer: l).compactMap(\.effectiveChains).min() ?? 1 }.min() ?? 1
+        return [.warning("Layer(s) \(layers.map(String.init).joined(separator: ", ")): at some read-outs the \(value.propagationSamples) noise "
+                         + "chains per input barely overlap (effective chains down to \(formatNumber(worst, significantDigits: 3)); "
+                         + "below \(formatNumber(threshold)) counts), so the mixture of T given X is \(value.propagationSamples) separate "
+                         + "bumps: h(T|X) reads low and I(X;T) high, towards ln n, and may break the data-processing inequality that "
+                         + "holds for the true values. Raise `chains` (the error shrinks only slowly) or read the read-out mode beside it.")]
+    }
+
+    /// What T is, in words.
+    static func noiseText(_ value: InformationPlaneValue) -> String {
+        switch value.noiseMode {
+        case .propagated:
+            "Propagated noise (Goldfeld et al.'s noisy network, as trained): T₁ = f₁(X) + σZ₁, T_l = f_l(T_{l−1}) + σZ_l, so "
+                + "h(T_l|X) is a mixture's entropy, estimated from \(value.propagationSamples) noise chains per input; "
+                + "I(X;T_l) cannot rise with depth (data processing)."
+        case .readout:
+            "Read-out noise: T_l = S_l + σZ on the noise-free pass, h(T|X) = ½·d·ln(2πeσ²) exactly; the layers are not a "
+                + "Markov chain, so I(X;T_l) may rise with depth."
+        }
     }
 
     static func figures(_ value: InformationPlaneValue) throws -> [Figure] {
@@ -33,15 +65,15 @@ enum InformationPlaneReport {
             let trajectories = value.layers.compactMap { l -> TrajectoryChart.Trajectory? in
                 let rows = value.rows(layer: l).filter { pickX($0) != nil && pickY($0) != nil }
                 guard !rows.isEmpty else { return nil }
-                return TrajectoryChart.Trajectory(name: "layer \(l) (\(rows[0].width))", x: rows.compactMap { pickX($0)?.mean },
-                                                  y: rows.compactMap { pickY($0)?.mean }, steps: rows.map { Double($0.epoch) })
+                return TrajectoryChart.Trajectory(name: "layer \(l) (\(rows[0].width))", x: rows.compactMap { pickX($0)?.median },
+                                                  y: rows.compactMap { pickY($0)?.median }, steps: rows.map { Double($0.epoch) })
             }
             guard !trajectories.isEmpty else { continue }
-            let chart = try TrajectoryChart(title: "Information plane (\(label)), σ = \(formatNumber(value.noise))",
+            let chart = try TrajectoryChart(title: "Information plane (\(label), \(value.noiseMode.rawValue) noise), σ = \(formatNumber(value.noise))",
                                             xLabel: "I(X;T) (nats)", yLabel: "I(T;Y) (nats)", trajectories: trajectories, stepName: "epoch")
             figures.append(try Figure(name: tag, caption: "The information plane by the \(label) estimator: one trajectory per hidden layer, "
                                       + "points coloured by epoch (light: first read-out, dark: last), circle at the start, square at the end; "
-                                      + "means over \(value.seeds) seed(s).", chart: chart))
+                                      + "medians over \(value.seeds) seed(s).", chart: chart))
         }
         for (tag, title, noisy, compressed) in [
             ("ixt", "I(X;T)", { (r: InformationPlaneValue.Row) in r.inputInformation }, { (r: InformationPlaneValue.Row) in r.compressedInput }),
@@ -58,7 +90,7 @@ enum InformationPlaneReport {
             let chart = try LineChart(title: "\(title) per layer, σ = \(formatNumber(value.noise))", xLabel: "epoch + 1",
                                       yLabel: "\(title) (nats)", series: series, xScale: .log)
             figures.append(try Figure(name: tag, caption: "\(title) of each hidden layer against epoch (log scale, epoch + 1 so the "
-                                      + "initial network shows), both estimators; bands: ± sd over seeds.", chart: chart))
+                                      + "initial network shows), both estimators; medians, bands: min–max over seeds.", chart: chart))
         }
         for c in value.clustering where c.histograms.count == 2 {
             var groups = [HistogramChart.Group]()

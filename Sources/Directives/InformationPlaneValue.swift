@@ -5,18 +5,38 @@ import InformationPlane
 import Notebook
 
 /// What `{information-plane}` computed, aggregated over the classifier's seeds: per layer
-/// and read-out epoch the mean and spread of each estimate, and the distance histograms.
-public struct InformationPlaneValue: NotebookValue {
+/// and read-out epoch the median, min and max of each estimate, and the distance histograms.
+public struct InformationPlaneValue: JSONCacheableValue {
     public static var kind: ValueKind { "information-plane" }
+    /// Cached (as JSON: numbers and histograms, tens of kB) so a re-run does not re-estimate.
+    public static var cacheTag: String { "information-plane" }
 
-    /// Mean and spread of one quantity at one (layer, epoch): the sd over seeds, or with one
-    /// seed the Monte-Carlo standard error (nil when not known).
-    public struct Estimate: Sendable, Hashable {
-        public var mean: Double
-        public var spread: Double?
+    /// One quantity at one (layer, epoch) over the classifier's seeds: median, min and max,
+    /// and the Monte-Carlo standard error of the first seed's estimate (nil when not known).
+    public struct Estimate: Sendable, Hashable, Codable {
+        public var median: Double
+        public var min: Double
+        public var max: Double
+        public var seeds: Int
+        public var standardError: Double?
+
+        /// The spread a change is judged against: half the range over seeds, or with one seed
+        /// the Monte-Carlo standard error (nil when not known).
+        public var spread: Double? { seeds > 1 ? (max - min) / 2 : standardError }
+
+        init?(_ values: [Double], standardError: Double?) {
+            guard !values.isEmpty else { return nil }
+            let sorted = values.sorted()
+            let m = sorted.count
+            median = m % 2 == 1 ? sorted[m / 2] : (sorted[m / 2 - 1] + sorted[m / 2]) / 2
+            min = sorted[0]
+            max = sorted[m - 1]
+            seeds = m
+            self.standardError = standardError
+        }
     }
 
-    public struct Row: Sendable, Hashable {
+    public struct Row: Sendable, Hashable, Codable {
         public var layer: Int
         public var width: Int
         public var epoch: Int
@@ -24,10 +44,13 @@ public struct InformationPlaneValue: NotebookValue {
         public var labelInformation: Estimate?
         public var compressedInput: Estimate?
         public var compressedLabel: Estimate?
+        /// Median over seeds of the noise-aware estimate's effective chains per input
+        /// (`NoisyMutualInformation.Estimate.effectiveChains`; 1 for one centre per input).
+        public var effectiveChains: Double?
     }
 
     /// Distances of a layer's read-out at the first and last snapshot of the first seed.
-    public struct Clustering: Sendable {
+    public struct Clustering: Sendable, Codable {
         public var layer: Int
         public var epochs: [Int]
         public var histograms: [DistanceHistogram]
@@ -55,10 +78,19 @@ public struct InformationPlaneValue: NotebookValue {
     /// H(Y) of the evaluation labels, nats: the ceiling of I(T;Y).
     public var labelEntropy: Double
     public var evaluationRows: Int
+    /// Monte-Carlo draws per noise-aware estimate.
+    public var monteCarloSamples: Int
+    public var noiseMode: InformationPlaneExperiment.NoiseMode
+    /// Samples of T_{l−1} per input behind each layer's mixture (1 for the read-out mode).
+    public var propagationSamples: Int
 
-    init(classifier: ClassifierValue, points: [InformationPlaneExperiment.Point], noiseAware: Bool, clustering: [Clustering]) {
+    init(classifier: ClassifierValue, points: [InformationPlaneExperiment.Point], noiseAware: Bool, clustering: [Clustering],
+         settings: InformationPlaneExperiment.Settings) {
         name = classifier.name
         noise = classifier.noise
+        monteCarloSamples = settings.monteCarloSamples
+        noiseMode = settings.noiseMode
+        propagationSamples = settings.noiseMode == .readout ? 1 : settings.propagationSamples
         seeds = classifier.runs.count
         evaluationRows = classifier.evaluation.rows
         self.clustering = clustering
@@ -70,15 +102,14 @@ public struct InformationPlaneValue: NotebookValue {
         rows = keys.map { key in
             let group = points.filter { $0.layer == key[0] && $0.epoch == key[1] }
             func aggregate(_ values: [Double], se: Double?) -> Estimate? {
-                guard !values.isEmpty, values.count == group.count else { return nil }
-                let (mean, spread) = meanAndSpread(values)
-                return Estimate(mean: mean, spread: values.count > 1 ? spread : se)
+                values.count == group.count ? Estimate(values, standardError: se) : nil
             }
             return Row(layer: key[0], width: group.first?.width ?? 0, epoch: key[1],
                        inputInformation: noiseAware ? aggregate(group.map(\.noisy.inputInformation), se: group.first?.noisy.inputStandardError) : nil,
                        labelInformation: noiseAware ? aggregate(group.compactMap(\.noisy.labelInformation), se: group.first?.noisy.labelStandardError) : nil,
                        compressedInput: aggregate(group.compactMap(\.compressedInput), se: nil),
-                       compressedLabel: aggregate(group.compactMap(\.compressedLabel), se: nil))
+                       compressedLabel: aggregate(group.compactMap(\.compressedLabel), se: nil),
+                       effectiveChains: noiseAware ? Estimate(group.map(\.noisy.effectiveChains), standardError: nil)?.median : nil)
         }
     }
 
@@ -90,9 +121,12 @@ public struct InformationPlaneValue: NotebookValue {
     func table() -> Table {
         func text(_ e: Estimate?) -> String {
             guard let e else { return "—" }
-            return formatNumber(e.mean, significantDigits: 3) + (e.spread.map { " ± " + formatNumber($0, significantDigits: 2) } ?? "")
+            let digits = { formatNumber($0, significantDigits: 3) }
+            if e.seeds > 1 { return digits(e.median) + " [" + digits(e.min) + "–" + digits(e.max) + "]" }
+            return digits(e.median) + (e.standardError.map { " ± " + formatNumber($0, significantDigits: 2) } ?? "")
         }
-        return Table(title: "Information plane of \(name) (nats; ± sd over \(seeds) seed(s), or the MC SE for one)",
+        let spread = seeds > 1 ? "median [min–max] over \(seeds) seeds" : "one seed ± the Monte-Carlo SE"
+        return Table(title: "Information plane of \(name) (nats; \(spread))",
                      columns: ["layer", "width", "epoch", "I(X;T) noise-aware", "I(T;Y) noise-aware", "I(X;T) compressed", "I(T;Y) compressed"],
                      rows: rows.map { r in
                          [String(r.layer), String(r.width), String(r.epoch), text(r.inputInformation), text(r.labelInformation),
@@ -100,14 +134,13 @@ public struct InformationPlaneValue: NotebookValue {
                      })
     }
 
-    /// One quantity against epoch, a series per layer (with ± spread bands).
+    /// One quantity against epoch, a series per layer (median, with the min–max band over seeds).
     func curve(_ pick: (Row) -> Estimate?, title: String) -> CurveValue {
         let series = layers.compactMap { l -> Series? in
             let points = rows(layer: l).compactMap { r in pick(r).map { (Double(r.epoch), $0) } }
             guard !points.isEmpty else { return nil }
-            let spread = points.map { $0.1.spread ?? 0 }
-            return Series(name: "layer \(l)", x: points.map(\.0), y: points.map(\.1.mean),
-                          lower: zip(points, spread).map { $0.1.mean - $1 }, upper: zip(points, spread).map { $0.1.mean + $1 })
+            return Series(name: "layer \(l)", x: points.map(\.0), y: points.map(\.1.median),
+                          lower: points.map(\.1.min), upper: points.map(\.1.max))
         }
         return CurveValue(title: "\(title) of \(name), σ = \(formatNumber(noise))", xLabel: "epoch", yLabel: "\(title) (nats)", series: series)
     }

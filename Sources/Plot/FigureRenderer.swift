@@ -107,7 +107,9 @@ struct FigureRenderer {
         for line in panel.referenceLines { drawReferenceLine(line, frame: frame) }
         canvas.clip(to: nil)
         let labelled = panel.referenceLines.filter { $0.label != nil }
+        // The lines themselves too: a label across another reference line hides where it runs.
         let occupied = labelled.isEmpty ? [] : panel.layers.flatMap { $0.occupancy(in: frame) }
+            + referenceLineSamples(panel.referenceLines, frame: frame)
         for (line, labelFrame) in zip(labelled, referenceLabelFrames(labelled, frame: frame, occupied: occupied)) {
             guard let label = line.label else { continue }
             canvas.rect(labelFrame.expanded(by: theme.gap * 0.4), fill: Color.white.withOpacity(0.85), stroke: nil)

@@ -51,9 +51,10 @@ public struct HistogramChart: DrawableChart {
     }
 
     public func draw(on canvas: Canvas, theme: Theme) throws -> ChartLayout {
+        let overlaid = if case .overlaid = arrangement { groups.count > 1 } else { false }
         let layers = groups.enumerated().map { k, g in
             BarsLayer(name: g.name, edges: edges, values: g.values, color: Palette.color(k),
-                      fillOpacity: groups.count == 1 ? 0.55 : 0.35)
+                      fillOpacity: groups.count == 1 ? 0.55 : overlaid ? BarsLayer.overlaidOpacity : 0.35)
         }
         var spec = FigureSpec(title: title, xLabel: xLabel, yLabel: yLabel, yScale: yScale, includeZeroY: true, panels: [])
         switch arrangement {

@@ -66,10 +66,11 @@ public struct LogLogChart: DrawableChart {
             let index = series.firstIndex { $0.name == fit.series } ?? 0
             let name = (series.count == 1 ? "fit" : "\(fit.series) fit") + ": slope " + Ticks.label(fit.slope, decimals: 2)
             let x = [fit.range.lowerBound, fit.range.upperBound]
-            // Drawn after the data, thicker, with a white halo, and for a single series in
-            // black: a dashed fit of the same colour as the points vanishes into them.
+            // Drawn after the data, thicker, with a white halo, in black for a single series and
+            // else in a dark shade of its series' colour: a dashed fit of the same colour as a
+            // (dashed) series vanishes into it.
             layers.append(LineLayer(name: name, x: x, y: x.map(fit.value(at:)), uncertainty: .band,
-                                    color: series.count == 1 ? .black : Palette.color(index), dash: [3, 2], marker: nil,
+                                    color: series.count == 1 ? .black : Self.fitColor(series[index].color ?? Palette.color(index)), dash: [3, 2], marker: nil,
                                     widthFactor: 1.5, halo: true))
         }
         var notes = [String]()
@@ -77,6 +78,12 @@ public struct LogLogChart: DrawableChart {
         let spec = FigureSpec(title: title, xLabel: xLabel, yLabel: yLabel, xScale: .log, yScale: .log,
                               panels: [PanelSpec(layers: layers, referenceLines: referenceLines)], extraNotes: notes)
         return try FigureRenderer(spec: spec, canvas: canvas, theme: theme).render()
+    }
+
+    /// The fit's colour for a series of colour `c`: the same hue at 45 % of its brightness.
+    static func fitColor(_ c: Color) -> Color {
+        func dark(_ v: UInt8) -> UInt8 { UInt8((Double(v) * 0.45).rounded()) }
+        return Color(red: dark(c.red), green: dark(c.green), blue: dark(c.blue))
     }
 
     /// One row per point: `series,x,y,in_fit_range`, then the fits as rows `fit:<series>`

@@ -107,58 +107,24 @@ public final class NotebookRunner: @unchecked Sendable {
     public func runAll(_ paths: [String], scheduler: any CellScheduler, output: any RunnerOutput) throws -> Int32 {
         var worst: Int32 = 0
         // The last report written, to mark it interrupted if a stop arrives after it.
-        var last: (run: NotebookRun, records: [CellRecord], interrupted: Bool)?
+        var last: (run: NotebookRun, records: [CellRecord])?
         for path in paths {
-            let prepared: PreparedRun
-            switch try prepare(path, output: output) {
-            case .success(let p):
-                prepared = p
-                diagnostics(p.plan.warnings + ProseRenderer.imageWarnings(in: p.plan.document), output)
-            case .failure(let failure):
-                diagnostics(failure.diagnostics, output)
-                output.error("\(path): not run (\(failure.diagnostics.filter { $0.severity == .error }.count) error(s))")
+            switch try run(path, scheduler: scheduler, output: output) {
+            case .invalid:
                 worst = max(worst, 2)
-                continue
-            }
-            output.begin(path, cells: prepared.plan.cells.count)
-            let run = prepared.notebookRun
-            let records: [CellRecord]
-            do {
-                records = try NotebookRunner.onLargeStack {
-                    let records = scheduler.execute(prepared, output: output)
-                    try run.writeReport(records: records, interrupted: records.contains { $0.status == .interrupted })
-                    return records
-                }
-            } catch where Cancellation.isRequested {
-                output.error("error: could not write the report: \(error)")
-                return NotebookRunner.interruptedExitCode
-            } catch {
-                // The run happened but its report did not reach the disk: say which file
-                // and why, and go on with the next notebook.
-                output.error("error: \(error)")
+            case .reportNotWritten:
                 worst = max(worst, 1)
-                continue
+            case .interrupted:
+                return NotebookRunner.interruptedExitCode
+            case .finished(let run, let records):
+                if records.contains(where: { $0.status == .failed }) { worst = max(worst, 1) }
+                last = (run, records)
             }
-            var interrupted = records.contains { $0.status == .interrupted }
-            if Cancellation.isRequested && !interrupted {
-                // The stop came while the report of the finished cells was being written.
-                interrupted = true
-                do { try run.writeReport(records: records, interrupted: true) } catch {
-                    output.error("error: could not write the report: \(error)")
-                    return NotebookRunner.interruptedExitCode
-                }
-            }
-            let failed = records.filter { $0.status == .failed }
-            for r in failed { if let e = r.error { output.error(e.rendered) } }
-            output.note("report: \(run.outputDirectory.appendingPathComponent("index.html").path)")
-            if interrupted { return NotebookRunner.interruptedExitCode }
-            if !failed.isEmpty { worst = max(worst, 1) }
-            last = (run, records, interrupted)
         }
         // From here on a signal changes nothing (the reports are written, the exit code is
         // chosen); one that came after the last check above still makes the run interrupted.
         if !Cancellation.close() {
-            if let last, !last.interrupted {
+            if let last {
                 do { try last.run.writeReport(records: last.records, interrupted: true) } catch {
                     output.error("error: could not write the report: \(error)")
                 }
@@ -166,6 +132,66 @@ public final class NotebookRunner: @unchecked Sendable {
             return NotebookRunner.interruptedExitCode
         }
         return worst
+    }
+
+    /// What `run(_:scheduler:output:)` did with one notebook.
+    public enum Outcome {
+        /// Validation failed; the diagnostics were printed and nothing ran.
+        case invalid(ValidationFailure)
+        /// The cells ran but the report could not be written (the error was printed).
+        case reportNotWritten
+        /// A stop was requested (`Cancellation`): the report of what finished, if it could
+        /// be written, says "interrupted".
+        case interrupted
+        /// Every cell ran, failed, was skipped or came from the cache, and the report is
+        /// written.
+        case finished(NotebookRun, [CellRecord])
+    }
+
+    /// Validates, runs and reports one notebook: diagnostics, failed cells' errors and the
+    /// report's path go to `output`. Does not close `Cancellation` (`runAll` does, once, at
+    /// the end; `watch` runs notebooks over and over). Throws only `RunUsageError`.
+    public func run(_ path: String, scheduler: any CellScheduler, output: any RunnerOutput) throws -> Outcome {
+        let prepared: PreparedRun
+        switch try prepare(path, output: output) {
+        case .success(let p):
+            prepared = p
+            diagnostics(p.plan.warnings + ProseRenderer.imageWarnings(in: p.plan.document), output)
+        case .failure(let failure):
+            diagnostics(failure.diagnostics, output)
+            output.error("\(path): not run (\(failure.diagnostics.filter { $0.severity == .error }.count) error(s))")
+            return .invalid(failure)
+        }
+        output.begin(path, cells: prepared.plan.cells.count)
+        let run = prepared.notebookRun
+        let records: [CellRecord]
+        do {
+            records = try NotebookRunner.onLargeStack {
+                let records = scheduler.execute(prepared, output: output)
+                try run.writeReport(records: records, interrupted: records.contains { $0.status == .interrupted })
+                return records
+            }
+        } catch where Cancellation.isRequested {
+            output.error("error: could not write the report: \(error)")
+            return .interrupted
+        } catch {
+            // The run happened but its report did not reach the disk: say which file and
+            // why (the caller goes on with the next notebook).
+            output.error("error: \(error)")
+            return .reportNotWritten
+        }
+        var interrupted = records.contains { $0.status == .interrupted }
+        if Cancellation.isRequested && !interrupted {
+            // The stop came while the report of the finished cells was being written.
+            interrupted = true
+            do { try run.writeReport(records: records, interrupted: true) } catch {
+                output.error("error: could not write the report: \(error)")
+                return .interrupted
+            }
+        }
+        for r in records where r.status == .failed { if let e = r.error { output.error(e.rendered) } }
+        output.note("report: \(run.outputDirectory.appendingPathComponent("index.html").path)")
+        return interrupted ? .interrupted : .finished(run, records)
     }
 
     /// The exit status of an interrupted run: 128 + the first signal's number.

@@ -1,5 +1,6 @@
 import Foundation
 import Linalg
+import Synchronization
 
 /// SIGINT and SIGTERM during `entropybook run`: stop cooperatively, never from inside the
 /// signal.
@@ -23,6 +24,8 @@ enum Interrupts {
     /// must not stop on the terminal's Ctrl-C).
     static func install() {
         Cancellation.prepare()
+        // Created here, not lazily inside the handler.
+        _ = waiting.load(ordering: .relaxed)
         // A parent that spawns from a thread with these signals blocked (libdispatch's
         // worker threads block them) passes the mask on: unblocked here, they reach the
         // handler; left blocked, they would stay pending until the run had finished.
@@ -43,6 +46,10 @@ enum Interrupts {
         }
     }
 
+    /// True while `watch` waits for a change and nothing runs: the first signal then only
+    /// ends the waiting, and the handler does not announce a step being finished.
+    static let waiting = Atomic<Bool>(false)
+
     /// The exit status of an interrupted run: 128 + the first signal's number.
     static var exitCode: Int32 { 128 + (Cancellation.reason ?? SIGINT) }
 }
@@ -50,6 +57,7 @@ enum Interrupts {
 private func handleInterrupt(_ signal: Int32) {
     switch Cancellation.request(reason: signal) {
     case .accepted:
+        if Interrupts.waiting.load(ordering: .sequentiallyConsistent) { return }
         writeToStandardError("\ninterrupted: finishing the current step… (again to stop at once, without a report)\n")
     case .repeated:
         writeToStandardError("\ninterrupted again: stopping now, no report\n")

@@ -69,6 +69,12 @@ final class TerminalProgress: RunnerOutput, @unchecked Sendable {
         emit((isTerminal ? "\r\u{1B}[K" : "") + prefix(record.cell, total) + " " + mark + "\n")
     }
 
+    /// Erases the live line of a cell that finished without a line of its own.
+    func clearLine() {
+        guard !quiet, isTerminal else { return }
+        emit("\r\u{1B}[K")
+    }
+
     private func prefix(_ cell: PlannedCell, _ total: Int?) -> String {
         let position = total.map { "[\(cell.index + 1)/\($0)] " } ?? ""
         return "\(position){\(cell.directive.name)} \(cell.id ?? "") (line \(cell.cell.location.line))"

@@ -139,7 +139,7 @@ final class CLITests: XCTestCase {
 
     /// swift-argument-parser's snapshot habit: `ENTROPYBOOK_RECORD=1` re-records.
     func testHelpSnapshots() throws {
-        for command in [["--help"], ["run", "--help"], ["check", "--help"]] {
+        for command in [["--help"], ["run", "--help"], ["watch", "--help"], ["check", "--help"]] {
             let r = try entropybook(command)
             XCTAssertEqual(r.status, 0)
             let name = "help-" + (command.count > 1 ? command[0] : "main") + ".txt"

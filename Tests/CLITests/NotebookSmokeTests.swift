@@ -54,6 +54,13 @@ final class NotebookSmokeTests: XCTestCase {
         for cell in cells where cell["status"] as? String != "ok" {
             XCTFail("\(name): cell at line \(cell["line"] ?? "?") is \(cell["status"] ?? "?")")
         }
+        // Issue 17: the cells' output names files relative to the notebook, never by the
+        // machine's absolute paths (the header and the provenance footer may name the
+        // notebook as it was given on the command line).
+        let html = try String(contentsOf: output.appendingPathComponent(name).appendingPathComponent("index.html"), encoding: .utf8)
+        let body = html.components(separatedBy: #"<main class="content">"#).last?.components(separatedBy: "</main>").first ?? ""
+        XCTAssertFalse(body.isEmpty, "\(name): no <main> in the report")
+        XCTAssertFalse(body.contains(root.path), "\(name): the report's body prints an absolute path of this machine")
         let stored = Set(cells.flatMap { ($0["stored"] as? [String: Any])?.keys.map { $0 } ?? [] })
         for id in try declaredIds(in: notebook) {
             XCTAssertTrue(stored.contains(id), "\(name): `\(id)` is declared but not stored")

@@ -10,6 +10,8 @@ final class DirectiveHarness {
     private(set) var source = ""
     private(set) var environment: [String: any NotebookValue] = [:]
     var quick = false
+    /// The seed the plan gave the cell run last (the report's "Cell seeds" list shows it).
+    private(set) var lastSeed: UInt64?
     private let directory = FileManager.default.temporaryDirectory
 
     /// Appends `cell` to the notebook, validates the whole notebook, runs the new cell with
@@ -30,6 +32,7 @@ final class DirectiveHarness {
         let context = CellContext(cellID: planned.id, seed: planned.seed, settings: plan.settings,
                                   notebookDirectory: directory, dataDirectory: directory,
                                   environment: environment, arguments: planned.arguments)
+        lastSeed = planned.seed
         let result = try planned.directive.run(planned.arguments, context: context)
         if let id = planned.id {
             for (suffix, value) in result.values { environment[suffix.isEmpty ? id : "\(id).\(suffix)"] = value }

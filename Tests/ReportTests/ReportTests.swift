@@ -59,6 +59,12 @@ let templates = URL(fileURLWithPath: #filePath).deletingLastPathComponent().dele
 
 /// Runs the fixture notebook with fixed dates and machine into a temporary directory.
 func runFixture(slides: Bool = false) throws -> (URL, [CellRecord]) {
+    let run = try fixtureRun(slides: slides)
+    return (run.outputDirectory, try run.run())
+}
+
+/// The fixture notebook's run with fixed dates and machine, not yet started.
+func fixtureRun(slides: Bool = false) throws -> NotebookRun {
         let document = try XCTUnwrap(NotebookParser.parse(contentsOf: fixtures.appendingPathComponent("run.md"), displayName: "run.md").0)
         let registry: [any Directive.Type] = [NumbersDirective.self, ExplodeDirective.self]
         let plan = try Validator(registry: registry).plan(document).get()
@@ -71,7 +77,7 @@ func runFixture(slides: Bool = false) throws -> (URL, [CellRecord]) {
         run.programCommit = "0123456789"
         run.slides = slides
         run.machine = MachineInfo(os: "Debian GNU/Linux 12", cpu: "Test CPU", cores: 2, memoryGiB: 24, blasCore: "Zen", blasThreads: 2, blasConfig: "test")
-        return (out, try run.run())
+        return run
 }
 
 final class ReportTests: XCTestCase {
@@ -110,6 +116,32 @@ final class ReportTests: XCTestCase {
         XCTAssertNil(ReportBuilder.computeTime(cached), "an entry without a recorded time: no sum that would understate it")
     }
 
+    /// The page of a cached re-run: the header keeps this run's time and adds what the
+    /// results cost, the footer says the same in words, each cached cell its own cost.
+    func testCachedRerunHeaderShowsThisRunsTimeAndTheOriginalComputeTime() throws {
+        let run = try fixtureRun()
+        defer { try? FileManager.default.removeItem(at: run.outputDirectory) }
+        let fresh = try run.run()
+        var records = fresh
+        records[0].status = .cached
+        records[0].seconds = 0.02
+        records[0].computeSeconds = 600
+        records[3].status = .cached
+        records[3].seconds = 0.01
+        records[3].computeSeconds = 125
+        try run.writeReport(records: records, interrupted: false)
+        let html = try String(contentsOf: run.outputDirectory.appendingPathComponent("index.html"), encoding: .utf8)
+        let total = try XCTUnwrap(ReportBuilder.computeTime(records))
+        let byline = try XCTUnwrap(html.firstMatch(of: /<p class="byline">([^<]*)<\/p>/)?.1)
+        XCTAssertTrue(byline.contains(" · run 2027-01-15T08:00:00Z · \(formatSeconds(2.5)) (results computed in \(formatSeconds(total))) · "),
+                      String(byline))
+        XCTAssertTrue(html.contains("(\(formatSeconds(2.5)); the results took \(formatSeconds(total)) to compute, cached cells included)"))
+        XCTAssertTrue(html.contains("cached · \(formatSeconds(0.02)) (computed in 10 min 00 s)"))
+        // Nothing cached: the header has this run's time only.
+        try run.writeReport(records: fresh, interrupted: false)
+        XCTAssertFalse(try String(contentsOf: run.outputDirectory.appendingPathComponent("index.html"), encoding: .utf8).contains("computed in"))
+    }
+
     /// Notes (how a result was obtained) and warnings (what to distrust) look different
     /// and say which they are in words, not only in colour.
     func testNotesAndWarningsAreDistinct() throws {
@@ -129,6 +161,9 @@ final class ReportTests: XCTestCase {
         XCTAssertTrue(deck.contains(#"content="default-src 'none'; img-src data:; style-src 'unsafe-inline'""#))
         XCTAssertFalse(deck.lowercased().contains("<script"))
         XCTAssertTrue(deck.contains("scroll-snap-type: y mandatory"))
+        // One slide per screen, its content the largest 16:9 box that fits (160vh = 16/9 of 90vh).
+        XCTAssertTrue(deck.contains(".slide { scroll-snap-align: start; scroll-snap-stop: always; height: 100vh;"))
+        XCTAssertTrue(deck.contains(".slide > * { width: min(94vw, 160vh); }"))
         XCTAssertEqual(deck.components(separatedBy: #"<section class="slide" id="slide-"#).count - 1, 2, "two figures, two slides")
         XCTAssertTrue(deck.contains(#"<a class="slide-image" href="figures/nums-curve.png""#))
         XCTAssertTrue(deck.contains(#"width="3" height="2" alt="A curve &amp; its &lt;band&gt;""#))

@@ -78,14 +78,19 @@ public struct ClassifierEpoch: Sendable, Hashable, Codable {
     public var seconds: Double
 }
 
-/// The clean hidden outputs S_l of every layer on the evaluation rows after one epoch.
+/// The network after one epoch: its parameters and the clean hidden outputs S_l of every
+/// layer on the evaluation rows (what the read-out mode of the information plane needs; the
+/// propagated mode runs the noisy network from the parameters).
 public struct LayerSnapshot: Sendable {
     public var epoch: Int
     /// One matrix per hidden layer, rows = evaluation rows.
     public var layers: [Matrix]
-    public init(epoch: Int, layers: [Matrix]) {
+    /// The classifier's parameters at this epoch (empty when not kept).
+    public var parameters: [Float]
+    public init(epoch: Int, layers: [Matrix], parameters: [Float] = []) {
         self.epoch = epoch
         self.layers = layers
+        self.parameters = parameters
     }
 }
 

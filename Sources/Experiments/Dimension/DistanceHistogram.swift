@@ -9,9 +9,9 @@ import Linalg
 /// Two passes of blocked GEMM distances over the upper triangle: one for the largest
 /// distance (the default range), one binning squared distances against squared edges
 /// (`SquaredDistanceBinner`, no square root per pair). Memory O(block² + bins).
-public struct DistanceHistogram: Sendable, Hashable {
+public struct DistanceHistogram: Sendable, Hashable, Codable {
     /// One histogram over the common edges.
-    public struct Group: Sendable, Hashable {
+    public struct Group: Sendable, Hashable, Codable {
         /// "all pairs", "within label" or "between labels".
         public let name: String
         /// Pairs counted in each bin.

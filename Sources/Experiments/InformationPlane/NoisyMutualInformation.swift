@@ -49,9 +49,15 @@ public struct NoisyMutualInformation: Sendable {
         /// I(T;Y) in nats (nil without labels) and its standard error.
         public var labelInformation: Double?
         public var labelStandardError: Double?
-        /// ĥ(T) (sample propagation on the same draws) and the exact h(T|X), nats.
+        /// ĥ(T) (sample propagation on the same draws) and h(T|X) (exact for one centre per
+        /// input, else by sample propagation), nats.
         public var entropy: Double
         public var conditionalEntropy: Double
+        /// How many of an input's k centres its mixture really averages over at the draws:
+        /// the mean of 1/w, w the weight of the draw's own centre in g_i (1 … k). Near 1 the
+        /// chains of an input lie many σ apart and do not overlap, so k of them cannot
+        /// represent T given X: ĥ(T|X) reads low and Î(X;T) high, towards ln n. 1 for k = 1.
+        public var effectiveChains: Double = 1
     }
 
     /// h(N(0, σ²I_d)) = ½·d·ln(2πeσ²): the entropy of T given X.
@@ -63,45 +69,104 @@ public struct NoisyMutualInformation: Sendable {
     /// - Throws: `EntropyError` for no rows or columns, non-finite values, σ ≤ 0, m < 2, or a
     ///   label count that differs from the row count.
     public func estimate(_ clean: Matrix, labels: [Int]? = nil) throws -> Estimate {
+        try estimate(centres: clean, perInput: 1, labels: labels)
+    }
+
+    /// I(X;T) and (with `labels`, one per input) I(T;Y) when T given the i-th input is the
+    /// mixture (1/k)·Σⱼ N(c_{i,j}, σ²I) over its k centres, rows i·k ..< (i + 1)·k of
+    /// `centres` — a layer of Goldfeld et al.'s noisy network, whose centres are the layer's
+    /// map of k propagated samples of the layer before (sample propagation, their §4). The
+    /// draws are as for k = 1 (a centre uniform over all n·k, plus σz), and
+    ///
+    ///     Î(X;T) = (1/m)·Σⱼ [ln g_{iⱼ}(yⱼ) − ln g(yⱼ)],
+    ///
+    /// g_i the mixture of input i's k centres, g the mixture of all n·k: h(T) − h(T|X) on
+    /// common draws, still at most ln n per draw. For k = 1, ln g_i(y) = ln φ_σ(σz) exactly.
+    /// Cost: O(m·n·k·d) flops and O(m·n·k) exps, twice.
+    public func estimate(centres: Matrix, perInput k: Int, labels: [Int]? = nil) throws -> Estimate {
         guard noise > 0, noise.isFinite else { throw EntropyError.invalidParameter("the noise σ must be a positive number, not \(noise)") }
         guard samples >= 2 else { throw EntropyError.invalidParameter("need at least 2 Monte-Carlo samples, not \(samples)") }
-        guard clean.isFinite else { throw EntropyError.nonFinite }
-        if let labels, labels.count != clean.rows { throw EntropyError.invalidParameter("\(labels.count) labels for \(clean.rows) rows") }
-        let points = try AffineStandardization(fitting: clean, .none).points
-        let n = points.rows, d = points.columns
+        guard k >= 1, centres.rows % k == 0 else {
+            throw EntropyError.invalidParameter("\(centres.rows) centres are not \(k) per input")
+        }
+        guard centres.isFinite else { throw EntropyError.nonFinite }
+        if let labels, labels.count * k != centres.rows {
+            throw EntropyError.invalidParameter("\(labels.count) labels for \(centres.rows / k) inputs")
+        }
+        let points = try AffineStandardization(fitting: centres, .none).points
+        let n = points.rows / k, d = points.columns
         var g = generator
-        let components = (0..<samples).map { _ in g.index(below: n) }
+        let components = (0..<samples).map { _ in g.index(below: n * k) }
         var draws = Matrix(rows: samples, columns: d)
         var halfSquaredNorms = [Double](repeating: 0, count: samples)
         for j in 0..<samples {
-            for k in 0..<d {
+            for c in 0..<d {
                 let z = g.normal()
                 halfSquaredNorms[j] += 0.5 * z * z
-                draws[j, k] = points[components[j], k] + Float(noise * z)
+                draws[j, c] = points[components[j], c] + Float(noise * z)
             }
         }
         let logG = try SamplePropagationEntropy.mixtureLogDensities(of: draws, mixtureOn: points, noise: noise, threads: threads)
         let logNoise = -0.5 * Double(d) * log(2 * Double.pi * noise * noise)
-        let input = (0..<samples).map { logNoise - halfSquaredNorms[$0] - logG[$0] }
+        let own: (logDensities: [Double], ownWeights: [Double]) = k == 1
+            ? (halfSquaredNorms.map { logNoise - $0 }, [Double](repeating: 1, count: samples))
+            : Self.ownMixtureLogDensities(draws, centres: points, components: components, perInput: k, noise: noise)
+        let logConditional = own.logDensities
+        let input = (0..<samples).map { logConditional[$0] - logG[$0] }
         let (inputMean, inputSE) = Self.meanAndStandardError(input)
-        let conditional = Self.noiseEntropy(dimension: d, noise: noise)
+        let conditional = k == 1 ? Self.noiseEntropy(dimension: d, noise: noise) : -logConditional.reduce(0, +) / Double(samples)
         var result = Estimate(inputInformation: inputMean, inputStandardError: inputSE, labelInformation: nil,
                               labelStandardError: nil, entropy: -logG.reduce(0, +) / Double(samples), conditionalEntropy: conditional)
+        result.effectiveChains = own.ownWeights.reduce(0) { $0 + 1 / $1 } / Double(samples)
         guard let labels else { return result }
-        var label = [Double](repeating: 0, count: samples)
+        let rowLabels = k == 1 ? labels : (0..<(n * k)).map { labels[$0 / k] }
+        let label = try labelTerms(draws: draws, points: points, components: components, rowLabels: rowLabels, logG: logG)
+        let (labelMean, labelSE) = Self.meanAndStandardError(label)
+        result.labelInformation = labelMean
+        result.labelStandardError = labelSE
+        return result
+    }
+
+    /// ln g_c(yⱼ) − ln g(yⱼ) per draw, g_c the mixture of the centres of the draw's class.
+    private func labelTerms(draws: Matrix, points: Matrix, components: [Int], rowLabels: [Int], logG: [Double]) throws -> [Double] {
+        var label = [Double](repeating: 0, count: components.count)
         var rowsOfClass = [Int: [Int]]()
-        for (i, c) in labels.enumerated() { rowsOfClass[c, default: []].append(i) }
+        for (i, c) in rowLabels.enumerated() { rowsOfClass[c, default: []].append(i) }
         var drawsOfClass = [Int: [Int]]()
-        for (j, i) in components.enumerated() { drawsOfClass[labels[i], default: []].append(j) }
+        for (j, i) in components.enumerated() { drawsOfClass[rowLabels[i], default: []].append(j) }
         for (c, js) in drawsOfClass {
             let logGc = try SamplePropagationEntropy.mixtureLogDensities(
                 of: draws.rows(at: js), mixtureOn: points.rows(at: rowsOfClass[c] ?? []), noise: noise, threads: threads)
             for (t, j) in js.enumerated() { label[j] = logGc[t] - logG[j] }
         }
-        let (labelMean, labelSE) = Self.meanAndStandardError(label)
-        result.labelInformation = labelMean
-        result.labelStandardError = labelSE
-        return result
+        return label
+    }
+
+    /// ln g_i(yⱼ) for each draw, g_i = (1/k)·Σ φ_σ(· − c) over the k centres of the input the
+    /// draw came from, and the weight of the draw's own centre in g_i: k·d work per draw, in
+    /// Double, by log-sum-exp.
+    static func ownMixtureLogDensities(_ draws: Matrix, centres: Matrix, components: [Int], perInput k: Int,
+                                       noise sigma: Double) -> (logDensities: [Double], ownWeights: [Double]) {
+        let d = centres.columns
+        let logNorm = -0.5 * Double(d) * log(2 * Double.pi * sigma * sigma) - log(Double(k))
+        var weights = [Double]()
+        weights.reserveCapacity(components.count)
+        let logs = components.enumerated().map { j, component -> Double in
+            let first = (component / k) * k
+            let exponents = (first..<(first + k)).map { c -> Double in
+                var sum = 0.0
+                for t in 0..<d {
+                    let diff = Double(draws[j, t]) - Double(centres[c, t])
+                    sum += diff * diff
+                }
+                return -sum / (2 * sigma * sigma)
+            }
+            let top = exponents.max() ?? 0
+            let sum = exponents.reduce(0) { $0 + exp($1 - top) }
+            weights.append(exp(exponents[component - first] - top) / sum)
+            return logNorm + top + log(sum)
+        }
+        return (logs, weights)
     }
 
     static func meanAndStandardError(_ x: [Double]) -> (Double, Double) {
