@@ -34,7 +34,8 @@ public enum EntropyCurveDirective: Directive {
         Parameter("noise-position", .double(0.01...0.99), default: .double(VerdictOptions().noiseSlope.position),
                   doc: "where the noisy-slope threshold τ sits between the noise increment (0) and a full coordinate's (1)"),
         Parameter("true-dimension", .int(1...100_000), doc: "the true dimension, for reference lines (default: the dataset's, when known)"),
-        Parameter("reference-corrdim", .reference([.estimate]), doc: "an estimate (e.g. the images' correlation dimension) drawn as a line on the corrdim figure"),
+        Parameter("reference-corrdim", .reference([.estimate]),
+                  doc: "the {corrdim} estimate of the images: its value and second scaling region drawn as lines on the corrdim figure, its C(r) in black on the C(r) family"),
         Parameter("label", .string, doc: "short name of the data in figure titles (default: the dataset's name)"),
     ]
 
@@ -47,6 +48,8 @@ public enum EntropyCurveDirective: Directive {
             ResultSlot("decomposition", kind: .curve, doc: "H(d), H_white(d) and ½·ln det Σ(d) on one axis"),
             ResultSlot("noisy", kind: .curve, doc: "h(standardised codes + σZ) per d on n, n/2 and n/4 codes (the noisy-slope rule's curve)"),
             ResultSlot("corrdim", kind: .curve, doc: "correlation dimension of the codes against d (with corrdim: true)"),
+            ResultSlot("correlation-family", kind: .curve,
+                       doc: "C(r) of the codes against r / r½ (r½: median pair distance), one series per d (median over seeds, band min–max), and the images' (with corrdim: true)"),
             ResultSlot("table", kind: .table, doc: "one row per d"),
             ResultSlot("verdict", kind: .table, doc: "every rule's d with its seed spread"),
             ResultSlot("kink", kind: DimensionVerdictValue.kind, doc: "the verdict as numbers for {claim}: dimension, candidate, true k, median curves"),
@@ -86,11 +89,28 @@ public enum EntropyCurveDirective: Directive {
             warnings.append("Entropies are estimated on \(m) of the \(data.count) codes.")
         }
         let units = EntropyCurveUnits(settings: settings)
+        // Progress per epoch, as a share of the time the sweep is expected to take at the
+        // epoch and estimate times measured so far (SweepProgress).
+        var clock = SweepProgress(units: settings.dimensions.count * settings.repeats, epochsPerUnit: settings.training.epochs)
+        var unit = ""
         let points = try EntropyCurveExperiment(settings: settings).run(
             on: data.points,
-            train: { x, architecture, options in try units.model(architecture, options, data: x, context: context) },
-            measure: { trained, d, r in try units.point(trained, d: d, repeatIndex: r, data: data.points, context: context) },
-            progress: { fraction, message in context.progress(fraction, message) })
+            train: { x, architecture, options in
+                try units.model(architecture, options, data: x, context: context) { epoch in
+                    clock.epochFinished(seconds: epoch.seconds)
+                    context.progress(clock.fraction, "\(unit), epoch \(epoch.epoch)/\(settings.training.epochs), "
+                                     + "\(formatNumber(clock.secondsPerEpoch ?? epoch.seconds, significantDigits: 2)) s/epoch")
+                }
+            },
+            measure: { trained, d, r in
+                context.progress(clock.fraction, "\(unit), estimates")
+                defer { clock.unitFinished() }
+                return try units.point(trained, d: d, repeatIndex: r, data: data.points, context: context) { clock.estimatesFinished(seconds: $0) }
+            },
+            progress: { fraction, message in
+                unit = message
+                context.progress(message == "done" ? 1 : clock.fraction, message)
+            })
 
         let summary = CurveSummary(points: points)
         let options = VerdictOptions(policy: cell.verdict, gainThreshold: cell.gainThreshold,
@@ -101,9 +121,9 @@ public enum EntropyCurveDirective: Directive {
         let verdict = try DimensionVerdict(summary: summary, points: points, options: options, dataDimension: twoNN)
         let trueK = cell.trueDimension ?? data.intrinsicDimension
         let label = cell.label ?? data.name
-        let referenceCorrdim = try cell.referenceCorrdim.map { try context.value($0, as: EstimateValue.self) }
+        let reference = try cell.referenceCorrdim.map { try CorrdimReference($0, context: context) }
         return try EntropyCurveReport(summary: summary, points: points, verdict: verdict, trueDimension: trueK,
-                                      label: label, referenceCorrdim: referenceCorrdim, warnings: warnings).result()
+                                      label: label, reference: reference, warnings: warnings).result()
     }
 
     /// The typed arguments and the sweep's settings, with the notes quick mode adds. Also

@@ -12,7 +12,8 @@ struct EntropyCurveReport {
     var verdict: DimensionVerdict
     var trueDimension: Int?
     var label: String
-    var referenceCorrdim: EstimateValue?
+    /// The images' correlation-dimension values and C(r) (`reference-corrdim`).
+    var reference: CorrdimReference?
     var warnings: [String]
 
     var x: [Double] { summary.d.map(Double.init) }
@@ -71,11 +72,9 @@ struct EntropyCurveReport {
                                           bandwidth, lines + [.horizontal(h0, label: "h* = 0.242")])))
         outputs.append(.figure(try figure("mse", "Reconstruction MSE against d\(spreadNote).", mse, lines)))
         outputs.append(.figure(try figure("white", "Whitened entropy H_white(d), without ½·ln det Σ\(spreadNote).", white, lines)))
-        if let corrdim {
-            var extra = lines
-            if let r = referenceCorrdim { extra.append(.horizontal(r.value, label: "\(r.name) = \(formatNumber(r.value, significantDigits: 3))")) }
-            outputs.append(.figure(try figure("corrdim", "Correlation dimension of the codes against d\(spreadNote).", corrdim, extra)))
-        }
+        if let corrdim { outputs.append(.figure(try corrdimFigure(corrdim, lines: lines, spreadNote: spreadNote))) }
+        let family = try correlationFamily()
+        if let family { outputs.append(.figure(family.0)) }
         let table = perDTable()
         let verdictTable = rulesTable()
         outputs.append(.table(verdictTable))
@@ -97,6 +96,7 @@ struct EntropyCurveReport {
         ]
         if let noisy { values["noisy"] = noisy }
         if let corrdim { values["corrdim"] = corrdim }
+        if let family { values["correlation-family"] = family.1 }
         return CellResult(values: values, outputs: outputs)
     }
 

@@ -41,7 +41,7 @@ struct EntropyCurveUnits {
                 switch id {
                 case modelID(d: d, r: r): return
                 case "entropy d=\(d) seed=\(r + 1)": _ = try entropyPoint(trained, d: d, r: r, data: data, context: context)
-                case "corrdim d=\(d) seed=\(r + 1)": _ = try codeCorrelationDimension(trained, d: d, r: r, data: data, context: context)
+                case "corrdim d=\(d) seed=\(r + 1)": _ = try codeCorrelation(trained, d: d, r: r, data: data, context: context)
                 default: break
                 }
                 return
@@ -52,41 +52,50 @@ struct EntropyCurveUnits {
 
     // MARK: The memoized pieces (the cell's `run` and the units share them)
 
+    /// The (d, seed) autoencoder, from the cache or trained; `epochDone` hears each epoch
+    /// trained (none on a cache hit).
     func model(_ architecture: AutoencoderArchitecture, _ options: TrainingOptions, data: Matrix,
-               context: CellContext) throws -> EntropyCurveExperiment.TrainedModel {
+               context: CellContext, epochDone: (EpochLoss) -> Void = { _ in }) throws -> EntropyCurveExperiment.TrainedModel {
         let d = architecture.sizes[architecture.codeLayer + 1]
         return try context.memoized(try modelParts(d: d, options: options)) {
-            TrainedModelValue(try EntropyCurveExperiment.train(data, architecture, options))
+            TrainedModelValue(try EntropyCurveExperiment.train(data, architecture, options, epochDone: epochDone))
         }.trained
     }
 
-    /// The (d, r) point: the entropy unit, with the corrdim unit's number when asked for.
+    /// The (d, r) point: the entropy unit, with the corrdim unit's numbers when asked for.
+    /// `computed` hears the seconds of the estimates actually computed (nothing on cache hits).
     func point(_ trained: EntropyCurveExperiment.TrainedModel, d: Int, repeatIndex r: Int, data: Matrix,
-               context: CellContext) throws -> EntropyCurveExperiment.Point {
-        var point = try entropyPoint(trained, d: d, r: r, data: data, context: context)
+               context: CellContext, computed: (Double) -> Void = { _ in }) throws -> EntropyCurveExperiment.Point {
+        var point = try entropyPoint(trained, d: d, r: r, data: data, context: context, computed: computed)
         if settings.correlationDimension {
-            point.correlationDimension = try codeCorrelationDimension(trained, d: d, r: r, data: data, context: context)
+            let correlation = try codeCorrelation(trained, d: d, r: r, data: data, context: context, computed: computed)
+            point.correlationDimension = correlation.dimension
+            point.correlationIntegral = correlation.integral
         }
         return point
     }
 
     private func entropyPoint(_ trained: EntropyCurveExperiment.TrainedModel, d: Int, r: Int, data: Matrix,
-                              context: CellContext) throws -> EntropyCurveExperiment.Point {
+                              context: CellContext, computed: (Double) -> Void = { _ in }) throws -> EntropyCurveExperiment.Point {
         try context.memoized(try entropyParts(d: d, r: r)) {
+            let start = DispatchTime.now().uptimeNanoseconds
             let point = try experiment.measure(trained, data: data, d: d, repeatIndex: r, correlationDimension: false)
             // An estimate stopped by an interrupt is recorded as a failed point: never cache it.
             try Cancellation.checkpoint()
+            computed(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
             return SweepPointValue(point: point)
         }.point
     }
 
-    private func codeCorrelationDimension(_ trained: EntropyCurveExperiment.TrainedModel, d: Int, r: Int, data: Matrix,
-                                          context: CellContext) throws -> Double? {
+    private func codeCorrelation(_ trained: EntropyCurveExperiment.TrainedModel, d: Int, r: Int, data: Matrix,
+                                 context: CellContext, computed: (Double) -> Void = { _ in }) throws -> CodeCorrelationValue {
         try context.memoized(try corrdimParts(d: d, r: r)) {
-            let value = try experiment.codeCorrelationDimension(trained, data: data, d: d, repeatIndex: r)
+            let start = DispatchTime.now().uptimeNanoseconds
+            let (dimension, integral) = try experiment.codeCorrelation(trained, data: data, d: d, repeatIndex: r)
             try Cancellation.checkpoint()
-            return CodeCorrelationDimensionValue(value: value)
-        }.value
+            computed(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+            return CodeCorrelationValue(dimension: dimension, integral: integral)
+        }
     }
 
     // MARK: Keys
@@ -127,7 +136,8 @@ struct EntropyCurveUnits {
     }
 
     private func corrdimParts(d: Int, r: Int) throws -> [String] {
-        try Self.parts("entropy-curve corrdim", EstimateKey(model: modelKey(d: d, options: experiment.trainingOptions(repeat: r)),
+        // "-integral": the cached value holds C(r) too since the family figure (older entries hold only the number).
+        try Self.parts("entropy-curve corrdim-integral", EstimateKey(model: modelKey(d: d, options: experiment.trainingOptions(repeat: r)),
                                                             bandwidth: "", monteCarlo: nil, sample: settings.entropySample))
     }
 
@@ -158,20 +168,30 @@ struct SweepPointValue: CacheableValue {
     }
 }
 
-/// The correlation dimension of one (d, seed) code set, nil when it could not be fitted.
-struct CodeCorrelationDimensionValue: CacheableValue {
+/// The correlation dimension of one (d, seed) code set (nil when it could not be fitted)
+/// and the C(r) it was fitted on (nil when not even that could be counted), as the cache
+/// stores them (JSON).
+struct CodeCorrelationValue: CacheableValue {
     static var kind: ValueKind { "sweep-corrdim" }
-    static var cacheTag: String { "entropy-curve-corrdim" }
-    var value: Double?
-    var summary: String { value.map { "corrdim \($0)" } ?? "corrdim: none" }
+    static var cacheTag: String { "entropy-curve-corrdim-integral" }
+    var dimension: Double?
+    var integral: CorrelationCurve?
+    var summary: String { dimension.map { "corrdim \($0)" } ?? "corrdim: none" }
+
+    private struct Stored: Codable {
+        var dimension: Double?
+        var integral: CorrelationCurve?
+    }
 
     func encode(to writer: inout ByteWriter) throws {
-        writer.write(value == nil ? 0 : 1)
-        writer.write(value ?? 0)
+        let encoder = JSONEncoder()
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        writer.write(blob: Array(try encoder.encode(Stored(dimension: dimension, integral: integral))))
     }
-    static func decode(from reader: inout ByteReader) throws -> CodeCorrelationDimensionValue {
-        let present = try reader.readInt() == 1
-        let value = try reader.readDouble()
-        return CodeCorrelationDimensionValue(value: present ? value : nil)
+    static func decode(from reader: inout ByteReader) throws -> CodeCorrelationValue {
+        let decoder = JSONDecoder()
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        let stored = try decoder.decode(Stored.self, from: Data(try reader.readBlob()))
+        return CodeCorrelationValue(dimension: stored.dimension, integral: stored.integral)
     }
 }

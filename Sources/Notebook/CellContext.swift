@@ -85,15 +85,7 @@ public final class CellContext: @unchecked Sendable {
     /// one tree below the root ("../data/mnist_5k.csv.gz"), else unchanged. The machine's
     /// absolute paths mean nothing to a reader of the report and run off a phone screen.
     public func displayPath(_ path: String) -> String {
-        guard path.hasPrefix("/") else { return path }
-        let target = URL(fileURLWithPath: path).standardizedFileURL.pathComponents
-        let base = notebookDirectory.standardizedFileURL.pathComponents
-        var common = 0
-        while common < min(target.count, base.count), target[common] == base[common] { common += 1 }
-        guard common > 1 else { return path }
-        let up = Array(repeating: "..", count: base.count - common)
-        let relative = (up + target[common...]).joined(separator: "/")
-        return relative.isEmpty ? "." : relative
+        DisplayPath.relative(path, to: notebookDirectory)
     }
 
     /// The file (or directory) named by path parameter `parameter`, if the notebook may read

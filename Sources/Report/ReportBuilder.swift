@@ -132,6 +132,7 @@ public struct ReportBuilder {
         let summary = [CellRecord.Status.ok, .cached, .failed, .skipped, .interrupted].compactMap { s in
             counts[s].map { "\($0) \(s.rawValue)" }
         }.joined(separator: " · ")
+        let notebookDirectory = URL(fileURLWithPath: m.notebook).deletingLastPathComponent()
         let context: [String: Any] = presentOnly([
             "title": plan.document.title,
             "author": plan.document.frontMatter.author ?? "",
@@ -150,7 +151,9 @@ public struct ReportBuilder {
             "duration": formatSeconds(m.finished.timeIntervalSince(m.started)),
             "computeTime": Self.computeTime(input.records).map(formatSeconds) ?? "",
             "program": "\(m.program) \(m.version)" + (m.programCommit.map { " (commit \($0))" } ?? ""),
-            "dataFiles": m.dataFiles.sorted { $0.key < $1.key }.map { ["path": $0.key, "hash": String($0.value.prefix(16))] },
+            "dataFiles": m.dataFiles.sorted { $0.key < $1.key }.map {
+                ["path": DisplayPath.relative($0.key, to: notebookDirectory), "hash": String($0.value.prefix(16))]
+            },
             "notebook": m.notebook,
             "notebookHash": String(m.notebookSHA256.prefix(16)),
             "seed": String(m.settings.seed),

@@ -11,6 +11,7 @@ final class TerminalProgress: RunnerOutput, @unchecked Sendable {
     private var cellStart = Date()
     private var lastDraw = Date.distantPast
     private var lastPlainDecile = -1
+    private var lastPlainLine = Date.distantPast
 
     init(quiet: Bool) { self.quiet = quiet }
 
@@ -27,7 +28,7 @@ final class TerminalProgress: RunnerOutput, @unchecked Sendable {
     func error(_ line: String) { emit(line + "\n") }
 
     func cellStarted(_ cell: PlannedCell, of total: Int) {
-        lock.withLock { cellStart = Date(); lastPlainDecile = -1 }
+        lock.withLock { cellStart = Date(); lastPlainDecile = -1; lastPlainLine = .distantPast }
         guard !quiet, isTerminal else { return }
         emit("\r\u{1B}[K" + prefix(cell, total) + " …")
     }
@@ -38,20 +39,25 @@ final class TerminalProgress: RunnerOutput, @unchecked Sendable {
         lock.withLock {
             let now = Date()
             let elapsed = now.timeIntervalSince(cellStart)
+            // A sweep reports the share of its expected time (SweepProgress), so this is an
+            // ETA from measured epoch times; elsewhere a share of the work done.
+            let eta = f > 0.02 && f < 1 ? " ETA " + short(elapsed / f - elapsed) : ""
             if isTerminal {
                 guard now.timeIntervalSince(lastDraw) > 0.1 || f >= 1 else { return }
                 lastDraw = now
                 let width = 24
                 let filled = Int(f * Double(width))
                 let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
-                let eta = f > 0.02 ? " ETA " + short(elapsed / f - elapsed) : ""
                 emit("\r\u{1B}[K" + prefix(cell, nil) + " \(bar) \(Int(f * 100))%\(eta) \(message)")
             } else {
-                // Plain lines (logs, CI): only for cells long enough to wonder about.
+                // Plain lines (logs, CI): only for cells long enough to wonder about, at each
+                // new tenth and at least once a minute (a sweep's time-based fraction can
+                // step back when the machine slows, and its next tenth may be far off).
                 let decile = Int(f * 10)
-                guard elapsed > 3, decile > lastPlainDecile else { return }
-                lastPlainDecile = decile
-                if decile > 0 && decile < 10 { emit("  \(cell.label): \(decile * 10)% \(short(elapsed)) \(message)\n") }
+                guard elapsed > 3, decile > lastPlainDecile || now.timeIntervalSince(lastPlainLine) >= 60 else { return }
+                lastPlainDecile = max(decile, lastPlainDecile)
+                lastPlainLine = now
+                if f > 0 && f < 1 { emit("  \(cell.label): \(Int(f * 100))% \(short(elapsed))\(eta) \(message)\n") }
             }
         }
     }

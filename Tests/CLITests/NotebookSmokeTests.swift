@@ -61,6 +61,9 @@ final class NotebookSmokeTests: XCTestCase {
         let body = html.components(separatedBy: #"<main class="content">"#).last?.components(separatedBy: "</main>").first ?? ""
         XCTAssertFalse(body.isEmpty, "\(name): no <main> in the report")
         XCTAssertFalse(body.contains(root.path), "\(name): the report's body prints an absolute path of this machine")
+        for line in html.split(separator: "\n") where line.contains("<dt>Data file</dt>") {
+            XCTAssertFalse(line.contains(root.path), "\(name): the provenance names a data file by its absolute path: \(line)")
+        }
         let stored = Set(cells.flatMap { ($0["stored"] as? [String: Any])?.keys.map { $0 } ?? [] })
         for id in try declaredIds(in: notebook) {
             XCTAssertTrue(stored.contains(id), "\(name): `\(id)` is declared but not stored")

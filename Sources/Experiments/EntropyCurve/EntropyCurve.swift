@@ -81,6 +81,9 @@ public struct EntropyCurveExperiment: Sendable {
         /// Reconstruction mean squared error over all inputs.
         public var reconstructionError: Double
         public var correlationDimension: Double?
+        /// The correlation integral C(r) the correlation dimension was fitted on (with
+        /// `correlationDimension`), for the family of C(r) curves.
+        public var correlationIntegral: CorrelationCurve?
         /// h(standardised codes + σZ) per noise level and subsample (empty without `noisy`).
         public var noisy: [NoisyEntropy]
         public var trainingSeconds: Double
@@ -135,8 +138,14 @@ public struct EntropyCurveExperiment: Sendable {
 
     /// Trains one autoencoder (the default of `run`'s `train`).
     public static func train(_ trainingData: Matrix, _ architecture: AutoencoderArchitecture, _ options: TrainingOptions) throws -> TrainedModel {
+        try train(trainingData, architecture, options, epochDone: { _ in })
+    }
+
+    /// `train`, calling `epochDone` after every epoch (the sweep's progress line measures epoch times with it).
+    public static func train(_ trainingData: Matrix, _ architecture: AutoencoderArchitecture, _ options: TrainingOptions,
+                             epochDone: (EpochLoss) -> Void) throws -> TrainedModel {
         let start = DispatchTime.now().uptimeNanoseconds
-        let result = try Autoencoder.train(on: trainingData, architecture: architecture, options: options)
+        let result = try Autoencoder.train(on: trainingData, architecture: architecture, options: options, progress: epochDone)
         return TrainedModel(model: result.model, finalValidationLoss: result.history.last?.validation,
                             seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
     }
@@ -164,7 +173,7 @@ public struct EntropyCurveExperiment: Sendable {
         let sample = entropySample(of: codes, repeatIndex: r)
         var point = Point(d: d, repeatIndex: r, entropy: .nan, standardError: .nan, monteCarlo: nil, whitenedEntropy: .nan,
                           logDeterminant: .nan, bandwidth: .nan, reconstructionError: mse, correlationDimension: nil,
-                          noisy: [], trainingSeconds: trained.seconds, failure: nil)
+                          correlationIntegral: nil, noisy: [], trainingSeconds: trained.seconds, failure: nil)
         do {
             let loo = try KernelEntropy(estimator: .leaveOneOut, bandwidth: settings.bandwidth).estimate(sample)
             point.entropy = loo.value
@@ -188,20 +197,26 @@ public struct EntropyCurveExperiment: Sendable {
             }
         }
         if correlationDimension ?? settings.correlationDimension {
-            point.correlationDimension = codeCorrelationDimension(of: sample, d: d, repeatIndex: r)
+            let fit = codeCorrelation(of: sample, d: d, repeatIndex: r)
+            point.correlationDimension = fit.dimension
+            point.correlationIntegral = fit.integral
         }
         return point
     }
 
-    /// The correlation dimension of a trained model's codes (nil when it cannot be fitted),
-    /// the same number `measure` puts into the point.
-    public func codeCorrelationDimension(_ trained: TrainedModel, data: Matrix, d: Int, repeatIndex r: Int) throws -> Double? {
-        codeCorrelationDimension(of: entropySample(of: try trained.model.encode(data), repeatIndex: r), d: d, repeatIndex: r)
+    /// The correlation dimension of a trained model's codes (nil when it cannot be fitted)
+    /// and the C(r) it was fitted on (nil when not even that could be counted): the same
+    /// numbers `measure` puts into the point.
+    public func codeCorrelation(_ trained: TrainedModel, data: Matrix, d: Int, repeatIndex r: Int) throws
+        -> (dimension: Double?, integral: CorrelationCurve?) {
+        codeCorrelation(of: entropySample(of: try trained.model.encode(data), repeatIndex: r), d: d, repeatIndex: r)
     }
 
-    private func codeCorrelationDimension(of sample: Matrix, d: Int, repeatIndex r: Int) -> Double? {
+    private func codeCorrelation(of sample: Matrix, d: Int, repeatIndex r: Int) -> (dimension: Double?, integral: CorrelationCurve?) {
         var g = SeededGenerator(seed: settings.seed(repeat: r)).derived("corrdim-d\(d)")
-        return try? Self.correlationDimension(of: sample, using: &g)
+        guard let integral = try? Self.correlationIntegral(of: sample, using: &g) else { return (nil, nil) }
+        let curve = CorrelationCurve(radii: integral.radii, values: integral.values)
+        return ((try? CorrelationDimension(fitting: integral))?.dimension, curve)
     }
 
     /// The codes the entropies are estimated on: all, or `entropySample` of them drawn with
@@ -214,9 +229,13 @@ public struct EntropyCurveExperiment: Sendable {
 
     /// Correlation dimension with the automatic scaling region (nil-able by the caller).
     public static func correlationDimension(of x: Matrix, using generator: inout SeededGenerator) throws -> Double {
+        try CorrelationDimension(fitting: correlationIntegral(of: x, using: &generator)).dimension
+    }
+
+    /// C(r) at 32 log-spaced radii over the automatic range, as `correlationDimension` fits it.
+    static func correlationIntegral(of x: Matrix, using generator: inout SeededGenerator) throws -> CorrelationIntegral {
         let range = try CorrelationIntegral.automaticRange(of: x, using: &generator)
-        let radii = try CorrelationIntegral.logSpacedRadii(count: 32, in: range)
-        return try CorrelationDimension(fitting: CorrelationIntegral(of: x, radii: radii)).dimension
+        return try CorrelationIntegral(of: x, radii: try CorrelationIntegral.logSpacedRadii(count: 32, in: range))
     }
 }
 
