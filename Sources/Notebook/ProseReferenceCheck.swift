@@ -42,7 +42,7 @@ struct ProseReferenceCheck {
     private func check(_ reference: InlineReference, at node: Markup) -> [Diagnostic] {
         var problems = [Diagnostic]()
         if let format = reference.format, !InlineFormat.isValid(format) {
-            problems.append(error(node, "`{=\(reference.source)}`: `\(format)` is not a format; write .2f, .3g, .2e or d"))
+            problems.append(error(node, "`{=\(reference.source)}`: `\(format)` is not a format; write .2f, .3g, .2e, d or %"))
         }
         guard let (id, fields) = InlineValuePath.split(reference.path, known: results.keys) else {
             let name = reference.path.joined(separator: ".")
@@ -54,8 +54,8 @@ struct ProseReferenceCheck {
         let allowed = InlineValuePath.fields[kind]
         if kind.name == "none" || allowed == [] {
             problems.append(error(node, "`{=\(reference.source)}`: `\(id)` is \(withArticle(kind.name)), which has no number to show; "
-                + "inline values read estimates, data sets, models and tables"))
-        } else if fields.isEmpty, kind != .estimate {
+                + "inline values read estimates, data sets, models, tables, claims and verdicts"))
+        } else if fields.isEmpty, !InlineValuePath.hasDefaultField(kind) {
             problems.append(error(node, "`{=\(reference.source)}`: name a field of \(withArticle(kind.name))"
                 + (allowed.map { ": " + $0.joined(separator: ", ") } ?? " (a table's is ROW.COLUMN)")))
         } else if let allowed, let field = fields.first, !allowed.contains(field) {
@@ -63,8 +63,9 @@ struct ProseReferenceCheck {
                 + suggestion(for: field, among: allowed) + " (fields: \(allowed.joined(separator: ", ")))"))
         } else if kind == .table, fields.count != 2 {
             problems.append(error(node, "`{=\(reference.source)}`: a table's value is `\(id).ROW.COLUMN` (the row's first cell and the column's name, lowercase, with `-` for spaces)"))
-        } else if kind == .estimate, fields.first == "detail", fields.count != 2 {
-            problems.append(error(node, "`{=\(reference.source)}`: write `\(id).detail.NAME`, NAME a detail of the estimate"))
+        } else if let field = fields.first, InlineValuePath.namedListFields.contains(field), fields.count != 2 {
+            let what = field == "detail" ? "a detail of the estimate" : "the name of one of the claim's \(field)s"
+            problems.append(error(node, "`{=\(reference.source)}`: write `\(id).\(field).NAME`, NAME \(what)"))
         }
         return problems
     }
@@ -82,11 +83,24 @@ public enum InlineValuePath {
     /// The fields each kind offers at validation; nil: fields known only after the run
     /// (a table's ROW.COLUMN, a kind this engine does not know); []: none.
     public static let fields: [ValueKind: [String]] = [
-        .estimate: ["value", "se", "unit", "detail"],
+        .estimate: ["value", "se", "unit", "detail", "name"],
         .dataset: ["n", "D", "k"],
         .model: ["parameters"],
         .curve: [], .histogram: [], .config: [],
+        // A claim (`ID.outcome` of `{claim}`) and an entropy curve's verdict (`ID.kink`):
+        // their words and numbers, so prose can state a conclusion without typing it.
+        ClaimValue.kind: ["outcome", "statement", "test", "rule", "evidence", "number", "threshold"],
+        "verdict": ["dimension", "candidate", "trueDimension", "explanation", "seeds"],
     ]
+
+    /// Fields followed by a NAME: an estimate's detail, a claim's number or threshold.
+    public static let namedListFields: Set<String> = ["detail", "number", "threshold"]
+
+    /// Kinds whose bare id shows a default field: an estimate's value, a claim's outcome,
+    /// a verdict's dimension.
+    public static func hasDefaultField(_ kind: ValueKind) -> Bool {
+        kind == .estimate || kind == ClaimValue.kind || kind == "verdict"
+    }
 
     /// The longest leading part of `path` that is a result id, and the fields after it.
     public static func split<C: Collection>(_ path: [String], known: C) -> (id: String, fields: [String])? where C.Element == String {
@@ -111,10 +125,11 @@ public enum InlineValuePath {
     }
 }
 
-/// The formats an inline value accepts: `.Nf`, `.Ng`, `.Ne` (N ≤ 12) and `d` (rounded).
+/// The formats an inline value accepts: `.Nf`, `.Ng`, `.Ne` (N ≤ 12), `d` (rounded) and
+/// `%` (a fraction as a whole percentage, "0.47" → "47 %", the project's rates).
 public enum InlineFormat {
     public static func isValid(_ format: String) -> Bool {
-        if format == "d" { return true }
+        if format == "d" || format == "%" { return true }
         guard format.hasPrefix("."), let last = format.last, "fge".contains(last),
               let digits = Int(format.dropFirst().dropLast()), (0...12).contains(digits) else { return false }
         return true
@@ -125,6 +140,7 @@ public enum InlineFormat {
         guard x.isFinite else { return formatNumber(x) }
         guard let format, isValid(format) else { return formatNumber(x) }
         if format == "d" { return String(Int(x.rounded())) }
+        if format == "%" { return String(Int((100 * x).rounded())) + " %" }
         return String(format: "%" + format, x)
     }
 }

@@ -112,12 +112,30 @@ final class ProseReferences {
             case [], ["value"]: return record["value"].map { ($0, unit) }
             case ["se"]: return record["se"].map { ($0, unit) }
             case ["unit"]: return record["unit"].map { ($0, nil) }
+            case ["name"]: return record["name"].map { ($0, nil) }
             case let f where f.count == 2 && f[0] == "detail":
                 guard case .object(let details)? = record["details"],
                       let match = details.first(where: { $0.key == f[1] || InlineValuePath.slug($0.key) == f[1] }) else { return nil }
                 return (match.value, nil)
             default: return nil
             }
+        case "claim":
+            switch fields {
+            case []: return record["outcome"].map { ($0, nil) }
+            case let f where f.count == 2 && (f[0] == "number" || f[0] == "threshold"):
+                guard case .array(let named)? = record[f[0] == "number" ? "numbers" : "thresholds"],
+                      let match = named.first(where: { ($0["name"]?.stringValue).map { $0 == f[1] || InlineValuePath.slug($0) == f[1] } ?? false })
+                else { return nil }
+                return match["value"].map { ($0, nil) }
+            case let f where f.count == 1: return record[f[0]].map { ($0, nil) }
+            default: return nil
+            }
+        case "verdict":
+            // No dimension is a verdict too: the curve does not resolve one.
+            guard fields.count <= 1 else { return nil }
+            let field = fields.first ?? "dimension"
+            if field == "dimension", record["dimension"] == .null { return (.string("not resolvable"), nil) }
+            return record[field].map { ($0, nil) }
         case "table":
             guard fields.count == 2, case .array(let columns)? = record["columns"], case .array(let rows)? = record["rows"],
                   let c = columns.firstIndex(where: { InlineValuePath.slug($0["name"]?.stringValue ?? "") == fields[1] }),

@@ -137,17 +137,26 @@ public enum ProgramCommit {
         return String(head.prefix(10)) + (dirtyCheck.wait() ? "+dirty" : "")
     }
 
-    /// HEAD's commit from .git/HEAD, the loose ref or packed-refs.
+    /// HEAD's commit from .git/HEAD, the loose ref or packed-refs. In a linked worktree
+    /// `.git` is a file naming the worktree's git directory (its own HEAD), whose
+    /// `commondir` holds the shared refs.
     static func headCommit(_ repository: URL) -> String? {
-        let git = repository.appendingPathComponent(".git")
+        var git = repository.appendingPathComponent(".git")
+        if let link = try? String(contentsOf: git, encoding: .utf8), link.hasPrefix("gitdir: ") {
+            git = URL(fileURLWithPath: link.dropFirst(8).trimmingCharacters(in: .whitespacesAndNewlines), relativeTo: repository)
+        }
+        var refs = git
+        if let common = try? String(contentsOf: git.appendingPathComponent("commondir"), encoding: .utf8) {
+            refs = URL(fileURLWithPath: common.trimmingCharacters(in: .whitespacesAndNewlines), relativeTo: git.appendingPathComponent("x"))
+        }
         guard let head = try? String(contentsOf: git.appendingPathComponent("HEAD"), encoding: .utf8)
             .trimmingCharacters(in: .whitespacesAndNewlines) else { return nil }
         guard head.hasPrefix("ref: ") else { return head }
         let ref = String(head.dropFirst(5))
-        if let loose = try? String(contentsOf: git.appendingPathComponent(ref), encoding: .utf8) {
+        if let loose = try? String(contentsOf: refs.appendingPathComponent(ref), encoding: .utf8) {
             return loose.trimmingCharacters(in: .whitespacesAndNewlines)
         }
-        let packed = (try? String(contentsOf: git.appendingPathComponent("packed-refs"), encoding: .utf8)) ?? ""
+        let packed = (try? String(contentsOf: refs.appendingPathComponent("packed-refs"), encoding: .utf8)) ?? ""
         return packed.split(separator: "\n").first { $0.hasSuffix(" " + ref) }.map { String($0.prefix(40)) }
     }
 

@@ -15,6 +15,6 @@ struct EntropyBookCommand: ParsableCommand {
         """,
         version: ProgramInfo.version,
         subcommands: [RunCommand.self, WatchCommand.self, CheckCommand.self, DiffCommand.self, DirectivesCommand.self, CacheCommand.self,
-                      UnitsCommand.self, WorkCommand.self, BenchCommand.self],
+                      UnitsCommand.self, WorkCommand.self, BenchCommand.self, ResultsCommand.self],
         defaultSubcommand: nil)
 }

@@ -24,7 +24,7 @@ final class ProseReferenceTests: XCTestCase {
 
     func testUnknownFieldSuggestsNearestField() {
         XCTAssertEqual(check("SE: `{=p.side.sr}`"), [
-            "nb.md:5:6: error: `{=p.side.sr}`: an estimate has no field `sr`; did you mean `se`? (fields: value, se, unit, detail)",
+            "nb.md:5:6: error: `{=p.side.sr}`: an estimate has no field `sr`; did you mean `se`? (fields: value, se, unit, detail, name)",
         ])
     }
 
@@ -33,7 +33,7 @@ final class ProseReferenceTests: XCTestCase {
     }
 
     func testBadFormatIsAnError() {
-        XCTAssertEqual(check("`{=p.side:.2x}`"), ["nb.md:5:2: error: `{=p.side:.2x}`: `.2x` is not a format; write .2f, .3g, .2e or d"])
+        XCTAssertEqual(check("`{=p.side:.2x}`"), ["nb.md:5:2: error: `{=p.side:.2x}`: `.2x` is not a format; write .2f, .3g, .2e, d or %"])
     }
 
     func testDetailNeedsAName() {
