@@ -193,7 +193,7 @@ extension FigureRenderer {
         for (i, panel) in spec.panels.enumerated() {
             let frame = PlotFrame(canvas: canvas, theme: theme, rect: panelRects[i], x: xAxis, y: yAxis)
             var occupied = panel.layers.flatMap { $0.occupancy(in: frame) }
-            occupied += referenceLabelFrames(panel.referenceLines, frame: frame, occupied: occupied).flatMap(corners)
+            occupied += referenceLabels(panel.referenceLines, frame: frame, occupied: occupied).map(\.frame).flatMap(corners)
             occupied += referenceLineSamples(panel.referenceLines, frame: frame)
             total += occupied.count
             let candidate = Legend.bestPlacement(size: size, plot: panelRects[i], inset: theme.gap * 1.5, occupied: occupied)

@@ -167,10 +167,10 @@ struct FigureRenderer {
         // The lines themselves too: a label across another reference line hides where it runs.
         let occupied = labelled.isEmpty ? [] : panel.layers.flatMap { $0.occupancy(in: frame) }
             + referenceLineSamples(panel.referenceLines, frame: frame)
-        for (line, labelFrame) in zip(labelled, referenceLabelFrames(labelled, frame: frame, occupied: occupied)) {
-            guard let label = line.label else { continue }
+        for (line, placed) in zip(labelled, referenceLabels(labelled, frame: frame, occupied: occupied)) {
+            let labelFrame = placed.frame
             canvas.rect(labelFrame.expanded(by: theme.gap * 0.4), fill: Color.white.withOpacity(0.85), stroke: nil)
-            canvas.text(label, at: Point(labelFrame.minX, labelFrame.minY), font: theme.tickFont,
+            canvas.text(placed.text, at: Point(labelFrame.minX, labelFrame.minY), font: theme.tickFont,
                         color: line.color ?? theme.referenceColor, anchor: TextAnchor(.leading, .top))
         }
 
@@ -233,11 +233,17 @@ struct FigureRenderer {
     /// (top, bottom or middle, right or left of a vertical line; above or below the right
     /// end, left end or middle of a horizontal one) that covers the fewest `occupied` data
     /// points and no other label; ties keep the conventional spot (top, right).
-    func referenceLabelFrames(_ lines: [ReferenceLine], frame: PlotFrame, occupied: [Point]) -> [Rect] {
-        var placed = [Rect]()
+    ///
+    /// A label wider than the plot loses words from its end, marked by "…" (the caption
+    /// carries the whole sentence): on a phone-width figure a long one ran out of the plot
+    /// over the axis title.
+    func referenceLabels(_ lines: [ReferenceLine], frame: PlotFrame, occupied: [Point]) -> [(text: String, frame: Rect)] {
+        var placed = [Rect](), texts = [String]()
         let gap = theme.gap, plot = frame.rect
         for line in lines {
-            guard let label = line.label else { continue }
+            guard let whole = line.label else { continue }
+            let label = fitted(whole, width: plot.width - 2 * gap)
+            texts.append(label)
             let e = canvas.measure(label, font: theme.tickFont)
             var candidates = [Rect]()
             switch line.orientation {
@@ -273,6 +279,18 @@ struct FigureRenderer {
             }
             placed.append(best)
         }
-        return placed
+        return Array(zip(texts, placed))
+    }
+
+    /// `label`, or as many of its leading words as fit in `width` followed by "…".
+    private func fitted(_ label: String, width: Double) -> String {
+        guard canvas.measure(label, font: theme.tickFont).width > width else { return label }
+        var words = label.split(separator: " ").map(String.init)
+        while words.count > 1 {
+            words.removeLast()
+            let shortened = words.joined(separator: " ") + "…"
+            if canvas.measure(shortened, font: theme.tickFont).width <= width { return shortened }
+        }
+        return (words.first ?? label) + "…"
     }
 }

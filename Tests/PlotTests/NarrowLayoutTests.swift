@@ -82,4 +82,34 @@ final class NarrowLayoutTests: XCTestCase {
         // The report's figure keeps it on one line.
         XCTAssertTrue(try chart.recording(size: .report).canvas.texts.contains(title))
     }
+
+    /// A reference line's label wider than a phone figure's plot ran out of the plot over the
+    /// axis title; it now keeps its leading words and ends in "…" inside the plot.
+    func testALongReferenceLabelIsShortenedToFitTheNarrowPlot() throws {
+        let x = (1...32).map(Double.init)
+        let long = "images, local slopes only turn at 4.78 (not a plateau: unused)"
+        let chart = try LineChart(title: "Correlation dimension of the codes", xLabel: "d", yLabel: "correlation dimension",
+                                  series: [.init(name: "codes", x: x, y: x.map { min($0, 4) })],
+                                  referenceLines: [.horizontal(4.78, label: long), .horizontal(6.99, label: "images: 6.99")])
+        for size in [FigureSize.narrow, .report] {
+            let (layout, canvas) = try chart.recording(size: size)
+            let plot = try XCTUnwrap(layout.panels.first).plotArea
+            let font = Theme(size, density: 1).tickFont
+            let labels = canvas.operations.compactMap { op -> (String, Rect)? in
+                guard case .text(let s, let p, let f, _, let anchor, let rotated) = op, f == font, s.hasPrefix("images") else { return nil }
+                return (s, anchor.frame(of: canvas.measure(s, font: f), at: p, rotated: rotated))
+            }
+            XCTAssertEqual(labels.count, 2, "\(size)")
+            for (text, frame) in labels {
+                XCTAssertTrue(frame.minX >= plot.minX && frame.maxX <= plot.maxX, "\(size): `\(text)` leaves the plot")
+            }
+            let shown = labels.map(\.0)
+            if size == .narrow {
+                XCTAssertTrue(shown.contains { $0.hasPrefix("images, local slopes") && $0.hasSuffix("…") }, "\(shown)")
+            } else {
+                XCTAssertTrue(shown.contains(long), "a desktop figure has room for the whole label: \(shown)")
+            }
+            XCTAssertTrue(shown.contains("images: 6.99"))
+        }
+    }
 }
