@@ -66,10 +66,14 @@ public enum CorrdimDirective: Directive {
         }
         var result = try package(fit, corrint: corrint, data: data, sampleNote: sampleNote)
         if let other = competingRegion(fit, tolerance: options.tolerance) {
-            result.outputs.insert(.warning(
-                "C(r) has more than one scaling region: the local slopes are also flat at \(String(format: "%.2f", other.slope)) "
-                + "for r ∈ [\(formatNumber(other.from)), \(formatNumber(other.to))], against \(String(format: "%.2f", fit.dimension)) in the chosen "
-                + "window. The correlation dimension depends on the scale here; read it as a range, not a number."), at: 1)
+            let stretch = "for r ∈ [\(formatNumber(other.from)), \(formatNumber(other.to))], against \(String(format: "%.2f", fit.dimension)) in the chosen window"
+            // A flat run at the bottom of a V of the local slopes is where they turn, not a
+            // second scaling region (issue 15): said as such, and no claim may use it.
+            result.outputs.insert(other.isPlateau
+                ? .warning("C(r) has more than one scaling region: the local slopes are also flat at \(String(format: "%.2f", other.slope)) "
+                    + stretch + ". The correlation dimension depends on the scale here; read it as a range, not a number.")
+                : .note("The local slopes of C(r) also come near \(String(format: "%.2f", other.slope)) " + stretch
+                    + ", at the bottom of a V where they turn, not on a plateau: not a second scaling region."), at: 1)
             if var main = result.values[""] as? EstimateValue {
                 main.details.append(.init("other scaling region", other.slope))
                 result.values[""] = main

@@ -106,8 +106,12 @@ enum MNISTBlock {
         }
         var note = "fit over r ∈ [\(MarkdownTable.number(details["r1"]))" + ", \(MarkdownTable.number(details["r2"]))], "
             + "Eckmann–Ruelle bound 2·log₁₀ N = \(MarkdownTable.number(details["Eckmann–Ruelle bound"]))"
-        if let other = details["other scaling region"]?.numberValue {
-            note += "; a second scaling region at \(formatNumber(other, significantDigits: 3))"
+        // A second scaling region only where the local slopes have a real plateau (the
+        // `other-region` result); elsewhere the flat stretch is the bottom of a V.
+        if let region = e.json["results"]?["images-corrdim.other-region"]?["value"]?.numberValue {
+            note += "; a second scaling region at \(formatNumber(region, significantDigits: 3))"
+        } else if let turn = details["other scaling region"]?.numberValue {
+            note += "; the local slopes also turn at \(formatNumber(turn, significantDigits: 3)) (the bottom of a V, not a second plateau)"
         }
         rows.append(["correlation dimension", MarkdownTable.fixed(corrdim["value"]), note])
         let n = (e.json["datasets"]?.arrayValue ?? []).first { $0["id"]?.stringValue == "digits" }?["n"]

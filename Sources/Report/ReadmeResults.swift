@@ -16,6 +16,9 @@ public enum ReadmeResults {
         public var notebook: String
         /// The results the block reads (ids in run.json's `cells[].results`).
         public var results: [String]
+        /// Results the block reads when the run has them (a second scaling region exists only
+        /// when the images' C(r) has a real plateau there).
+        public var optionalResults: [String] = []
         /// Renders the block's Markdown from the extract.
         var render: @Sendable (Extract) throws -> String
     }
@@ -28,7 +31,7 @@ public enum ReadmeResults {
                results: ["calibration", "calibration.confusion", "calibration.default"], render: CalibrationBlock.render),
         Source(name: "mnist", notebook: "notebooks/mnist.md",
                results: ["zoom.dimension", "zoom.kink", "full.dimension", "full.kink", "images", "images-corrdim"],
-               render: MNISTBlock.render),
+               optionalResults: ["images-corrdim.other-region"], render: MNISTBlock.render),
         Source(name: "presentation", notebook: "notebooks/presentation.md",
                results: ["c1.outcome", "c2.outcome", "c3.outcome", "c4.outcome", "c5.outcome", "images", "images-corrdim"],
                render: PresentationBlock.render),
@@ -55,7 +58,9 @@ public enum ReadmeResults {
         for cell in run["cells"]?.arrayValue ?? [] {
             cells.append(["label": cell["label"] ?? .null, "directive": cell["directive"] ?? .null,
                           "status": cell["status"] ?? .null, "seconds": cell["seconds"] ?? .null])
-            for (id, record) in cell["results"]?.objectValue ?? [:] where source.results.contains(id) { results[id] = record }
+            for (id, record) in cell["results"]?.objectValue ?? [:] where source.results.contains(id) || source.optionalResults.contains(id) {
+                results[id] = record
+            }
         }
         let missing = source.results.filter { results[$0] == nil }
         guard missing.isEmpty else {
