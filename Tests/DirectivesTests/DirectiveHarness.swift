@@ -40,6 +40,23 @@ final class DirectiveHarness {
         return result
     }
 
+    /// The tests' small sweep: a line in R⁴ (n = 300) as `x`, and `{entropy-curve}` `c` over
+    /// d = 1, 2, 3 with one seed, no Monte-Carlo and a tiny autoencoder; `extra` adds lines.
+    @discardableResult
+    func runSmallSweep(extra: String = "") throws -> CellResult {
+        try run("```{dataset}\nid: x\nkind: linear\nk: 1\nambient: 4\nn: 300\n```")
+        return try run("""
+            ```{entropy-curve}
+            id: c
+            data: x
+            dims: [1, 2, 3]
+            repeats: 1
+            monte-carlo: 0
+            autoencoder: {hidden: [8], epochs: 3, batch: 64}
+            \(extra.isEmpty ? "" : extra + "\n")```
+            """)
+    }
+
     func value<T: NotebookValue>(_ id: String, as type: T.Type = T.self) throws -> T {
         guard let v = environment[id] as? T else { throw HarnessError("no \(T.kind) stored under \(id)") }
         return v

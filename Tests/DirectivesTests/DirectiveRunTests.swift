@@ -58,15 +58,7 @@ final class DirectiveRunTests: XCTestCase {
 
     func testEntropyCurveSweepsEveryDimensionAndGivesAVerdictValue() throws {
         let h = DirectiveHarness()
-        try h.run(cell("dataset", "id: x\nkind: linear\nk: 1\nambient: 4\nn: 300"))
-        let result = try h.run(cell("entropy-curve", """
-            id: c
-            data: x
-            dims: [1, 2, 3]
-            repeats: 1
-            monte-carlo: 0
-            autoencoder: {hidden: [8], epochs: 3, batch: 64}
-            """))
+        let result = try h.runSmallSweep()
         let curve = try h.value("c", as: CurveValue.self)
         XCTAssertEqual(curve.series.first?.x, [1, 2, 3])
         XCTAssertEqual(try h.value("c.table", as: Table.self).rows.count, 3)

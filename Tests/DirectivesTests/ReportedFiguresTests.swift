@@ -36,16 +36,7 @@ final class ReportedFiguresTests: XCTestCase {
     /// slide PNG itself, nothing says "over seeds", and sampling the codes is a note.
     func testOneSeedSweepFiguresCarryTheVerdictAndSayNothingAboutSeeds() throws {
         let h = DirectiveHarness()
-        try h.run(cell("dataset", "id: x\nkind: linear\nk: 1\nambient: 4\nn: 300"))
-        let result = try h.run(cell("entropy-curve", """
-            id: c
-            data: x
-            dims: [1, 2, 3]
-            repeats: 1
-            sample: 200
-            monte-carlo: 0
-            autoencoder: {hidden: [8], epochs: 3, batch: 64}
-            """))
+        let result = try h.runSmallSweep(extra: "sample: 200")
         let kink = try h.value("c.kink", as: DimensionVerdictValue.self)
         let lines = EntropyCurveReport.dimensionLines(trueDimension: 1, verdict: kink.dimension, candidate: kink.candidate)
         XCTAssertFalse(lines.isEmpty, "a true k of 1 is always drawn")
