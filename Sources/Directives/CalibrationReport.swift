@@ -51,35 +51,35 @@ struct CalibrationReport {
     }
 
     func summaryTable(_ scores: [CalibrationScore], chosen: String?) -> Table {
-        let rows = scores.map { s -> [String] in
+        let rows = scores.map { s -> [Table.Cell] in
             let low = s.restricted(to: 1...4), mid = s.restricted(to: 1...6), high = s.restricted(to: 8...Int.max)
-            return [s.method + (s.method == chosen ? " (default)" : ""), percent(low.exactRate), percent(low.farOffRate),
-                    percent(low.notResolvableRate), percent(mid.exactRate), percent(mid.confidentWrongRate),
-                    formatNumber(mid.meanAbsoluteError, significantDigits: 2), high.count == 0 ? "—" : percent(high.farOffRate),
-                    s.meetsAcceptance ? "yes" : "no"]
+            return [.text(s.method + (s.method == chosen ? " (default)" : "")), .percent(low.exactRate), .percent(low.farOffRate),
+                    .percent(low.notResolvableRate), .percent(mid.exactRate), .percent(mid.confidentWrongRate),
+                    .measurement(mid.meanAbsoluteError, digits: 2), .percent(high.count == 0 ? .nan : high.farOffRate),
+                    .verdict(s.meetsAcceptance ? "yes" : "no")]
         }
         return Table(title: "Every method on \(cases.count) cases (set × n × seed)",
                      columns: ["method", "exact, k ≤ 4", "> 1 off, k ≤ 4", "not resolvable, k ≤ 4", "exact, k ≤ 6",
                                "confident wrong, k ≤ 6", "mean |error|, k ≤ 6", "> 1 off, k ≥ 8", "meets acceptance"],
-                     rows: rows)
+                     cells: rows)
     }
 
     func confusionTable(_ s: CalibrationScore) -> Table {
         let c = s.confusion()
-        let rows = c.rows.map { row in [String(row.k)] + row.counts.map(String.init) + [String(row.notResolvable)] }
+        let rows = c.rows.map { row -> [Table.Cell] in [.parameter(row.k)] + row.counts.map(Table.Cell.count) + [.count(row.notResolvable)] }
         return Table(title: "Confusion: true k × answer — \(s.method)", columns: ["true k"] + c.answers.map { "says \($0)" } + ["not resolvable"],
-                     rows: rows)
+                     cells: rows)
     }
 
     func caseTable(_ methods: [CalibrationScore.Method]) -> Table {
         let shown = methods.filter { !$0.name.hasPrefix("noisy slope alone") }
-        let rows = cases.map { c -> [String] in
-            [c.set, String(c.k), String(c.n), String(c.seed + 1)] + shown.map { m in
-                ((try? m.answer(c)) ?? nil).map(String.init) ?? "NR"
-            } + [formatNumber(c.seconds, significantDigits: 2)]
+        let rows = cases.map { c -> [Table.Cell] in
+            [.text(c.set), .parameter(c.k), .parameter(c.n), .parameter(c.seed + 1)] + shown.map { m in
+                ((try? m.answer(c)) ?? nil).map { .measurement(Double($0)) } ?? .verdict("NR")
+            } + [.time(c.seconds, digits: 2)]
         }
         return Table(title: "Every case's answers (NR: not resolvable)", columns: ["set", "k", "n", "seed"] + shown.map(\.name) + ["seconds"],
-                     rows: rows)
+                     cells: rows)
     }
 
     func defaultEstimate(_ s: CalibrationScore) -> EstimateValue {

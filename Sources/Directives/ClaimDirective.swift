@@ -49,7 +49,7 @@ public enum ClaimDirective: Directive {
     /// The claim as the cell's values (a one-row table and the typed claim) and its output.
     static func package(_ claim: ClaimValue) -> CellResult {
         let table = Table(title: nil, columns: ["claim", "status", "evidence", "rule"],
-                          rows: [[claim.statement, claim.outcome.rawValue, claim.evidence, claim.rule]])
+                          cells: [[.text(claim.statement), .verdict(claim.outcome.rawValue), .text(claim.evidence), .text(claim.rule)]])
         return CellResult(values: ["": table, "outcome": claim], outputs: [.claim(claim)])
     }
 

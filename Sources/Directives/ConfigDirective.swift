@@ -28,8 +28,8 @@ public enum ConfigDirective: Directive {
 
     public static func run(_ arguments: Arguments, context: CellContext) throws -> CellResult {
         let s = context.settings
-        return CellResult(outputs: [.table(Table(columns: ["setting", "value"], rows: [
-            ["seed", String(s.seed)], ["threads", String(s.threads)], ["quick", String(s.quick)],
-        ] + s.parameters.sorted { $0.key < $1.key }.map { ["param \($0.key)", $0.value] }))])
+        return CellResult(outputs: [.table(Table(columns: ["setting", "value"], cells: [
+            [.text("seed"), Table.Cell(parsing: String(s.seed), role: .parameter)], [.text("threads"), .parameter(s.threads)], [.text("quick"), .text(String(s.quick))],
+        ] + s.parameters.sorted { $0.key < $1.key }.map { [.text("param \($0.key)"), Table.Cell(parsing: $0.value, role: .parameter)] }))])
     }
 }

@@ -63,9 +63,9 @@ public enum DimensionDirective: Directive {
                                  "the neighbour estimators need more than \(neighbourCount) points; the data has \(n)")
         }
 
-        var rows = [[String]](), outputs = [OutputItem](), estimates = [(String, Double)]()
+        var rows = [[Table.Cell]](), outputs = [OutputItem](), estimates = [(String, Double)]()
         func add(_ method: String, _ value: Double, _ se: Double?, _ how: String) {
-            rows.append([method, formatNumber(value), se.map { formatNumber($0) } ?? "", how])
+            rows.append([.text(method), .measurement(value), se.map { .measurement($0) } ?? .empty, .text(how)])
             estimates.append((method, value))
         }
         // One exact neighbour search serves CorrInt, the MLE and TwoNN.
@@ -114,7 +114,7 @@ public enum DimensionDirective: Directive {
         var notes = [OutputItem]()
         if let sampleNote { notes.append(.note("Estimates " + sampleNote + ".")) }
         if let truth = data.intrinsicDimension { notes.append(.text("True intrinsic dimension of \(data.name): \(truth).")) }
-        let table = Table(title: "Intrinsic dimension of \(data.name)", columns: ["method", "estimate", "± SE", "how"], rows: rows)
+        let table = Table(title: "Intrinsic dimension of \(data.name)", columns: ["method", "estimate", "± SE", "how"], cells: rows)
         return CellResult(values: ["": table], outputs: notes + [.table(table)] + outputs)
     }
 

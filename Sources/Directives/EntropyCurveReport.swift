@@ -136,36 +136,36 @@ struct EntropyCurveReport {
     }
 
     func perDTable() -> Table {
-        func cell(_ s: CurveSummary.Statistic, _ digits: Int = 4) -> String {
-            guard s.median.isFinite else { return "—" }
-            let m = formatNumber(s.median, significantDigits: digits)
-            return s.max > s.min ? "\(m) [\(formatNumber(s.min, significantDigits: 3))–\(formatNumber(s.max, significantDigits: 3))]" : m
+        func cell(_ s: CurveSummary.Statistic, _ digits: Int = 4) -> Table.Cell {
+            guard s.median.isFinite else { return .measurement(.nan) }
+            return .number(Table.Number(s.median, lower: s.min, upper: s.max, format: .significant(digits), spreadFormat: .significant(3)))
         }
         var columns = ["d", "H LOO (nats)"]
         if summary.monteCarlo != nil { columns.append("H MC (nats)") }
         columns += ["H_white (nats)", "h*", "MSE"]
         if summary.correlationDimension != nil { columns.append("corrdim") }
         columns.append("train s")
-        let rows = summary.d.indices.map { i -> [String] in
-            var row = [String(summary.d[i]), cell(summary.entropy[i])]
+        let rows = summary.d.indices.map { i -> [Table.Cell] in
+            var row: [Table.Cell] = [.parameter(summary.d[i]), cell(summary.entropy[i])]
             if let mc = summary.monteCarlo { row.append(cell(mc[i])) }
             row += [cell(summary.whitenedEntropy[i]), cell(summary.bandwidth[i], 3), cell(summary.reconstructionError[i], 3)]
             if let c = summary.correlationDimension { row.append(cell(c[i], 3)) }
             let secs = points.filter { $0.d == summary.d[i] }.map(\.trainingSeconds)
-            row.append(formatNumber(secs.reduce(0, +) / Double(max(secs.count, 1)), significantDigits: 2))
+            row.append(.time(secs.reduce(0, +) / Double(max(secs.count, 1)), digits: 2))
             return row
         }
         let seeds = Set(points.map(\.repeatIndex)).count
         let title = seeds > 1 ? "H(d) per code dimension (median [min–max] over \(seeds) seeds)" : "H(d) per code dimension (one seed)"
-        return Table(title: title, columns: columns, rows: rows)
+        return Table(title: title, columns: columns, cells: rows)
     }
 
     func rulesTable() -> Table {
-        let rows = verdict.rules.map { r -> [String] in
+        let rows = verdict.rules.map { r -> [Table.Cell] in
             let per = r.perSeed.map { $0.map(String.init) ?? "–" }.joined(separator: ", ")
-            return [r.name, r.d.map(String.init) ?? "none", per, r.note]
-        } + [["verdict", verdict.dimension.map(String.init) ?? "not resolvable", "", verdict.explanation]]
+            return [.text(r.name), r.d.map { .measurement(Double($0)) } ?? .text("none"), .text(per), .text(r.note)]
+        } + [[.text("verdict"), verdict.dimension.map { .measurement(Double($0)) } ?? .verdict("not resolvable"), .empty,
+              .text(verdict.explanation)]]
         return Table(title: "Dimension rules" + (trueDimension.map { " (true dimension \($0))" } ?? ""),
-                     columns: ["rule", "d (median curve)", "d per seed", "note"], rows: rows)
+                     columns: ["rule", "d (median curve)", "d per seed", "note"], cells: rows)
     }
 }

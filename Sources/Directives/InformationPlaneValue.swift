@@ -119,17 +119,22 @@ public struct InformationPlaneValue: JSONCacheableValue {
 
     /// The table of the cell: one row per layer and epoch.
     func table() -> Table {
-        func text(_ e: Estimate?) -> String {
-            guard let e else { return "—" }
-            let digits = { formatNumber($0, significantDigits: 3) }
-            if e.seeds > 1 { return digits(e.median) + " [" + digits(e.min) + "–" + digits(e.max) + "]" }
-            return digits(e.median) + (e.standardError.map { " ± " + formatNumber($0, significantDigits: 2) } ?? "")
+        func text(_ e: Estimate?) -> Table.Cell {
+            guard let e else { return .measurement(.nan) }
+            if e.seeds > 1 {
+                // The range is shown even when min = max: the seeds agreed.
+                let m = formatNumber(e.median, significantDigits: 3), lo = formatNumber(e.min, significantDigits: 3),
+                    hi = formatNumber(e.max, significantDigits: 3)
+                return .number(Table.Number(e.median, lower: e.min, upper: e.max, format: .significant(3),
+                                            written: e.max > e.min ? nil : m + " [" + lo + "–" + hi + "]"))
+            }
+            return .number(Table.Number(e.median, standardError: e.standardError, format: .significant(3), spreadFormat: .significant(2)))
         }
         let spread = seeds > 1 ? "median [min–max] over \(seeds) seeds" : "one seed ± the Monte-Carlo SE"
         return Table(title: "Information plane of \(name) (nats; \(spread))",
                      columns: ["layer", "width", "epoch", "I(X;T) noise-aware", "I(T;Y) noise-aware", "I(X;T) compressed", "I(T;Y) compressed"],
-                     rows: rows.map { r in
-                         [String(r.layer), String(r.width), String(r.epoch), text(r.inputInformation), text(r.labelInformation),
+                     cells: rows.map { r in
+                         [.parameter(r.layer), .parameter(r.width), .parameter(r.epoch), text(r.inputInformation), text(r.labelInformation),
                           text(r.compressedInput), text(r.compressedLabel)]
                      })
     }

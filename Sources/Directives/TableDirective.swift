@@ -30,16 +30,16 @@ public enum TableDirective: Directive {
         if let first = values.first?.1 as? Table,
            values.allSatisfy({ ($0.1 as? Table)?.columns == first.columns }) {
             // One table, or several with the same columns stacked (e.g. a list of claims).
-            let rows = values.flatMap { ($0.1 as? Table)?.rows ?? [] }
-            table = Table(title: title ?? (values.count == 1 ? first.title : nil), columns: first.columns, rows: rows)
+            let rows = values.flatMap { ($0.1 as? Table)?.cells ?? [] }
+            table = Table(title: title ?? (values.count == 1 ? first.title : nil), columns: first.columns, cells: rows)
         } else if values.count == 1, let c = values[0].1 as? CurveValue {
             let xs = Array(Set(c.series.flatMap(\.x))).sorted()
-            let rows = xs.map { x in
-                [formatNumber(x, significantDigits: digits)] + c.series.map { s in
-                    s.x.firstIndex(of: x).map { formatNumber(s.y[$0], significantDigits: digits) } ?? ""
+            let rows = xs.map { x -> [Table.Cell] in
+                [.number(Table.Number(x, role: .parameter, format: .significant(digits)))] + c.series.map { s in
+                    s.x.firstIndex(of: x).map { Table.Cell.measurement(s.y[$0], digits: digits) } ?? .empty
                 }
             }
-            table = Table(title: title ?? c.title, columns: [c.xLabel] + c.series.map(\.name), rows: rows)
+            table = Table(title: title ?? c.title, columns: [c.xLabel] + c.series.map(\.name), cells: rows)
         } else {
             let estimates = try values.map { id, v -> (String, EstimateValue) in
                 guard let e = v as? EstimateValue else {
@@ -48,10 +48,10 @@ public enum TableDirective: Directive {
                 return (id, e)
             }
             let detailNames = estimates.flatMap { $0.1.details.map(\.name) }.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
-            table = Table(title: title, columns: ["id", "estimate", "value", "± SE", "unit"] + detailNames, rows: estimates.map { id, e in
-                [id, e.name, formatNumber(e.value, significantDigits: digits),
-                 e.standardError.map { formatNumber($0, significantDigits: 2) } ?? "", e.unit ?? ""]
-                + detailNames.map { n in e.details.first { $0.name == n }.map { formatNumber($0.value, significantDigits: digits) } ?? "" }
+            table = Table(title: title, columns: ["id", "estimate", "value", "± SE", "unit"] + detailNames, cells: estimates.map { id, e in
+                [.text(id), .text(e.name), .measurement(e.value, digits: digits, unit: e.unit),
+                 e.standardError.map { .measurement($0, digits: 2, unit: e.unit) } ?? .empty, e.unit.map { .text($0) } ?? .empty]
+                + detailNames.map { n in e.details.first { $0.name == n }.map { .measurement($0.value, digits: digits) } ?? .empty }
             })
         }
         return CellResult(values: ["": table], outputs: [.table(table)])

@@ -172,7 +172,7 @@ public final class Executor: @unchecked Sendable {
             }
             var stored = [(id: String, summary: String)]()
             var results = [String: JSONValue]()
-            if status != .failed, let id = cell.id {
+            if status != .failed, let id = cell.resultID {
                 for (suffix, value) in result.values {
                     let name = suffix.isEmpty ? id : "\(id).\(suffix)"
                     environment[name] = value

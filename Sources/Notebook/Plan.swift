@@ -38,6 +38,15 @@ public struct PlannedCell: Sendable {
     /// Ids this cell defines, with their kinds.
     public var writes: [(id: String, kind: ValueKind)]
 
+    /// The id results are stored under when the body sets none: the directive's name and
+    /// its position among the notebook's cells of that directive (`dimension-1`), so every
+    /// cell's results reach run.json and the prose can cite them. It does not seed the
+    /// cell (`label` and the seed stay derived from `id` or the position).
+    public var generatedID: String?
+
+    /// The id the cell's results are stored under: `id`, else `generatedID`.
+    public var resultID: String? { id ?? generatedID }
+
     /// `id` when set, else `cell-N` (1-based), for file names and messages.
     public var label: String { id ?? "cell-\(index + 1)" }
 }

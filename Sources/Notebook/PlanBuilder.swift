@@ -173,6 +173,28 @@ struct PlanBuilder {
         }
     }
 
+    /// A cell without `id` that stores results gets one from its directive and its position
+    /// among that directive's cells (`dimension-1`); one that an id of the notebook already
+    /// takes gets the cell's number too (`dimension-1-cell-4`). Generated after every cell
+    /// is planned, so no later id can collide; later cells cannot read them (validation
+    /// knows only written ids), the prose can.
+    mutating func generateIDs() {
+        var taken = Set(cells.flatMap { $0.writes.map(\.id) } + cells.compactMap(\.id))
+        var ordinal = [String: Int]()
+        for i in cells.indices {
+            let directive = cells[i].directive
+            ordinal[directive.name, default: 0] += 1
+            guard cells[i].id == nil, !directive.results.isEmpty else { continue }
+            var id = "\(directive.name)-\(ordinal[directive.name] ?? 1)"
+            if taken.contains(id) { id += "-cell-\(cells[i].index + 1)" }
+            let writes = directive.results.map { slot in (id: slot.suffix.map { "\(id).\($0)" } ?? id, kind: slot.kind) }
+            guard !writes.contains(where: { taken.contains($0.id) }) else { continue }
+            taken.formUnion(writes.map(\.id))
+            cells[i].generatedID = id
+            cells[i].writes = writes
+        }
+    }
+
     /// Seeds are derived once the notebook seed is final.
     mutating func deriveSeeds() {
         for i in cells.indices {

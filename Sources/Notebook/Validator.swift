@@ -48,6 +48,7 @@ public struct Validator {
         builder.applyCommandLineSettings()
         builder.checkMemoryBudget()
         builder.deriveSeeds()
+        builder.generateIDs()
         builder.diagnostics += ProseReferenceCheck(document: document, cells: builder.cells).diagnostics()
 
         let errors = builder.diagnostics.filter { $0.severity == .error }

@@ -1,8 +1,7 @@
 import Foundation
 
 // The run.json records of the engine's own value types (docs/run-json.md). Each lists every
-// number the value holds; `Table` also types its cells, since directives fill tables with
-// formatted text.
+// number the value holds; `Table` writes its typed cells.
 
 extension EstimateValue {
     public var record: JSONValue {
@@ -30,10 +29,42 @@ extension HistogramValue {
 }
 
 extension Table {
+    /// Columns with their unit and role (`measurement`, `time`, `count`, `parameter` when
+    /// every number in the column has it; `text`, `verdict` for words; `mixed`), rows of
+    /// typed cells: a number as a number (null for NaN); `{value, lower, upper}` for a
+    /// median with its range, `{value, se}` with a standard error; a number whose role
+    /// differs from its column's as `{value, role}`; null for an empty cell; else the text.
     public var record: JSONValue {
-        ["kind": "table", "title": JSONValue(title),
-         "columns": .array(columns.map { ["name": .string($0), "unit": JSONValue(Self.unit(ofColumn: $0))] }),
-         "rows": .array(rows.map { .array($0.map(Self.typedCell)) })]
+        let roles = columns.indices.map(columnRole)
+        return ["kind": "table", "title": JSONValue(title),
+                "columns": .array(columns.indices.map { c in
+                    ["name": .string(columns[c]), "unit": JSONValue(columnUnit(c)), "role": .string(roles[c])]
+                }),
+                "rows": .array(cells.map { row in
+                    .array(row.enumerated().map { c, cell in cell.record(columnRole: c < roles.count ? roles[c] : "mixed") })
+                })]
+    }
+
+    /// A short word in the name's trailing parentheses ("H LOO (nats)" → "nats"), else the
+    /// unit every number of the column shares.
+    func columnUnit(_ c: Int) -> String? {
+        if let unit = Self.unit(ofColumn: columns[c]) { return unit }
+        let units = Set(cells.compactMap { c < $0.count ? $0[c].number : nil }.map { $0.unit })
+        return units.count == 1 ? units.first ?? nil : nil
+    }
+
+    /// The role shared by the column's cells (the first column's cells name the rows).
+    func columnRole(_ c: Int) -> String {
+        var roles = Set<String>()
+        for row in cells where c < row.count {
+            switch row[c] {
+            case .empty: continue
+            case .number(let n): roles.insert(n.role.rawValue)
+            case .text: roles.insert("text")
+            case .verdict: roles.insert("verdict")
+            }
+        }
+        return roles.count == 1 ? roles.first ?? "text" : roles.isEmpty ? "text" : "mixed"
     }
 
     /// "H LOO (nats)" → "nats": a short word in trailing parentheses is the column's unit.
@@ -43,28 +74,27 @@ extension Table {
         return !unit.isEmpty && unit.count <= 8 && !unit.contains(" ") ? String(unit) : nil
     }
 
-    /// A cell as JSON: a number; `{value, lower, upper}` for "median [min–max]"; null for
-    /// "—" (no value); otherwise the text.
+    /// A cell of formatted text as run.json stores it (see `Cell(parsing:)`).
     static func typedCell(_ text: String) -> JSONValue {
-        let t = text.trimmingCharacters(in: .whitespaces)
-        if t.isEmpty || t == "—" || t == "–" { return .null }
-        if let x = number(t) { return .number(x) }
-        if t.hasSuffix("]"), let open = t.firstIndex(of: "["), let value = number(String(t[..<open])) {
-            let inner = t[t.index(after: open)..<t.index(before: t.endIndex)]
-            // The range dash is an en dash; a leading minus of either bound is "-" or "−".
-            let bounds = inner.split(separator: "–", maxSplits: 1).map { number(String($0)) }
-            if bounds.count == 2, let lower = bounds[0], let upper = bounds[1] {
-                return ["value": .number(value), "lower": .number(lower), "upper": .number(upper)]
-            }
-        }
-        return .string(text)
+        Cell(parsing: text).record(columnRole: Role.measurement.rawValue)
     }
+}
 
-    /// A plain number as the project prints them ("−0.25", "3.97e-04", "12"), else nil.
-    static func number(_ text: String) -> Double? {
-        let t = text.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "−", with: "-")
-        guard !t.isEmpty, t.allSatisfy({ $0.isASCII && ($0.isNumber || "+-.eE".contains($0)) }), let x = Double(t) else { return nil }
-        return x
+extension Table.Cell {
+    func record(columnRole: String) -> JSONValue {
+        switch self {
+        case .empty: return .null
+        case .text(let s), .verdict(let s): return .string(s)
+        case .number(let n):
+            guard n.value.isFinite else { return .null }
+            var members = [String: JSONValue]()
+            if let lower = n.lower, let upper = n.upper, upper > lower { members["lower"] = .number(lower); members["upper"] = .number(upper) }
+            if let se = n.standardError { members["se"] = JSONValue(se) }
+            if n.role.rawValue != columnRole { members["role"] = .string(n.role.rawValue) }
+            guard !members.isEmpty else { return .number(n.value) }
+            members["value"] = .number(n.value)
+            return .object(members)
+        }
     }
 }
 

@@ -117,30 +117,6 @@ public struct EstimateValue: NotebookValue, Hashable, Codable {
     }
 }
 
-/// A table of strings with a header; also a value later cells can read.
-public struct Table: NotebookValue, Hashable, Codable {
-    public static var kind: ValueKind { .table }
-    public var title: String?
-    public var columns: [String]
-    public var rows: [[String]]
-    public init(title: String? = nil, columns: [String], rows: [[String]]) {
-        self.title = title
-        self.columns = columns
-        self.rows = rows
-    }
-    public var summary: String {
-        "\(title ?? "table"): \(rows.count) \(rows.count == 1 ? "row" : "rows") × \(columns.count) \(columns.count == 1 ? "column" : "columns")"
-    }
-
-    /// The table as CSV (RFC 4180 quoting).
-    public func csv() -> String {
-        func field(_ s: String) -> String {
-            s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
-        }
-        return ([columns] + rows).map { $0.map(field).joined(separator: ",") }.joined(separator: "\n") + "\n"
-    }
-}
-
 /// Numbers as a reader wants them: 4 significant digits, no exponent for ordinary sizes.
 public func formatNumber(_ x: Double, significantDigits: Int = 4) -> String {
     // NaN stands for "no value" (a rule that found nothing, a dimension not resolvable).

@@ -4,8 +4,9 @@ import Notebook
 /// Compares the results of two runs (their run.json): every number of every stored result,
 /// data set and inline value, with numpy's tolerance rule |b − a| ≤ atol + rtol·|a|. Text
 /// that changed (a claim's status, "not resolvable") and a number that appeared or went
-/// away (a dimension that became resolvable) are flips, listed first. Times, dates, seeds
-/// and cache keys are not results and are not compared.
+/// away (a dimension that became resolvable) are flips, listed first. Times (the cells'
+/// seconds and every table cell whose role is `time`), dates, seeds and cache keys are not
+/// results and are not compared.
 public struct RunDiff {
     public struct Change: Equatable, Sendable {
         /// The result id (or `datasets`, `inline values`).
@@ -74,8 +75,10 @@ public struct RunDiff {
                 let rowName = cells.first.map(text) ?? "?"
                 for (c, cell) in cells.enumerated().dropFirst() where c < columns.count {
                     let column = columns[c]["name"]?.stringValue ?? "column \(c + 1)"
+                    // A wall-clock time is not a result, wherever it stands.
+                    if (cell["role"] ?? columns[c]["role"])?.stringValue == Table.Role.time.rawValue { continue }
                     if case .object = cell {
-                        for part in ["value", "lower", "upper"] {
+                        for part in ["value", "lower", "upper", "se"] where cell[part] != nil {
                             out[Key(result: result, field: "\(rowName) · \(column) · \(part)")] = cell[part] ?? .null
                         }
                     } else {

@@ -31,10 +31,10 @@ public final class CellCache: ResultStore, @unchecked Sendable {
     private let valueTypes: CacheableTypes
     /// The format: version 2 puts the key in the header, version 3 the seconds the cell
     /// took to compute after it and a `note` output kind, version 4 a figure's narrow
-    /// (phone) PNG after its report PNG. Entries of another version are
+    /// (phone) PNG after its report PNG, version 5 tables of typed cells. Entries of another version are
     /// never looked up (`CacheKeys` puts the same version into every key), so they are
     /// simply misses until collection removes them.
-    static let magic = Array("EBCACHE4".utf8)
+    static let magic = Array("EBCACHE5".utf8)
 
     /// - Parameter valueTypes: value types beyond the engine's own (curve, histogram,
     ///   estimate, table) that entries may hold — `DirectiveRegistry.valueTypes` in the CLI.
