@@ -44,7 +44,7 @@ public enum AutoencoderDirective: Directive {
     }
 
     public static func validate(_ arguments: Arguments) -> [ParameterError] {
-        AutoencoderSettings.validate(arguments)
+        AutoencoderSettings.validate(try? arguments.decode(AutoencoderSettings.self), in: arguments)
     }
 
     public static func run(_ arguments: Arguments, context: CellContext) throws -> CellResult {

@@ -5,16 +5,26 @@ import Notebook
 /// `{claim}` — evaluates one of the talk's conclusions from computed results and marks it
 /// confirmed, partly confirmed or not confirmed, with its rule, thresholds and the numbers
 /// compared. Conclusions are never typed by hand, and never read from text: the test reads
-/// the typed verdicts (`id.kink`) and estimates of earlier cells.
+/// the typed verdicts (`id.verdict`) and estimates of earlier cells.
 public enum ClaimDirective: Directive {
     public static let name = "claim"
     public static let summary = "evaluate a conclusion from earlier results: confirmed / partly / not confirmed, with its rule and numbers"
-    static let tests = ["kink", "kink-near-truth", "growth-after-plateau", "corrdim-continuous", "corrdim-saturates"]
-        + InformationPlaneClaims.tests
+    /// The tests a claim can apply; the words of `test`.
+    enum Test: String, CaseIterable, Decodable {
+        case kink
+        case kinkNearTruth = "kink-near-truth"
+        case growthAfterPlateau = "growth-after-plateau"
+        case corrdimContinuous = "corrdim-continuous"
+        case corrdimSaturates = "corrdim-saturates"
+        // On an {information-plane} result (`InformationPlaneClaims.tests`).
+        case fittingPhase = "fitting-phase"
+        case compressionPhase = "compression-phase"
+        case compressionClusters = "compression-clusters"
+    }
 
     public static let parameters: [Parameter] = [
         Parameter("statement", .string, required: true, doc: "the claim as the talk states it"),
-        Parameter("test", .choice(tests), required: true, doc: """
+        Parameter("test", .words(Test.self), required: true, doc: """
             kink / kink-near-truth / growth-after-plateau: ids of {entropy-curve} results; corrdim-continuous: an \
             {entropy-curve} id run with corrdim: true; corrdim-saturates: that id and an estimate of the images' \
             correlation dimension (its `.other-region`, when stored, is the second scaling region)
@@ -29,18 +39,24 @@ public enum ClaimDirective: Directive {
     /// The cell's arguments, typed.
     struct Settings: Decodable {
         var statement: String
-        var test: String
+        var test: Test
         var of: [ResultID]
         var ids: [String] { of.map(\.id) }
     }
 
     public static func run(_ arguments: Arguments, context: CellContext) throws -> CellResult {
         let settings = try arguments.decode(Settings.self)
-        if let claim = try InformationPlaneClaims.judge(settings.test, statement: settings.statement, ids: settings.ids, context: context) {
+        switch settings.test {
+        case .fittingPhase, .compressionPhase, .compressionClusters:
+            guard let claim = try InformationPlaneClaims.judge(settings.test.rawValue, statement: settings.statement, ids: settings.ids,
+                                                               context: context) else {
+                throw ParameterError("test", "`\(settings.test.rawValue)` is not a test of an {information-plane} result")
+            }
             return package(claim)
+        case .kink, .kinkNearTruth, .growthAfterPlateau, .corrdimContinuous, .corrdimSaturates: break
         }
         let finding = try evaluate(settings, context: context)
-        let claim = ClaimValue(statement: settings.statement, test: settings.test, outcome: outcome(finding.status),
+        let claim = ClaimValue(statement: settings.statement, test: settings.test.rawValue, outcome: outcome(finding.status),
                                rule: finding.rule, thresholds: finding.thresholds.map { .init($0.name, $0.value) },
                                numbers: finding.numbers.map { .init($0.name, $0.value) }, evidence: finding.evidence)
         return package(claim)
@@ -69,7 +85,7 @@ public enum ClaimDirective: Directive {
             return t
         }
         func verdict(_ id: String) throws -> DimensionVerdictValue {
-            try value(id.hasSuffix(".kink") ? id : id + ".kink", DimensionVerdictValue.self)
+            try value(id.hasSuffix(".verdict") ? id : id + ".verdict", DimensionVerdictValue.self)
         }
         func conclusionVerdict(_ v: DimensionVerdictValue) -> Conclusions.Verdict {
             Conclusions.Verdict(label: v.label, dimension: v.dimension, trueDimension: v.trueDimension, candidate: v.candidate)
@@ -81,25 +97,27 @@ public enum ClaimDirective: Directive {
         }
         guard let first = ids.first else { throw ParameterError("of", "name at least one result") }
         switch settings.test {
-        case "kink":
+        case .kink:
             return Conclusions.hasKink(try ids.map { conclusionVerdict(try verdict($0)) })
-        case "kink-near-truth":
+        case .kinkNearTruth:
             return Conclusions.kinkNearTruth(try ids.map { conclusionVerdict(try verdict($0)) })
-        case "growth-after-plateau":
+        case .growthAfterPlateau:
             return Conclusions.growthAfterPlateau(try ids.map { id in
                 let v = try verdict(id)
                 return Conclusions.Curve(label: v.label, d: v.d, entropy: v.entropy, whitenedEntropy: v.whitenedEntropy,
                                          bend: v.dimension ?? v.candidate)
             })
-        case "corrdim-continuous":
+        case .corrdimContinuous:
             let (v, c) = try corrdim(first)
             return Conclusions.changesContinuously(d: v.d, corrdim: c, seeds: v.seeds)
-        default: // corrdim-saturates
+        case .corrdimSaturates:
             guard ids.count == 2 else { throw ParameterError("of", "name an {entropy-curve} result (corrdim: true) and the images' correlation dimension estimate") }
             let (v, c) = try corrdim(ids[0])
             let reference = try value(ids[1], EstimateValue.self)
             let other = context.value(id: ids[1] + ".other-region") as? EstimateValue
             return Conclusions.saturatesAt(d: v.d, corrdim: c, reference: reference.value, alternative: other?.value)
+        case .fittingPhase, .compressionPhase, .compressionClusters:
+            throw ParameterError("test", "`\(settings.test.rawValue)` reads an {information-plane} result")
         }
     }
 }

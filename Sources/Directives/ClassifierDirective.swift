@@ -20,8 +20,8 @@ public enum ClassifierDirective: Directive {
     public static let parameters: [Parameter] = [
         Parameter("data", .reference([.dataset]), required: true, doc: "a labelled dataset (its labels are the classes)"),
         Parameter("hidden", .intList(1...65_536), default: .list([.int(256), .int(128), .int(64)]), doc: "hidden layer widths"),
-        Parameter("activation", .stringList, default: .list([.string("tanh")]),
-                  doc: "activation of the hidden layers: one for all, or one per layer (\(Activation.allCases.map(\.rawValue).joined(separator: ", ")))"),
+        Parameter("activation", .wordList(Activation.self), default: .list([.string("tanh")]),
+                  doc: "activation of the hidden layers: one for all, or one per layer"),
         Parameter("noise", .double(0...1e6), default: .double(0.1), doc: "σ of the Gaussian noise added after every hidden layer, in training and read-out"),
         Parameter("dropout", .double(0...0.95), default: .double(0), doc: "probability of dropping a hidden unit in training"),
         Parameter("epochs", .int(1...100_000), default: .int(30), doc: "passes over the training rows (quick mode: at most 3)"),
@@ -48,7 +48,7 @@ public enum ClassifierDirective: Directive {
     struct Settings: Decodable {
         var data: ResultID
         var hidden: [Int]
-        var activation: [String]
+        var activation: [Activation]
         var noise: Double
         var dropout: Double
         var epochs: Int
@@ -61,15 +61,6 @@ public enum ClassifierDirective: Directive {
         var eval: Int
         var repeats: Int
 
-        /// The hidden layers' activations, each word checked.
-        func activations() throws -> [Activation] {
-            try activation.map { word in
-                guard let a = Activation(rawValue: word) else {
-                    throw ParameterError("activation", "`\(word)` is not an activation; use one of \(Activation.allCases.map(\.rawValue).joined(separator: ", "))")
-                }
-                return a
-            }
-        }
 
         func options(context: CellContext) -> ClassifierOptions {
             ClassifierOptions(epochs: epochs, batchSize: batch, learningRate: lr, weightDecay: weightDecay, noise: noise,
@@ -101,7 +92,7 @@ public enum ClassifierDirective: Directive {
         let architecture: ClassifierArchitecture
         do {
             architecture = try ClassifierArchitecture(inputDimension: data.dimension, hidden: cell.hidden,
-                                                      classes: classes.count, activations: try cell.activations())
+                                                      classes: classes.count, activations: cell.activation)
         } catch let error as ClassifierError {
             throw ParameterError("activation", error.description)
         }

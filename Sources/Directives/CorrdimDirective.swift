@@ -65,7 +65,7 @@ public enum CorrdimDirective: Directive {
             corrint = try TwoRadiusCorrelationDimension(of: points, neighbors: try NearestNeighbors(of: points, k: 20))
         }
         var result = try package(fit, corrint: corrint, data: data, sampleNote: sampleNote)
-        if let other = competingRegion(fit, tolerance: options.tolerance) {
+        if let other = CompetingScalingRegion(of: fit, tolerance: options.tolerance) {
             let stretch = "for r ∈ [\(formatNumber(other.from)), \(formatNumber(other.to))], against \(String(format: "%.2f", fit.dimension)) in the chosen window"
             // A flat run at the bottom of a V of the local slopes is where they turn, not a
             // second scaling region (issue 15): said as such, and no claim may use it.
@@ -116,48 +116,6 @@ public enum CorrdimDirective: Directive {
         return "slope of ln C against ln r over r ∈ [\(formatNumber(fit.window.lowerBound)), \(formatNumber(fit.window.upperBound))] "
             + "(\(w.count) radii; C(r), the fraction of pairs closer than r, from \(formatNumber(c[w.lowerBound], significantDigits: 2)) "
             + "to \(formatNumber(c[w.upperBound], significantDigits: 2)); R² = \(String(format: "%.4f", fit.rSquared)))"
-    }
-
-    /// A second run of at least four radii, as flat as the tolerance asks, whose slope
-    /// differs by more than 15% from the fit: then C(r) has no single scaling region and the
-    /// estimate depends on the radii (MNIST's local slopes fall from about 9 to 4.7 and rise
-    /// again; the automatic window lands on either plateau).
-    /// `isPlateau` is false for the bottom of a V (or the top of a Λ): the slopes just outside
-    /// the widest flat run around it leave it in the same direction on both sides, so the
-    /// slope only passes through that value.
-    static func competingRegion(_ fit: CorrelationDimension, tolerance: Double) -> (slope: Double, from: Double, to: Double, isPlateau: Bool)? {
-        let slopes = fit.localSlopes
-        let width = min(4, fit.windowIndices.count)
-        guard width >= 2, slopes.count > width else { return nil }
-        var best: (mean: Double, from: Double, to: Double, start: Int)?
-        for start in 0...(slopes.count - width) {
-            let run = slopes[start..<(start + width)].map(\.slope)
-            guard run.allSatisfy(\.isFinite), let lo = run.min(), let hi = run.max() else { continue }
-            let mean = run.reduce(0, +) / Double(width)
-            guard mean > 0, (hi - lo) / mean <= tolerance, abs(mean - fit.dimension) / fit.dimension > 0.15 else { continue }
-            if best == nil || abs(mean - fit.dimension) > abs((best?.mean ?? 0) - fit.dimension) {
-                best = (mean, slopes[start].radius, slopes[start + width - 1].radius, start)
-            }
-        }
-        guard let best else { return nil }
-        return (best.mean, best.from, best.to, isPlateau(slopes.map(\.slope), start: best.start, width: width, tolerance: tolerance))
-    }
-
-    /// Whether the flat run at `start` is a plateau rather than the turning point of a V or Λ.
-    static func isPlateau(_ slopes: [Double], start: Int, width: Int, tolerance: Double) -> Bool {
-        var lo = start, hi = start + width - 1
-        func flat(_ a: Int, _ b: Int) -> Bool {
-            let run = slopes[a...b]
-            guard let mn = run.min(), let mx = run.max() else { return false }
-            let mean = run.reduce(0, +) / Double(run.count)
-            return mean > 0 && (mx - mn) / mean <= tolerance
-        }
-        while lo > 0, flat(lo - 1, hi) { lo -= 1 }
-        while hi < slopes.count - 1, flat(lo, hi + 1) { hi += 1 }
-        guard lo > 0, hi < slopes.count - 1 else { return true }
-        let mean = slopes[lo...hi].reduce(0, +) / Double(hi - lo + 1)
-        let left = slopes[lo - 1] - mean, right = slopes[hi + 1] - mean
-        return (left > 0) != (right > 0)
     }
 
     /// The `range` argument: nil for `auto`, else the two radii.

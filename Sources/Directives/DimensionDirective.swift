@@ -15,7 +15,7 @@ public enum DimensionDirective: Directive {
 
     public static let parameters: [Parameter] = [
         Parameter("data", .reference([.dataset]), required: true, doc: "the points: an earlier dataset or autoencoder codes"),
-        Parameter("methods", .stringList, default: .list(methods.map(ParameterValue.string)),
+        Parameter("methods", .wordList(methods), default: .list(methods.map(ParameterValue.string)),
                   doc: "any of corrdim (with CorrInt), mle, twonn, pca"),
         Parameter("k", .int(2...1000), default: .int(20), doc: "neighbours per point for the MLE"),
         Parameter("discard", .double(0...0.9), default: .double(0.1), doc: "fraction of the largest TwoNN ratios dropped"),

@@ -51,8 +51,8 @@ public enum EntropyCurveDirective: Directive {
             ResultSlot("correlation-family", kind: .curve,
                        doc: "C(r) of the codes against r / r½ (r½: median pair distance), one series per d (median over seeds, band min–max), and the images' (with corrdim: true)"),
             ResultSlot("table", kind: .table, doc: "one row per d"),
-            ResultSlot("verdict", kind: .table, doc: "every rule's d with its seed spread"),
-            ResultSlot("kink", kind: DimensionVerdictValue.kind, doc: "the verdict as numbers for {claim}: dimension, candidate, true k, median curves"),
+            ResultSlot("rules", kind: .table, doc: "every rule's d with its seed spread, and the verdict row"),
+            ResultSlot("verdict", kind: DimensionVerdictValue.kind, doc: "the verdict as numbers for {claim} and prose: dimension, candidate, true k, median curves"),
             ResultSlot("dimension", kind: .estimate, doc: "the verdict: the dimension, or NaN when not resolvable (details say why)"),
         ]
     }
@@ -77,8 +77,7 @@ public enum EntropyCurveDirective: Directive {
     }
 
     public static func validate(_ arguments: Arguments) -> [ParameterError] {
-        guard let ae = try? arguments.object("autoencoder") else { return [] }
-        return AutoencoderSettings.validate(ae, prefix: "autoencoder.")
+        AutoencoderSettings.validate((try? arguments.decode(Settings.self))?.autoencoder, in: arguments, prefix: "autoencoder.")
     }
 
     public static func run(_ arguments: Arguments, context: CellContext) throws -> CellResult {

@@ -76,8 +76,8 @@ struct EntropyCurveReport {
         let family = try correlationFamily()
         if let family { outputs.append(.figure(family.0)) }
         let table = perDTable()
-        let verdictTable = rulesTable()
-        outputs.append(.table(verdictTable))
+        let rulesTable = rulesTable()
+        outputs.append(.table(rulesTable))
         outputs.append(.table(table))
         for f in summary.failures { outputs.append(.warning("Not estimated: \(f)")) }
         // How the sweep was run (quick mode, a sample of the codes): information, not a caveat.
@@ -90,9 +90,9 @@ struct EntropyCurveReport {
         let dimension = EstimateValue(name: verdict.isResolvable ? "intrinsic dimension" : "intrinsic dimension (not resolvable)",
                                       value: verdict.dimension.map(Double.init) ?? .nan, details: details)
         var values: [String: any NotebookValue] = [
-            "": entropy, "white": white, "bandwidth": bandwidth, "mse": mse, "table": table, "verdict": verdictTable,
+            "": entropy, "white": white, "bandwidth": bandwidth, "mse": mse, "table": table, "rules": rulesTable,
             "dimension": dimension, "decomposition": decomposition,
-            "kink": DimensionVerdictValue(verdict: verdict, summary: summary, seeds: seeds, trueDimension: trueDimension, label: label),
+            "verdict": DimensionVerdictValue(verdict: verdict, summary: summary, seeds: seeds, trueDimension: trueDimension, label: label),
         ]
         if let noisy { values["noisy"] = noisy }
         if let corrdim { values["corrdim"] = corrdim }

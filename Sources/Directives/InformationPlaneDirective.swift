@@ -18,7 +18,7 @@ public enum InformationPlaneDirective: Directive {
         Parameter("classifier", .reference([ClassifierValue.kind]), required: true, doc: "a {classifier} result"),
         Parameter("estimators", .choice(["both", "noise-aware", "compressed"]), default: .string("both"),
                   doc: "noise-aware: sample propagation with the known σ; compressed: autoencoder to `code` dims, then KDE"),
-        Parameter("noise", .choice(["readout", "propagated"]), default: .string("readout"),
+        Parameter("noise", .words(InformationPlaneExperiment.NoiseMode.self), default: .string("readout"),
                   doc: "readout: T_l = S_l + σZ on the noise-free pass (h(T|X) exact; cheap); propagated: the noisy network as trained, T_l = f_l(T_{l−1}) + σZ_l (Goldfeld et al.; the true I(X;T) falls with depth), `chains` times the cost, and in wide layers whose chains do not overlap its estimate reads high (a warning says so)"),
         Parameter("chains", .int(1...1000), default: .int(8), doc: "noise chains per input behind each deeper layer's mixture, propagated noise (quick mode: at most 4)"),
         Parameter("samples", .int(2...10_000_000), default: .int(2000), doc: "Monte-Carlo draws per noise-aware entropy (quick mode: at most 500)"),
@@ -40,7 +40,7 @@ public enum InformationPlaneDirective: Directive {
     struct Settings: Decodable {
         var classifier: ResultID
         var estimators: String
-        var noise: String
+        var noise: InformationPlaneExperiment.NoiseMode
         var chains: Int
         var samples: Int
         var code: Int
@@ -63,7 +63,7 @@ public enum InformationPlaneDirective: Directive {
         }
         var experimentSettings = InformationPlaneExperiment.Settings(noise: classifier.noise)
         experimentSettings.monteCarloSamples = settings.samples
-        experimentSettings.noiseMode = settings.noise == "readout" ? .readout : .propagated
+        experimentSettings.noiseMode = settings.noise
         experimentSettings.propagationSamples = settings.chains
         experimentSettings.compressed = settings.compressed
         experimentSettings.compressedDimension = settings.code

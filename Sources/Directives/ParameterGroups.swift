@@ -43,9 +43,10 @@ struct AutoencoderSettings: Decodable, Sendable, Hashable {
     var validation: Double
     var patience: Int?
 
-    /// Checks across keys; `prefix` is where the group sits (`autoencoder.` or nothing).
-    static func validate(_ arguments: Arguments, prefix: String = "") -> [ParameterError] {
-        if arguments.isExplicit("patience"), (try? arguments.decode(Self.self))?.validation == 0 {
+    /// Checks across keys; `prefix` is where the group sits (`autoencoder.` or nothing) in
+    /// `arguments`, `group` the group as decoded.
+    static func validate(_ group: Self?, in arguments: Arguments, prefix: String = "") -> [ParameterError] {
+        if arguments.isExplicit(prefix + "patience"), group?.validation == 0 {
             return [ParameterError(prefix + "patience",
                                    "early stopping watches the validation loss; set `validation` above 0 or drop `patience`")]
         }

@@ -11,11 +11,15 @@ public enum PlotDirective: Directive {
     public static let name = "plot"
     public static let summary = "draw an earlier curve, histogram or dataset as a line, log-log, histogram, scatter or image-grid chart"
 
-    static let kinds = ["auto", "line", "loglog", "histogram", "scatter", "image-grid"]
+    /// The charts `{plot}` draws; `auto` picks one by the value's type.
+    enum Kind: String, CaseIterable, Decodable {
+        case auto, line, loglog, histogram, scatter
+        case imageGrid = "image-grid"
+    }
 
     public static let parameters: [Parameter] = [
         Parameter("of", .reference([.curve, .histogram, .dataset]), required: true, doc: "the result to draw"),
-        Parameter("kind", .choice(kinds), default: .string("auto"),
+        Parameter("kind", .words(Kind.self), default: .string("auto"),
                   doc: "chart kind; auto: line for a curve, histogram for a histogram, image-grid for images, scatter for other datasets"),
         Parameter("title", .string, doc: "figure title (default: the result's own title or name)"),
         Parameter("x-label", .string, doc: "x-axis title (default: the result's)"),
@@ -42,7 +46,7 @@ public enum PlotDirective: Directive {
     /// The cell's arguments, typed.
     struct Settings: Decodable {
         var of: ResultID
-        var kind: String
+        var kind: Kind
         var title: String?
         var xLabel: String?
         var yLabel: String?
@@ -79,7 +83,7 @@ public enum PlotDirective: Directive {
         if let range = cell.fit, range.count != 2 {
             problems.append(ParameterError("fit", "`fit` is a range [from, to], got \(range.count) numbers"))
         }
-        if cell.fit != nil, cell.kind != "loglog" {
+        if cell.fit != nil, cell.kind != .loglog {
             problems.append(ParameterError("fit", "`fit` applies to `kind: loglog` only"))
         }
         return problems
@@ -90,20 +94,20 @@ public enum PlotDirective: Directive {
         let id = cell.of.id
         guard let value = context.value(id: id) else { throw ParameterError("of", "no result named `\(id)`") }
         var kind = cell.kind
-        if kind == "auto" {
+        if kind == .auto {
             switch value {
-            case is HistogramValue: kind = "histogram"
-            case let d as Dataset: kind = d.imageShape != nil ? "image-grid" : "scatter"
-            default: kind = "line"
+            case is HistogramValue: kind = .histogram
+            case let d as Dataset: kind = d.imageShape != nil ? .imageGrid : .scatter
+            default: kind = .line
             }
         }
         let references = referenceLines(cell)
         let chart: any Chart
         let caption: String
         switch (kind, value) {
-        case ("line", let curve as CurveValue), ("loglog", let curve as CurveValue):
-            (chart, caption) = try curveChart(curve, loglog: kind == "loglog", cell: cell, references: references)
-        case ("histogram", let histogram as HistogramValue):
+        case (.line, let curve as CurveValue), (.loglog, let curve as CurveValue):
+            (chart, caption) = try curveChart(curve, loglog: kind == .loglog, cell: cell, references: references)
+        case (.histogram, let histogram as HistogramValue):
             let chart_ = try HistogramChart(
                 title: cell.title ?? histogram.title, xLabel: cell.xLabel ?? histogram.xLabel,
                 yLabel: cell.yLabel ?? (histogram.normalized ? "density" : "count"),
@@ -111,14 +115,14 @@ public enum PlotDirective: Directive {
                 arrangement: cell.arrangement == "panels" ? .smallMultiples(columns: nil) : .overlaid,
                 referenceLines: references, yScale: cell.logY ? .log : .linear)
             (chart, caption) = (chart_, "\(histogram.title): \(histogram.groups.map(\.name).joined(separator: ", ")).")
-        case ("scatter", let dataset as Dataset):
+        case (.scatter, let dataset as Dataset):
             (chart, caption) = try scatterChart(dataset, cell: cell, references: references, context: context)
-        case ("image-grid", let dataset as Dataset):
+        case (.imageGrid, let dataset as Dataset):
             (chart, caption) = try imageGrid(dataset, cell: cell)
         default:
-            throw ParameterError("kind", "`kind: \(kind)` cannot draw `\(id)`, a \(type(of: value).kind); " + suitableKinds(for: value))
+            throw ParameterError("kind", "`kind: \(kind.rawValue)` cannot draw `\(id)`, a \(type(of: value).kind); " + suitableKinds(for: value))
         }
-        return CellResult(outputs: [.figure(try Figure(name: kind, caption: caption, chart: chart))])
+        return CellResult(outputs: [.figure(try Figure(name: kind.rawValue, caption: caption, chart: chart))])
     }
 
     private static func suitableKinds(for value: any NotebookValue) -> String {

@@ -17,38 +17,38 @@ public struct Arguments: Sendable, Hashable {
     /// Whether the body itself set the key (not a default).
     public func isExplicit(_ name: String) -> Bool { lines[name] != nil }
 
-    public func int(_ name: String) throws -> Int {
+    func int(_ name: String) throws -> Int {
         guard case .int(let v)? = values[name] else { throw missing(name, "an integer") }
         return v
     }
-    public func double(_ name: String) throws -> Double {
+    func double(_ name: String) throws -> Double {
         switch values[name] {
         case .double(let v)?: return v
         case .int(let v)?: return Double(v)
         default: throw missing(name, "a number")
         }
     }
-    public func bool(_ name: String) throws -> Bool {
+    func bool(_ name: String) throws -> Bool {
         guard case .bool(let v)? = values[name] else { throw missing(name, "true or false") }
         return v
     }
-    public func string(_ name: String) throws -> String {
+    func string(_ name: String) throws -> String {
         guard case .string(let v)? = values[name] else { throw missing(name, "text") }
         return v
     }
     /// The id a reference parameter names.
-    public func reference(_ name: String) throws -> String {
+    func reference(_ name: String) throws -> String {
         guard case .reference(let v)? = values[name] else { throw missing(name, "an id") }
         return v
     }
-    public func ints(_ name: String) throws -> [Int] {
+    func ints(_ name: String) throws -> [Int] {
         guard case .list(let items)? = values[name] else { throw missing(name, "a list of integers") }
         return try items.map { item in
             guard case .int(let v) = item else { throw missing(name, "a list of integers") }
             return v
         }
     }
-    public func doubles(_ name: String) throws -> [Double] {
+    func doubles(_ name: String) throws -> [Double] {
         guard case .list(let items)? = values[name] else { throw missing(name, "a list of numbers") }
         return try items.map { item in
             switch item {
@@ -59,14 +59,14 @@ public struct Arguments: Sendable, Hashable {
         }
     }
     /// The ids a reference-list parameter names.
-    public func references(_ name: String) throws -> [String] {
+    func references(_ name: String) throws -> [String] {
         guard case .list(let items)? = values[name] else { throw missing(name, "a list of ids") }
         return try items.map { item in
             guard case .reference(let v) = item else { throw missing(name, "a list of ids") }
             return v
         }
     }
-    public func strings(_ name: String) throws -> [String] {
+    func strings(_ name: String) throws -> [String] {
         guard case .list(let items)? = values[name] else { throw missing(name, "a list of words") }
         return try items.map { item in
             guard case .string(let v) = item else { throw missing(name, "a list of words") }
@@ -74,15 +74,15 @@ public struct Arguments: Sendable, Hashable {
         }
     }
     /// A nested mapping's arguments (defaults filled in).
-    public func object(_ name: String) throws -> Arguments {
+    func object(_ name: String) throws -> Arguments {
         guard case .object(let v)? = values[name] else { throw missing(name, "a mapping") }
         return Arguments(values: v, lines: lines.filter { $0.key.hasPrefix(name + ".") }
             .reduce(into: [:]) { $0[String($1.key.dropFirst(name.count + 1))] = $1.value })
     }
 
-    public func optionalInt(_ name: String) throws -> Int? { has(name) ? try int(name) : nil }
-    public func optionalDouble(_ name: String) throws -> Double? { has(name) ? try double(name) : nil }
-    public func optionalString(_ name: String) throws -> String? { has(name) ? try string(name) : nil }
+    func optionalInt(_ name: String) throws -> Int? { has(name) ? try int(name) : nil }
+    func optionalDouble(_ name: String) throws -> Double? { has(name) ? try double(name) : nil }
+    func optionalString(_ name: String) throws -> String? { has(name) ? try string(name) : nil }
 
     private func missing(_ name: String, _ expected: String) -> ParameterError {
         ParameterError(name, "`\(name)` should be \(expected)")

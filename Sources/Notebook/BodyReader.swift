@@ -163,6 +163,14 @@ struct BodyReader {
                 out.append(.string(t))
             }
             return .list(out)
+        case .wordList(let words):
+            var out = [ParameterValue]()
+            for item in items {
+                guard let t = scalarText(item, path: path) else { return fail(type.display) }
+                guard words.contains(t) else { return notAWord(item, path, t, words) }
+                out.append(.string(t))
+            }
+            return .list(out)
         case .referenceList:
             var out = [ParameterValue]()
             for item in items {
@@ -229,6 +237,9 @@ struct BodyReader {
             return .list([.double(v)])
         case .stringList:
             return .list([.string(text)])
+        case .wordList(let words):
+            guard words.contains(text) else { return notAWord(node, path, text, words) }
+            return .list([.string(text)])
         case .reference:
             guard isValidReference(text) else { return fail("the id of an earlier result") }
             return .reference(text)
@@ -240,6 +251,11 @@ struct BodyReader {
         case .object:
             return fail("a mapping")
         }
+    }
+
+    private mutating func notAWord(_ node: Node, _ path: String, _ text: String, _ words: [String]) -> ParameterValue? {
+        report(node, path, "`\(path)`: `\(text)` is not one of \(words.map { "`\($0)`" }.joined(separator: ", "))" + suggestion(for: text, among: words))
+        return nil
     }
 
     private mutating func outOfRange(_ node: Node, _ path: String, _ text: String, _ range: String) -> ParameterValue? {

@@ -105,8 +105,10 @@ public indirect enum ParameterType: Sendable, Hashable {
     case intList(ClosedRange<Int>? = nil)
     /// A list of numbers, or one number.
     case doubleList(ClosedRange<Double>? = nil)
-    /// A list of words, or one word.
+    /// A list of words, or one word (free text: labels of reference lines).
     case stringList
+    /// A list of words from a fixed set, or one of them (`methods: [mle, twonn]`).
+    case wordList([String])
     /// The id of an earlier result, of one of these kinds (`data: ae1.codes`).
     case reference([ValueKind])
     /// A list of ids of earlier results (`of: [h1, h2]`), or one id.
@@ -117,6 +119,19 @@ public indirect enum ParameterType: Sendable, Hashable {
     /// The words of a library enum, declared once by its cases (`.words(Activation.self)`).
     public static func words<E: CaseIterable & RawRepresentable>(_ type: E.Type) -> ParameterType where E.RawValue == String {
         .choice(E.allCases.map(\.rawValue))
+    }
+
+    /// A list of the words of a library enum (`activation: [tanh, relu]`).
+    public static func wordList<E: CaseIterable & RawRepresentable>(_ type: E.Type) -> ParameterType where E.RawValue == String {
+        .wordList(E.allCases.map(\.rawValue))
+    }
+
+    /// The words the type accepts, if it is a choice of words (`check` refuses any other).
+    public var words: [String]? {
+        switch self {
+        case .choice(let w), .choiceOrNumber(let w, _), .choiceOrNumbers(let w, _), .wordList(let w): w
+        default: nil
+        }
     }
 
     /// How the type reads in messages and in `entropybook directives`.
@@ -133,6 +148,7 @@ public indirect enum ParameterType: Sendable, Hashable {
         case .intList: "list of integers (e.g. [1, 2, 4] or 1...16)"
         case .doubleList: "list of numbers"
         case .stringList: "list of words"
+        case .wordList(let w): "list of " + w.map { "`\($0)`" }.joined(separator: ", ")
         case .reference(let kinds): "id of an earlier " + (kinds.isEmpty ? "result" : kinds.map(\.name).joined(separator: " or "))
         case .referenceList(let kinds): "ids of earlier " + (kinds.isEmpty ? "results" : kinds.map(\.name).joined(separator: " or ") + " results")
         case .object: "mapping"

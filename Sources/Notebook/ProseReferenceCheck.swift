@@ -87,7 +87,7 @@ public enum InlineValuePath {
         .dataset: ["n", "D", "k"],
         .model: ["parameters"],
         .curve: [], .histogram: [], .config: [],
-        // A claim (`ID.outcome` of `{claim}`) and an entropy curve's verdict (`ID.kink`):
+        // A claim (`ID.outcome` of `{claim}`) and an entropy curve's verdict (`ID.verdict`):
         // their words and numbers, so prose can state a conclusion without typing it.
         ClaimValue.kind: ["outcome", "statement", "test", "rule", "evidence", "number", "threshold"],
         "verdict": ["dimension", "candidate", "trueDimension", "explanation", "seeds"],

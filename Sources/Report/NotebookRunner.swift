@@ -203,9 +203,11 @@ public final class NotebookRunner: @unchecked Sendable {
         }
     }
 
-    /// Runs `body` on a thread with a 64 MiB stack (deeply nested notebooks recurse in the
-    /// parser and renderer) and waits for it. Signals do not stop it: the CLI's handler only
-    /// sets the `Cancellation` flag, which the run checks at its safe points.
+    /// Runs `body` on a thread with a 64 MiB stack and waits for it: the cells and the
+    /// report, whose renderer walks the document's tree. The notebook was parsed and
+    /// validated before, on the caller's thread (`prepare`), so nothing of the parser runs
+    /// here. Signals do not stop it: the CLI's handler only sets the `Cancellation` flag,
+    /// which the run checks at its safe points.
     static func onLargeStack<T>(_ body: @escaping @Sendable () throws -> T) throws -> T {
         let done = DispatchSemaphore(value: 0)
         let box = ResultBox<T>()

@@ -15,7 +15,7 @@ enum SyntheticBlock {
         var noisyName = "noisy slope"
         var rows = [[String]](), explanations = [String]()
         for (curve, points) in curves {
-            let kink = try e.result("\(curve).kink"), dimension = try e.result("\(curve).dimension"), table = try e.result(points)
+            let kink = try e.result("\(curve).verdict"), dimension = try e.result("\(curve).dimension"), table = try e.result(points)
             let details = dimension["details"]?.objectValue ?? [:]
             let noisy = details.keys.sorted().first { $0.hasPrefix("noisy slope") }
             if let noisy { noisyName = noisy }
@@ -64,9 +64,9 @@ enum CalibrationBlock {
         let best = curveRules.max { rate($0[1]) < rate($1[1]) }
         var text = "`entropybook run \(e.source.notebook)` — \(summary["title"]?.stringValue ?? ""); of the \(noisy.count) "
             + "noisy-slope verdicts (one per σ and τ) only the best is shown:\n\n"
-            + MarkdownTable.render(columns, shown.map { $0.map { MarkdownTable.cell($0) } })
+            + MarkdownTable.render(columns, shown.map { row in row.enumerated().map { summaryCell($1, column: $0 < columns.count ? columns[$0] : "") } })
         if let best {
-            text += "\n\nThe best reading of the H(d) curve alone (its three rules and their consensus), \(MarkdownTable.cell(best[0])), is exact in \(MarkdownTable.cell(best[1])) "
+            text += "\n\nThe best reading of the H(d) curve alone (its three rules and their consensus), \(MarkdownTable.cell(best[0])), is exact in \(summaryCell(best[1], column: columns.count > 1 ? columns[1] : "")) "
                 + "of the k ≤ 4 cases. The default verdict, *\(chosen["name"]?.stringValue ?? "?")*, "
                 + ((chosen["details"]?["meets acceptance"]?.numberValue ?? 0) == 1 ? "meets" : "does not meet")
                 + " the acceptance; its answers (true k × answer):"
@@ -76,9 +76,19 @@ enum CalibrationBlock {
         return text + "\n\n" + MarkdownTable.render(confusionColumns, confusionRows)
     }
 
-    /// "47 %" → 0.47 (a rate cell), for ranking.
+    /// A rate cell for ranking: a fraction (typed tables) or "47 %" (extracts before them).
     static func rate(_ cell: JSONValue) -> Double {
-        Double((cell.stringValue ?? "").replacingOccurrences(of: "%", with: "").trimmingCharacters(in: .whitespaces)) ?? -1
+        if let x = cell.numberValue { return 100 * x }
+        return Double((cell.stringValue ?? "").replacingOccurrences(of: "%", with: "").trimmingCharacters(in: .whitespaces)) ?? -1
+    }
+
+    /// Columns that are not rates: the method, the mean error and the acceptance.
+    static func isRateColumn(_ name: String) -> Bool { name != "method" && !name.hasPrefix("mean |error|") && name != "meets acceptance" }
+
+    /// A cell of the summary as the report shows it: a rate as a whole percentage.
+    static func summaryCell(_ cell: JSONValue, column: String) -> String {
+        if isRateColumn(column), let x = cell.numberValue { return String(format: "%.0f %%", 100 * x) }
+        return MarkdownTable.cell(cell)
     }
 }
 
@@ -91,7 +101,7 @@ enum MNISTBlock {
         let images = try e.result("images"), corrdim = try e.result("images-corrdim")
         var rows = [[String]]()
         for sweep in ["zoom", "full"] {
-            let kink = try e.result("\(sweep).kink")
+            let kink = try e.result("\(sweep).verdict")
             let d = kink["d"]?.arrayValue?.compactMap(\.numberValue) ?? []
             let range = "H(d), d = \(MarkdownTable.number(d.first.map(JSONValue.number)))…\(MarkdownTable.number(d.last.map(JSONValue.number)))"
             let verdict = kink["dimension"]?.numberValue.map { "**\(formatNumber($0))**" } ?? "not resolvable"

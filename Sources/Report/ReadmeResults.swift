@@ -25,12 +25,12 @@ public enum ReadmeResults {
 
     public static let sources: [Source] = [
         Source(name: "synthetic", notebook: "notebooks/synthetic.md",
-               results: SyntheticBlock.curves.flatMap { ["\($0.curve).dimension", "\($0.curve).kink", $0.points] },
+               results: SyntheticBlock.curves.flatMap { ["\($0.curve).dimension", "\($0.curve).verdict", $0.points] },
                render: SyntheticBlock.render),
         Source(name: "verdict-calibration", notebook: "notebooks/verdict-calibration.md",
                results: ["calibration", "calibration.confusion", "calibration.default"], render: CalibrationBlock.render),
         Source(name: "mnist", notebook: "notebooks/mnist.md",
-               results: ["zoom.dimension", "zoom.kink", "full.dimension", "full.kink", "images", "images-corrdim"],
+               results: ["zoom.dimension", "zoom.verdict", "full.dimension", "full.verdict", "images", "images-corrdim"],
                optionalResults: ["images-corrdim.other-region"], render: MNISTBlock.render),
         Source(name: "presentation", notebook: "notebooks/presentation.md",
                results: ["c1.outcome", "c2.outcome", "c3.outcome", "c4.outcome", "c5.outcome", "images", "images-corrdim"],
@@ -163,7 +163,12 @@ struct Extract {
     var source: ReadmeResults.Source
 
     func result(_ id: String) throws -> JSONValue {
-        guard let r = json["results"]?[id] else { throw CellError("docs/results/\(source.name).json has no result `\(id)`") }
+        guard var r = json["results"]?[id] else { throw CellError("docs/results/\(source.name).json has no result `\(id)`") }
+        // Extracts written before issue 24 hold an entropy curve's verdict as `ID.kink` (and
+        // its rules table as `ID.verdict`).
+        if id.hasSuffix(".verdict"), r["kind"]?.stringValue == "table", let old = json["results"]?[String(id.dropLast(8)) + ".kink"] {
+            r = old
+        }
         return r
     }
 

@@ -23,8 +23,8 @@ final class NotebookSmokeTests: XCTestCase {
     func testInformationPlane() throws { try smoke("information-plane") }
     func testMNIST() throws { try smoke("mnist") }
     func testPlotGallery() throws { try smoke("plot-gallery") }
-    func testPresentation() throws { try smoke("presentation", slides: true) }
-    func testQuickstart() throws { try smoke("quickstart") }
+    func testPresentation() throws { try smoke("presentation", slides: true, everyNumberInRunJSON: true) }
+    func testQuickstart() throws { try smoke("quickstart", everyNumberInRunJSON: true) }
     func testSynthetic() throws { try smoke("synthetic") }
     func testVerdictCalibration() throws { try smoke("verdict-calibration") }
 
@@ -34,8 +34,9 @@ final class NotebookSmokeTests: XCTestCase {
 
     /// Runs notebooks/NAME.md in quick mode: exit 0, every cell ok, every declared id stored,
     /// run.json valid under schemas/run.schema.json, every inline value resolved; with
-    /// `slides`, also the deck, and index.html and slides.html within `pageBudget`.
-    private func smoke(_ name: String, slides: Bool = false) throws {
+    /// `slides`, also the deck, and index.html and slides.html within `pageBudget`; with
+    /// `everyNumberInRunJSON`, every number the report shows as a result is in run.json.
+    private func smoke(_ name: String, slides: Bool = false, everyNumberInRunJSON: Bool = false) throws {
         let notebook = root.appendingPathComponent("notebooks/\(name).md")
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("eb-smoke-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: output) }
@@ -74,10 +75,66 @@ final class NotebookSmokeTests: XCTestCase {
         for line in html.split(separator: "\n") where line.contains("<dt>Data file</dt>") {
             XCTAssertFalse(line.contains(root.path), "\(name): the provenance names a data file by its absolute path: \(line)")
         }
+        if everyNumberInRunJSON { try checkEveryShownNumber(html: html, runJSON: data, name: name) }
         let stored = Set(cells.flatMap { ($0["stored"] as? [String: Any])?.keys.map { $0 } ?? [] })
         for id in try declaredIds(in: notebook) {
             XCTAssertTrue(stored.contains(id), "\(name): `\(id)` is declared but not stored")
         }
+    }
+
+    /// Issue 24: every number the report shows as a result — each number in a numeric table
+    /// cell, a metric's value and uncertainty, an inline value — is a number of run.json
+    /// (results, inline values, settings), equal to it at the precision shown ("3.067" is
+    /// any x with |x − 3.067| ≤ 0.0005; "47 %" may be 0.47). Numbers inside sentences
+    /// (captions, notes, a column of explanations) are not results and are not walked.
+    private func checkEveryShownNumber(html: String, runJSON: Data, name: String) throws {
+        let run = try JSONSerialization.jsonObject(with: runJSON) as? [String: Any] ?? [:]
+        var stored = [Double]()
+        func collect(_ v: Any?) {
+            switch v {
+            case let n as NSNumber: stored.append(n.doubleValue)
+            case let a as [Any]: a.forEach(collect)
+            case let o as [String: Any]: o.values.forEach(collect)
+            default: break
+            }
+        }
+        for cell in run["cells"] as? [[String: Any]] ?? [] { collect(cell["results"]) }
+        collect(run["inlineValues"])
+        collect(run["settings"])
+        stored.sort()
+        func shown(_ pattern: String) -> [String] {
+            let regex = try? NSRegularExpression(pattern: pattern, options: [.dotMatchesLineSeparators])
+            let ns = html as NSString
+            return regex?.matches(in: html, range: NSRange(location: 0, length: ns.length)).map {
+                ns.substring(with: $0.range(at: 1)).replacingOccurrences(of: "<[^>]*>", with: "", options: .regularExpression)
+            } ?? []
+        }
+        let texts = shown(#"<td[^>]*class="num"[^>]*>(.*?)</td>"#) + shown(#"<span class="value">(.*?)</span>"#)
+            + shown(#"<span class="unc">(.*?)</span>"#) + shown(#"<span class="inline-value"[^>]*>(.*?)</span>"#)
+        XCTAssertGreaterThan(texts.count, 10, "\(name): the walk found almost no numbers; has the report's markup changed?")
+        let number = try NSRegularExpression(pattern: #"-?[0-9]+(\.[0-9]+)?(e[-+]?[0-9]+)?"#)
+        var walked = 0
+        for text in texts {
+            let t = text.replacingOccurrences(of: "−", with: "-").replacingOccurrences(of: "&#8722;", with: "-")
+            let ns = t as NSString
+            for match in number.matches(in: t, range: NSRange(location: 0, length: ns.length)) {
+                let token = ns.substring(with: match.range)
+                guard let x = Double(token) else { continue }
+                walked += 1
+                // Half a unit of the last digit shown.
+                let mantissa = token.split(separator: "e").first.map(String.init) ?? token
+                let decimals = mantissa.split(separator: ".").dropFirst().first?.count ?? 0
+                let exponent = token.split(separator: "e").dropFirst().first.flatMap { Int($0) } ?? 0
+                let tolerance = 0.5 * pow(10, Double(exponent - decimals)) * (1 + 1e-9) + 1e-12
+                let found = [x, x / 100].contains { target in
+                    var lo = 0, hi = stored.count
+                    while lo < hi { let mid = (lo + hi) / 2; if stored[mid] < target - tolerance { lo = mid + 1 } else { hi = mid } }
+                    return lo < stored.count && abs(stored[lo] - target) <= tolerance
+                }
+                XCTAssertTrue(found, "\(name): the report shows \(token) (in “\(text)”) but run.json holds no such number")
+            }
+        }
+        XCTAssertGreaterThan(walked, 10, name)
     }
 
     /// Every `id:` written in a directive cell.

@@ -130,7 +130,7 @@ final class DirectiveRunTests: XCTestCase {
         XCTAssertEqual(table.rows[0].first, "H(d) has a kink")
         // The typed outcome agrees with the sweep's typed verdict: a kink exactly when it has a number.
         let claim = try h.value("k.outcome", as: ClaimValue.self)
-        let verdict = try h.value("c.kink", as: DimensionVerdictValue.self)
+        let verdict = try h.value("c.verdict", as: DimensionVerdictValue.self)
         XCTAssertEqual(claim.outcome, verdict.dimension == nil ? .notConfirmed : .confirmed, claim.evidence)
         XCTAssertEqual(claim.numbers.first?.value.isNaN, verdict.dimension == nil)
         XCTAssertFalse(claim.rule.isEmpty)

@@ -19,9 +19,9 @@ final class EntropyDirectiveTests: XCTestCase {
     func testNoisyEstimatorDefaultsToSigmaOneTenthStandardisedAndTenThousandDraws() throws {
         let (document, _) = NotebookParser.parse(dataset + "```{entropy}\ndata: g\nestimator: noisy\n```\n", file: "nb.md")
         let arguments = try Validator(registry: registry).plan(document).get().cells[1].arguments
-        XCTAssertEqual(try arguments.double("sigma"), 0.1)
-        XCTAssertEqual(try arguments.bool("standardize"), true)
-        XCTAssertEqual(try arguments.int("samples"), 10_000)
+        XCTAssertEqual(arguments.values["sigma"], .double(0.1))
+        XCTAssertEqual(arguments.values["standardize"], .bool(true))
+        XCTAssertEqual(arguments.values["samples"], .int(10_000))
     }
 
     func testNoisyEstimatorRejectsBandwidthAndWhiten() {

@@ -37,7 +37,7 @@ final class ReportedFiguresTests: XCTestCase {
     func testOneSeedSweepFiguresCarryTheVerdictAndSayNothingAboutSeeds() throws {
         let h = DirectiveHarness()
         let result = try h.runSmallSweep(extra: "sample: 200")
-        let kink = try h.value("c.kink", as: DimensionVerdictValue.self)
+        let kink = try h.value("c.verdict", as: DimensionVerdictValue.self)
         let lines = EntropyCurveReport.dimensionLines(trueDimension: 1, verdict: kink.dimension, candidate: kink.candidate)
         XCTAssertFalse(lines.isEmpty, "a true k of 1 is always drawn")
         let figures = Dictionary(uniqueKeysWithValues: result.figures.map { ($0.name, $0) })

@@ -10,8 +10,19 @@ final class EngineBoundaryTests: XCTestCase {
     /// cancellation flag), file-read caps, cmark, YAML and the standard ones.
     static let engineImports: Set<String> = ["Foundation", "Dispatch", "Synchronization", "Linalg", "FileAccess", "CCmark", "Yams"]
     /// The experiment side: the library modules and the adapters over them.
-    static let experimentModules: Set<String> = ["Datasets", "Autoencoder", "Entropy", "Dimension", "EntropyCurve", "Plot",
-                                                 "Directives", "Benchmarks", "CZlib", "CGD"]
+    static let experimentModules: Set<String> = ["Datasets", "Autoencoder", "Entropy", "Dimension", "EntropyCurve", "Classifier",
+                                                 "InformationPlane", "MutualInformation", "Plot", "Directives", "Benchmarks",
+                                                 "CZlib", "CGD"]
+
+    /// Every module under Sources/Experiments is on the experiment side.
+    func testExperimentModuleListNamesEveryLibraryModule() throws {
+        let root = Self.packageRoot.appendingPathComponent("Sources/Experiments")
+        let modules = try FileManager.default.contentsOfDirectory(atPath: root.path).filter { !$0.hasPrefix(".") }
+        XCTAssertFalse(modules.isEmpty)
+        for module in modules {
+            XCTAssertTrue(Self.experimentModules.contains(module), "Sources/Experiments/\(module) is missing from experimentModules")
+        }
+    }
 
     func testEngineImportsNoExperimentModule() throws {
         let imports = try Self.imports(under: "Sources/Notebook")
@@ -47,7 +58,10 @@ final class EngineBoundaryTests: XCTestCase {
     /// key strings, and match no raw `ParameterValue`s: a key is named once, as a property.
     func testDirectivesReadNoArgumentByString() throws {
         let pattern = try NSRegularExpression(pattern:
-            #"arguments\.(int|double|bool|string|ints|doubles|strings|reference|references|optionalInt|optionalDouble|optionalString)\(|arguments\.values\[|context\.value\(of:"#)
+            // A value read by key on any receiver (`arguments.int("n")`, `a.object("autoencoder")`);
+            // `.string("auto")` without a receiver is a ParameterValue, not a read.
+            #"[a-z0-9_)\]?]\.(int|double|bool|string|ints|doubles|strings|reference|references|object|optionalInt|optionalDouble|optionalString)\(""#
+            + #"|arguments\.values\[|context\.value\(of:"#)
         let files = try Self.swiftFiles(under: "Sources/Directives")
         XCTAssertFalse(files.isEmpty)
         for file in files {

@@ -3,7 +3,7 @@ import XCTest
 @testable import Report
 
 /// Inline values of a claim (`{=c1.outcome}`, `.number.NAME`, `.threshold.NAME`) and of an
-/// entropy curve's verdict (`{=k2.kink}`, null → "not resolvable"), and the `%` format: what
+/// entropy curve's verdict (`{=k2.verdict}`, null → "not resolvable"), and the `%` format: what
 /// presentation.md's and mnist.md's prose state their conclusions with.
 final class InlineClaimVerdictTests: XCTestCase {
     let claim: JSONValue = ["kind": "claim", "statement": "It saturates", "outcome": "partly confirmed", "rule": "spread ≤ 15 %",

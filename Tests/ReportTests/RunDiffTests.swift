@@ -65,4 +65,81 @@ final class RunDiffTests: XCTestCase {
         try assertGolden(diff.rendered(rtol: 1e-6, atol: 0), "diff.txt")
         XCTAssertTrue(RunDiff(old: old, new: new, rtol: 0, atol: 2).flips.count == 3, "tolerances never hide a flip")
     }
+
+    /// Issue 24: a wall-clock time inside a table is not a result. Two runs that differ only
+    /// in a `time` cell are equal; the same change in a measurement is named.
+    func testTimesInsideTablesAreNotCompared() throws {
+        func run(seconds: Double, entropy: Double) -> JSONValue {
+            let table = Table(title: "H(d)", columns: ["d", "H LOO (nats)", "train s"], cells: [
+                [.parameter(3), .number(Table.Number(entropy, lower: entropy - 0.1, upper: entropy + 0.1)), .time(seconds)],
+            ])
+            return ["cells": [["results": ["curve.table": table.record]]]]
+        }
+        let same = RunDiff(old: run(seconds: 1.2, entropy: 4.25), new: run(seconds: 3.9, entropy: 4.25), rtol: 1e-9, atol: 0)
+        XCTAssertTrue(same.isWithinTolerance, same.rendered(rtol: 1e-9, atol: 0))
+        XCTAssertEqual(same.compared, 3, "H's value, lower and upper; d names the row; the time is left out")
+        let changed = RunDiff(old: run(seconds: 1.2, entropy: 4.25), new: run(seconds: 1.2, entropy: 4.5), rtol: 1e-9, atol: 0)
+        XCTAssertEqual(changed.changes.map(\.field), ["3 · H LOO (nats) · lower", "3 · H LOO (nats) · upper", "3 · H LOO (nats) · value"])
+        // A time in a column of other roles is marked on the cell and skipped just the same.
+        func mixed(_ seconds: Double) -> JSONValue {
+            let table = Table(columns: ["what", "value"], cells: [[.text("n"), .count(100)], [.text("took"), .time(seconds)]])
+            return ["cells": [["results": ["t": table.record]]]]
+        }
+        XCTAssertTrue(RunDiff(old: mixed(1), new: mixed(2), rtol: 0, atol: 0).isWithinTolerance)
+    }
+
+    /// Typed cells keep the computed number in run.json and show it formatted only in the report.
+    func testTypedCellsStoreNumbersAndRenderFormatted() {
+        let table = Table(columns: ["method", "estimate", "± SE", "share", "s"], cells: [
+            [.text("MLE"), .measurement(3.0671234), .measurement(0.0123456, digits: 2), .percent(0.474), .time(12.345)],
+            [.text("TwoNN"), .measurement(.nan), .empty, .verdict("not resolvable"), .time(1)],
+        ])
+        XCTAssertEqual(table.rows, [["MLE", "3.067", "0.012", "47 %", "12"], ["TwoNN", "—", "", "not resolvable", "1"]])
+        let record = table.record
+        XCTAssertEqual(record["rows"], [["MLE", 3.0671234, 0.0123456, ["value": 0.474, "role": "measurement"], 12.345],
+                                        ["TwoNN", .null, .null, "not resolvable", 1]])
+        XCTAssertEqual(record["columns"]?.arrayValue?.compactMap { $0["role"]?.stringValue },
+                       ["text", "measurement", "measurement", "mixed", "time"])
+        // Formatted text (the initializer directives used before typed cells) keeps its text
+        // and is typed as before; a column named for seconds holds times.
+        let legacy = Table(columns: ["d", "H", "train s"], rows: [["3", "1.2 [1.1–1.35]", "0.52"]])
+        XCTAssertEqual(legacy.rows, [["3", "1.2 [1.1–1.35]", "0.52"]])
+        XCTAssertEqual(legacy.record["rows"], [[3, ["value": 1.2, "lower": 1.1, "upper": 1.35], 0.52]])
+        XCTAssertEqual(legacy.record["columns"]?.arrayValue?[2]["role"], "time")
+    }
+
+    /// Issue 24: a cell without `id:` stores its results under `DIRECTIVE-N` (N its place
+    /// among that directive's cells), which run.json holds and the prose can quote; an id the
+    /// notebook takes itself is not reused, and the cell's seed does not change.
+    func testCellWithoutIDStoresItsResultsUnderAGeneratedID() throws {
+        let markdown = """
+            ```{seeded}
+            ```
+
+            ```{seeded}
+            id: seeded-2
+            ```
+
+            ```{seeded}
+            ```
+
+            The first cell's draw is `{=seeded-1:.3f}`, its table's `{=seeded-1.fixed.elbow.d}`.
+            """
+        let (document, _) = NotebookParser.parse(markdown, file: "nb.md")
+        let plan = try Validator(registry: [SeededDirective.self]).plan(document).get()
+        XCTAssertEqual(plan.cells.map(\.resultID), ["seeded-1", "seeded-2", "seeded-3"])
+        XCTAssertEqual(plan.cells.map(\.label), ["cell-1", "seeded-2", "cell-3"], "file names and seeds keep the position")
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("entropybook-genid-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: out) }
+        try NotebookRun(plan: plan, notebookPath: "nb.md", outputDirectory: out,
+                        templates: try Templates(directory: templates), dataDirectory: out).run()
+        let run = try RunDiff.load(out.path)
+        let results = run["cells"]?.arrayValue?.map { Set($0["results"]?.objectValue?.keys.map { $0 } ?? []) }
+        XCTAssertEqual(results, [["seeded-1", "seeded-1.fixed"], ["seeded-2", "seeded-2.fixed"], ["seeded-3", "seeded-3.fixed"]])
+        let inline = run["inlineValues"]?.arrayValue ?? []
+        XCTAssertEqual(inline.map { $0["status"] }, ["ok", "ok"])
+        XCTAssertEqual(inline.last?["text"], "4")
+        let html = try String(contentsOf: out.appendingPathComponent("index.html"), encoding: .utf8)
+        XCTAssertTrue(html.contains("<code>seeded-1</code>"), "the report lists the generated id under its cell")
+    }
 }
