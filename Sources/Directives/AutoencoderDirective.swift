@@ -155,8 +155,10 @@ extension Autoencoder: NotebookValue {
         return "autoencoder \(a.description) (\(a.activations.first?.rawValue ?? "linear"), code \(a.activations[a.codeLayer].rawValue)), \(a.parameterCount) parameters"
     }
     public var record: JSONValue {
-        ["kind": "model", "layers": .array(architecture.sizes.map { .number(Double($0)) }),
-         "parameters": .number(Double(architecture.parameterCount)), "summary": .string(summary)]
+        RecordDeclaration.model.record([
+            "layers": .array(architecture.sizes.map { .number(Double($0)) }),
+            "parameters": .number(Double(architecture.parameterCount)), "summary": .string(summary),
+        ])
     }
 }
 

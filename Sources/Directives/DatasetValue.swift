@@ -18,9 +18,10 @@ extension Dataset: NotebookValue {
     /// n, D and the true dimension k (null when unknown); the source file's hash is added
     /// by the report from the cell's input files.
     public var record: JSONValue {
-        ["kind": "dataset", "name": .string(name), "n": .number(Double(count)), "D": .number(Double(dimension)),
-         "k": JSONValue(intrinsicDimension.map(Double.init)), "labeled": .bool(labels != nil),
-         "provenance": .string(provenance)]
+        RecordDeclaration.dataset.record([
+            "name": .string(name), "n": .number(Double(count)), "D": .number(Double(dimension)),
+            "k": JSONValue(intrinsicDimension.map(Double.init)), "labeled": .bool(labels != nil), "provenance": .string(provenance),
+        ])
     }
 }
 

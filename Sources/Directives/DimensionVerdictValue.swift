@@ -5,7 +5,27 @@ import Notebook
 /// the verdict (nil: not resolvable), the candidate, the true k, and the median curves per d
 /// that `{claim}` tests.
 public struct DimensionVerdictValue: CacheableValue, Hashable, Codable {
-    public static var kind: ValueKind { "verdict" }
+    public static var kind: ValueKind { ValueKind(declaration) }
+
+    /// The fields of the verdict's record: what prose quotes (`{=ID.verdict}` is the
+    /// dimension, or "not resolvable"), run.json holds and the schema describes.
+    public static let declaration = RecordDeclaration(
+        kind: "verdict",
+        doc: "an {entropy-curve} dimension verdict (dimension null: not resolvable, the explanation says why) and the median curves it read",
+        defaultField: "dimension", fields: [
+            RecordField("label", .string(nullable: false), doc: "the data's short name"),
+            RecordField("dimension", .integer(nullable: true), inline: true, nullText: "not resolvable",
+                        doc: "the intrinsic dimension, or null when not resolvable"),
+            RecordField("candidate", .integer(nullable: true), inline: true, doc: "where the curve bends, even when not resolvable"),
+            RecordField("trueDimension", .integer(nullable: true), inline: true, doc: "the data's true intrinsic dimension, when known"),
+            RecordField("explanation", .string(nullable: false), inline: true, doc: "the verdict in a sentence, with its reason"),
+            RecordField("seeds", .integer(nullable: false), inline: true, doc: "seeds per d behind the medians"),
+            RecordField("d", .integers, doc: "the code dimensions of the sweep"),
+            RecordField("entropy", .numbers(nullable: false), unit: "nats", doc: "median H(d)"),
+            RecordField("whitenedEntropy", .numbers(nullable: false), unit: "nats", doc: "median H_white(d)"),
+            RecordField("correlationDimension", .numbers(nullable: true), doc: "median correlation dimension of the codes per d, or null"),
+            RecordField("summary", .string(nullable: false), doc: "one line for the report"),
+        ])
     public static var cacheTag: String { "dimension-verdict" }
 
     public var label: String
@@ -42,11 +62,13 @@ public struct DimensionVerdictValue: CacheableValue, Hashable, Codable {
     /// curves it was read from.
     public var record: JSONValue {
         func int(_ x: Int?) -> JSONValue { x.map { .number(Double($0)) } ?? .null }
-        return ["kind": "verdict", "label": .string(label), "dimension": int(dimension), "candidate": int(candidate),
-                "trueDimension": int(trueDimension), "explanation": .string(explanation), "seeds": .number(Double(seeds)),
-                "d": .array(d.map { .number(Double($0)) }), "entropy": JSONValue(entropy),
-                "whitenedEntropy": JSONValue(whitenedEntropy), "correlationDimension": JSONValue(correlationDimension),
-                "summary": .string(summary)]
+        return Self.declaration.record([
+            "label": .string(label), "dimension": int(dimension), "candidate": int(candidate),
+            "trueDimension": int(trueDimension), "explanation": .string(explanation), "seeds": .number(Double(seeds)),
+            "d": .array(d.map { .number(Double($0)) }), "entropy": JSONValue(entropy),
+            "whitenedEntropy": JSONValue(whitenedEntropy), "correlationDimension": JSONValue(correlationDimension),
+            "summary": .string(summary),
+        ])
     }
 
     public func encode(to writer: inout ByteWriter) throws { try writer.write(json: self) }

@@ -4,7 +4,7 @@ import Foundation
 /// thresholds and the numbers it compared. Stored by `{claim}` and shown by the report with
 /// the outcome's style (the report reads `outcome`, never the sentence).
 public struct ClaimValue: CacheableValue, Hashable, Codable {
-    public static var kind: ValueKind { "claim" }
+    public static var kind: ValueKind { ValueKind(RecordDeclaration.claim) }
     public static var cacheTag: String { "claim" }
 
     public enum Outcome: String, Sendable, Hashable, Codable, CaseIterable {

@@ -25,7 +25,14 @@ public enum DirectiveCatalogue {
         if !results.isEmpty {
             out += ["", "Results (with `id: x`):"]
             for r in results {
-                out.append("  " + (r.suffix.map { "x.\($0)" } ?? "x") + " — \(r.kind): \(r.doc)")
+                let id = r.suffix.map { "x.\($0)" } ?? "x"
+                out.append("  " + id + " — \(r.kind): \(r.doc)")
+                // The fields prose quotes, from the record's declaration.
+                for f in r.kind.declaration?.fields ?? [] where f.inline {
+                    let named = r.kind.declaration?.namedListFields.contains(f.inlinePath) == true ? ".NAME" : ""
+                    let isDefault = r.kind.declaration?.defaultField == f.name
+                    out.append("      {=\(id)\(isDefault ? "" : "." + f.inlinePath + named)} — \(f.doc)" + (f.unit.map { " (\($0))" } ?? ""))
+                }
             }
         }
         return out.joined(separator: "\n")

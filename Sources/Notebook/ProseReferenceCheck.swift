@@ -51,7 +51,7 @@ struct ProseReferenceCheck {
                 + suggestion(for: name, among: known) + (known.isEmpty ? "" : " (results: \(known.joined(separator: ", ")))"))]
         }
         let kind = results[id] ?? ValueKind("none")
-        let allowed = InlineValuePath.fields[kind]
+        let allowed = InlineValuePath.fields(of: kind)
         if kind.name == "none" || allowed == [] {
             problems.append(error(node, "`{=\(reference.source)}`: `\(id)` is \(withArticle(kind.name)), which has no number to show; "
                 + "inline values read estimates, data sets, models, tables, claims and verdicts"))
@@ -63,7 +63,7 @@ struct ProseReferenceCheck {
                 + suggestion(for: field, among: allowed) + " (fields: \(allowed.joined(separator: ", ")))"))
         } else if kind == .table, fields.count != 2 {
             problems.append(error(node, "`{=\(reference.source)}`: a table's value is `\(id).ROW.COLUMN` (the row's first cell and the column's name, lowercase, with `-` for spaces)"))
-        } else if let field = fields.first, InlineValuePath.namedListFields.contains(field), fields.count != 2 {
+        } else if let field = fields.first, kind.declaration?.namedListFields.contains(field) == true, fields.count != 2 {
             let what = field == "detail" ? "a detail of the estimate" : "the name of one of the claim's \(field)s"
             problems.append(error(node, "`{=\(reference.source)}`: write `\(id).\(field).NAME`, NAME \(what)"))
         }
@@ -80,26 +80,18 @@ struct ProseReferenceCheck {
 
 /// How an inline value's path names a result and a field.
 public enum InlineValuePath {
-    /// The fields each kind offers at validation; nil: fields known only after the run
-    /// (a table's ROW.COLUMN, a kind this engine does not know); []: none.
-    public static let fields: [ValueKind: [String]] = [
-        .estimate: ["value", "se", "unit", "detail", "name"],
-        .dataset: ["n", "D", "k"],
-        .model: ["parameters"],
-        .curve: [], .histogram: [], .config: [],
-        // A claim (`ID.outcome` of `{claim}`) and an entropy curve's verdict (`ID.verdict`):
-        // their words and numbers, so prose can state a conclusion without typing it.
-        ClaimValue.kind: ["outcome", "statement", "test", "rule", "evidence", "number", "threshold"],
-        "verdict": ["dimension", "candidate", "trueDimension", "explanation", "seeds"],
-    ]
+    /// The fields a kind offers at validation: its declaration's inline fields
+    /// (`RecordDeclaration`); [] for kinds without a number to show; nil for fields known
+    /// only after the run (a table's ROW.COLUMN, a record read by path).
+    public static func fields(of kind: ValueKind) -> [String]? {
+        if let declaration = kind.declaration { return declaration.inlineFields }
+        return [ValueKind.curve, .histogram, .config].contains(kind) ? [] : nil
+    }
 
-    /// Fields followed by a NAME: an estimate's detail, a claim's number or threshold.
-    public static let namedListFields: Set<String> = ["detail", "number", "threshold"]
-
-    /// Kinds whose bare id shows a default field: an estimate's value, a claim's outcome,
-    /// a verdict's dimension.
+    /// Kinds whose bare id shows a default field (an estimate's value, a claim's outcome,
+    /// a verdict's dimension): the declaration names it.
     public static func hasDefaultField(_ kind: ValueKind) -> Bool {
-        kind == .estimate || kind == ClaimValue.kind || kind == "verdict"
+        kind.declaration?.defaultField != nil
     }
 
     /// The longest leading part of `path` that is a result id, and the fields after it.

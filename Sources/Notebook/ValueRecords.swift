@@ -5,9 +5,11 @@ import Foundation
 
 extension EstimateValue {
     public var record: JSONValue {
-        ["kind": "estimate", "name": .string(name), "value": JSONValue(value), "se": JSONValue(standardError),
-         "unit": JSONValue(unit), "summary": .string(summary),
-         "details": .object(Dictionary(details.map { ($0.name, JSONValue($0.value)) }, uniquingKeysWith: { a, _ in a }))]
+        RecordDeclaration.estimate.record([
+            "name": .string(name), "value": JSONValue(value), "se": JSONValue(standardError), "unit": JSONValue(unit),
+            "summary": .string(summary),
+            "details": .object(Dictionary(details.map { ($0.name, JSONValue($0.value)) }, uniquingKeysWith: { a, _ in a })),
+        ])
     }
 }
 
@@ -102,8 +104,9 @@ extension ClaimValue {
     /// The claim with its rule, thresholds and the numbers it compared.
     public var record: JSONValue {
         func named(_ list: [Number]) -> JSONValue { .array(list.map { ["name": .string($0.name), "value": JSONValue($0.value)] }) }
-        return ["kind": "claim", "statement": .string(statement), "test": .string(test), "outcome": .string(outcome.rawValue),
-                "rule": .string(rule), "thresholds": named(thresholds), "numbers": named(numbers), "evidence": .string(evidence),
-                "summary": .string(summary)]
+        return RecordDeclaration.claim.record([
+            "statement": .string(statement), "test": .string(test), "outcome": .string(outcome.rawValue), "rule": .string(rule),
+            "thresholds": named(thresholds), "numbers": named(numbers), "evidence": .string(evidence), "summary": .string(summary),
+        ])
     }
 }

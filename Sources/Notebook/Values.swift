@@ -2,17 +2,34 @@ import Foundation
 
 /// The type of a result stored under an `id`, checked before anything runs: a reference
 /// parameter lists the kinds it accepts.
+/// A kind with a `RecordDeclaration` carries it, so validation and the report read the
+/// fields of its record from the one declaration; kinds compare by name.
 public struct ValueKind: Hashable, Sendable, Codable, ExpressibleByStringLiteral, CustomStringConvertible {
     public let name: String
-    public init(_ name: String) { self.name = name }
-    public init(stringLiteral value: String) { name = value }
+    /// The fields of the kind's record, when declared.
+    public let declaration: RecordDeclaration?
+    public init(_ name: String) { self.name = name; declaration = nil }
+    /// The kind of records declared by `declaration` (its `kind` is the name).
+    public init(_ declaration: RecordDeclaration) { name = declaration.kind; self.declaration = declaration }
+    public init(stringLiteral value: String) { self.init(value) }
     public var description: String { name }
 
-    public static let dataset: ValueKind = "dataset"
-    public static let model: ValueKind = "model"
+    public static func == (a: ValueKind, b: ValueKind) -> Bool { a.name == b.name }
+    public func hash(into hasher: inout Hasher) { hasher.combine(name) }
+    private enum CodingKeys: String, CodingKey { case name }
+    public init(from decoder: Decoder) throws {
+        self.init(try decoder.container(keyedBy: CodingKeys.self).decode(String.self, forKey: .name))
+    }
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(name, forKey: .name)
+    }
+
+    public static let dataset = ValueKind(RecordDeclaration.dataset)
+    public static let model = ValueKind(RecordDeclaration.model)
     public static let curve: ValueKind = "curve"
     public static let histogram: ValueKind = "histogram"
-    public static let estimate: ValueKind = "estimate"
+    public static let estimate = ValueKind(RecordDeclaration.estimate)
     public static let table: ValueKind = "table"
     public static let config: ValueKind = "config"
 }

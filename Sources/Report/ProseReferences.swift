@@ -13,6 +13,8 @@ final class ProseReferences {
     }
 
     var results = [String: (record: JSONValue, anchor: String)]()
+    /// The declared record of each result, from the kinds the cells write.
+    var declarations = [String: RecordDeclaration]()
     /// Results of cells that failed, were skipped or interrupted: why, and the cell's anchor.
     var unavailable = [String: (status: String, anchor: String)]()
     var figures = [String: Target]()
@@ -24,6 +26,7 @@ final class ProseReferences {
     /// Records a cell's results (or, when it did not finish, that they are unavailable).
     func register(_ record: CellRecord, number: Int, anchor: String) {
         if let id = record.cell.id { cells[id] = Target(number: number, anchor: anchor) }
+        for w in record.cell.writes { declarations[w.id] = w.kind.declaration }
         if record.status == .ok || record.status == .cached {
             for (name, value) in record.results { results[name] = (value, anchor) }
         } else {
@@ -72,7 +75,7 @@ final class ProseReferences {
             return placeholder(missing.status, "its cell " + (missing.status == "failed" ? "failed" : "was \(missing.status)"), anchor: missing.anchor)
         }
         guard let result = results[id] else { return placeholder("missing", "no such result", anchor: nil) }
-        guard let (value, unit) = Self.resolve(result.record, fields) else {
+        guard let (value, unit) = Self.resolve(result.record, fields, declaration: declarations[id]) else {
             return placeholder("missing", "`\(id)` has no `\(fields.joined(separator: "."))`", anchor: result.anchor)
         }
         let text: String
@@ -103,39 +106,14 @@ final class ProseReferences {
         return "<a class=\"xref\" href=\"#\(target.anchor)\">\(noun) \(target.number)</a>"
     }
 
-    /// The value a field path names in a record, with its unit.
-    static func resolve(_ record: JSONValue, _ fields: [String]) -> (JSONValue, String?)? {
-        switch record["kind"]?.stringValue {
-        case "estimate":
-            let unit = record["unit"]?.stringValue
-            switch fields {
-            case [], ["value"]: return record["value"].map { ($0, unit) }
-            case ["se"]: return record["se"].map { ($0, unit) }
-            case ["unit"]: return record["unit"].map { ($0, nil) }
-            case ["name"]: return record["name"].map { ($0, nil) }
-            case let f where f.count == 2 && f[0] == "detail":
-                guard case .object(let details)? = record["details"],
-                      let match = details.first(where: { $0.key == f[1] || InlineValuePath.slug($0.key) == f[1] }) else { return nil }
-                return (match.value, nil)
-            default: return nil
-            }
-        case "claim":
-            switch fields {
-            case []: return record["outcome"].map { ($0, nil) }
-            case let f where f.count == 2 && (f[0] == "number" || f[0] == "threshold"):
-                guard case .array(let named)? = record[f[0] == "number" ? "numbers" : "thresholds"],
-                      let match = named.first(where: { ($0["name"]?.stringValue).map { $0 == f[1] || InlineValuePath.slug($0) == f[1] } ?? false })
-                else { return nil }
-                return match["value"].map { ($0, nil) }
-            case let f where f.count == 1: return record[f[0]].map { ($0, nil) }
-            default: return nil
-            }
-        case "verdict":
-            // No dimension is a verdict too: the curve does not resolve one.
-            guard fields.count <= 1 else { return nil }
-            let field = fields.first ?? "dimension"
-            if field == "dimension", record["dimension"] == .null { return (.string("not resolvable"), nil) }
-            return record[field].map { ($0, nil) }
+    /// The value a field path names in a record, with its unit: through the record's
+    /// declaration (the engine's own are known by kind), a table's ROW.COLUMN, else by path.
+    static func resolve(_ record: JSONValue, _ fields: [String], declaration: RecordDeclaration? = nil) -> (JSONValue, String?)? {
+        let kind = record["kind"]?.stringValue
+        if let declaration = declaration ?? RecordDeclaration.engine.first(where: { $0.kind == kind }) {
+            return declaration.resolve(record, fields)
+        }
+        switch kind {
         case "table":
             guard fields.count == 2, case .array(let columns)? = record["columns"], case .array(let rows)? = record["rows"],
                   let c = columns.firstIndex(where: { InlineValuePath.slug($0["name"]?.stringValue ?? "") == fields[1] }),

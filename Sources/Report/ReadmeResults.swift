@@ -163,12 +163,13 @@ struct Extract {
     var source: ReadmeResults.Source
 
     func result(_ id: String) throws -> JSONValue {
-        guard var r = json["results"]?[id] else { throw CellError("docs/results/\(source.name).json has no result `\(id)`") }
         // Extracts written before issue 24 hold an entropy curve's verdict as `ID.kink` (and
-        // its rules table as `ID.verdict`).
-        if id.hasSuffix(".verdict"), r["kind"]?.stringValue == "table", let old = json["results"]?[String(id.dropLast(8)) + ".kink"] {
-            r = old
+        // its rules table, if at all, as `ID.verdict`).
+        if id.hasSuffix(".verdict"), json["results"]?[id]?["kind"]?.stringValue != "verdict",
+           let old = json["results"]?[String(id.dropLast(".verdict".count)) + ".kink"] {
+            return old
         }
+        guard let r = json["results"]?[id] else { throw CellError("docs/results/\(source.name).json has no result `\(id)`") }
         return r
     }
 

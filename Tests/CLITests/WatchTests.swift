@@ -239,31 +239,28 @@ final class Watcher {
         stdout.split(separator: "\n").map(String.init).filter { !$0.hasPrefix("watching ") && !$0.hasPrefix("stopped watching ") }
     }
 
-    /// Waits (up to two minutes) for the next run's summary line.
+    /// Waits for the next run's summary line: woken by each write of the child (the two
+    /// minutes only keep a broken run from hanging the suite).
     func nextSummary() throws -> String {
-        let deadline = Date().addingTimeInterval(120)
-        while Date() < deadline {
-            let lines = summaries
-            if lines.count > seen {
-                seen += 1
-                return lines[seen - 1]
-            }
-            if !process.isRunning { break }
-            usleep(20_000)
+        let count = seen + 1
+        outBytes.wait { text in
+            text.split(separator: "\n").filter { !$0.hasPrefix("watching ") && !$0.hasPrefix("stopped watching ") }.count >= count
         }
-        XCTFail("no summary line in time\n\(transcript)")
-        throw CancellationError()
+        let lines = summaries
+        guard lines.count >= count else {
+            XCTFail("no summary line in time\n\(transcript)")
+            throw CancellationError()
+        }
+        seen = count
+        return lines[count - 1]
     }
 
-    /// Waits (up to two minutes) until stderr shows `text`.
+    /// Waits until stderr shows `text`, woken by each write of the child.
     func waitForStderr(_ text: String) throws {
-        let deadline = Date().addingTimeInterval(120)
-        while !stderr.contains(text) {
-            guard Date() < deadline, process.isRunning else {
-                XCTFail("no `\(text)` on stderr in time\n\(transcript)")
-                throw CancellationError()
-            }
-            usleep(20_000)
+        errBytes.wait { $0.contains(text) }
+        guard stderr.contains(text) else {
+            XCTFail("no `\(text)` on stderr in time\n\(transcript)")
+            throw CancellationError()
         }
     }
 
@@ -288,8 +285,9 @@ final class Watcher {
     func stop(removing: Bool = true) -> Int32 {
         if process.isRunning { kill(process.processIdentifier, SIGINT) }
         process.waitUntilExit()
-        // The pipes' last bytes arrive on their handlers' queue.
-        usleep(100_000)
+        // The pipes' last bytes arrive on their handlers' queue: wait for both ends of file.
+        outBytes.waitForEnd()
+        errBytes.waitForEnd()
         if removing { try? FileManager.default.removeItem(at: folder) }
         return process.terminationStatus
     }
@@ -299,18 +297,36 @@ final class Watcher {
 /// The bytes a child writes to a pipe, gathered as they come (decoded only when read, so a
 /// character split between two reads stays whole).
 private final class Collected: @unchecked Sendable {
-    private let lock = NSLock()
+    private let condition = NSCondition()
     private var bytes = Data()
+    private var ended = false
 
-    var text: String { lock.withLock { String(decoding: bytes, as: UTF8.self) } }
+    var text: String { condition.withLock { String(decoding: bytes, as: UTF8.self) } }
 
     func pipe() -> Pipe {
         let pipe = Pipe()
         pipe.fileHandleForReading.readabilityHandler = { [self] handle in
             let data = handle.availableData
-            if data.isEmpty { handle.readabilityHandler = nil; return }
-            lock.withLock { bytes.append(data) }
+            condition.withLock {
+                if data.isEmpty { handle.readabilityHandler = nil; ended = true } else { bytes.append(data) }
+                condition.broadcast()
+            }
         }
         return pipe
     }
+
+    /// Waits until `predicate` holds for the text gathered so far or the writer closed the
+    /// pipe, woken by each arrival (an event, not a time: the two minutes only keep a broken
+    /// child from hanging the suite).
+    func wait(until predicate: (String) -> Bool) {
+        let deadline = Date().addingTimeInterval(120)
+        condition.withLock {
+            while !predicate(String(decoding: bytes, as: UTF8.self)), !ended {
+                guard condition.wait(until: deadline) else { return }
+            }
+        }
+    }
+
+    /// Waits until the writer closed the pipe and its last bytes were gathered.
+    func waitForEnd() { wait { _ in false } }
 }

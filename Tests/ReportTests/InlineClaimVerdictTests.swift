@@ -21,15 +21,24 @@ final class InlineClaimVerdictTests: XCTestCase {
         XCTAssertNil(ProseReferences.resolve(claim, ["number"]))
     }
 
+    /// A verdict's fields as its declaration states them (the real one is
+    /// `DimensionVerdictValue.declaration`, in Directives; the report reads whichever the
+    /// cell's kind carries).
     func testVerdictFields() {
+        let verdict = RecordDeclaration(kind: "verdict", doc: "a verdict", defaultField: "dimension", fields: [
+            RecordField("dimension", .integer(nullable: true), inline: true, nullText: "not resolvable", doc: "d"),
+            RecordField("candidate", .integer(nullable: true), inline: true, doc: "c"),
+            RecordField("trueDimension", .integer(nullable: true), inline: true, doc: "k"),
+            RecordField("explanation", .string(nullable: false), inline: true, doc: "why"),
+        ])
         let resolved: JSONValue = ["kind": "verdict", "dimension": 7, "trueDimension": 8, "explanation": "≈ 7"]
         let unresolved: JSONValue = ["kind": "verdict", "dimension": .null, "candidate": 6, "explanation": "Not resolvable: …"]
-        XCTAssertEqual(ProseReferences.resolve(resolved, [])?.0, .number(7))
-        XCTAssertEqual(ProseReferences.resolve(resolved, ["trueDimension"])?.0, .number(8))
-        XCTAssertEqual(ProseReferences.resolve(unresolved, [])?.0, "not resolvable")
-        XCTAssertEqual(ProseReferences.resolve(unresolved, ["dimension"])?.0, "not resolvable")
-        XCTAssertEqual(ProseReferences.resolve(unresolved, ["candidate"])?.0, .number(6))
-        XCTAssertNil(ProseReferences.resolve(unresolved, ["candidate", "x"]))
+        XCTAssertEqual(ProseReferences.resolve(resolved, [], declaration: verdict)?.0, .number(7))
+        XCTAssertEqual(ProseReferences.resolve(resolved, ["trueDimension"], declaration: verdict)?.0, .number(8))
+        XCTAssertEqual(ProseReferences.resolve(unresolved, [], declaration: verdict)?.0, "not resolvable")
+        XCTAssertEqual(ProseReferences.resolve(unresolved, ["dimension"], declaration: verdict)?.0, "not resolvable")
+        XCTAssertEqual(ProseReferences.resolve(unresolved, ["candidate"], declaration: verdict)?.0, .number(6))
+        XCTAssertNil(ProseReferences.resolve(unresolved, ["candidate", "x"], declaration: verdict))
     }
 
     func testEstimateNameAndPercentFormat() {

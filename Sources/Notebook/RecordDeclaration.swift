@@ -1,0 +1,195 @@
+import Foundation
+
+/// One field of a value's run.json record, declared once — name, type, unit, one-line doc —
+/// and read from there by the record itself, the prose's inline values (validation and
+/// resolution), the generated JSON schema (`schemas/run.schema.json`), `diff` (through the
+/// record) and `entropybook directives NAME`.
+public struct RecordField: Sendable, Hashable {
+    /// The JSON a field holds.
+    public enum FieldType: Sendable, Hashable {
+        /// A number; null for no value (NaN, infinite, not resolvable).
+        case number
+        case integer(nullable: Bool)
+        case string(nullable: Bool)
+        case bool
+        /// One of these words.
+        case words([String])
+        case integers
+        /// Numbers (null entries for no value); `nullable`: the whole list may be null.
+        case numbers(nullable: Bool)
+        /// An object from names to numbers (an estimate's details).
+        case numberMap
+        /// A list of `{name, value}` (a claim's numbers and thresholds).
+        case namedNumbers
+    }
+
+    public var name: String
+    public var type: FieldType
+    /// The unit of the field's numbers, when fixed ("nats").
+    public var unit: String?
+    /// The field of the same record that holds this field's unit (an estimate's `unit`).
+    public var unitField: String?
+    public var doc: String
+    /// Whether prose may quote it: `{=ID.name}`, or for a number map or named numbers
+    /// `{=ID.inlineName.NAME}`.
+    public var inline: Bool
+    /// How prose names one entry of a number map or named numbers (`detail`, `number`).
+    public var inlineName: String?
+    /// What prose shows where the field is null ("not resolvable"); nil: the field's absence.
+    public var nullText: String?
+
+    public init(_ name: String, _ type: FieldType, unit: String? = nil, unitField: String? = nil, inline: Bool = false,
+                inlineName: String? = nil, nullText: String? = nil, doc: String) {
+        self.name = name
+        self.type = type
+        self.unit = unit
+        self.unitField = unitField
+        self.doc = doc
+        self.inline = inline
+        self.inlineName = inlineName
+        self.nullText = nullText
+    }
+
+    /// The field as prose names it.
+    public var inlinePath: String { inlineName ?? name }
+}
+
+/// The fields of one kind of record, in order: the single declaration of what a value's
+/// `record` holds. `record(_:)` builds the record from it, so a field renamed here is
+/// renamed in run.json, the schema and the prose's inline values at once.
+public struct RecordDeclaration: Sendable, Hashable {
+    public var kind: String
+    public var doc: String
+    public var fields: [RecordField]
+    /// The field a bare `{=ID}` shows.
+    public var defaultField: String?
+
+    public init(kind: String, doc: String, defaultField: String? = nil, fields: [RecordField]) {
+        self.kind = kind
+        self.doc = doc
+        self.fields = fields
+        self.defaultField = defaultField
+    }
+
+    public func field(_ name: String) -> RecordField? { fields.first { $0.name == name } }
+
+    /// The record: `kind`, then every declared field (null where `values` has none). A key
+    /// of `values` that is not declared is left out — run.json holds declared fields only.
+    public func record(_ values: [String: JSONValue]) -> JSONValue {
+        var out: [String: JSONValue] = ["kind": .string(kind)]
+        for f in fields { out[f.name] = values[f.name] ?? .null }
+        return .object(out)
+    }
+
+    /// The fields prose may quote, as it spells them.
+    public var inlineFields: [String] { fields.filter(\.inline).map(\.inlinePath) }
+
+    /// Fields whose quote names one entry (`detail.NAME`).
+    public var namedListFields: [String] {
+        fields.filter { f in
+            guard f.inline else { return false }
+            switch f.type {
+            case .numberMap, .namedNumbers: return true
+            default: return false
+            }
+        }.map(\.inlinePath)
+    }
+
+    /// The field a prose path names: the default for `[]`, a field by its name, or a named
+    /// entry (`detail.NAME`).
+    public func inlineField(_ path: [String]) -> RecordField? {
+        guard let first = path.first else { return defaultField.flatMap(field) }
+        return fields.first { $0.inline && $0.inlinePath == first }
+    }
+
+    /// The value a prose path names in `record`, with its unit; nil when the record has no
+    /// such field or entry.
+    public func resolve(_ record: JSONValue, _ path: [String]) -> (JSONValue, String?)? {
+        guard let f = inlineField(path) else { return nil }
+        let value = record[f.name] ?? .null
+        let unit = f.unit ?? f.unitField.flatMap { record[$0]?.stringValue }
+        switch f.type {
+        case .numberMap:
+            guard path.count == 2, case .object(let entries) = value,
+                  let match = entries.first(where: { $0.key == path[1] || InlineValuePath.slug($0.key) == path[1] }) else { return nil }
+            return (match.value, unit)
+        case .namedNumbers:
+            guard path.count == 2, case .array(let entries) = value,
+                  let match = entries.first(where: { ($0["name"]?.stringValue).map { $0 == path[1] || InlineValuePath.slug($0) == path[1] } ?? false })
+            else { return nil }
+            return match["value"].map { ($0, unit) }
+        default:
+            guard path.count <= 1 else { return nil }
+            if value == .null, let text = f.nullText { return (.string(text), nil) }
+            return (value, unit)
+        }
+    }
+
+    /// The kind's definition in the JSON schema of run.json (draft-07), generated.
+    public var schema: JSONValue {
+        var properties: [String: JSONValue] = ["kind": ["enum": [.string(kind)]]]
+        for f in fields {
+            var p: [String: JSONValue]
+            func type(_ t: String, _ nullable: Bool) -> JSONValue { nullable ? [.string(t), "null"] : .string(t) }
+            switch f.type {
+            case .number: p = ["$ref": "#/definitions/number"]
+            case .integer(let nullable): p = ["type": type("integer", nullable)]
+            case .string(let nullable): p = ["type": type("string", nullable)]
+            case .bool: p = ["type": "boolean"]
+            case .words(let words): p = ["enum": .array(words.map(JSONValue.string))]
+            case .integers: p = ["type": "array", "items": ["type": "integer"]]
+            case .numbers(let nullable):
+                p = nullable ? ["oneOf": [["$ref": "#/definitions/numbers"], ["type": "null"]]] : ["$ref": "#/definitions/numbers"]
+            case .numberMap: p = ["type": "object", "additionalProperties": ["$ref": "#/definitions/number"]]
+            case .namedNumbers: p = ["$ref": "#/definitions/namedNumbers"]
+            }
+            p["description"] = .string(f.doc + (f.unit.map { " (\($0))" } ?? ""))
+            properties[f.name] = .object(p)
+        }
+        return ["description": .string(doc), "type": "object", "additionalProperties": false,
+                "required": .array((["kind"] + fields.map(\.name)).map(JSONValue.string)), "properties": .object(properties)]
+    }
+}
+
+// The engine's declared records. Values in `Directives` declare theirs beside the value.
+extension RecordDeclaration {
+    public static let estimate = RecordDeclaration(kind: "estimate", doc: "a single estimated number with its uncertainty and the details behind it",
+                                                   defaultField: "value", fields: [
+        RecordField("name", .string(nullable: false), inline: true, doc: "what was estimated and how"),
+        RecordField("value", .number, unitField: "unit", inline: true, doc: "the estimate"),
+        RecordField("se", .number, unitField: "unit", inline: true, doc: "its standard error, or null"),
+        RecordField("unit", .string(nullable: true), inline: true, doc: "the unit of value and se"),
+        RecordField("details", .numberMap, inline: true, inlineName: "detail", doc: "named side results (bandwidth, n, rule results, …)"),
+        RecordField("summary", .string(nullable: false), doc: "one line for the report"),
+    ])
+
+    public static let claim = RecordDeclaration(kind: "claim", doc: "a judged conclusion: its rule, thresholds and the numbers it compared",
+                                                defaultField: "outcome", fields: [
+        RecordField("statement", .string(nullable: false), inline: true, doc: "the claim as the talk states it"),
+        RecordField("test", .string(nullable: false), inline: true, doc: "the test's name"),
+        RecordField("outcome", .words(ClaimValue.Outcome.allCases.map(\.rawValue)), inline: true, doc: "confirmed, partly confirmed or not confirmed"),
+        RecordField("rule", .string(nullable: false), inline: true, doc: "the rule in words, thresholds written out"),
+        RecordField("thresholds", .namedNumbers, inline: true, inlineName: "threshold", doc: "the rule's thresholds"),
+        RecordField("numbers", .namedNumbers, inline: true, inlineName: "number", doc: "the numbers the rule compared"),
+        RecordField("evidence", .string(nullable: false), inline: true, doc: "what the numbers show"),
+        RecordField("summary", .string(nullable: false), doc: "one line for the report"),
+    ])
+
+    public static let dataset = RecordDeclaration(kind: "dataset", doc: "a data set: its size, true dimension and origin", fields: [
+        RecordField("name", .string(nullable: false), doc: "the data set's name"),
+        RecordField("n", .integer(nullable: false), inline: true, doc: "number of points"),
+        RecordField("D", .integer(nullable: false), inline: true, doc: "coordinates per point"),
+        RecordField("k", .integer(nullable: true), inline: true, doc: "the true intrinsic dimension, when known"),
+        RecordField("labeled", .bool, doc: "whether the points carry labels"),
+        RecordField("provenance", .string(nullable: false), doc: "how it was made or read"),
+    ])
+
+    public static let model = RecordDeclaration(kind: "model", doc: "a trained autoencoder", fields: [
+        RecordField("layers", .integers, doc: "layer sizes, input to output"),
+        RecordField("parameters", .integer(nullable: false), inline: true, doc: "number of weights and biases"),
+        RecordField("summary", .string(nullable: false), doc: "one line for the report"),
+    ])
+
+    /// The declarations the engine itself knows (values of other modules declare theirs).
+    public static let engine: [RecordDeclaration] = [estimate, claim, dataset, model]
+}
