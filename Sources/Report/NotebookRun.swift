@@ -89,7 +89,12 @@ public final class NotebookRun: @unchecked Sendable {
                                  figures: r.outputs.compactMap { if case .figure(let f) = $0 { f.name } else { nil } },
                                  cacheKey: cacheKeys.indices.contains(r.cell.index) ? cacheKeys[r.cell.index] : nil,
                                  results: r.results,
-                                 inputs: cellFiles.indices.contains(r.cell.index) ? cellFiles[r.cell.index] : [:])
+                                 inputs: cellFiles.indices.contains(r.cell.index) ? cellFiles[r.cell.index] : [:],
+                                 metrics: r.outputs.compactMap { output -> JSONValue? in
+                                     guard case .metric(let m) = output else { return nil }
+                                     return ["name": .string(m.name), "value": JSONValue(m.value), "uncertainty": JSONValue(m.uncertainty),
+                                             "unit": JSONValue(m.unit)]
+                                 })
             })
         manifest.datasets = RunManifest.datasets(in: manifest.cells)
         let builder = ReportBuilder(templates: templates)

@@ -54,8 +54,18 @@ public struct RunDiff {
         var out = [Key: JSONValue]()
         if case .array(let cells)? = run["cells"] {
             for cell in cells {
-                guard case .object(let results)? = cell["results"] else { continue }
-                for (id, record) in results { collect(record, result: id, into: &out) }
+                if case .object(let results)? = cell["results"] {
+                    for (id, record) in results { collect(record, result: id, into: &out) }
+                }
+                // The metrics the cell showed, times (unit s) left out.
+                if case .array(let metrics)? = cell["metrics"] {
+                    let label = cell["label"]?.stringValue ?? "?"
+                    for m in metrics where m["unit"]?.stringValue != "s" {
+                        let name = m["name"]?.stringValue ?? "?"
+                        out[Key(result: label, field: "metric " + name)] = m["value"] ?? .null
+                        if let u = m["uncertainty"], u != .null { out[Key(result: label, field: "metric " + name + " ± ")] = u }
+                    }
+                }
             }
         }
         if case .array(let values)? = run["inlineValues"] {

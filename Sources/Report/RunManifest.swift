@@ -68,6 +68,9 @@ public struct RunManifest: Codable, Sendable {
         public var results: [String: JSONValue] = [:]
         /// The files the cell read, with their SHA-256.
         public var inputs: [String: String] = [:]
+        /// Every metric the cell showed (`name`, `value`, `uncertainty`, `unit`), so that
+        /// run.json holds every number of the report; unit `s` is a time.
+        public var metrics: [JSONValue] = []
     }
 }
 

@@ -98,7 +98,7 @@ final class NotebookSmokeTests: XCTestCase {
             default: break
             }
         }
-        for cell in run["cells"] as? [[String: Any]] ?? [] { collect(cell["results"]) }
+        for cell in run["cells"] as? [[String: Any]] ?? [] { collect(cell["results"]); collect(cell["metrics"]) }
         collect(run["inlineValues"])
         collect(run["settings"])
         stored.sort()
@@ -115,7 +115,15 @@ final class NotebookSmokeTests: XCTestCase {
         let number = try NSRegularExpression(pattern: #"-?[0-9]+(\.[0-9]+)?(e[-+]?[0-9]+)?"#)
         var walked = 0
         for text in texts {
-            let t = text.replacingOccurrences(of: "−", with: "-").replacingOccurrences(of: "&#8722;", with: "-")
+            // "5.637×10⁻⁴" as the report typesets it is 5.637e-4.
+            var t = text.replacingOccurrences(of: "−", with: "-").replacingOccurrences(of: "&#8722;", with: "-")
+            if let times = t.range(of: "×10") {
+                let exponent = String(t[times.upperBound...].map { c -> Character in
+                    let superscripts = Array("⁰¹²³⁴⁵⁶⁷⁸⁹"), index = superscripts.firstIndex(of: c)
+                    return c == "⁻" ? "-" : index.map { Character(String($0)) } ?? c
+                })
+                t = String(t[..<times.lowerBound]) + "e" + exponent
+            }
             let ns = t as NSString
             for match in number.matches(in: t, range: NSRange(location: 0, length: ns.length)) {
                 let token = ns.substring(with: match.range)
