@@ -45,8 +45,9 @@ struct NotebookRunOptions: ParsableArguments {
         let overrides = try parseOverrides(parameter)
         var budget = try parseBudget(memoryLimit)
         let cacheURL = URL(fileURLWithPath: cacheDirectory ?? (output as NSString).appendingPathComponent(".cache"))
-        if let timeLimit {
-            budget.timeLimit = try parseTimeLimit(timeLimit)
+        if let timeLimit { budget.timeLimit = try parseTimeLimit(timeLimit) }
+        // Speeds price the cells: for the time limit, and for a cluster's `--time` per array.
+        if timeLimit != nil || storesLargeEntries {
             budget.speeds = MachineSpeeds.load(from: MachineSpeeds.file(besideCache: cacheURL), threads: 2)
         }
         let templatesURL = try Templates.locate()
