@@ -46,8 +46,10 @@ struct NotebookRunOptions: ParsableArguments {
         var budget = try parseBudget(memoryLimit)
         let cacheURL = URL(fileURLWithPath: cacheDirectory ?? (output as NSString).appendingPathComponent(".cache"))
         if let timeLimit { budget.timeLimit = try parseTimeLimit(timeLimit) }
-        // Speeds price the cells: for the time limit, and for a cluster's `--time` per array.
-        if timeLimit != nil || storesLargeEntries {
+        // Speeds price the cells: for the time limit, the progress's ETA of the whole
+        // notebook, and a cluster's `--time` per array. Measured once (below a second),
+        // then read from beside the cache.
+        if timeLimit != nil || storesLargeEntries || !quiet {
             budget.speeds = MachineSpeeds.load(from: MachineSpeeds.file(besideCache: cacheURL), threads: 2)
         }
         let templatesURL = try Templates.locate()

@@ -16,7 +16,7 @@ final class BatchScriptTests: XCTestCase {
         script.options.time = "00:10:00"
         XCTAssert(script.text.contains("#SBATCH --time=00:10:00\n"), script.text)
         XCTAssertEqual(BatchScript.slurmTime(seconds: 1), "00:05:00")
-        XCTAssertEqual(BatchScript.slurmTime(seconds: 40_000), "1-09:20:00")
+        XCTAssertEqual(BatchScript.slurmTime(seconds: 40_000), "1-09:21:00")
     }
 
     func testBatchScriptThrottlesTheArrayAndRunsOneKeyPerTask() {
