@@ -30,6 +30,22 @@ public struct BatchScript: Sendable {
     public var cache: URL
     public var cpusPerTask: Int
     public var options: SlurmOptions
+    /// The cost model's seconds for the longest unit of the array (nil: not estimated):
+    /// without `--time`, the array asks for `timeSafetyFactor` times it (`slurmTime`).
+    public var estimatedSeconds: Double? = nil
+
+    /// How much longer than the estimate a task may run before Slurm stops it: estimates aim
+    /// at a factor 1.5, and a node may be slower or busier than the machine that measured.
+    public static let timeSafetyFactor = 3.0
+
+    /// `--time` for a task estimated at `seconds`: the safety factor, a minute of start-up,
+    /// at least five minutes; `HH:MM:SS`, or `D-HH:MM:SS` past a day.
+    public static func slurmTime(seconds: Double) -> String {
+        let total = Int(max(300, (seconds * timeSafetyFactor + 60).rounded(.up)).clamped(to: 300...(365 * 86_400)))
+        let days = total / 86_400, h = total % 86_400 / 3600, m = total % 3600 / 60, s = total % 60
+        let clock = String(format: "%02d:%02d:%02d", h, m, s)
+        return days > 0 ? "\(days)-\(clock)" : clock
+    }
 
     public var text: String {
         var lines = ["#!/bin/bash",
@@ -38,7 +54,7 @@ public struct BatchScript: Sendable {
                      "#SBATCH --output=\(logDirectory.path)/%A_%a.log",
                      "#SBATCH --cpus-per-task=\(cpusPerTask)"]
         if let p = options.partition { lines.append("#SBATCH --partition=\(p)") }
-        if let t = options.time { lines.append("#SBATCH --time=\(t)") }
+        if let t = options.time ?? estimatedSeconds.map({ Self.slurmTime(seconds: $0) }) { lines.append("#SBATCH --time=\(t)") }
         if let m = options.memory { lines.append("#SBATCH --mem=\(m)") }
         lines += [
             "# One EntropyBook unit of work per array task: the task's line of the key list.",
@@ -51,4 +67,8 @@ public struct BatchScript: Sendable {
 
     /// Single-quoted for bash.
     static func quoted(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+}
+
+private extension Double {
+    func clamped(to range: ClosedRange<Double>) -> Double { Swift.min(Swift.max(self, range.lowerBound), range.upperBound) }
 }

@@ -83,9 +83,15 @@ public struct SlurmScheduler: CellScheduler {
         let levels = Set(units.map(\.level)).sorted()
         let level = levels.count == 1 ? "level \(levels[0])" : "levels \(levels[0])–\(levels[levels.count - 1])"
         let name = URL(fileURLWithPath: run.path).deletingPathExtension().lastPathComponent
-        let script = BatchScript(name: "entropybook-\(name)-\(round)", taskCount: units.count,
+        var script = BatchScript(name: "entropybook-\(name)-\(round)", taskCount: units.count,
                                  keyList: jobs.appendingPathComponent("\(stamp).keys"), logDirectory: logs, cache: cache.directory,
                                  cpusPerTask: options.cpusPerTask ?? run.plan.settings.threads, options: options)
+        // The longest unit: its cell's estimate shared among the cell's units in this array
+        // (an overestimate when the cell's other units are in another array).
+        let estimates = Dictionary(run.plan.estimates.map { ($0.id, $0.seconds) }, uniquingKeysWith: { a, _ in a })
+        let unitsPerCell = Dictionary(grouping: units, by: \.cellLabel).mapValues(\.count)
+        let longest = units.compactMap { u in estimates[u.cellLabel].map { $0 / Double(unitsPerCell[u.cellLabel] ?? 1) } }.max()
+        if let longest, longest > 0 { script.estimatedSeconds = longest }
         let job: String
         do {
             try AtomicFile.createDirectory(logs)

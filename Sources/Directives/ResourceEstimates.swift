@@ -49,6 +49,8 @@ extension DatasetDirective {
             return ResourceEstimate(bytes: bytes, parameter: driver,
                                     explanation: "\(count(rows)) points × \(count(columns)) coordinates, with the latent points and a working copy",
                                     shapes: [nil: DataShape(rows: rows, columns: columns)])
+                .with(work: WorkEstimates.dataset(rows: rows, columns: columns, latent: k), driver: driver,
+                      "\(count(rows)) points × \(count(columns)) coordinates")
         }
         guard cell.isImageFolderKind, cell.path == nil else { return nil }
         let loaded: Int = switch cell.split {
@@ -64,6 +66,8 @@ extension DatasetDirective {
         return ResourceEstimate(bytes: bytes, parameter: a.isExplicit("split") ? "split" : "kind",
                                 explanation: "\(count(loaded)) images of 784 pixels",
                                 shapes: [nil: DataShape(rows: rows, columns: 784)])
+            .with(work: WorkEstimates.dataset(rows: loaded, columns: 784, latent: 0), driver: a.isExplicit("split") ? "split" : "kind",
+                  "\(count(loaded)) images of 784 pixels")
     }
 }
 
@@ -95,6 +99,7 @@ extension AutoencoderDirective {
                                            threads: inputs.settings.threads,
                                            hiddenParameter: inputs.arguments.isExplicit("hidden") ? "hidden" : "code", dataParameter: "data")
         estimate.shapes = ["codes": DataShape(rows: data.rows, columns: code), "reconstruction": data]
+        if let (work, driver, explanation) = WorkEstimates.autoencoder(inputs) { estimate = estimate.with(work: work, driver: driver, explanation) }
         return estimate
     }
 }
@@ -105,9 +110,11 @@ extension EntropyCurveDirective {
         let a = inputs.arguments
         guard let data = inputs.shapes["data"], let cell = try? a.decode(Settings.self) else { return nil }
         let widest = cell.dims.max() ?? 1
-        return autoencoderEstimate(data: data, code: widest, hidden: cell.autoencoder.hidden, batch: cell.autoencoder.batch,
-                                   threads: inputs.settings.threads,
-                                   hiddenParameter: a.isExplicit("autoencoder.hidden") ? "autoencoder" : "dims", dataParameter: "data")
+        let estimate = autoencoderEstimate(data: data, code: widest, hidden: cell.autoencoder.hidden, batch: cell.autoencoder.batch,
+                                           threads: inputs.settings.threads,
+                                           hiddenParameter: a.isExplicit("autoencoder.hidden") ? "autoencoder" : "dims", dataParameter: "data")
+        guard let (work, driver, explanation) = WorkEstimates.entropyCurve(inputs) else { return estimate }
+        return estimate.with(work: work, driver: driver, explanation)
     }
 }
 
@@ -129,21 +136,39 @@ extension EntropyDirective {
         guard let cell = try? inputs.arguments.decode(Settings.self),
               var estimate = pointSetEstimate(inputs, neighbours: cell.k) else { return nil }
         if let d = inputs.shapes["data"] { estimate.bytes += Double(cell.samples) * Double(d.columns) * float }
+        var leaveOneOutML = false
+        if case .leaveOneOutML = cell.bandwidth.selection { leaveOneOutML = true }
+        if let work = WorkEstimates.entropy(inputs, estimator: cell.estimator.rawValue, samples: cell.samples, leaveOneOutML: leaveOneOutML) {
+            estimate = estimate.with(work: work, driver: "data", "\(cell.estimator.rawValue) on \(estimate.explanation)")
+        }
         return estimate
     }
 }
 
 extension DimensionDirective {
     public static func estimate(_ inputs: EstimateInputs) -> ResourceEstimate? {
-        let k = (try? inputs.arguments.decode(Settings.self))?.k ?? 20
-        return pointSetEstimate(inputs, neighbours: k + 1)
+        let cell = try? inputs.arguments.decode(Settings.self)
+        guard let estimate = pointSetEstimate(inputs, neighbours: (cell?.k ?? 20) + 1) else { return nil }
+        // k-NN (MLE, TwoNN) and the correlation sum: two passes over the distances.
+        let passes = (cell?.methods.contains("corrdim") ?? true) ? 2.0 : 1.0
+        guard let work = WorkEstimates.pointSet(inputs, sample: cell?.sample, passes: passes) else { return estimate }
+        return estimate.with(work: work, driver: estimate.parameter, estimate.explanation)
     }
 }
 
 extension CorrdimDirective {
-    public static func estimate(_ inputs: EstimateInputs) -> ResourceEstimate? { pointSetEstimate(inputs, neighbours: 20) }
+    public static func estimate(_ inputs: EstimateInputs) -> ResourceEstimate? {
+        guard let estimate = pointSetEstimate(inputs, neighbours: 20),
+              let work = WorkEstimates.pointSet(inputs, sample: (try? inputs.arguments.decode(SampleSetting.self))?.sample, passes: 0.5)
+        else { return pointSetEstimate(inputs, neighbours: 20) }
+        return estimate.with(work: work, driver: estimate.parameter, estimate.explanation)
+    }
 }
 
 extension DistancesDirective {
-    public static func estimate(_ inputs: EstimateInputs) -> ResourceEstimate? { pointSetEstimate(inputs, neighbours: 0) }
+    public static func estimate(_ inputs: EstimateInputs) -> ResourceEstimate? {
+        guard let estimate = pointSetEstimate(inputs, neighbours: 0), let work = WorkEstimates.pointSet(inputs, sample: nil, passes: 0.5)
+        else { return nil }
+        return estimate.with(work: work, driver: estimate.parameter, estimate.explanation)
+    }
 }

@@ -27,7 +27,13 @@ struct BodyReader {
     mutating func read() -> Arguments? {
         let root: Node?
         do {
-            root = try Yams.compose(yaml: cell.body)
+            root = try YAMLGuard.compose(cell.body)
+        } catch let refusal as YAMLGuard.Refusal {
+            let line = cell.bodyFirstLine + refusal.line - 1
+            diagnostics.append(Diagnostic(at: SourceLocation(file: document.file, line: line, column: refusal.column),
+                                          directive: directive.name, "the body of {\(directive.name)}: \(refusal.message)",
+                                          sourceLine: document.line(line)))
+            return nil
         } catch {
             let mark = yamlMark(error)
             let line = cell.bodyFirstLine + (mark?.line ?? 1) - 1

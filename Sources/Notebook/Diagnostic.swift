@@ -39,10 +39,19 @@ public struct Diagnostic: Error, Sendable, Hashable, Codable, CustomStringConver
     public var description: String { "\(location): \(severity.rawValue): \(message)" }
 
     /// The description with the source line and a caret under the column, as compilers print.
+    /// A line longer than 200 characters is shown as 160 of them around the column, so a
+    /// hostile 2 MB line is not printed back whole.
     public var rendered: String {
         guard let sourceLine else { return description }
-        let caret = String(repeating: " ", count: max(0, location.column - 1)) + "^"
-        return "\(description)\n\(sourceLine)\n\(caret)"
+        let scalars = sourceLine.unicodeScalars
+        let offset = max(0, location.column - 1)
+        guard scalars.count > 200 else {
+            return "\(description)\n\(sourceLine)\n" + String(repeating: " ", count: offset) + "^"
+        }
+        let from = max(0, min(offset - 80, scalars.count - 160))
+        let window = scalars.dropFirst(from).prefix(160)
+        let shown = (from > 0 ? "…" : "") + String(String.UnicodeScalarView(window)) + (from + 160 < scalars.count ? "…" : "")
+        return "\(description)\n\(shown)\n" + String(repeating: " ", count: offset - from + (from > 0 ? 1 : 0)) + "^"
     }
 }
 

@@ -54,7 +54,7 @@ public struct FrontMatter: Sendable {
             SourceLocation(file: file, line: 1 + (line ?? 1), column: column ?? 1)
         }
         do {
-            if let node = try Yams.compose(yaml: yaml) {
+            if let node = try YAMLGuard.compose(yaml) {
                 guard let mapping = node.mapping else {
                     throw FrontMatterError(message: "front matter must be a mapping of keys to values", node: node)
                 }
@@ -100,11 +100,16 @@ public struct FrontMatter: Sendable {
                     }
                 }
             }
+        } catch let refusal as YAMLGuard.Refusal {
+            let loc = location(line: refusal.line, column: refusal.column)
+            diagnostics.append(Diagnostic(at: loc, "front matter: " + refusal.message, sourceLine: lines[safe: loc.line - 1]))
         } catch let e as FrontMatterError {
             let loc = location(line: e.line, column: e.column)
             diagnostics.append(Diagnostic(at: loc, e.message, sourceLine: lines[safe: loc.line - 1]))
         } catch {
-            diagnostics.append(Diagnostic(at: SourceLocation(file: file, line: 2), "front matter is not valid YAML: \(yamlMessage(error))"))
+            let mark = yamlMark(error)
+            let loc = location(line: mark?.line, column: mark?.column)
+            diagnostics.append(Diagnostic(at: loc, "front matter is not valid YAML: \(yamlMessage(error))", sourceLine: lines[safe: loc.line - 1]))
         }
         for i in 0...end { lines[i] = "" }
         return (fm, lines.joined(separator: "\n"), diagnostics)
@@ -132,6 +137,8 @@ extension Array {
 /// Tags change how a value is read behind the notebook's back, so they are refused. Yams
 /// resolves implicit tags as it composes, so a written tag is found in the text: a node's
 /// mark is where its properties start, and a tag there begins with `!` (after an anchor).
+/// A loop over an explicit stack, in document order; `YAMLGuard` has bounded the expanded
+/// tree it walks (aliases included) before the block was composed.
 func firstExplicitTag(in node: Node, lines: [Substring]) -> (node: Node, tag: String)? {
     func written(_ node: Node) -> String? {
         guard let mark = node.mark, mark.line >= 1, mark.line <= lines.count else { return nil }
@@ -140,17 +147,18 @@ func firstExplicitTag(in node: Node, lines: [Substring]) -> (node: Node, tag: St
         guard rest.hasPrefix("!") else { return nil }
         return String(rest.prefix(while: { $0 != " " && $0 != "," && $0 != "]" && $0 != "}" }).prefix(40))
     }
-    if let tag = written(node) { return (node, tag) }
-    switch node {
-    case .scalar, .alias: return nil
-    case .sequence(let items):
-        return items.lazy.compactMap { firstExplicitTag(in: $0, lines: lines) }.first
-    case .mapping(let pairs):
-        for (k, v) in pairs {
-            if let t = firstExplicitTag(in: k, lines: lines) ?? firstExplicitTag(in: v, lines: lines) { return t }
+    var pending = [node]
+    var visited = 0
+    while let next = pending.popLast(), visited <= YAMLGuard.nodeBudget {
+        visited += 1
+        if let tag = written(next) { return (next, tag) }
+        switch next {
+        case .scalar, .alias: continue
+        case .sequence(let items): pending += items.reversed()
+        case .mapping(let pairs): pending += pairs.reversed().flatMap { [$0.value, $0.key] }
         }
-        return nil
     }
+    return nil
 }
 
 /// How a YAML node reads in a message.
@@ -168,6 +176,10 @@ func yamlMessage(_ error: Error) -> String {
     if let y = error as? YamlError {
         switch y {
         case .scanner(_, let problem, _, _), .parser(_, let problem, _, _), .composer(_, let problem, _, _):
+            // libyaml's own limit on written nesting; its text names a C function.
+            if problem.hasPrefix("Maximum nesting level reached") {
+                return "the YAML nests more than 1 000 levels deep from here; a block may nest at most 1 000 levels"
+            }
             return problem
         default: break
         }

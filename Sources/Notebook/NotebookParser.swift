@@ -22,6 +22,9 @@ public enum NotebookParser {
             prose = nil
         }
 
+        if let tooDeep = ProseNesting.check(body, file: file, lineText: document.line) {
+            return (document, diagnostics + [tooDeep])
+        }
         guard let root = cmarkParse(body) else { return (document, diagnostics) }
         defer { cmark_node_free(root) }
         var converter = MarkupConverter(file: file, line: document.line)

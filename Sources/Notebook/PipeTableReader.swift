@@ -26,7 +26,7 @@ struct PipeTableReader {
             return Outcome(markup: nil, diagnostics: [warning(firstLine + 1, delimiter,
                 "the table's delimiter row has \(alignments.count) cells but its header has \(headerCells.count); the table is shown as text")])
         }
-        var rows = [row(headerCells, header: true, line: firstLine)]
+        var rows = [(cells: headerCells, line: firstLine)]
         if lastLine >= firstLine + 2 {
             for number in (firstLine + 2)...lastLine {
                 let text = line(number) ?? ""
@@ -35,53 +35,44 @@ struct PipeTableReader {
                     return Outcome(markup: nil, diagnostics: [warning(number, text,
                         "this table row has \(text.contains("|") ? cells.count : 0) cells separated by `|` but the header has \(headerCells.count); the table is shown as text")])
                 }
-                rows.append(row(cells, header: false, line: number))
+                rows.append((cells, number))
             }
         }
         let indent = header.prefix(while: { $0 == " " }).count
-        return Outcome(markup: Markup(.table(alignments: alignments), children: rows, line: firstLine, column: indent + 1),
-                       diagnostics: [])
+        var builder = MarkupBuilder()
+        builder.open(.table(alignments: alignments), line: firstLine, column: indent + 1)
+        for (index, row) in rows.enumerated() {
+            builder.open(.tableRow(header: index == 0), line: row.line, column: 1)
+            for cell in row.cells {
+                builder.open(.tableCell, line: row.line, column: cell.column)
+                appendInlines(cell.text, line: row.line, column: cell.column, into: &builder)
+                builder.close()
+            }
+            builder.close()
+        }
+        return Outcome(markup: builder.finish(), diagnostics: [])
     }
 
     private func warning(_ number: Int, _ text: String, _ message: String) -> Diagnostic {
         Diagnostic(.warning, at: SourceLocation(file: file, line: number, column: 1), message, sourceLine: text)
     }
 
-    private func row(_ cells: [Cell], header: Bool, line number: Int) -> Markup {
-        Markup(.tableRow(header: header), children: cells.map { cell in
-            Markup(.tableCell, children: inlines(cell.text, line: number, column: cell.column), line: number, column: cell.column)
-        }, line: number, column: 1)
-    }
-
     /// The cell's text as inline Markdown. Text that cmark would read as a block (`# x`,
     /// `- x`, `1. x`) is parsed again with its marker escaped; a cell is never a block.
-    private func inlines(_ text: String, line number: Int, column: Int) -> [Markup] {
-        guard !text.isEmpty else { return [] }
+    /// Every node sits at the cell's position (the cell's own parse starts at line 1).
+    private func appendInlines(_ text: String, line number: Int, column: Int, into builder: inout MarkupBuilder) {
+        guard !text.isEmpty else { return }
         for attempt in [text, Self.escapingBlockMarker(text)] {
             guard let root = NotebookParser.cmarkParse(attempt) else { continue }
             defer { cmark_node_free(root) }
             guard let paragraph = cmark_node_first_child(root), cmark_node_get_type(paragraph) == CMARK_NODE_PARAGRAPH,
                   cmark_node_next(paragraph) == nil else { continue }
-            let converter = MarkupConverter(file: file, line: line)
-            var children = [Markup]()
-            var child = cmark_node_first_child(paragraph)
-            while let c = child {
-                children.append(relocated(converter.convert(c, parentLine: number, parentColumn: column), number, column))
-                child = cmark_node_next(c)
-            }
-            var scanner = InlineScanner(lines: line)
-            return scanner.scan(children, from: number, offset: max(column - 1, 0))
+            MarkupConverter(file: file, line: line).append(paragraph, into: &builder, position: (number, column),
+                                                           childrenOnly: true, forced: true,
+                                                           scanFrom: (number, max(column - 1, 0)))
+            return
         }
-        return [Markup(.text, literal: text, line: number, column: column)]
-    }
-
-    /// Positions from the cell's own parse (line 1) moved to the cell in the notebook.
-    private func relocated(_ markup: Markup, _ number: Int, _ column: Int) -> Markup {
-        var copy = markup
-        copy.line = number
-        copy.column = column
-        copy.children = markup.children.map { relocated($0, number, column) }
-        return copy
+        builder.leaf(.text, literal: text, line: number, column: column)
     }
 
     static func escapingBlockMarker(_ text: String) -> String {

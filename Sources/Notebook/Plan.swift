@@ -15,6 +15,11 @@ public struct Plan: Sendable {
     public var allowedReadDirectories: [URL] = []
     /// Caps on what one data file may bring into memory (set from the memory budget).
     public var readLimits: ReadLimits = .standard
+    /// Each cell's estimated time and memory, in order (time only when the budget had
+    /// machine speeds).
+    public var estimates: [CellEstimate] = []
+    /// The estimated seconds of the whole notebook.
+    public var estimatedSeconds: Double { estimates.reduce(0) { $0 + $1.seconds } }
 }
 
 /// One directive cell after validation.

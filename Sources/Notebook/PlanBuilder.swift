@@ -18,6 +18,8 @@ struct PlanBuilder {
     /// What the memory-budget stage needs of each planned cell: the references by key
     /// (to pass their shapes on) and its id, if valid.
     private var budgetInputs = [(referenced: [String: String], id: String?)]()
+    /// Each planned cell's estimate, filled by the budget stage.
+    var estimates = [CellEstimate]()
 
     init(validator: Validator, document: Document, access: (locations: FileLocations, unconfirmed: [URL])?) {
         self.validator = validator
@@ -158,7 +160,9 @@ struct PlanBuilder {
             let arguments = cell.arguments, directive = cell.directive
             let estimateInputs = EstimateInputs(arguments: arguments, shapes: inputs.referenced.compactMapValues { shapes[$0] },
                                                 settings: settings)
-            guard let estimate = directive.estimate(estimateInputs) else { continue }
+            let estimate = directive.estimate(estimateInputs)
+            estimates.append(cellEstimate(cell, estimate))
+            guard let estimate else { continue }
             if let id = inputs.id {
                 for (suffix, shape) in estimate.shapes { shapes[suffix.map { "\(id).\($0)" } ?? id] = shape }
             }
@@ -193,6 +197,33 @@ struct PlanBuilder {
             cells[i].generatedID = id
             cells[i].writes = writes
         }
+    }
+
+    /// The cell's estimate as the plan lists it: seconds from the machine speeds.
+    private func cellEstimate(_ cell: PlannedCell, _ estimate: ResourceEstimate?) -> CellEstimate {
+        let seconds = estimate.flatMap { e in validator.budget.speeds.map { $0.seconds(e.work) } } ?? 0
+        let parameter = estimate.map { $0.timeParameter ?? $0.parameter }
+        return CellEstimate(id: cell.label, directive: cell.directive.name, line: cell.cell.location.line, seconds: seconds,
+                            memoryBytes: estimate?.bytes ?? 0, timeParameter: parameter,
+                            timeParameterLine: parameter.flatMap { cell.arguments.lines[$0] },
+                            timeExplanation: estimate?.timeExplanation)
+    }
+
+    /// The time budget: the notebook's estimated seconds against `--time-limit`, refused at
+    /// the cell that costs most, at the parameter that drives its time.
+    mutating func checkTimeBudget() {
+        guard let limit = validator.budget.timeLimit, validator.budget.speeds != nil else { return }
+        let total = estimates.reduce(0) { $0 + $1.seconds }
+        guard total > limit, let worst = estimates.indices.max(by: { estimates[$0].seconds < estimates[$1].seconds }) else { return }
+        let e = estimates[worst]
+        let line = e.timeParameterLine ?? e.line
+        let parameter = e.timeParameter.map { "`\($0)`" } ?? "its arguments"
+        diagnostics.append(Diagnostic(at: SourceLocation(file: document.file, line: line, column: 1),
+            directive: e.directive, parameter: e.timeParameter,
+            "{\(e.directive)} `\(e.id)` would take about \(describeSeconds(e.seconds))"
+            + (e.timeExplanation.map { " (\($0))" } ?? "") + "; the notebook about \(describeSeconds(total)) in all, "
+            + "over the time limit of \(describeSeconds(limit)); lower \(parameter), or raise --time-limit",
+            sourceLine: document.line(line)))
     }
 
     /// Seeds are derived once the notebook seed is final.

@@ -31,12 +31,18 @@ struct ProseReferenceCheck {
                 }
             }
         }
-        return out
+        // Each error quotes its line, and a hostile line may hold 100 000 references.
+        for i in out.indices.prefix(Self.maximumErrors) { out[i].sourceLine = document.line(out[i].location.line) }
+        guard out.count > Self.maximumErrors else { return out }
+        let rest = out.count - Self.maximumErrors
+        return Array(out.prefix(Self.maximumErrors)) + [Diagnostic(at: out[Self.maximumErrors].location,
+            "\(rest) more inline values and cross-references from here on are wrong too (only the first \(Self.maximumErrors) are listed)")]
     }
 
+    static let maximumErrors = 20
+
     private func error(_ node: Markup, _ message: String) -> Diagnostic {
-        Diagnostic(at: SourceLocation(file: document.file, line: node.line, column: node.column), message,
-                   sourceLine: document.line(node.line))
+        Diagnostic(at: SourceLocation(file: document.file, line: node.line, column: node.column), message)
     }
 
     private func check(_ reference: InlineReference, at node: Markup) -> [Diagnostic] {

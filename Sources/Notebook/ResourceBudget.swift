@@ -8,9 +8,16 @@ import Foundation
 public struct ResourceBudget: Sendable, Hashable {
     /// Bytes one cell may hold at once.
     public var memoryLimit: Double
+    /// Seconds the whole notebook may take (`--time-limit`), nil: no limit.
+    public var timeLimit: Double?
+    /// The machine's speeds that turn each cell's `ComputeWork` into seconds; nil: time is
+    /// not estimated (tests, and runs without a time limit or `--estimate`).
+    public var speeds: MachineSpeeds?
 
-    public init(memoryLimit: Double) {
+    public init(memoryLimit: Double, timeLimit: Double? = nil, speeds: MachineSpeeds? = nil) {
         self.memoryLimit = memoryLimit
+        self.timeLimit = timeLimit
+        self.speeds = speeds
     }
 
     /// 75 % of physical memory: room for the rest of the machine and for estimates that
@@ -59,6 +66,14 @@ public struct ResourceEstimate: Sendable, Hashable {
     /// Shapes of the results the cell stores, by slot suffix (nil: the main result), so
     /// later cells can estimate from them.
     public var shapes: [String?: DataShape]
+
+    /// The work the cell does, priced in seconds by `MachineSpeeds` (the time budget).
+    public var work: ComputeWork = .none
+    /// The parameter that drives the time (epochs, dims, n…), where a refusal is reported;
+    /// nil: `parameter`.
+    public var timeParameter: String?
+    /// How the work is made up ("5 dims × 20 epochs × 3 000 rows"), for messages.
+    public var timeExplanation: String?
 
     public init(bytes: Double, parameter: String, explanation: String, shapes: [String?: DataShape] = [:]) {
         self.bytes = bytes

@@ -47,6 +47,7 @@ public struct Validator {
         for (index, cell) in document.cells.enumerated() { builder.planCell(index, cell) }
         builder.applyCommandLineSettings()
         builder.checkMemoryBudget()
+        builder.checkTimeBudget()
         builder.deriveSeeds()
         builder.generateIDs()
         builder.diagnostics += ProseReferenceCheck(document: document, cells: builder.cells).diagnostics()
@@ -56,6 +57,7 @@ public struct Validator {
         if !errors.isEmpty { return .failure(ValidationFailure(diagnostics: builder.diagnostics)) }
         var plan = Plan(document: document, cells: builder.cells, settings: builder.settings, warnings: warnings,
                         allowedReadDirectories: builder.access?.locations.allowedDirectories ?? [])
+        plan.estimates = builder.estimates
         // Files a cell reads are sized only when read: the readers stop at the budget too.
         let budgeted = ReadLimits(memoryBudget: Int(min(budget.memoryLimit, 1e15)))
         if budgeted.fileBytes < plan.readLimits.fileBytes { plan.readLimits = budgeted }

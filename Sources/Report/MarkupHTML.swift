@@ -7,7 +7,7 @@ import Notebook
 /// lose their address, text is escaped. Beyond cmark it renders pipe tables, inline
 /// values and cross-references, ids on headings, and images that are not inline
 /// `data:image/` URLs as their alt text and address (a report loads nothing).
-struct MarkupHTML {
+struct MarkupHTML: MarkupWalker {
     /// The ids of the top-level headings, in order.
     var headingSlugs: [String] = []
     /// The HTML of an inline value (escaped by the callee).
@@ -25,7 +25,7 @@ struct MarkupHTML {
 
     /// Renders top-level blocks (headings get their ids).
     mutating func renderTopLevel(_ nodes: [Markup]) {
-        for node in nodes { block(node, tight: false, topLevel: true) }
+        for node in nodes { render(node) }
     }
 
     /// Puts a cell's HTML where its fence stood, as cmark puts a custom block.
@@ -35,113 +35,130 @@ struct MarkupHTML {
         out += "\n"
     }
 
-    private mutating func block(_ node: Markup, tight: Bool, topLevel: Bool = false) {
+    /// One top-level block, through `Markup.walk` (a loop with a stack of the open nodes,
+    /// as cmark's renderer walks with its iterator — never a recursion as deep as the nesting).
+    private mutating func render(_ root: Markup) {
+        root.walk(with: &self)
+    }
+
+    /// Whether a node sits where inline content belongs (its parent holds inlines).
+    private func isInInlineContext(_ node: Markup) -> Bool {
+        guard let parent = node.parent else { return false }
+        switch parent.kind {
+        case .paragraph, .heading, .tableCell, .emphasis, .strong, .link, .image: return true
+        default: return false
+        }
+    }
+
+    /// A paragraph directly in an item of a tight list is written without `<p>`.
+    private func isTight(_ node: Markup) -> Bool {
+        guard let item = node.parent, case .item = item.kind, let list = item.parent,
+              case .list(_, _, let tight) = list.kind else { return false }
+        return tight
+    }
+
+    /// Writes what comes before a node's children; returns whether to walk into them
+    /// (false: the node is written whole, or has none).
+    mutating func enter(_ node: Markup) -> Bool {
+        if node.kind.isBlock, isInInlineContext(node) {
+            // A block where an inline was expected cannot come from cmark; its text still shows.
+            out += escapeHTML(node.plainText)
+            return false
+        }
         switch node.kind {
         case .blockQuote:
             cr(); out += "<blockquote>\n"
-            for child in node.children { block(child, tight: false) }
-            cr(); out += "</blockquote>\n"
-        case .list(let ordered, let start, let isTight):
+        case .list(let ordered, let start, _):
             cr()
             out += !ordered ? "<ul>\n" : start == 1 ? "<ol>\n" : "<ol start=\"\(start)\">\n"
-            for item in node.children {
-                cr(); out += "<li>"
-                for child in item.children { block(child, tight: isTight) }
-                out += "</li>\n"
-            }
-            out += ordered ? "</ol>\n" : "</ul>\n"
+        case .item:
+            cr(); out += "<li>"
         case .codeBlock(let info):
             cr()
             let language = info.prefix { !$0.isWhitespace }
             out += language.isEmpty ? "<pre><code>" : "<pre><code class=\"language-\(escapeHTML(String(language)))\">"
             out += escapeHTML(node.literal) + "</code></pre>\n"
+            return false
         case .htmlBlock:
             cr(); out += "<!-- raw HTML omitted -->"; cr()
+            return false
         case .paragraph:
-            if tight {
-                inlines(node.children)
-            } else {
-                cr(); out += "<p>"; inlines(node.children); out += "</p>\n"
-            }
+            if !isTight(node) { cr(); out += "<p>" }
         case .heading(let level):
             cr()
-            if topLevel, headingIndex < headingSlugs.count {
+            if node.parent == nil, headingIndex < headingSlugs.count {
                 out += "<h\(level) id=\"\(headingSlugs[headingIndex])\">"
                 headingIndex += 1
             } else {
                 out += "<h\(level)>"
             }
-            inlines(node.children)
-            out += "</h\(level)>\n"
         case .thematicBreak:
             cr(); out += "<hr />\n"
-        case .table(let alignments):
-            table(node, alignments: alignments)
-        default:
-            inline(node)
-        }
-    }
-
-    private mutating func table(_ node: Markup, alignments: [TableAlignment]) {
-        cr()
-        out += "<div class=\"table-wrap\"><table class=\"prose-table\">\n"
-        for (index, row) in node.children.enumerated() {
-            let header = index == 0
-            if index == 0 { out += "<thead>\n" }
-            if index == 1 { out += "<tbody>\n" }
+            return false
+        case .table:
+            cr()
+            out += "<div class=\"table-wrap\"><table class=\"prose-table\">\n"
+        case .tableRow:
+            if node.siblingIndex == 0 { out += "<thead>\n" }
+            if node.siblingIndex == 1 { out += "<tbody>\n" }
             out += "<tr>\n"
-            for (column, cell) in row.children.enumerated() {
-                let tag = header ? "th" : "td"
-                let alignment = column < alignments.count ? alignments[column] : .none
-                out += alignment == .none ? "<\(tag)>" : "<\(tag) style=\"text-align: \(alignment.rawValue)\">"
-                inlines(cell.children)
-                out += "</\(tag)>\n"
+        case .tableCell:
+            let header = node.parent?.siblingIndex == 0
+            var alignment = TableAlignment.none
+            if case .table(let alignments) = node.parent?.parent?.kind, node.siblingIndex < alignments.count {
+                alignment = alignments[node.siblingIndex]
             }
-            out += "</tr>\n"
-            if index == 0 { out += "</thead>\n" }
-        }
-        if node.children.count > 1 { out += "</tbody>\n" }
-        out += "</table></div>\n"
-    }
-
-    private mutating func inlines(_ nodes: [Markup]) {
-        for node in nodes { inline(node) }
-    }
-
-    private mutating func inline(_ node: Markup) {
-        switch node.kind {
-        case .text: out += escapeHTML(node.literal)
-        case .softBreak: out += "\n"
-        case .lineBreak: out += "<br />\n"
-        case .code: out += "<code>" + escapeHTML(node.literal) + "</code>"
-        case .htmlInline: out += "<!-- raw HTML omitted -->"
-        case .emphasis: out += "<em>"; inlines(node.children); out += "</em>"
-        case .strong: out += "<strong>"; inlines(node.children); out += "</strong>"
+            let tag = header ? "th" : "td"
+            out += alignment == .none ? "<\(tag)>" : "<\(tag) style=\"text-align: \(alignment.rawValue)\">"
+        case .text: out += escapeHTML(node.literal); return false
+        case .softBreak: out += "\n"; return false
+        case .lineBreak: out += "<br />\n"; return false
+        case .code: out += "<code>" + escapeHTML(node.literal) + "</code>"; return false
+        case .htmlInline: out += "<!-- raw HTML omitted -->"; return false
+        case .emphasis: out += "<em>"
+        case .strong: out += "<strong>"
         case .link(let url, let title):
             out += "<a href=\"" + (isDangerous(url) ? "" : escapeHref(url)) + "\""
             if !title.isEmpty { out += " title=\"" + escapeHTML(title) + "\"" }
-            out += ">"; inlines(node.children); out += "</a>"
+            out += ">"
         case .image(let url, let title):
-            image(node, url: url, title: title)
-        case .inlineValue(let reference): out += inlineValue(reference, node)
-        case .crossReference(let reference): out += crossReference(reference)
-        default:
-            // A block where an inline was expected cannot come from cmark; its text still shows.
+            guard ProseRenderer.isInline(url) else {
+                out += "<span class=\"blocked-image\">"
+                return true
+            }
+            out += "<img src=\"" + (isDangerous(url) ? "" : escapeHref(url)) + "\" alt=\""
             out += escapeHTML(node.plainText)
+            if !title.isEmpty { out += "\" title=\"" + escapeHTML(title) }
+            out += "\" />"
+            return false
+        case .inlineValue(let reference): out += inlineValue(reference, node); return false
+        case .crossReference(let reference): out += crossReference(reference); return false
         }
+        return true
     }
 
-    private mutating func image(_ node: Markup, url: String, title: String) {
-        guard ProseRenderer.isInline(url) else {
-            out += "<span class=\"blocked-image\">"
-            inlines(node.children)
-            out += (node.children.isEmpty ? "" : " ") + "(image not loaded: <code>" + escapeHTML(url) + "</code>)</span>"
-            return
+    /// Writes what comes after a node's children.
+    mutating func leave(_ node: Markup) {
+        switch node.kind {
+        case .blockQuote: cr(); out += "</blockquote>\n"
+        case .list(let ordered, _, _): out += ordered ? "</ol>\n" : "</ul>\n"
+        case .item: out += "</li>\n"
+        case .paragraph: if !isTight(node) { out += "</p>\n" }
+        case .heading(let level): out += "</h\(level)>\n"
+        case .table:
+            if node.children.count > 1 { out += "</tbody>\n" }
+            out += "</table></div>\n"
+        case .tableRow:
+            out += "</tr>\n"
+            if node.siblingIndex == 0 { out += "</thead>\n" }
+        case .tableCell: out += node.parent?.siblingIndex == 0 ? "</th>\n" : "</td>\n"
+        case .emphasis: out += "</em>"
+        case .strong: out += "</strong>"
+        case .link: out += "</a>"
+        case .image(let url, _):
+            out += (node.hasChildren ? " " : "") + "(image not loaded: <code>" + escapeHTML(url) + "</code>)</span>"
+        default: break
         }
-        out += "<img src=\"" + (isDangerous(url) ? "" : escapeHref(url)) + "\" alt=\""
-        out += escapeHTML(node.children.map(\.plainText).joined())
-        if !title.isEmpty { out += "\" title=\"" + escapeHTML(title) }
-        out += "\" />"
     }
 
     /// cmark's `_scan_dangerous_url`: these schemes lose their address in safe mode.

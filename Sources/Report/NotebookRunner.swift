@@ -6,10 +6,17 @@ import Notebook
 /// may silence (`--quiet`) and lines that are always shown (errors, diagnostics).
 public protocol RunnerOutput: ExecutionObserver {
     func begin(_ path: String, cells: Int)
+    /// Each cell's estimated time (the cost model), after `begin`, for an ETA of the whole
+    /// notebook. The default ignores them.
+    func estimated(_ estimates: [CellEstimate])
     /// Informational ("report: …", the cluster's progress); silenced by `--quiet`.
     func note(_ line: String)
     /// Always shown: diagnostics, errors.
     func error(_ line: String)
+}
+
+extension RunnerOutput {
+    public func estimated(_ estimates: [CellEstimate]) {}
 }
 
 /// How a prepared run's cells are executed: all here (`LocalScheduler`), or the units of
@@ -163,6 +170,7 @@ public final class NotebookRunner: @unchecked Sendable {
             return .invalid(failure)
         }
         output.begin(path, cells: prepared.plan.cells.count)
+        if prepared.plan.estimatedSeconds > 0 { output.estimated(prepared.plan.estimates) }
         let run = prepared.notebookRun
         let records: [CellRecord]
         do {

@@ -37,14 +37,24 @@ public enum ProseRenderer {
     /// One warning per image in the prose that the report will not show, located at the
     /// image: `nb.md:9:3: warning: image `https://…` is not loaded: …`. For `run` and
     /// `check` to print and the report to list.
+    /// At most `maximumImageWarnings` are listed, then one warning with the count of the
+    /// rest (each warning quotes its line, and a hostile line may hold 100 000 images).
     public static func imageWarnings(in document: Document) -> [Diagnostic] {
-        blockedImageSources(in: document).map { image in
+        let images = blockedImageSources(in: document)
+        var warnings = images.prefix(maximumImageWarnings).map { image in
             Diagnostic(.warning, at: image.location,
-                       "image `\(image.url)` is not loaded: a report makes no requests and reads no files, so only " +
+                       "image `\(image.url.prefix(200))` is not loaded: a report makes no requests and reads no files, so only " +
                        "inline data:image/ images are shown; its alt text and address are shown instead",
                        sourceLine: document.line(image.location.line))
         }
+        if images.count > maximumImageWarnings, let next = images.dropFirst(maximumImageWarnings).first {
+            warnings.append(Diagnostic(.warning, at: next.location,
+                                       "\(images.count - maximumImageWarnings) more images from here on are not loaded either"))
+        }
+        return warnings
     }
+
+    static let maximumImageWarnings = 10
 
     /// The images the report will not show, with where they are in the notebook.
     static func blockedImageSources(in document: Document) -> [(location: SourceLocation, url: String)] {

@@ -36,11 +36,22 @@ struct NotebookRunOptions: ParsableArguments {
 
     @OptionGroup var access: ReadAccessOptions
 
+    @Option(name: .customLong("time-limit"), help: ArgumentHelp("Refuse, before anything runs, a notebook whose estimated time is over this (e.g. 90s, 10min, 2h).", valueName: "duration"))
+    var timeLimit: String?
+
     /// The runner these options describe, with the templates found beside the program.
     /// `storesLargeEntries`: keep large cheap entries too (the cluster's nodes read them).
     func runner(storesLargeEntries: Bool = false) throws -> NotebookRunner {
         let overrides = try parseOverrides(parameter)
-        let budget = try parseBudget(memoryLimit)
+        var budget = try parseBudget(memoryLimit)
+        let cacheURL = URL(fileURLWithPath: cacheDirectory ?? (output as NSString).appendingPathComponent(".cache"))
+        if let timeLimit { budget.timeLimit = try parseTimeLimit(timeLimit) }
+        // Speeds price the cells: for the time limit, the progress's ETA of the whole
+        // notebook, and a cluster's `--time` per array. Measured once (below a second),
+        // then read from beside the cache.
+        if timeLimit != nil || storesLargeEntries || !quiet {
+            budget.speeds = MachineSpeeds.load(from: MachineSpeeds.file(besideCache: cacheURL), threads: 2)
+        }
         let templatesURL = try Templates.locate()
         let templates = try Templates(directory: templatesURL)
         let setup = access.setup(overrides: overrides, budget: budget, dataDirectory: defaultDataDirectory(templates: templatesURL))

@@ -13,7 +13,33 @@ final class TerminalProgress: RunnerOutput, @unchecked Sendable {
     private var lastPlainDecile = -1
     private var lastPlainLine = Date.distantPast
 
+    /// The cost model's seconds per cell, by cell index (empty: no estimates).
+    private var estimates = [Double]()
+    /// Measured and estimated seconds of the cells computed so far (not cached), whose
+    /// ratio corrects the estimate of the rest.
+    private var measured = 0.0, estimatedDone = 0.0
+
     init(quiet: Bool) { self.quiet = quiet }
+
+    func estimated(_ cells: [CellEstimate]) {
+        lock.withLock {
+            estimates = cells.map(\.seconds)
+            measured = 0
+            estimatedDone = 0
+        }
+        guard !quiet else { return }
+        emit("  estimated: about \(describeSeconds(cells.reduce(0) { $0 + $1.seconds })) for the notebook\n")
+    }
+
+    /// The notebook's remaining time after cell `index`: the estimates of the cells after
+    /// it, scaled by measured / estimated seconds of the cells computed so far.
+    private func notebookETA(after index: Int) -> String {
+        guard index + 1 < estimates.count else { return "" }
+        let rest = estimates[(index + 1)...].reduce(0, +)
+        guard rest > 0 else { return "" }
+        let correction = estimatedDone > 0.5 ? measured / estimatedDone : 1
+        return " · notebook ETA " + short(rest * correction)
+    }
 
     func begin(_ path: String, cells: Int) {
         guard !quiet else { return }
@@ -72,7 +98,14 @@ final class TerminalProgress: RunnerOutput, @unchecked Sendable {
         case .skipped: mark = "– skipped"
         case .interrupted: mark = "– interrupted"
         }
-        emit((isTerminal ? "\r\u{1B}[K" : "") + prefix(record.cell, total) + " " + mark + "\n")
+        let eta: String = lock.withLock {
+            if record.status == .ok, record.cell.index < estimates.count {
+                measured += record.seconds
+                estimatedDone += estimates[record.cell.index]
+            }
+            return notebookETA(after: record.cell.index)
+        }
+        emit((isTerminal ? "\r\u{1B}[K" : "") + prefix(record.cell, total) + " " + mark + eta + "\n")
     }
 
     /// Erases the live line of a cell that finished without a line of its own.

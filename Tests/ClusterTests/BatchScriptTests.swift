@@ -5,6 +5,20 @@ import XCTest
 /// The Slurm pieces that need no cluster: the generated batch script and the parsing of
 /// `squeue` and `scontrol` output (their formats as Slurm 22.05 prints them).
 final class BatchScriptTests: XCTestCase {
+    /// Issue 28: without `--time`, each array asks for the cost model's estimate of its
+    /// longest unit times the stated safety factor (3), at least five minutes.
+    func testTimeLimitComesFromTheEstimateUnlessGiven() {
+        var script = BatchScript(name: "x", taskCount: 2, keyList: URL(fileURLWithPath: "/k"), logDirectory: URL(fileURLWithPath: "/l"),
+                                 cache: URL(fileURLWithPath: "/c"), cpusPerTask: 2, options: SlurmOptions(executable: "/eb"))
+        XCTAssertFalse(script.text.contains("--time"))
+        script.estimatedSeconds = 1200
+        XCTAssert(script.text.contains("#SBATCH --time=01:01:00\n"), script.text)
+        script.options.time = "00:10:00"
+        XCTAssert(script.text.contains("#SBATCH --time=00:10:00\n"), script.text)
+        XCTAssertEqual(BatchScript.slurmTime(seconds: 1), "00:05:00")
+        XCTAssertEqual(BatchScript.slurmTime(seconds: 40_000), "1-09:21:00")
+    }
+
     func testBatchScriptThrottlesTheArrayAndRunsOneKeyPerTask() {
         var options = SlurmOptions(executable: "/opt/eb/entropybook")
         options.maxParallel = 4

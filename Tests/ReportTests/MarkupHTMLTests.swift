@@ -41,6 +41,23 @@ final class MarkupHTMLTests: XCTestCase {
         }
     }
 
+    /// Issue 28: the mirror and its renderer walk with explicit stacks, so nesting as deep as
+    /// the parser allows renders — byte for byte as cmark's own (iterative) renderer.
+    func testDeepNestingRendersLikeCmark() {
+        let n = 20_000
+        let samples = [
+            String(repeating: ">", count: 5 * n) + " deep\n",
+            String(repeating: "- ", count: n) + "x\n",
+            String(repeating: "*", count: n) + "x" + String(repeating: "*", count: n) + "\n",
+            String(repeating: "[", count: n) + "x" + String(repeating: "](u)", count: n) + "\n",
+            String(repeating: "![", count: n) + "x" + String(repeating: "](data:image/png;base64,AA)", count: n) + "\n",
+        ]
+        for sample in samples {
+            let mirror = mirrorHTML(sample)
+            XCTAssertEqual(mirror, cmarkHTML(sample), String(sample.prefix(20)))
+        }
+    }
+
     func testEveryNotebookProseRendersLikeCmark() throws {
         let notebooks = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("notebooks")
