@@ -23,6 +23,7 @@ enum InformationPlaneReport {
         }
         outputs.append(.table(value.table()))
         outputs += unresolvedChains(value)
+        outputs += compressedCaveat(value)
         return outputs
     }
 
@@ -37,10 +38,27 @@ enum InformationPlaneReport {
         guard !layers.isEmpty else { return [] }
         let worst = layers.map { l in value.rows(layer: l).compactMap(\.effectiveChains).min() ?? 1 }.min() ?? 1
         return [.warning("Layer(s) \(layers.map(String.init).joined(separator: ", ")): at some read-outs the \(value.propagationSamples) noise "
-                         + "chains per input barely overlap (effective chains down to \(formatNumber(worst, significantDigits: 3)); "
-                         + "below \(formatNumber(threshold)) counts), so the mixture of T given X is \(value.propagationSamples) separate "
-                         + "bumps: h(T|X) reads low and I(X;T) high, towards ln n, and may break the data-processing inequality that "
-                         + "holds for the true values. Raise `chains` (the error shrinks only slowly) or read the read-out mode beside it.")]
+                         + "chains per input barely overlap (chain overlap 1/mean(w), w the posterior weight of a draw's own chain, down to "
+                         + "\(formatNumber(worst, significantDigits: 3)) of \(value.propagationSamples); below \(formatNumber(threshold)) counts), so "
+                         + "the in-sample estimate of I(X;T) reads high, towards ln n. The claims read these rows as inconclusive and use the "
+                         + "bracket: the held-out lower bound and the data-processing upper bound.")]
+    }
+
+    /// A note on the compressed columns: lower bounds of a lossy code, never in a claim; and
+    /// the read-outs where they break I(T;Y) ≤ I(X;T) by more than 0.1 nats.
+    static func compressedCaveat(_ value: InformationPlaneValue) -> [OutputItem] {
+        let broken = value.rows.filter { r in
+            guard let x = r.compressedInput?.median, let y = r.compressedLabel?.median else { return false }
+            return y > x + 0.1
+        }
+        guard value.rows.contains(where: { $0.compressedInput != nil }) else { return [] }
+        var text = "Compressed columns: a \(value.compressedDimension)-coordinate code of a 64–256-wide noisy read-out is far from the "
+            + "near-lossless compression Butakov et al. require, and the estimator is not validated here, so its columns are lower "
+            + "bounds of a lossy code (\"lower bound (lossy code)\") and no claim reads them."
+        if !broken.isEmpty {
+            text += " They break I(T;Y) ≤ I(X;T) by more than 0.1 nats at \(broken.count) of \(value.rows.filter { $0.compressedInput != nil }.count) read-outs."
+        }
+        return [.warning(text)]
     }
 
     /// What T is, in words.
