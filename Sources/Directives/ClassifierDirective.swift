@@ -33,6 +33,8 @@ public enum ClassifierDirective: Directive {
         Parameter("snapshot-epochs", .intList(0...100_000), doc: "explicit read-out epochs instead of `snapshots`"),
         Parameter("eval", .int(2...1_000_000), default: .int(2000),
                   doc: "rows (a seeded random subset) whose layer outputs are kept (quick mode: at most 300)"),
+        Parameter("eval-held-out", .bool, default: .bool(false),
+                  doc: "hold the evaluation rows out of training (they become the test rows, `test` unused), so I(T;Y) on them is out of sample"),
         Parameter("repeats", .int(1...100), default: .int(1), doc: "networks trained with different seeds (spreads in the information plane)"),
     ]
 
@@ -59,6 +61,7 @@ public enum ClassifierDirective: Directive {
         var snapshots: Int
         var snapshotEpochs: [Int]?
         var eval: Int
+        var evalHeldOut: Bool
         var repeats: Int
 
 
@@ -103,6 +106,7 @@ public enum ClassifierDirective: Directive {
         let repeats = cell.repeats
         for r in 0..<repeats {
             var seeded = options
+            seeded.holdOutEvaluation = cell.evalHeldOut
             seeded.seed = SeededGenerator(seed: options.seed).derived("repeat-\(r)").seed
             let result = try NoisyClassifier.train(on: data.points, labels: labels, architecture: architecture, options: seeded,
                                                    evaluationRows: evaluationRows) { e in
@@ -115,7 +119,9 @@ public enum ClassifierDirective: Directive {
         let value = ClassifierValue(name: "\(architecture.description) on \(data.name)", architecture: architecture,
                                     noise: options.noise, runs: runs, evaluation: data.points.rows(at: evaluationRows),
                                     evaluationLabels: evaluationRows.map { labels[$0] }, classNames: classes.map(String.init))
-        var outputs = summary(value, options: options)
+        var summaryOptions = options
+        summaryOptions.holdOutEvaluation = cell.evalHeldOut
+        var outputs = summary(value, options: summaryOptions)
         let (accuracy, loss) = ClassifierFigures.curves(value)
         do {
             outputs.append(.figure(try ClassifierFigures.accuracyFigure(accuracy)))
@@ -136,7 +142,8 @@ public enum ClassifierDirective: Directive {
                   + (options.dropout > 0 ? ", dropout \(formatNumber(options.dropout))" : "")
                   + "; \(value.runs.count) seed(s), read-outs at epochs "
                   + options.snapshotEpochs.map(String.init).joined(separator: ", ")
-                  + " on \(value.evaluation.rows) evaluation rows."),
+                  + " on \(value.evaluation.rows) evaluation rows"
+                  + (options.holdOutEvaluation ? ", held out of training (they are the test rows)." : ", drawn from all rows (training rows among them).")),
         ]
         let final = value.runs.compactMap { $0.history.last?.testAccuracy }
         if !final.isEmpty {

@@ -1,30 +1,39 @@
 import Foundation
+import InformationPlane
 import Notebook
 
-/// The `{claim}` tests on an `{information-plane}` result (its `.plane` value), on the
-/// noise-aware estimates (medians over seeds; a change counts when it exceeds both 0.05 nats
-/// and twice the combined spread, half the min–max range over seeds):
-/// - fitting-phase: I(T;Y) rises from the first read-out to the end of the early phase
-///   (read-outs up to a tenth of the epochs, at least the second one), per layer;
-/// - compression-phase: I(X;T) of some layer falls from its peak to the last read-out,
-///   the peak being before the last read-out;
-/// - compression-clusters: the layers that compress also have a lower within/between-label
-///   distance ratio at the last read-out than at the first.
+/// The `{claim}` tests on an `{information-plane}` result (its `.plane` value), judged by
+/// `InformationPlaneRules` on the noise-aware estimates (medians over seeds; a change counts
+/// when it exceeds 0.05 nats and twice the combined spread, half the min–max range over seeds):
+/// - fitting-phase: I(T;Y) rises from the first read-out to the end of the early phase, per layer;
+/// - compression-phase: I(X;T) of some layer falls from its peak to the last read-out — inconclusive
+///   (shown as not confirmed, with the reason) when the peak is at the first read-out or within
+///   0.1 nats of ln n, or the peak or last row breaks a bound the true values obey or fails the
+///   estimator's diagnostic; with the propagated noise on the bracket (held-out lower bound,
+///   data-processing upper bound);
+/// - compression-clusters: the compressing layers' noise-free within/between-label distance
+///   ratio falls from their peak to the last read-out, by more than the other layers'.
+/// The compressed estimator's columns are lower bounds of a lossy code and never enter a claim.
 enum InformationPlaneClaims {
     static let tests = ["fitting-phase", "compression-phase", "compression-clusters"]
-    static let threshold = 0.05
-
+    typealias Rules = InformationPlaneRules
     typealias Status = ClaimValue.Outcome
 
     /// The rule of each test in words, its threshold written out.
     static func rule(_ test: String) -> String {
-        let change = "a change counts when it exceeds \(formatNumber(threshold)) nats and twice the combined spread (half the min–max range over seeds, or the Monte-Carlo SE for one seed)"
+        let change = "a change counts when it exceeds \(formatNumber(Rules.change)) nats and twice the combined spread (half the min–max range over seeds, or the Monte-Carlo SE for one seed)"
         return switch test {
         case "fitting-phase": "confirmed when I(T;Y) of every layer rises from the first read-out to the end of the early phase (the read-outs up to a tenth of the epochs), partly when some layers do; " + change
-        case "compression-phase": "confirmed when I(X;T) of some layer falls from a peak before the last read-out to the last one; " + change
-        default: "confirmed when every compressing layer has a lower within/between-label distance ratio at the last read-out than at the first, partly when some do"
+        case "compression-phase": "confirmed when I(X;T) of some layer falls from a peak before the last read-out to the last one; "
+            + "inconclusive (not confirmed) when that peak is at the first read-out, within \(formatNumber(Rules.ceilingMargin)) nats of ln n, "
+            + "or the peak or last row breaks I(T;Y) ≤ H(Y), I(T;Y) ≤ I(X;T) or (propagated noise) I(X;T_l) ≤ min over earlier layers, or fails "
+            + "the chain-overlap diagnostic (1/mean(w) ≥ \(formatNumber(overlapThreshold))); propagated noise: the upper bound at the end must lie below the lower bound at the peak; " + change
+        default: "confirmed when every compressing layer's within/between-label ratio of noise-free distances (units of σ) falls from its peak epoch to the last read-out by more than 5 % and more than every non-compressing layer's over the same epochs, partly when some do"
         }
     }
+
+    /// Chains overlap enough for the in-sample estimate when 1/mean(w) reaches this.
+    static let overlapThreshold = 1.5
 
     /// The claim judged on an `{information-plane}` result, or nil when `test` is not one of
     /// these tests.
@@ -41,72 +50,68 @@ enum InformationPlaneClaims {
         default: clusters(plane)
         }
         return ClaimValue(statement: statement, test: test, outcome: status, rule: rule(test),
-                          thresholds: test == "compression-clusters" ? [] : [.init("change (nats)", threshold)],
-                          numbers: [.init("noise σ", plane.noise)], evidence: evidence)
+                          thresholds: [.init("change (nats)", Rules.change), .init("ceiling margin (nats)", Rules.ceilingMargin)],
+                          numbers: [.init("noise σ", plane.noise), .init("ln n", log(Double(plane.evaluationRows))),
+                                    .init("H(Y)", plane.labelEntropy)],
+                          evidence: evidence)
     }
 
-    /// Whether `to` exceeds `from` by the threshold and twice the combined spread.
-    static func rises(_ from: InformationPlaneValue.Estimate, _ to: InformationPlaneValue.Estimate) -> Bool {
-        let spread = ((from.spread ?? 0) * (from.spread ?? 0) + (to.spread ?? 0) * (to.spread ?? 0)).squareRoot()
-        return to.median - from.median > max(threshold, 2 * spread)
+    static func value(_ e: InformationPlaneValue.Estimate?) -> Rules.Value? {
+        e.map { Rules.Value($0.median, spread: $0.spread ?? 0) }
     }
 
-    static func verdict(_ hits: Int, of total: Int) -> Status {
-        hits == 0 ? .notConfirmed : (hits == total ? .confirmed : .partly)
+    /// The plane as the rules read it: propagated noise as a bracket (input = lower bound).
+    static func layers(_ plane: InformationPlaneValue) -> [Rules.Layer] {
+        let propagated = plane.noiseMode == .propagated
+        return plane.layers.map { l in
+            Rules.Layer(layer: l, readings: plane.rows(layer: l).map { r in
+                Rules.Reading(epoch: r.epoch, input: value(propagated ? (r.inputLower ?? r.inputInformation) : r.inputInformation),
+                              label: value(propagated ? (r.labelLower ?? r.labelInformation) : r.labelInformation),
+                              upper: propagated ? value(r.inputUpper) : nil,
+                              diagnosticPasses: !propagated || l == 1 || (r.effectiveChains ?? 1) >= overlapThreshold)
+            })
+        }
+    }
+
+    static func bounds(_ plane: InformationPlaneValue) -> Rules.Bounds {
+        Rules.Bounds(lnN: log(Double(plane.evaluationRows)), labelEntropy: plane.labelEntropy,
+                     markovAcrossLayers: plane.noiseMode == .propagated)
+    }
+
+    static func status(_ v: Rules.Verdict) -> Status {
+        switch v {
+        case .confirmed: .confirmed
+        case .partly: .partly
+        case .notConfirmed, .inconclusive: .notConfirmed
+        }
     }
 
     static func fitting(_ plane: InformationPlaneValue) -> (Status, String) {
-        var hits = 0, parts = [String]()
-        for l in plane.layers {
-            let rows = plane.rows(layer: l).filter { $0.labelInformation != nil }
-            guard let first = rows.first, let lastEpoch = rows.last?.epoch, rows.count >= 2 else { continue }
-            let early = rows.dropFirst().filter { $0.epoch <= max(lastEpoch / 10, rows[1].epoch) }.last ?? rows[1]
-            guard let a = first.labelInformation, let b = early.labelInformation else { continue }
-            if rises(a, b) { hits += 1 }
-            parts.append("layer \(l): I(T;Y) \(formatNumber(a.median, significantDigits: 3)) → \(formatNumber(b.median, significantDigits: 3)) nats (epoch \(first.epoch) → \(early.epoch))")
-        }
-        return (verdict(hits, of: plane.layers.count), "\(hits) of \(plane.layers.count) layers fit at σ = \(formatNumber(plane.noise)), H(Y) = "
-                + "\(formatNumber(plane.labelEntropy, significantDigits: 3)): " + parts.joined(separator: "; "))
-    }
-
-    /// The layers whose I(X;T) falls from a peak before the last read-out to the last one.
-    static func compressing(_ plane: InformationPlaneValue) -> (layers: [Int], evidence: [String]) {
-        var layers = [Int](), parts = [String]()
-        for l in plane.layers {
-            let rows = plane.rows(layer: l).filter { $0.inputInformation != nil }
-            guard let last = rows.last, let end = last.inputInformation,
-                  let peak = rows.max(by: { ($0.inputInformation?.median ?? 0) < ($1.inputInformation?.median ?? 0) }),
-                  let top = peak.inputInformation else { continue }
-            if peak.epoch < last.epoch, rises(end, top) { layers.append(l) }
-            parts.append("layer \(l): peak \(formatNumber(top.median, significantDigits: 3)) at epoch \(peak.epoch), "
-                         + "\(formatNumber(end.median, significantDigits: 3)) at epoch \(last.epoch)")
-        }
-        return (layers, parts)
+        let result = Rules.fitting(layers(plane))
+        let verdict: Status = result.fits.isEmpty ? .notConfirmed : (result.fits.count == plane.layers.count ? .confirmed : .partly)
+        return (verdict, "\(result.fits.count) of \(plane.layers.count) layers fit at σ = \(formatNumber(plane.noise)), H(Y) = "
+                + "\(formatNumber(plane.labelEntropy, significantDigits: 3)): " + result.evidence.joined(separator: "; "))
     }
 
     static func compression(_ plane: InformationPlaneValue) -> (Status, String) {
-        let (layers, parts) = compressing(plane)
-        let status: Status = layers.isEmpty ? .notConfirmed : .confirmed
-        let who = layers.isEmpty ? "no layer compresses" : (layers.count == 1 ? "layer \(layers[0]) compresses"
+        let result = Rules.compression(layers(plane), bounds: bounds(plane))
+        let verdict = Rules.compressionVerdict(result)
+        let layers = result.filter { $0.outcome == .compresses }.map(\.layer)
+        let who = switch verdict {
+        case .inconclusive: "inconclusive: no layer's fall is evidence"
+        default: layers.isEmpty ? "no layer compresses" : (layers.count == 1 ? "layer \(layers[0]) compresses"
             : "layers " + layers.map(String.init).joined(separator: ", ") + " compress")
-        return (status, "\(who) at σ = \(formatNumber(plane.noise)) (ln n = \(formatNumber(log(Double(plane.evaluationRows)), significantDigits: 3))): "
-                + parts.joined(separator: "; "))
+        }
+        let what = plane.noiseMode == .propagated ? " (propagated noise: I(X;T) is the held-out lower bound, the upper bound checked)" : ""
+        return (status(verdict), "\(who) at σ = \(formatNumber(plane.noise))\(what), ln n = \(formatNumber(log(Double(plane.evaluationRows)), significantDigits: 3)): "
+                + result.map(\.evidence).joined(separator: "; "))
     }
 
     static func clusters(_ plane: InformationPlaneValue) -> (Status, String) {
-        let (layers, _) = compressing(plane)
-        var tighter = [Int](), parts = [String]()
-        for c in plane.clustering {
-            let r = c.ratios
-            guard r.count == 2 else { continue }
-            if r[1] < r[0] { tighter.append(c.layer) }
-            parts.append("layer \(c.layer): within/between \(formatNumber(r[0], significantDigits: 3)) → \(formatNumber(r[1], significantDigits: 3))")
-        }
-        let evidence = parts.joined(separator: "; ")
-        guard !layers.isEmpty else {
-            return (.notConfirmed, "no layer compresses at σ = \(formatNumber(plane.noise)), so there is nothing to coincide with; " + evidence)
-        }
-        let hits = layers.filter(tighter.contains).count
-        return (verdict(hits, of: layers.count), "\(hits) of the \(layers.count) compressing layer(s) tighten: " + evidence)
+        let result = Rules.compression(layers(plane), bounds: bounds(plane))
+        var ratios = [Int: [Int: Double]]()
+        for c in plane.clustering { ratios[c.layer] = c.ratioByEpoch }
+        let (verdict, evidence) = Rules.clusters(result, ratios: ratios)
+        return (status(verdict), "noise-free distances in units of σ = \(formatNumber(plane.noise)): " + evidence.joined(separator: "; "))
     }
 }

@@ -96,27 +96,37 @@ public enum InformationPlaneDirective: Directive {
                           outputs: outputs)
     }
 
-    /// Distance histograms of one draw of every noisy layer T per input (as the noise mode
-    /// has it) at the first and last snapshot of the first seed, within and between labels,
-    /// on a common range per layer.
+    /// Within/between-label distance ratios of every hidden layer's noise-free outputs, in
+    /// units of σ, at every snapshot of the first seed, and the histograms of the first and last
+    /// snapshot on a common range per layer. The noise-free pass in both noise modes: the noisy
+    /// read-out adds the noise floor √(2d)·σ to every pair and hides what the network does.
     static func clustering(_ classifier: ClassifierValue, experiment: InformationPlaneExperiment,
                            bins: Int) throws -> [InformationPlaneValue.Clustering] {
         guard let run = classifier.runs.first, let first = run.snapshots.first, let last = run.snapshots.last else { return [] }
         let labels = classifier.evaluationLabels
-        var result = [InformationPlaneValue.Clustering]()
         let root = SeededGenerator(seed: experiment.settings.seed)
-        let mixtures = try [first, last].map {
-            try experiment.mixtures($0, network: classifier.architecture, input: classifier.evaluation,
-                                    generator: root.derived("histogram-e\($0.epoch)"))
-        }
+        let scale = Float(1 / classifier.noise)
+        var result = [InformationPlaneValue.Clustering]()
         for l in first.layers.indices {
-            let base = root.derived("histogram-l\(l)")
-            let readOuts = zip(mixtures, [first, last]).map { experiment.readOut($0[l], generator: base.derived("e\($1.epoch)")) }
-            var g = base
-            let ranges = try readOuts.map { try DistanceHistogram(of: $0, bins: bins, using: &g).edges.last ?? 1 }
+            try Cancellation.checkpoint()
+            var g = root.derived("histogram-l\(l)")
+            func scaled(_ s: LayerSnapshot) -> Matrix {
+                var m = s.layers[l]
+                for k in m.elements.indices { m.elements[k] *= scale }
+                return m
+            }
+            let ends = [first, last].map(scaled)
+            let ranges = try ends.map { try DistanceHistogram(of: $0, bins: bins, using: &g).edges.last ?? 1 }
             let range = 0...max(ranges.max() ?? 1, 1e-9)
-            let histograms = try readOuts.map { try DistanceHistogram(of: $0, labels: labels, bins: bins, range: range, using: &g) }
-            result.append(InformationPlaneValue.Clustering(layer: l + 1, epochs: [first.epoch, last.epoch], histograms: histograms))
+            let histograms = try ends.map { try DistanceHistogram(of: $0, labels: labels, bins: bins, range: range, using: &g) }
+            var all = [Double]()
+            for s in run.snapshots {
+                all.append(InformationPlaneValue.Clustering.ratio(try DistanceHistogram(of: scaled(s), labels: labels, bins: 200, using: &g)))
+            }
+            var c = InformationPlaneValue.Clustering(layer: l + 1, epochs: [first.epoch, last.epoch], histograms: histograms)
+            c.allEpochs = run.snapshots.map(\.epoch)
+            c.allRatios = all
+            result.append(c)
         }
         return result
     }

@@ -21,8 +21,14 @@ extension InformationPlaneValue {
         fields["clustering"] = .object(Dictionary(clustering.compactMap { c -> (String, JSONValue)? in
             let r = c.ratios
             guard r.count == 2, c.epochs.count == 2 else { return nil }
-            return (String(c.layer), ["firstEpoch": .number(Double(c.epochs[0])), "lastEpoch": .number(Double(c.epochs[1])),
-                                      "first": JSONValue(r[0]), "last": JSONValue(r[1])])
+            var fields: [String: JSONValue] = ["firstEpoch": .number(Double(c.epochs[0])), "lastEpoch": .number(Double(c.epochs[1])),
+                                               "first": JSONValue(r[0]), "last": JSONValue(r[1])]
+            // The ratio at the noise-aware I(X;T) peak of the layer.
+            if let peak = layerSummary(c.layer)["noiseAware"], case .object(let o) = peak, case .number(let e)? = o["peakEpoch"],
+               let ratio = c.ratioByEpoch[Int(e)] {
+                fields["atPeak"] = JSONValue(ratio)
+            }
+            return (String(c.layer), .object(fields))
         }, uniquingKeysWith: { a, _ in a }))
         return .object(fields)
     }
@@ -34,7 +40,11 @@ extension InformationPlaneValue {
                 guard ixt != nil || ity != nil else { return nil }
                 return ["layer": .number(Double(row.layer)), "width": .number(Double(row.width)), "epoch": .number(Double(row.epoch)),
                         "estimator": .string(estimator), "ixt": estimateRecord(ixt), "ity": estimateRecord(ity),
-                        "effectiveChains": estimator == "noise-aware" ? JSONValue(row.effectiveChains) : .null]
+                        "effectiveChains": estimator == "noise-aware" ? JSONValue(row.effectiveChains) : .null,
+                        "ixtLower": estimator == "noise-aware" ? estimateRecord(row.inputLower) : .null,
+                        "ixtUpper": estimator == "noise-aware" ? estimateRecord(row.inputUpper) : .null,
+                        "ityLower": estimator == "noise-aware" ? estimateRecord(row.labelLower) : .null,
+                        "lowerBound": estimator == "compressed" ? .bool(true) : .null]
             }
     }
 
@@ -63,6 +73,16 @@ extension InformationPlaneValue {
             if key == "noiseAware", let a = rows.first?.effectiveChains, let b = rows.last?.effectiveChains {
                 s["chainsFirst"] = JSONValue(a)
                 s["chainsLast"] = JSONValue(b)
+            }
+            if key == "noiseAware", noiseMode == .propagated {
+                // The bracket at the first and last read-out, and the lower bound's peak.
+                let lower = rows.compactMap { r in r.inputLower.map { (r.epoch, $0.median) } }
+                let upper = rows.compactMap { r in r.inputUpper.map { (r.epoch, $0.median) } }
+                if let a = lower.first, let b = lower.last, let p = lower.max(by: { $0.1 < $1.1 }) {
+                    s["lowerFirst"] = JSONValue(a.1); s["lowerLast"] = JSONValue(b.1)
+                    s["lowerPeak"] = JSONValue(p.1); s["lowerPeakEpoch"] = .number(Double(p.0))
+                }
+                if let a = upper.first, let b = upper.last { s["upperFirst"] = JSONValue(a.1); s["upperLast"] = JSONValue(b.1) }
             }
             out[key] = .object(s)
         }

@@ -23,6 +23,7 @@ enum InformationPlaneReport {
         }
         outputs.append(.table(value.table()))
         outputs += unresolvedChains(value)
+        outputs += compressedCaveat(value)
         return outputs
     }
 
@@ -37,10 +38,27 @@ enum InformationPlaneReport {
         guard !layers.isEmpty else { return [] }
         let worst = layers.map { l in value.rows(layer: l).compactMap(\.effectiveChains).min() ?? 1 }.min() ?? 1
         return [.warning("Layer(s) \(layers.map(String.init).joined(separator: ", ")): at some read-outs the \(value.propagationSamples) noise "
-                         + "chains per input barely overlap (effective chains down to \(formatNumber(worst, significantDigits: 3)); "
-                         + "below \(formatNumber(threshold)) counts), so the mixture of T given X is \(value.propagationSamples) separate "
-                         + "bumps: h(T|X) reads low and I(X;T) high, towards ln n, and may break the data-processing inequality that "
-                         + "holds for the true values. Raise `chains` (the error shrinks only slowly) or read the read-out mode beside it.")]
+                         + "chains per input barely overlap (chain overlap 1/mean(w), w the posterior weight of a draw's own chain, down to "
+                         + "\(formatNumber(worst, significantDigits: 3)) of \(value.propagationSamples); below \(formatNumber(threshold)) counts), so "
+                         + "the in-sample estimate of I(X;T) reads high, towards ln n. The claims read these rows as inconclusive and use the "
+                         + "bracket: the held-out lower bound and the data-processing upper bound.")]
+    }
+
+    /// A note on the compressed columns: lower bounds of a lossy code, never in a claim; and
+    /// the read-outs where they break I(T;Y) ≤ I(X;T) by more than 0.1 nats.
+    static func compressedCaveat(_ value: InformationPlaneValue) -> [OutputItem] {
+        let broken = value.rows.filter { r in
+            guard let x = r.compressedInput?.median, let y = r.compressedLabel?.median else { return false }
+            return y > x + 0.1
+        }
+        guard value.rows.contains(where: { $0.compressedInput != nil }) else { return [] }
+        var text = "Compressed columns: a \(value.compressedDimension)-coordinate code of a 64–256-wide noisy read-out is far from the "
+            + "near-lossless compression Butakov et al. require, and the estimator is not validated here, so its columns are lower "
+            + "bounds of a lossy code (\"lower bound (lossy code)\") and no claim reads them."
+        if !broken.isEmpty {
+            text += " They break I(T;Y) ≤ I(X;T) by more than 0.1 nats at \(broken.count) of \(value.rows.filter { $0.compressedInput != nil }.count) read-outs."
+        }
+        return [.warning(text)]
     }
 
     /// What T is, in words.
@@ -75,34 +93,63 @@ enum InformationPlaneReport {
                                       + "points coloured by epoch (light: first read-out, dark: last), circle at the start, square at the end; "
                                       + "medians over \(value.seeds) seed(s).", chart: chart))
         }
-        for (tag, title, noisy, compressed) in [
-            ("ixt", "I(X;T)", { (r: InformationPlaneValue.Row) in r.inputInformation }, { (r: InformationPlaneValue.Row) in r.compressedInput }),
-            ("ity", "I(T;Y)", { (r: InformationPlaneValue.Row) in r.labelInformation }, { (r: InformationPlaneValue.Row) in r.compressedLabel }),
+        let propagated = value.noiseMode == .propagated
+        for (tag, title, noisy, compressed, ceiling, ceilingLabel) in [
+            ("ixt", "I(X;T)", { (r: InformationPlaneValue.Row) in r.inputInformation }, { (r: InformationPlaneValue.Row) in r.compressedInput },
+             log(Double(value.evaluationRows)), "ln n"),
+            ("ity", "I(T;Y)", { (r: InformationPlaneValue.Row) in r.labelInformation }, { (r: InformationPlaneValue.Row) in r.compressedLabel },
+             value.labelEntropy, "H(Y)"),
         ] {
+            // Layer-paired colours: one palette colour per layer, the estimators told apart by marker.
             var series = [LineChart.Series]()
-            for (estimator, pick) in [("noise-aware", noisy), ("compressed", compressed)] {
-                for s in value.curve(pick, title: title).series {
-                    series.append(LineChart.Series(name: "\(s.name), \(estimator)", x: s.x.map { $0 + 1 }, y: s.y,
-                                                   lower: value.seeds > 1 ? s.lower : nil, upper: value.seeds > 1 ? s.upper : nil))
+            for l in value.layers {
+                let rows = value.rows(layer: l)
+                let color = Palette.color(l - 1)
+                if propagated, tag == "ixt" {
+                    let pts = rows.compactMap { r in r.inputLower.flatMap { lo in r.inputUpper.map { (Double(r.epoch) + 1, lo.median, $0.median) } } }
+                    if !pts.isEmpty {
+                        series.append(LineChart.Series(name: "layer \(l), bracket (lower bound – upper bound)", x: pts.map(\.0), y: pts.map(\.1),
+                                                       lower: pts.map { min($0.1, $0.2) }, upper: pts.map { max($0.1, $0.2) },
+                                                       marker: .circle, color: color))
+                    }
+                } else {
+                    let pts = rows.compactMap { r in noisy(r).map { (Double(r.epoch) + 1, $0) } }
+                    if !pts.isEmpty {
+                        series.append(LineChart.Series(name: "layer \(l), noise-aware", x: pts.map(\.0), y: pts.map(\.1.median),
+                                                       lower: value.seeds > 1 ? pts.map(\.1.min) : nil,
+                                                       upper: value.seeds > 1 ? pts.map(\.1.max) : nil, marker: .circle, color: color))
+                    }
+                }
+                let cpts = rows.compactMap { r in compressed(r).map { (Double(r.epoch) + 1, $0) } }
+                if !cpts.isEmpty {
+                    series.append(LineChart.Series(name: "layer \(l), compressed (lower bound, lossy code)", x: cpts.map(\.0), y: cpts.map(\.1.median),
+                                                   lower: value.seeds > 1 ? cpts.map(\.1.min) : nil,
+                                                   upper: value.seeds > 1 ? cpts.map(\.1.max) : nil, marker: .square, color: color))
                 }
             }
             guard !series.isEmpty else { continue }
             let chart = try LineChart(title: "\(title) per layer, σ = \(formatNumber(value.noise))", xLabel: "epoch + 1",
-                                      yLabel: "\(title) (nats)", series: series, xScale: .log)
+                                      yLabel: "\(title) (nats)", series: series, xScale: .log,
+                                      referenceLines: [.horizontal(ceiling, label: ceilingLabel)])
+            let bands = propagated && tag == "ixt"
+                ? "the band of each layer is its bracket: the held-out lower bound (the line) and the data-processing upper bound"
+                : "bands: min–max over \(value.seeds) seed(s)"
+            let estimators = value.rows.contains { $0.compressedInput != nil } ? "noise-aware (circles) and compressed (squares, a lower bound of a lossy code)" : "noise-aware estimator"
             figures.append(try Figure(name: tag, caption: "\(title) of each hidden layer against epoch (log scale, epoch + 1 so the "
-                                      + "initial network shows), both estimators; medians, bands: min–max over seeds.", chart: chart))
+                                      + "initial network shows), \(estimators), one colour per layer; medians; \(bands); the line at "
+                                      + "\(ceilingLabel) is the estimate's ceiling.", chart: chart))
         }
         for c in value.clustering where c.histograms.count == 2 {
             var groups = [HistogramChart.Group]()
             for (h, epoch) in zip(c.histograms, c.epochs) {
                 for g in h.groups { groups.append(HistogramChart.Group(name: "\(g.name), epoch \(epoch)", values: g.density)) }
             }
-            let chart = try HistogramChart(title: "Distances of layer \(c.layer)'s read-out", xLabel: "distance", yLabel: "density",
+            let chart = try HistogramChart(title: "Distances of layer \(c.layer)'s noise-free outputs", xLabel: "distance / σ", yLabel: "density",
                                            edges: c.histograms[0].edges, groups: groups)
             figures.append(try Figure(name: "distances-layer\(c.layer)",
-                                      caption: "Pairwise distances of layer \(c.layer)'s noisy read-out at the first and last snapshot "
-                                        + "(first seed), within and between labels, each normalised; clustering shows as within-label "
-                                        + "pairs moving to shorter distances than between-label ones.", chart: chart))
+                                      caption: "Pairwise distances of layer \(c.layer)'s noise-free outputs in units of σ at the first and "
+                                        + "last snapshot (first seed), within and between labels, each normalised; clustering shows as "
+                                        + "within-label pairs moving to shorter distances than between-label ones.", chart: chart))
         }
         return figures
     }

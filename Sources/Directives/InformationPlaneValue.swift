@@ -44,30 +44,50 @@ public struct InformationPlaneValue: JSONCacheableValue {
         public var labelInformation: Estimate?
         public var compressedInput: Estimate?
         public var compressedLabel: Estimate?
-        /// Median over seeds of the noise-aware estimate's effective chains per input
+        /// Median over seeds of the noise-aware estimate's chain overlap, 1/mean(w)
         /// (`NoisyMutualInformation.Estimate.effectiveChains`; 1 for one centre per input).
         public var effectiveChains: Double?
+        /// Propagated noise: the bracket of I(X;T) — the held-out lower bound (`HeldOutBound`;
+        /// layer 1's exact estimate) and the data-processing upper bound — and the lower bound
+        /// of I(T;Y).
+        public var inputLower: Estimate?
+        public var inputUpper: Estimate?
+        public var labelLower: Estimate?
+        /// The compressed columns are lower bounds (the validation failed or I(T;Y) > I(X;T) + 0.1).
+        public var compressedIsLowerBound: Bool = false
     }
 
-    /// Distances of a layer's read-out at the first and last snapshot of the first seed.
+    /// Distances of a layer's noise-free outputs S_l, in units of σ, at every snapshot of the
+    /// first seed (the noisy read-out would add the same noise floor √(2d)·σ to every pair, and
+    /// the ratio would then fall only because between-label distances grow); the histograms of
+    /// the first and last snapshot for the figure.
     public struct Clustering: Sendable, Codable {
         public var layer: Int
+        /// The first and last snapshot's epochs (the histograms').
         public var epochs: [Int]
         public var histograms: [DistanceHistogram]
-        /// Mean within-label over mean between-label distance, per snapshot (below 1: the
+        /// Every snapshot's epoch and its within/between ratio.
+        public var allEpochs: [Int] = []
+        public var allRatios: [Double] = []
+
+        /// Mean within-label over mean between-label distance of one histogram (below 1: the
         /// labels cluster).
-        public var ratios: [Double] {
-            histograms.map { h in
-                guard h.groups.count == 2 else { return .nan }
-                let means = h.groups.map { g -> Double in
-                    guard g.pairs > 0 else { return .nan }
-                    var sum = 0.0
-                    for (i, c) in g.counts.enumerated() { sum += Double(c) * (h.edges[i] + h.edges[i + 1]) / 2 }
-                    return sum / Double(g.pairs)
-                }
-                return means[0] / means[1]
+        static func ratio(_ h: DistanceHistogram) -> Double {
+            guard h.groups.count == 2 else { return .nan }
+            let means = h.groups.map { g -> Double in
+                guard g.pairs > 0 else { return .nan }
+                var sum = 0.0
+                for (i, c) in g.counts.enumerated() { sum += Double(c) * (h.edges[i] + h.edges[i + 1]) / 2 }
+                return sum / Double(g.pairs)
             }
+            return means[0] / means[1]
         }
+
+        /// The ratio at the first and last snapshot.
+        public var ratios: [Double] { histograms.map(Self.ratio) }
+
+        /// The ratio at each snapshot epoch.
+        public var ratioByEpoch: [Int: Double] { Dictionary(zip(allEpochs, allRatios), uniquingKeysWith: { a, _ in a }) }
     }
 
     public var name: String
@@ -83,6 +103,8 @@ public struct InformationPlaneValue: JSONCacheableValue {
     public var noiseMode: InformationPlaneExperiment.NoiseMode
     /// Samples of T_{l−1} per input behind each layer's mixture (1 for the read-out mode).
     public var propagationSamples: Int
+    /// Code width d′ of the compressed estimator.
+    public var compressedDimension: Int = 4
 
     init(classifier: ClassifierValue, points: [InformationPlaneExperiment.Point], noiseAware: Bool, clustering: [Clustering],
          settings: InformationPlaneExperiment.Settings) {
@@ -92,6 +114,7 @@ public struct InformationPlaneValue: JSONCacheableValue {
         noiseMode = settings.noiseMode
         propagationSamples = settings.noiseMode == .readout ? 1 : settings.propagationSamples
         seeds = classifier.runs.count
+        compressedDimension = settings.compressedDimension
         evaluationRows = classifier.evaluation.rows
         self.clustering = clustering
         var counts = [Int: Int]()
@@ -109,8 +132,15 @@ public struct InformationPlaneValue: JSONCacheableValue {
                        labelInformation: noiseAware ? aggregate(group.compactMap(\.noisy.labelInformation), se: group.first?.noisy.labelStandardError) : nil,
                        compressedInput: aggregate(group.compactMap(\.compressedInput), se: nil),
                        compressedLabel: aggregate(group.compactMap(\.compressedLabel), se: nil),
-                       effectiveChains: noiseAware ? Estimate(group.map(\.noisy.effectiveChains), standardError: nil)?.median : nil)
+                       effectiveChains: noiseAware ? Estimate(group.map(\.noisy.effectiveChains), standardError: nil)?.median : nil,
+                       inputLower: noiseAware && settings.noiseMode == .propagated
+                           ? aggregate(group.map { $0.lowerBound?.inputInformation ?? $0.noisy.inputInformation },
+                                       se: group.first.map { $0.lowerBound?.inputStandardError ?? $0.noisy.inputStandardError }) : nil,
+                       inputUpper: noiseAware ? aggregate(group.compactMap(\.upperBound), se: group.first?.noisy.inputStandardError) : nil,
+                       labelLower: noiseAware ? aggregate(group.compactMap { $0.lowerBound?.labelInformation ?? ($0.lowerBound == nil ? $0.noisy.labelInformation : nil) },
+                                                          se: group.first.flatMap { $0.lowerBound?.labelStandardError ?? $0.noisy.labelStandardError }) : nil)
         }
+        if settings.noiseMode == .readout { for k in rows.indices { rows[k].labelLower = nil } }
     }
 
     public var summary: String { "information plane of \(name), σ = \(formatNumber(noise)): \(rows.count) points" }
@@ -131,8 +161,20 @@ public struct InformationPlaneValue: JSONCacheableValue {
             return .number(Table.Number(e.median, standardError: e.standardError, format: .significant(3), spreadFormat: .significant(2)))
         }
         let spread = seeds > 1 ? "median [min–max] over \(seeds) seeds" : "one seed ± the Monte-Carlo SE"
+        let compressed = "compressed, lower bound (lossy code)"
+        if noiseMode == .propagated {
+            return Table(title: "Information plane of \(name), propagated noise (nats; \(spread)); I(X;T) bracketed: held-out lower bound, data-processing upper bound",
+                         columns: ["layer", "width", "epoch", "I(X;T) lower bound", "I(X;T) upper bound", "I(X;T) in-sample (k chains)",
+                                   "chain overlap", "I(T;Y) lower bound", "I(T;Y) in-sample",
+                                   "I(X;T) " + compressed, "I(T;Y) " + compressed],
+                         rows: rows.map { r in
+                             [String(r.layer), String(r.width), String(r.epoch), text(r.inputLower), text(r.inputUpper),
+                              text(r.inputInformation), r.effectiveChains.map { formatNumber($0, significantDigits: 3) } ?? "—",
+                              text(r.labelLower), text(r.labelInformation), text(r.compressedInput), text(r.compressedLabel)]
+                         })
+        }
         return Table(title: "Information plane of \(name) (nats; \(spread))",
-                     columns: ["layer", "width", "epoch", "I(X;T) noise-aware", "I(T;Y) noise-aware", "I(X;T) compressed", "I(T;Y) compressed"],
+                     columns: ["layer", "width", "epoch", "I(X;T) noise-aware", "I(T;Y) noise-aware", "I(X;T) " + compressed, "I(T;Y) " + compressed],
                      cells: rows.map { r in
                          [.parameter(r.layer), .parameter(r.width), .parameter(r.epoch), text(r.inputInformation), text(r.labelInformation),
                           text(r.compressedInput), text(r.compressedLabel)]

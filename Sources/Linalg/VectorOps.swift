@@ -86,6 +86,30 @@ public enum VectorOps {
                      stepSize, eps, 1 - lr * weightDecay)
     }
 
+    /// x[k] ← tanh(x[k]) for `count` values (rational approximation, relative error < 4.2e-7,
+    /// vectorised: `eb_tanh`).
+    public static func tanh(_ x: UnsafeMutablePointer<Float>, count: Int) {
+        eb_tanh(x, count)
+    }
+
+    /// out[k] ← clean[k] + σ·zₖ, zₖ standard normals by vectorised Box–Muller (`eb_add_gaussian_noise`)
+    /// from `generator`'s 64-bit words, one per pair, drawn in blocks of 512 on the stack.
+    /// `out` may be `clean`.
+    public static func addGaussianNoise(to out: UnsafeMutablePointer<Float>, from clean: UnsafePointer<Float>, count: Int,
+                                        sigma: Float, generator: inout SeededGenerator) {
+        let block = 1_024
+        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: block / 2) { bits in
+            guard let words = bits.baseAddress else { return }
+            var k = 0
+            while k < count {
+                let n = min(block, count - k)
+                for p in 0..<((n + 1) / 2) { words[p] = generator.next() }
+                eb_add_gaussian_noise(out + k, clean + k, n, sigma, words)
+                k += n
+            }
+        }
+    }
+
     /// `adamStep` with one gradient.
     public static func adamStep(parameters w: UnsafeMutablePointer<Float>, gradients g: UnsafePointer<Float>,
                                 firstMoment m: UnsafeMutablePointer<Float>, secondMoment v: UnsafeMutablePointer<Float>,

@@ -55,7 +55,8 @@ public enum Activation: String, Sendable, Hashable, CaseIterable, Codable {
             let slope = Activation.leakySlope
             for k in 0..<count { let z = x[k]; x[k] = z > 0 ? z : slope * z }
         case .tanh:
-            for k in 0..<count { x[k] = Foundation.tanh(x[k]) }
+            // libm's tanhf per element cost as much as the small layers' products.
+            VectorOps.tanh(x, count: count)
         case .sigmoid:
             for k in 0..<count { x[k] = 1 / (1 + Foundation.exp(-x[k])) }
         case .linear:

@@ -16,6 +16,10 @@ public struct ClassifierOptions: Sendable, Hashable, Codable {
     public var dropout: Double = 0
     /// Fraction of rows held out (at random) for test accuracy and loss.
     public var testFraction: Double = 0.2
+    /// Hold the evaluation rows out of training: they are then the test rows (test accuracy
+    /// and loss on them, `testFraction` unused), so the information plane's I(T;Y) on them is
+    /// out of sample.
+    public var holdOutEvaluation: Bool = false
     /// Epochs after which the hidden layers are read out on the evaluation rows; 0 is the
     /// initial network. Empty: none.
     public var snapshotEpochs: [Int] = []

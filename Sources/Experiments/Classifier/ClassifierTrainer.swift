@@ -80,24 +80,14 @@ final class ClassifierTrainer {
         return result
     }
 
-    /// out[k] = clean[k] + σ·zₖ for `count` standard normals zₖ by the Box–Muller transform in
-    /// Float32, a pair per 64-bit draw (two 24-bit uniforms, u₁ in (0, 1]): the noise is drawn
-    /// for every hidden unit of every row, and Double Box–Muller with one draw per uniform
-    /// cost as much as the products of the small layers. The 24-bit u₁ truncates the tail at
-    /// |z| ≤ √(2·ln 2²⁴) = 5.77, a probability of 8·10⁻⁹ per value.
+    /// out[k] = clean[k] + σ·zₖ for `count` standard normals zₖ: Box–Muller in Float32, a pair
+    /// per 64-bit draw (two 24-bit uniforms, u₁ in (0, 1], so |z| ≤ √(2·ln 2²⁴) = 5.77, a tail
+    /// of 8·10⁻⁹ per value), with ln, sin and cos by polynomials in a vectorised C loop
+    /// (`VectorOps.addGaussianNoise`): the noise is drawn for every hidden unit of every row,
+    /// and libm's scalar log/sin/cos per pair cost as much as the small layers' products.
     static func addNoise(to out: UnsafeMutablePointer<Float>, from clean: UnsafePointer<Float>, count: Int,
                          sigma: Float, generator: inout SeededGenerator) {
-        var k = 0
-        while k < count {
-            let bits = generator.next()
-            let u1 = (Float(bits >> 40) + 1) * 0x1p-24
-            let u2 = Float((bits >> 16) & 0xFF_FFFF) * 0x1p-24
-            let r = sigma * (-2 * Foundation.log(u1)).squareRoot()
-            let t = 2 * Float.pi * u2
-            out[k] = clean[k] + r * Foundation.cos(t)
-            if k + 1 < count { out[k + 1] = clean[k + 1] + r * Foundation.sin(t) }
-            k += 2
-        }
+        VectorOps.addGaussianNoise(to: out, from: clean, count: count, sigma: sigma, generator: &generator)
     }
 
     /// One Adam step on the first `rows` rows; nil (parameters untouched) when the loss is not finite.

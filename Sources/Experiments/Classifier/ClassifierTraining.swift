@@ -21,8 +21,16 @@ extension NoisyClassifier {
         var initGenerator = root.derived("init"), splitGenerator = root.derived("split")
         var shuffleGenerator = root.derived("shuffle"), noiseGenerator = root.derived("noise")
         let order = splitGenerator.permutation(data.rows)
-        let testCount = Int((Double(data.rows) * options.testFraction).rounded(.down))
-        let testRows = Array(order[0..<testCount]).sorted(), trainingRows = Array(order[testCount...]).sorted()
+        let testRows: [Int], trainingRows: [Int]
+        if options.holdOutEvaluation {
+            let held = Set(evaluationRows)
+            testRows = held.sorted()
+            trainingRows = (0..<data.rows).filter { !held.contains($0) }
+        } else {
+            let testCount = Int((Double(data.rows) * options.testFraction).rounded(.down))
+            testRows = Array(order[0..<testCount]).sorted()
+            trainingRows = Array(order[testCount...]).sorted()
+        }
         guard !trainingRows.isEmpty else { throw ClassifierError.invalidConfiguration("no rows left to train on") }
 
         let initial = NoisyClassifier(architecture: architecture, noise: options.noise, generator: &initGenerator)

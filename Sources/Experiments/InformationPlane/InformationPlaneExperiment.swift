@@ -55,6 +55,12 @@ public struct InformationPlaneExperiment: Sendable {
         public var compressedInput: Double?
         public var compressedLabel: Double?
         public var failure: String?
+        /// Propagated noise, layers past the first: the held-out lower bound (`HeldOutBound`).
+        public var lowerBound: HeldOutBound.Bound?
+        /// Propagated noise: the data-processing upper bound min over l′ ≤ l of the noise-aware
+        /// estimate of I(X;T_l′) (each an upper bound in expectation: see
+        /// `NoisyMutualInformation.estimate(centres:perInput:labels:)`).
+        public var upperBound: Double?
     }
 
     public var settings: Settings
@@ -89,6 +95,16 @@ public struct InformationPlaneExperiment: Sendable {
         }
     }
 
+    /// One fresh propagated centre per input and layer, from chains independent of the
+    /// mixtures' (propagated noise; empty in the read-out mode): the held-out draws of the
+    /// lower bound.
+    func heldOutCentres(_ snapshot: LayerSnapshot, network: ClassifierArchitecture?, input: Matrix,
+                        generator: SeededGenerator) throws -> [Matrix] {
+        guard settings.noiseMode == .propagated, let network, !snapshot.parameters.isEmpty else { return [] }
+        let model = try NoisyClassifier(architecture: network, noise: settings.noise, parameters: snapshot.parameters)
+        return try model.propagatedCentres(input, samples: 1, generator: generator)
+    }
+
     /// The points of one trained classifier's snapshots. `input` are the evaluation rows the
     /// snapshots were taken on (for the propagated noise and the compressed I(X;T)), `labels`
     /// their labels, `network` the classifier's shape (for the propagated noise);
@@ -101,6 +117,8 @@ public struct InformationPlaneExperiment: Sendable {
         for snapshot in snapshots {
             let base = SeededGenerator(seed: settings.seed).derived("r\(repeatIndex)-e\(snapshot.epoch)")
             let layers = try mixtures(snapshot, network: network, input: input, generator: base.derived("propagate"))
+            let heldOut = try heldOutCentres(snapshot, network: network, input: input, generator: base.derived("held-out"))
+            var upper = Double.infinity
             for (l, mixture) in layers.enumerated() {
                 try Cancellation.checkpoint()
                 progress(Double(points.count) / total, "seed \(repeatIndex + 1), epoch \(snapshot.epoch), layer \(l + 1)")
@@ -110,6 +128,15 @@ public struct InformationPlaneExperiment: Sendable {
                     .estimate(centres: mixture.centres, perInput: mixture.perInput, labels: labels)
                 var point = Point(repeatIndex: repeatIndex, epoch: snapshot.epoch, layer: l + 1, width: mixture.centres.columns,
                                   noisy: noisy, compressedInput: nil, compressedLabel: nil, failure: nil)
+                if settings.noiseMode == .propagated {
+                    upper = min(upper, noisy.inputInformation)
+                    point.upperBound = upper
+                    if mixture.perInput > 1, l < heldOut.count, l < snapshot.layers.count {
+                        point.lowerBound = try HeldOutBound(noise: settings.noise, threads: settings.threads)
+                            .bound(clean: snapshot.layers[l], centres: mixture.centres, perInput: mixture.perInput,
+                                   heldOut: heldOut[l], labels: labels, generator: stream.derived("held-out"))
+                    }
+                }
                 if settings.compressed, let compressedInput {
                     do {
                         let codes = try compress(readOut(mixture, generator: stream.derived("read-out")), seed: stream.derived("ae").seed)

@@ -53,10 +53,12 @@ public struct NoisyMutualInformation: Sendable {
         /// input, else by sample propagation), nats.
         public var entropy: Double
         public var conditionalEntropy: Double
-        /// How many of an input's k centres its mixture really averages over at the draws:
-        /// the mean of 1/w, w the weight of the draw's own centre in g_i (1 … k). Near 1 the
-        /// chains of an input lie many σ apart and do not overlap, so k of them cannot
-        /// represent T given X: ĥ(T|X) reads low and Î(X;T) high, towards ln n. 1 for k = 1.
+        /// How many of an input's k centres overlap at the draws: 1/mean(w), w the posterior
+        /// weight of the draw's own centre among the input's k (`chainOverlap`), from 1 (the
+        /// chains lie many σ apart: k separate bumps, so ĥ(T|X) reads low and Î(X;T) high) to
+        /// k (they coincide). 1 for k = 1. (The mean of 1/w, used before, is k in expectation
+        /// whatever the overlap — Σⱼ(1/k)∫φⱼ·Σₘφₘ/φⱼ = k — and read below k only when its heavy
+        /// tail went unsampled.)
         public var effectiveChains: Double = 1
     }
 
@@ -82,6 +84,14 @@ public struct NoisyMutualInformation: Sendable {
     ///
     /// g_i the mixture of input i's k centres, g the mixture of all n·k: h(T) − h(T|X) on
     /// common draws, still at most ln n per draw. For k = 1, ln g_i(y) = ln φ_σ(σz) exactly.
+    ///
+    /// For k > 1 this is the exact information of the channel i ↦ g_i, whose conditionals
+    /// are unbiased random estimates of the true p(t|x_i); information is convex in the channel
+    /// for a fixed input distribution (Cover & Thomas, Thm 2.7.4), so by Jensen the estimate is
+    /// an upper bound on I(X;T) in expectation — and a loose one: in wide layers the bias is
+    /// nats, not tenths, and shrinks only slowly with k (Goldfeld et al.'s exponential sample
+    /// complexity). `HeldOutBound` gives the matching lower bound. The same argument makes
+    /// Î(T;Y) an upper bound in expectation.
     /// Cost: O(m·n·k·d) flops and O(m·n·k) exps, twice.
     public func estimate(centres: Matrix, perInput k: Int, labels: [Int]? = nil) throws -> Estimate {
         guard noise > 0, noise.isFinite else { throw EntropyError.invalidParameter("the noise σ must be a positive number, not \(noise)") }
@@ -117,7 +127,7 @@ public struct NoisyMutualInformation: Sendable {
         let conditional = k == 1 ? Self.noiseEntropy(dimension: d, noise: noise) : -logConditional.reduce(0, +) / Double(samples)
         var result = Estimate(inputInformation: inputMean, inputStandardError: inputSE, labelInformation: nil,
                               labelStandardError: nil, entropy: -logG.reduce(0, +) / Double(samples), conditionalEntropy: conditional)
-        result.effectiveChains = own.ownWeights.reduce(0) { $0 + 1 / $1 } / Double(samples)
+        result.effectiveChains = Self.chainOverlap(own.ownWeights)
         guard let labels else { return result }
         let rowLabels = k == 1 ? labels : (0..<(n * k)).map { labels[$0 / k] }
         let label = try labelTerms(draws: draws, points: points, components: components, rowLabels: rowLabels, logG: logG)
@@ -167,6 +177,13 @@ public struct NoisyMutualInformation: Sendable {
             return logNorm + top + log(sum)
         }
         return (logs, weights)
+    }
+
+    /// 1/mean(w) of the own-centre posterior weights w of the draws: the mixture's overlap in
+    /// chains, between 1 and k.
+    public static func chainOverlap(_ ownWeights: [Double]) -> Double {
+        guard !ownWeights.isEmpty else { return 1 }
+        return Double(ownWeights.count) / ownWeights.reduce(0, +)
     }
 
     static func meanAndStandardError(_ x: [Double]) -> (Double, Double) {
