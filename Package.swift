@@ -51,6 +51,12 @@ let package = Package(
         .target(name: "InformationPlane", dependencies: ["Linalg", "Entropy", "Autoencoder", "Classifier"],
                 path: "Sources/Experiments/InformationPlane"),
 
+        // I(X;Y) between two variables: KSG, Gaussian (canonical correlations), Gaussian copula,
+        // KDE plug-in, intervals and consistency checks, and `auto`; the neural critics and the
+        // compressed estimator.
+        .target(name: "MutualInformation", dependencies: ["Linalg", "Entropy", "Autoencoder"],
+                path: "Sources/Experiments/MutualInformation"),
+
         // Charts behind a drawing protocol; libgd renders them to PNG.
         .target(name: "Plot", dependencies: ["CGD"]),
 
@@ -66,7 +72,7 @@ let package = Package(
         // and `DirectiveRegistry`, the list the CLI hands to the engine.
         .target(name: "Directives", dependencies: [
             "Notebook", "Linalg", "FileAccess", "Datasets", "Autoencoder", "Entropy", "Dimension", "EntropyCurve", "Plot",
-            "Classifier", "InformationPlane",
+            "Classifier", "InformationPlane", "MutualInformation",
         ]),
         // Results → self-contained HTML, figures, data, run.json. Depends on the engine only;
         // Linalg for the BLAS build and threads in the provenance footer.
@@ -77,7 +83,8 @@ let package = Package(
         // and `entropybook work` on the nodes.
         .target(name: "Cluster", dependencies: ["Notebook", "Report", "Linalg"]),
         // Speed measurements (`entropybook bench`), never timed assertions in tests.
-        .target(name: "Benchmarks", dependencies: ["Linalg", "Autoencoder", "Entropy", "Dimension", "Plot", "Classifier", "InformationPlane"]),
+        .target(name: "Benchmarks", dependencies: ["Linalg", "Autoencoder", "Entropy", "Dimension", "Plot", "Classifier", "InformationPlane",
+                                                 "MutualInformation", "Datasets"]),
         .executableTarget(name: "entropybook", dependencies: [
             "Notebook", "Directives", "Report", "Cluster", "Benchmarks", "Linalg",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -90,6 +97,7 @@ let package = Package(
         .testTarget(name: "EntropyCurveTests", dependencies: ["EntropyCurve", "Autoencoder", "Linalg", "Dimension"]),
         .testTarget(name: "ClassifierTests", dependencies: ["Classifier", "Autoencoder", "Linalg"]),
         .testTarget(name: "InformationPlaneTests", dependencies: ["InformationPlane", "Classifier", "Entropy", "Linalg"]),
+        .testTarget(name: "MutualInformationTests", dependencies: ["MutualInformation", "Datasets", "Linalg"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DimensionTests", dependencies: ["Dimension", "Linalg"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PlotTests", dependencies: ["Plot"]),
         // Golden-file helpers shared by the test targets.

@@ -22,6 +22,8 @@ public enum DirectiveRegistry {
         VerdictCalibrationDirective.self,
         ClassifierDirective.self,
         InformationPlaneDirective.self,
+        MutualInformationDirective.self,
+        MutualInformationBenchmarkDirective.self,
     ]
 
     /// Value types the directives store that the cache must decode (the engine's own

@@ -10,7 +10,7 @@ final class NotebookSmokeTests: XCTestCase {
 
     /// The notebooks with a smoke test below; a notebook added without one fails
     /// `testEveryNotebookHasASmokeTest`.
-    static let covered: Set<String> = ["fractal-dimension", "information-plane", "mnist", "plot-gallery", "presentation", "quickstart",
+    static let covered: Set<String> = ["fractal-dimension", "information-plane", "mi-benchmark", "mnist", "plot-gallery", "presentation", "quickstart",
                                        "synthetic", "verdict-calibration"]
 
     func testEveryNotebookHasASmokeTest() throws {
@@ -21,6 +21,7 @@ final class NotebookSmokeTests: XCTestCase {
 
     func testFractalDimension() throws { try smoke("fractal-dimension") }
     func testInformationPlane() throws { try smoke("information-plane") }
+    func testMIBenchmark() throws { try smoke("mi-benchmark") }
     func testMNIST() throws { try smoke("mnist") }
     func testPlotGallery() throws { try smoke("plot-gallery") }
     func testPresentation() throws { try smoke("presentation", slides: true, everyNumberInRunJSON: true) }

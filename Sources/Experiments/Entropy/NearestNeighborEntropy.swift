@@ -58,13 +58,3 @@ public struct NearestNeighborEntropy: Sendable {
         0.5 * Double(d) * log(Double.pi) - lgamma(0.5 * Double(d) + 1)
     }
 }
-
-/// The digamma function ψ(x) = d/dx ln Γ(x) for x > 0: the recurrence ψ(x) = ψ(x+1) − 1/x up
-/// to x ≥ 10, then the asymptotic series (Abramowitz & Stegun 6.3.18), accurate to 1e-12.
-func digamma(_ x: Double) -> Double {
-    var x = x, shift = 0.0
-    while x < 10 { shift -= 1 / x; x += 1 }
-    let f = 1 / (x * x)
-    let series = f * (-1.0 / 12 + f * (1.0 / 120 + f * (-1.0 / 252 + f * (1.0 / 240 - f / 132))))
-    return shift + log(x) - 0.5 / x + series
-}

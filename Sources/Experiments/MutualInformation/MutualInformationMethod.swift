@@ -1,0 +1,53 @@
+import Foundation
+import Linalg
+
+/// The estimators of I(X;Y) between two continuous variables, by the word a notebook uses.
+public enum MutualInformationMethod: String, Sendable, Hashable, CaseIterable, Codable {
+    /// KSG-1 (`KraskovStogbauerGrassberger`, k neighbours) on standardised coordinates.
+    case ksg
+    /// KSG-2 on standardised coordinates.
+    case ksg2 = "ksg-2"
+    /// KSG-1 on the normal scores (`MarginalGaussianisation`).
+    case ksgCopula = "ksg-copula"
+    /// `GaussianMutualInformation` (bias-corrected) on the data.
+    case gaussian
+    /// `GaussianMutualInformation` (bias-corrected) on the normal scores: the Gaussian-copula estimate.
+    case gaussianCopula = "gaussian-copula"
+    /// `KernelPluginMutualInformation` (whitened LOO-KDE entropies).
+    case kde
+
+    /// The row label ("KSG-1 (k = 3)").
+    public func label(k: Int) -> String {
+        switch self {
+        case .ksg: "KSG-1 (k = \(k))"
+        case .ksg2: "KSG-2 (k = \(k))"
+        case .ksgCopula: "KSG-1 on normal scores (k = \(k))"
+        case .gaussian: "Gaussian"
+        case .gaussianCopula: "Gaussian copula"
+        case .kde: "KDE plug-in"
+        }
+    }
+
+    /// The fewest rows the method takes.
+    public func minimumRows(k: Int, dimX: Int, dimY: Int) -> Int {
+        switch self {
+        case .ksg, .ksg2, .ksgCopula: k + 1
+        case .gaussian, .gaussianCopula: dimX + dimY + 2
+        case .kde: 4
+        }
+    }
+
+    /// Î(X;Y) in nats on paired rows.
+    public func information(_ x: Matrix, _ y: Matrix, k: Int, threads: Int? = nil) throws -> Double {
+        switch self {
+        case .ksg: try KraskovStogbauerGrassberger(k: k, variant: .first, threads: threads).information(standardised(x), standardised(y))
+        case .ksg2: try KraskovStogbauerGrassberger(k: k, variant: .second, threads: threads).information(standardised(x), standardised(y))
+        case .ksgCopula:
+            try KraskovStogbauerGrassberger(k: k, variant: .first, threads: threads)
+                .information(MarginalGaussianisation.scores(x), MarginalGaussianisation.scores(y))
+        case .gaussian: try GaussianMutualInformation().information(x, y)
+        case .gaussianCopula: try GaussianMutualInformation().information(MarginalGaussianisation.scores(x), MarginalGaussianisation.scores(y))
+        case .kde: try KernelPluginMutualInformation(threads: threads).information(x, y)
+        }
+    }
+}

@@ -1,0 +1,100 @@
+import Directives
+import Foundation
+import Linalg
+import Notebook
+import XCTest
+
+/// `{mutual-information}` as a new user meets it: two `kind: npy` data sets with aligned rows,
+/// and the data problems it names at the parameter that brought them.
+final class MutualInformationDirectiveTests: XCTestCase {
+    /// Writes an n×d Float32 .npy file into the temporary directory (the harness's notebook
+    /// directory) and returns its file name.
+    func npy(_ rows: [[Float]]) throws -> String {
+        let name = "mi-\(UUID().uuidString).npy"
+        let d = rows.first?.count ?? 0
+        var header = "{'descr': '<f4', 'fortran_order': False, 'shape': (\(rows.count), \(d)), }"
+        while (10 + header.utf8.count + 1) % 64 != 0 { header += " " }
+        header += "\n"
+        var bytes: [UInt8] = [0x93] + Array("NUMPY".utf8) + [1, 0, UInt8(header.utf8.count & 0xff), UInt8(header.utf8.count >> 8)]
+        bytes += Array(header.utf8)
+        for r in rows { for v in r { withUnsafeBytes(of: v.bitPattern.littleEndian) { bytes += $0 } } }
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent(name)
+        try Data(bytes).write(to: url)
+        addTeardownBlock { try? FileManager.default.removeItem(at: url) }
+        return name
+    }
+
+    /// A bivariate normal with ρ = 0.75 (I = 0.4133 nats) split into two npy files.
+    func pairedFiles(n: Int = 600) throws -> (String, String) {
+        var g = SeededGenerator(seed: 3)
+        var xs = [[Float]](), ys = [[Float]]()
+        for _ in 0..<n {
+            let a = g.normal(), b = g.normal()
+            xs.append([Float(a)]); ys.append([Float(0.75 * a + (1 - 0.5625).squareRoot() * b)])
+        }
+        return (try npy(xs), try npy(ys))
+    }
+
+    func testTwoNPYDatasetsWithAlignedRows() throws {
+        let (fx, fy) = try pairedFiles()
+        let h = DirectiveHarness()
+        try h.run("```{dataset}\nid: a\nkind: npy\npath: \(fx)\n```")
+        try h.run("```{dataset}\nid: b\nkind: npy\npath: \(fy)\n```")
+        for estimator in ["auto", "ksg", "gaussian"] {
+            let result = try h.run("```{mutual-information}\nid: mi-\(estimator)\nx: a\ny: b\nestimator: \(estimator)\nsplits: 3\n```")
+            let e = try h.value("mi-\(estimator)", as: EstimateValue.self)
+            XCTAssertEqual(e.value, -0.5 * log(1 - 0.5625), accuracy: 0.08, estimator)
+            let lower = try XCTUnwrap(e.details.first { $0.name == "lower" }?.value)
+            let upper = try XCTUnwrap(e.details.first { $0.name == "upper" }?.value)
+            XCTAssertLessThan(lower, e.value); XCTAssertGreaterThan(upper, e.value)
+            XCTAssertFalse(result.tables.isEmpty)
+            XCTAssertNotNil(try h.value("mi-\(estimator).estimators", as: Table.self))
+        }
+    }
+
+    func testRowMismatchIsAnErrorAtY() throws {
+        let (fx, _) = try pairedFiles(n: 50)
+        let (_, fy) = try pairedFiles(n: 40)
+        let h = DirectiveHarness()
+        try h.run("```{dataset}\nid: a\nkind: npy\npath: \(fx)\n```")
+        try h.run("```{dataset}\nid: b\nkind: npy\npath: \(fy)\n```")
+        XCTAssertThrowsError(try h.run("```{mutual-information}\nx: a\ny: b\n```")) { error in
+            let e = error as? ParameterError
+            XCTAssertEqual(e?.parameter, "y")
+            XCTAssertTrue(e?.message.contains("50 rows") ?? false, "\(error)")
+        }
+    }
+
+    func testConstantColumnNaNAndTooFewRowsAreNamed() throws {
+        let h = DirectiveHarness()
+        let constant = try npy((0..<20).map { [Float($0), 1] })
+        let nan = try npy((0..<20).map { [$0 == 7 ? Float.nan : Float($0)] })
+        let fine = try npy((0..<20).map { [Float($0 * $0 % 17)] })
+        let tiny = try npy([[1], [2], [3]])
+        let tinyY = try npy([[2], [1], [3]])
+        try h.run("```{dataset}\nid: c\nkind: npy\npath: \(constant)\n```")
+        // {dataset} itself refuses non-finite data, so a NaN never reaches the estimators from a file.
+        XCTAssertThrowsError(try h.run("```{dataset}\nid: nan\nkind: npy\npath: \(nan)\n```")) {
+            XCTAssertTrue("\($0)".contains("NaN"), "\($0)")
+        }
+        try h.run("```{dataset}\nid: ok\nkind: npy\npath: \(fine)\n```")
+        try h.run("```{dataset}\nid: t\nkind: npy\npath: \(tiny)\n```")
+        try h.run("```{dataset}\nid: t2\nkind: npy\npath: \(tinyY)\n```")
+        func expect(_ cell: String, parameter: String, mentions: String, line: UInt = #line) {
+            XCTAssertThrowsError(try h.run(cell), line: line) { error in
+                let e = error as? ParameterError
+                XCTAssertEqual(e?.parameter, parameter, "\(error)", line: line)
+                XCTAssertTrue(e?.message.contains(mentions) ?? false, "\(error)", line: line)
+            }
+        }
+        expect("```{mutual-information}\nx: c\ny: ok\n```", parameter: "x", mentions: "column 2")
+        expect("```{mutual-information}\nx: t\ny: t2\nestimator: ksg\nk: 3\n```", parameter: "k", mentions: "at least 4 rows")
+    }
+
+    func testYOrLabelsIsRequiredAtCheckTime() {
+        let h = DirectiveHarness()
+        XCTAssertThrowsError(try h.run("```{dataset}\nid: g\nkind: gaussian\nn: 50\n```\n\n```{mutual-information}\nx: g\n```")) {
+            XCTAssertTrue("\($0)".contains("needs `y:`"), "\($0)")
+        }
+    }
+}
