@@ -50,6 +50,10 @@ let package = Package(
         // compressed (autoencoder → KDE), per snapshot and layer.
         .target(name: "InformationPlane", dependencies: ["Linalg", "Entropy", "Autoencoder", "Classifier"],
                 path: "Sources/Experiments/InformationPlane"),
+        // I(X;Y) between two variables: KSG, Gaussian, KDE, neural critics (InfoNCE, NWJ) and
+        // the compressed estimator (autoencoders, then an estimator on the codes).
+        .target(name: "MutualInformation", dependencies: ["Linalg", "Entropy", "Autoencoder"],
+                path: "Sources/Experiments/MutualInformation"),
 
         // Charts behind a drawing protocol; libgd renders them to PNG.
         .target(name: "Plot", dependencies: ["CGD"]),
@@ -77,7 +81,8 @@ let package = Package(
         // and `entropybook work` on the nodes.
         .target(name: "Cluster", dependencies: ["Notebook", "Report", "Linalg"]),
         // Speed measurements (`entropybook bench`), never timed assertions in tests.
-        .target(name: "Benchmarks", dependencies: ["Linalg", "Autoencoder", "Entropy", "Dimension", "Plot", "Classifier", "InformationPlane"]),
+        .target(name: "Benchmarks", dependencies: ["Linalg", "Autoencoder", "Entropy", "Dimension", "Plot", "Classifier", "InformationPlane",
+                                                  "MutualInformation", "Datasets"]),
         .executableTarget(name: "entropybook", dependencies: [
             "Notebook", "Directives", "Report", "Cluster", "Benchmarks", "Linalg",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -89,6 +94,7 @@ let package = Package(
         .testTarget(name: "EntropyTests", dependencies: ["Entropy", "Linalg"]),
         .testTarget(name: "EntropyCurveTests", dependencies: ["EntropyCurve", "Autoencoder", "Linalg", "Dimension"]),
         .testTarget(name: "ClassifierTests", dependencies: ["Classifier", "Autoencoder", "Linalg"]),
+        .testTarget(name: "MutualInformationTests", dependencies: ["MutualInformation", "Linalg", "Autoencoder"]),
         .testTarget(name: "InformationPlaneTests", dependencies: ["InformationPlane", "Classifier", "Entropy", "Linalg"]),
         .testTarget(name: "DimensionTests", dependencies: ["Dimension", "Linalg"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PlotTests", dependencies: ["Plot"]),

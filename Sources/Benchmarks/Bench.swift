@@ -59,6 +59,7 @@ public protocol BenchSuite {
 public enum BenchRegistry {
     public static var all: [any BenchSuite.Type] { [
         LinalgBench.self, AutoencoderBench.self, EntropyBench.self, DimensionBench.self, PlotBench.self, ClassifierBench.self,
+        MutualInformationNeuralBench.self,
     ] }
 }
 
