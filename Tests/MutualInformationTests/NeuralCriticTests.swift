@@ -135,6 +135,21 @@ final class NeuralCriticTests: XCTestCase {
         XCTAssertFalse(result.stoppedEarly)
     }
 
+    func testTheHeldOutRowsAreCappedAndTheRestStillTrain() throws {
+        let (x, y, _) = correlatedGaussians(rows: 300, pairs: 1, rho: 0.6, seed: 2)
+        var options = quickOptions(.infoNCE)
+        options.maximumSteps = 20
+        options.maximumTestRows = 50
+        let result = try NeuralCritic.estimate(x: x, y: y, options: options)
+        XCTAssertEqual(result.testRows, 50)
+        XCTAssertEqual(result.trainingRows, 150)
+        XCTAssertLessThanOrEqual(result.estimate.value, log(50.0))
+        options.batchSize = 20_000
+        XCTAssertThrowsError(try NeuralCritic.estimate(x: x, y: y, options: options)) { error in
+            XCTAssertTrue("\(error)".contains("1 GiB"), "\(error)")
+        }
+    }
+
     func testACancellationRequestStopsTraining() throws {
         let (x, y, _) = correlatedGaussians(rows: 300, pairs: 1, rho: 0.6, seed: 2)
         Cancellation.request()

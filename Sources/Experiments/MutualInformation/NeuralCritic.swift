@@ -73,7 +73,8 @@ public enum NeuralCritic {
 
         let order = splitGenerator.permutation(x.rows)
         let testCount = Int((Double(x.rows) * options.testFraction).rounded(.down))
-        let testRows = Array(order[0..<testCount]).sorted(), trainingRows = Array(order[testCount...]).sorted()
+        let testRows = Array(order[0..<min(testCount, options.maximumTestRows)]).sorted()
+        let trainingRows = Array(order[testCount...]).sorted()
         guard testRows.count >= 2, trainingRows.count >= 2 else {
             throw NeuralEstimatorError.invalidConfiguration("\(x.rows) rows leave too few to train on and to evaluate (test fraction \(options.testFraction))")
         }

@@ -40,6 +40,10 @@ public struct NeuralCriticOptions: Sendable, Hashable, Codable {
     public var learningRate: Double = 0.1
     /// Fraction of the rows held out to evaluate the bound (the estimate comes from them only).
     public var testFraction: Double = 0.5
+    /// Most held-out rows the bound is evaluated on (a seeded subset of the held-out fraction
+    /// when it is larger): evaluation scores all m² pairs, so this caps its cost; the rows
+    /// beyond it are used by neither training nor evaluation. InfoNCE's cap is ln m.
+    public var maximumTestRows: Int = 4_096
     /// Steps between evaluations of the bound on the held-out rows.
     public var evaluationInterval: Int = 250
     /// Stop after this many evaluations in a row without a new best; nil = run every step.
@@ -76,10 +80,13 @@ public struct NeuralCriticOptions: Sendable, Hashable, Codable {
         try check(!hidden.isEmpty, "the critic needs at least one hidden layer")
         try check(hidden.allSatisfy { (1...4096).contains($0) }, "hidden widths must lie in 1...4096, not \(hidden)")
         try check(batchSize >= 2, "the batch size must be at least 2, not \(batchSize)")
-        try check(batchSize <= 4096, "the batch size must be at most 4096 (every step scores batch² pairs), not \(batchSize)")
+        // Every step keeps each layer's output and gradient for all batch² pairs.
+        let pairBytes = Double(batchSize) * Double(batchSize) * Double(hidden.reduce(1, +)) * 8
+        try check(pairBytes <= Double(1 << 30), "a batch of \(batchSize) rows with hidden widths \(hidden) needs \(Int(pairBytes / 1e6)) MB per step (batch² pairs); at most 1 GiB")
         try check(maximumSteps >= 1, "the number of steps must be at least 1, not \(maximumSteps)")
         try check(learningRate > 0 && learningRate.isFinite, "the learning rate must be positive, not \(learningRate)")
         try check(testFraction > 0 && testFraction < 1, "the test fraction must lie in (0, 1), not \(testFraction)")
+        try check(maximumTestRows >= 2, "the held-out rows must be at least 2, not \(maximumTestRows)")
         try check(evaluationInterval >= 1, "the evaluation interval must be at least 1 step, not \(evaluationInterval)")
         try check((patience ?? 1) >= 1, "the patience must be at least 1 evaluation")
         try check(threads >= 1, "threads must be at least 1, not \(threads)")
