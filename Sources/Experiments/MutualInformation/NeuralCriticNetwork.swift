@@ -136,16 +136,10 @@ final class CriticPairs {
             a.activation(l - 1).multiplyByDerivative(deltas[l - 1], output: outputs[l - 1], count: pairs * n)
         }
         // The first layer: Pᵢ meets every Qⱼ, so ∂L/∂Pᵢ = Σⱼ Δ₍ᵢⱼ₎ and ∂L/∂Qⱼ = Σᵢ Δ₍ᵢⱼ₎.
+        // Both are column sums: x row i's pairs are a B × h block, and Δ as B rows of B·h.
         let h = a.firstWidth, delta = deltas[0]
-        dP.update(repeating: 0, count: b * h)
-        dQ.update(repeating: 0, count: b * h)
-        for i in 0..<b {
-            let pi = dP + i * h
-            for j in 0..<b {
-                let d = delta + (i * b + j) * h, qj = dQ + j * h
-                for k in 0..<h { pi[k] += d[k]; qj[k] += d[k] }
-            }
-        }
+        for i in 0..<b { VectorOps.columnSums(delta + i * b * h, rows: b, columns: h, into: dP + i * h) }
+        VectorOps.columnSums(delta, rows: b, columns: b * h, into: dQ)
         sgemm(.transpose, .none, m: a.xDimension, n: h, k: b, alpha: 1, a: x, lda: a.xDimension,
               b: dP, ldb: h, beta: 0, c: gradients + a.weightOffset(0), ldc: h)
         sgemm(.transpose, .none, m: a.yDimension, n: h, k: b, alpha: 1, a: y, lda: a.yDimension,
