@@ -50,7 +50,6 @@ let package = Package(
         // compressed (autoencoder → KDE), per snapshot and layer.
         .target(name: "InformationPlane", dependencies: ["Linalg", "Entropy", "Autoencoder", "Classifier"],
                 path: "Sources/Experiments/InformationPlane"),
-
         // I(X;Y) between two variables: KSG, Gaussian (canonical correlations), Gaussian copula,
         // KDE plug-in, intervals and consistency checks, and `auto`; the neural critics and the
         // compressed estimator.
@@ -97,7 +96,7 @@ let package = Package(
         .testTarget(name: "EntropyCurveTests", dependencies: ["EntropyCurve", "Autoencoder", "Linalg", "Dimension"]),
         .testTarget(name: "ClassifierTests", dependencies: ["Classifier", "Autoencoder", "Linalg"]),
         .testTarget(name: "InformationPlaneTests", dependencies: ["InformationPlane", "Classifier", "Entropy", "Linalg"]),
-        .testTarget(name: "MutualInformationTests", dependencies: ["MutualInformation", "Datasets", "Linalg"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "MutualInformationTests", dependencies: ["MutualInformation", "Datasets", "Linalg", "Autoencoder"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DimensionTests", dependencies: ["Dimension", "Linalg"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PlotTests", dependencies: ["Plot"]),
         // Golden-file helpers shared by the test targets.

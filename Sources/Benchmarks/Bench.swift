@@ -58,7 +58,8 @@ public protocol BenchSuite {
 
 public enum BenchRegistry {
     public static var all: [any BenchSuite.Type] { [
-        LinalgBench.self, AutoencoderBench.self, EntropyBench.self, DimensionBench.self, PlotBench.self, ClassifierBench.self, MutualInformationBench.self,
+        LinalgBench.self, AutoencoderBench.self, EntropyBench.self, DimensionBench.self, PlotBench.self, ClassifierBench.self,
+        MutualInformationBench.self, MutualInformationNeuralBench.self,
     ] }
 }
 
