@@ -177,7 +177,8 @@ public struct ReportBuilder {
             "status": record.status.rawValue,
             "statusText": Self.statusText(record),
             // How to recompute it: only a cell with an id can be named on the command line.
-            "refreshID": [CellRecord.Status.ok, .cached, .failed].contains(record.status) ? (cell.id ?? "") : "",
+            // (A failed cell is never cached: the next run computes it anyway.)
+            "refreshID": [CellRecord.Status.ok, .cached].contains(record.status) ? (cell.id ?? "") : "",
             "echo": cell.echo,
             "source": source,
             "caption": cell.caption ?? "",
