@@ -17,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         systemLibrary("CCmark", pkgConfig: "libcmark", apt: ["libcmark-dev"]),
@@ -78,6 +79,11 @@ let package = Package(
         .target(name: "Report", dependencies: [
             "Notebook", "Linalg", "CCmark", .product(name: "Mustache", package: "swift-mustache"),
         ]),
+        // `entropybook preview`: an HTTP server on 127.0.0.1 (Hummingbird) that serves the reports
+        // of a notebook or a folder and tells open pages to reload after each run.
+        .target(name: "Preview", dependencies: [
+            "Notebook", "Report", .product(name: "Hummingbird", package: "hummingbird"),
+        ]),
         // Units of work on a Slurm cluster through the shared cache: job arrays, polling,
         // and `entropybook work` on the nodes.
         .target(name: "Cluster", dependencies: ["Notebook", "Report", "Linalg"]),
@@ -85,7 +91,7 @@ let package = Package(
         .target(name: "Benchmarks", dependencies: ["Linalg", "Autoencoder", "Entropy", "Dimension", "Plot", "Classifier", "InformationPlane",
                                                  "MutualInformation", "Datasets"]),
         .executableTarget(name: "entropybook", dependencies: [
-            "Notebook", "Directives", "Report", "Cluster", "Benchmarks", "Linalg",
+            "Notebook", "Directives", "Report", "Cluster", "Benchmarks", "Linalg", "Preview",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

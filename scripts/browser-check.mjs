@@ -2,12 +2,17 @@
 // Opens one report in headless Chromium through the DevTools protocol at each width and
 // prints what a reader's browser saw, as one JSON object on stdout:
 //   { "widths": { "390": { scrollWidth, clientWidth, overflowing: [...], images: [...], tableWraps: [...],
-//     brokenAnchors: [...], consoleErrors: [...], requests: [...], screenshot } , ... } }
+//     brokenAnchors: [...], consoleErrors: [...], requests: [...], screenshot, axe } , ... } }
 // Usage: node --experimental-websocket scripts/browser-check.mjs REPORT.html
 //          [--widths 1440,390] [--screenshots DIR] [--chromium /usr/bin/chromium] [--timeout 300]
+//          [--axe axe.min.js]
+// --axe: after the checks above, injects axe-core (its axe.min.js) and runs its WCAG 2.0/2.1
+// A and AA rules; `axe` is then { version, violations: [{ id, impact, help, nodes: [...] }] }.
+// The report's CSP allows no script, so the page is loaded with the CSP bypassed
+// (Page.setBypassCSP): only then, and only for axe, does script run in it.
 // No dependency beyond node 20 (WebSocket and fetch are built in with the flag above).
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync, mkdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve, basename, dirname } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -24,6 +29,8 @@ const widths = option("--widths", "1440,390").split(",").map(Number);
 const screenshots = option("--screenshots", null);
 const chromiumPath = option("--chromium", "/usr/bin/chromium");
 const timeoutSeconds = Number(option("--timeout", "300"));
+const axePath = option("--axe", null);
+const axeSource = axePath ? readFileSync(axePath, "utf8") : null;
 if (args.length !== 1) {
   console.error("usage: browser-check.mjs REPORT.html [--widths 1440,390] [--screenshots DIR]");
   process.exit(2);
@@ -109,6 +116,20 @@ listeners.push((m) => {
   }
 });
 await Promise.all([send("Page.enable"), send("Network.enable"), send("Runtime.enable"), send("Log.enable")]);
+if (axeSource) await send("Page.setBypassCSP", { enabled: true });
+
+// axe-core's WCAG 2.0 and 2.1 level A and AA rules, on the page as laid out now.
+async function runAxe() {
+  const injected = await send("Runtime.evaluate", { expression: axeSource });
+  if (injected.exceptionDetails) throw new Error("axe-core did not load: " + injected.exceptionDetails.text);
+  const run = `axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } })
+    .then((r) => ({ version: axe.version, violations: r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help,
+      nodes: v.nodes.slice(0, 5).map((n) => n.target.join(" ") + ": " + (n.failureSummary || "").split("\\n").slice(0, 2).join(" ")) })),
+      incomplete: r.incomplete.map((v) => v.id) }))`;
+  const evaluated = await send("Runtime.evaluate", { expression: run, awaitPromise: true, returnByValue: true });
+  if (evaluated.exceptionDetails) throw new Error("axe.run failed: " + JSON.stringify(evaluated.exceptionDetails));
+  return evaluated.result.value;
+}
 
 // Evaluated in the page: overflow, images, anchors.
 const probe = `(() => {
@@ -197,6 +218,7 @@ for (const width of widths) {
   await send("Runtime.evaluate", { expression: "Promise.all([...document.images].map(i => i.decode().catch(() => null)))", awaitPromise: true });
   const evaluated = await send("Runtime.evaluate", { expression: probe, returnByValue: true });
   const entry = { ...evaluated.result.value, requests: [...requests], consoleErrors: [...consoleErrors] };
+  if (axeSource) entry.axe = await runAxe();
   if (screenshots) {
     mkdirSync(screenshots, { recursive: true });
     entry.screenshots = await capture(width, mobile);

@@ -198,6 +198,8 @@ public struct CellResult: Sendable {
     /// For a result served by the cache: how long the cell took when it was computed
     /// (nil when fresh, or unknown), so the report can show the real cost of the run.
     public var computeSeconds: Double?
+    /// For a result served by the cache: when it was computed (stored with the entry).
+    public var computedAt: Date?
     public init(values: [String: any NotebookValue] = [:], outputs: [OutputItem] = [], computeSeconds: Double? = nil) {
         self.values = values
         self.outputs = outputs

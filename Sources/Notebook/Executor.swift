@@ -28,6 +28,8 @@ public struct CellRecord: Sendable {
     public var seconds: Double
     /// For a cached cell: the seconds it took when it was computed, if the cache knows.
     public var computeSeconds: Double?
+    /// For a cached cell: when it was computed, if the cache knows.
+    public var computedAt: Date?
 
     public init(cell: PlannedCell, status: Status, outputs: [OutputItem] = [], stored: [(id: String, summary: String)] = [],
                 error: Diagnostic? = nil, seconds: Double = 0, computeSeconds: Double? = nil) {
@@ -188,6 +190,7 @@ public final class Executor: @unchecked Sendable {
             var record = CellRecord(cell: cell, status: status, outputs: result.outputs, stored: stored, error: failure, seconds: seconds,
                                     computeSeconds: status == .cached ? result.computeSeconds : nil)
             record.results = results
+            if status == .cached { record.computedAt = result.computedAt }
             append(record)
             observer?.cellFinished(record, of: total)
         }

@@ -40,7 +40,7 @@ public struct CurveFamilyChart: DrawableChart {
 
     public func draw(on canvas: Canvas, theme: Theme) throws -> ChartLayout {
         var layers: [any PlotLayer] = members.enumerated().map { i, s in
-            LineLayer(name: s.name, x: s.x, y: s.y, lower: nil, upper: nil, uncertainty: .band, color: color(i), dash: nil, marker: nil)
+            LineLayer(name: s.name, x: s.x, y: s.y, lower: nil, upper: nil, uncertainty: .band, color: color(i), dash: Palette.dash(i), marker: nil)
         }
         if let reference {
             layers.append(LineLayer(name: reference.name, x: reference.x, y: reference.y, lower: nil, upper: nil, uncertainty: .band,

@@ -54,7 +54,8 @@ public struct HistogramChart: DrawableChart {
         let overlaid = if case .overlaid = arrangement { groups.count > 1 } else { false }
         let layers = groups.enumerated().map { k, g in
             BarsLayer(name: g.name, edges: edges, values: g.values, color: Palette.color(k),
-                      fillOpacity: groups.count == 1 ? 0.55 : overlaid ? BarsLayer.overlaidOpacity : 0.35)
+                      fillOpacity: groups.count == 1 ? 0.55 : overlaid ? BarsLayer.overlaidOpacity : 0.35,
+                      dash: overlaid ? Palette.dash(k) : nil)
         }
         var spec = FigureSpec(title: title, xLabel: xLabel, yLabel: yLabel, yScale: yScale, includeZeroY: true, panels: [])
         switch arrangement {

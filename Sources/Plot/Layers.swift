@@ -239,6 +239,9 @@ struct BarsLayer: PlotLayer {
     var values: [Double]
     var color: Color
     var fillOpacity: Double
+    /// The outline's dash pattern (in line widths): overlaid groups differ by dash as well as
+    /// colour (WCAG 1.4.1).
+    var dash: [Double]? = nil
 
     private func bins(xScale: AxisScale, yScale: AxisScale) -> [Int] {
         values.indices.filter { xScale.accepts(edges[$0]) && xScale.accepts(edges[$0 + 1]) && values[$0].isFinite && values[$0] >= 0 }
@@ -289,11 +292,12 @@ struct BarsLayer: PlotLayer {
             outline.append(Point(right, top))
         }
         if let last = outline.last { outline.append(Point(last.x, base)) }
-        frame.canvas.polyline(outline, stroke: Stroke(color, width: frame.theme.lineWidth * 0.75))
+        frame.canvas.polyline(outline, stroke: Stroke(color, width: frame.theme.lineWidth * 0.75,
+                                                       dash: dash.map { $0.map { $0 * frame.theme.lineWidth } }))
     }
 
     var legendEntries: [LegendEntry] {
-        [LegendEntry(label: name, swatch: .box(fill: color.withOpacity(fillOpacity), stroke: Stroke(color, width: 0.75)))]
+        [LegendEntry(label: name, swatch: .box(fill: color.withOpacity(fillOpacity), stroke: Stroke(color, width: 0.75, dash: dash)))]
     }
 
     func occupancy(in frame: PlotFrame) -> [Point] {

@@ -1,6 +1,7 @@
 /// Points coloured by label (2-D codes of digits, a dataset's first two coordinates), with
-/// a legend of the labels. Colours come from `Palette.categorical`; beyond eight labels the
-/// marker shape changes too, so classes stay distinguishable without colour vision.
+/// a legend of the labels. Colours come from `Palette.categorical` and every label also has
+/// its own marker shape (cycling through five), so classes stay distinguishable without
+/// colour vision.
 public struct ScatterChart: DrawableChart {
     public var title: String?
     public var xLabel: String?
@@ -57,7 +58,9 @@ public struct ScatterChart: DrawableChart {
         if let labels {
             for (k, name) in classes.enumerated() {
                 let indices = labels.indices.filter { labels[$0] == name }
-                let shape: MarkerShape = k < 8 || orderedLabels ? .circle : MarkerShape.allCases[1 + (k - 8) % (MarkerShape.allCases.count - 1)]
+                // Every category its own (colour, shape) pair: the shape tells them apart
+                // where colour does not (WCAG 1.4.1, colour-vision deficiencies).
+                let shape = MarkerShape.automatic(k)
                 let color = orderedLabels ? Palette.ordered(k, of: classes.count) : Palette.category(k)
                 layers.append(ScatterLayer(name: name, x: indices.map { x[$0] }, y: indices.map { y[$0] },
                                            color: color, marker: shape, opacity: opacity, radiusScale: radiusScale))

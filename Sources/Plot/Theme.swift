@@ -49,22 +49,31 @@ public struct Theme: Sendable, Hashable {
     public var referenceColor: Color { .gray(0.3) }
 }
 
-/// Colour-blind-safe colours: the Okabe–Ito palette (Okabe & Ito 2008, "Color Universal
-/// Design"), ordered so the first colours differ most; yellow (weak on white) comes last.
+/// Colour-blind-safe colours that every reader can see on the white plot area: the hues of
+/// the Okabe–Ito palette (Okabe & Ito 2008, "Color Universal Design"), each darkened (its
+/// linear RGB scaled down) until it has at least 3 : 1 contrast against white, the minimum
+/// WCAG 2.1 (1.4.11, non-text contrast) asks of chart lines. The lightness of each darkened
+/// hue, and the order, were chosen so that the eight stay apart under protanopia and
+/// deuteranopia as well as in normal vision: every pair at least ΔE*ab 10, the first four
+/// (most charts) at least 30, after the Machado et al. (2009) simulation
+/// (PaletteAccessibilityTests computes both). Orange becomes a brown and yellow
+/// an olive; the original light orange, sky blue and yellow are 2.3, 2.3 and 1.3 : 1 on
+/// white. Beyond colour, series differ by dash (`dash`) or marker (WCAG 1.4.1).
 public enum Palette {
     public static let okabeIto: [Color] = [
-        Color(hex: 0x0072B2), // blue
-        Color(hex: 0xD55E00), // vermillion
-        Color(hex: 0x009E73), // bluish green
-        Color(hex: 0xE69F00), // orange
-        Color(hex: 0xCC79A7), // reddish purple
-        Color(hex: 0x56B4E9), // sky blue
-        Color(hex: 0x000000), // black
-        Color(hex: 0xF0E442), // yellow
+        Color(hex: 0x0072B2), // blue (5.2 : 1)
+        Color(hex: 0xC95800), // vermillion, a little darker (4.3 : 1)
+        Color(hex: 0x009E73), // bluish green (3.4 : 1)
+        Color(hex: 0x000000), // black: fourth, the four most distinct under protanopia
+        Color(hex: 0xCC79A7), // reddish purple (3.06 : 1)
+        Color(hex: 0x7E5500), // orange darkened to a brown (6.6 : 1)
+        Color(hex: 0x499BCA), // sky blue, darkened (3.1 : 1)
+        Color(hex: 0x918924), // yellow darkened to an olive (3.6 : 1)
     ]
-    /// Ten categories (digit labels): Okabe–Ito plus grey and wine. Beyond eight, colour
-    /// alone is not colour-blind safe; scatter charts also vary the marker shape.
-    public static let categorical: [Color] = okabeIto + [Color(hex: 0x999999), Color(hex: 0x882255)]
+    /// Ten categories (digit labels): the palette above plus grey and wine, both ≥ 3 : 1 on
+    /// white. Beyond eight, colour alone is not colour-blind safe; scatter charts give every
+    /// category a marker shape too.
+    public static let categorical: [Color] = okabeIto + [Color(hex: 0x767676), Color(hex: 0x882255)]
 
     /// The colour of series `index` (cycles).
     public static func color(_ index: Int) -> Color { okabeIto[index % okabeIto.count] }
@@ -72,13 +81,17 @@ public enum Palette {
     /// colour-vision deficiencies. Stops at 0, ¼, ½, ¾, 1; the light end is cut (see `ordered`).
     static let viridis: [Color] = [Color(hex: 0x440154), Color(hex: 0x3B528B), Color(hex: 0x21918C),
                                    Color(hex: 0x5EC962), Color(hex: 0xFDE725)]
+    /// Where `ordered` ends on viridis: the lightest point still at 3 : 1 on white (0.56 is
+    /// #309E82, 3.3 : 1; 0.6 would fall to 3.0 : 1).
+    static let orderedEnd = 0.56
 
     /// Colour `index` of `count` ordered classes (bins of a continuous variable): a
     /// sequential ramp, dark to light, so order reads as order — a categorical palette
-    /// would give bins 1 and 6 unrelated (or, cycling, equal) colours. Ends at 85% of
-    /// viridis, where yellow still shows on white.
+    /// would give bins 1 and 6 unrelated (or, cycling, equal) colours. Ends at
+    /// `orderedEnd` of viridis, the last colour with 3 : 1 contrast on white; its lightness
+    /// rises monotonically, so the order also reads in grey.
     public static func ordered(_ index: Int, of count: Int) -> Color {
-        let t = count > 1 ? 0.85 * Double(min(max(index, 0), count - 1)) / Double(count - 1) : 0
+        let t = count > 1 ? orderedEnd * Double(min(max(index, 0), count - 1)) / Double(count - 1) : 0
         let position = t * Double(viridis.count - 1)
         let i = min(Int(position), viridis.count - 2), f = position - Double(i)
         let a = viridis[i], b = viridis[i + 1]
@@ -91,8 +104,8 @@ public enum Palette {
     /// Dash patterns (in line widths): solid, dashed, dotted, dash-dot. Every series after
     /// the first gets one, so where two lines coincide the later one still shows (its gaps
     /// reveal the earlier line) and the pairs (colour, dash) stay distinct past eight series.
-    static let dashes: [[Double]?] = [nil, [4, 2], [1.2, 1.8], [6, 2, 1.2, 2]]
+    public static let dashes: [[Double]?] = [nil, [4, 2], [1.2, 1.8], [6, 2, 1.2, 2]]
 
     /// The dash pattern of series `index`.
-    static func dash(_ index: Int) -> [Double]? { dashes[(index + index / okabeIto.count) % dashes.count] }
+    public static func dash(_ index: Int) -> [Double]? { dashes[(index + index / okabeIto.count) % dashes.count] }
 }

@@ -101,6 +101,8 @@ public final class NotebookRunner: @unchecked Sendable {
             setup.cache(at: directory, limit: options.cacheLimit, refresh: options.refresh, warn: { [output] in output.error("warning: \($0)") })
         }
         cache?.storesLargeEntries = options.storesLargeEntries
+        // A refreshed cell's readers are recomputed too: their entries hold what the old result gave.
+        cache?.refreshedReaders = plan.readers(ofCellsWithIDs: options.refresh)
         let run = NotebookRun(plan: plan, notebookPath: path, outputDirectory: options.outputDirectory.appendingPathComponent(stem),
                               templates: templates, dataDirectory: setup.dataDirectory, observer: output, store: cache,
                               cacheKeys: keys.keys, inputKeys: keys.inputKeys)

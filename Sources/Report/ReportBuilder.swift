@@ -175,7 +175,10 @@ public struct ReportBuilder {
             "line": cell.cell.location.line,
             "location": cell.cell.location.description,
             "status": record.status.rawValue,
-            "statusText": statusText(record),
+            "statusText": Self.statusText(record),
+            // How to recompute it: only a cell with an id can be named on the command line.
+            // (A failed cell is never cached: the next run computes it anyway.)
+            "refreshID": [CellRecord.Status.ok, .cached].contains(record.status) ? (cell.id ?? "") : "",
             "echo": cell.echo,
             "source": source,
             "caption": cell.caption ?? "",
@@ -187,14 +190,27 @@ public struct ReportBuilder {
         return context
     }
 
-    private func statusText(_ r: CellRecord) -> String {
+    /// Computed or cached, said in place: the time this run spent on the cell and, for a
+    /// cached one, when its result was computed, what that took and the time saved.
+    static func statusText(_ r: CellRecord) -> String {
         switch r.status {
-        case .ok: formatSeconds(r.seconds)
-        case .cached: "cached · \(formatSeconds(r.seconds))" + (r.computeSeconds.map { " (computed in \(formatSeconds($0)))" } ?? "")
+        case .ok: "computed in \(formatSeconds(r.seconds))"
+        case .cached:
+            "cached · loaded in \(formatSeconds(r.seconds))" + (r.computedAt.map { " · computed \(Self.shortDate($0))" } ?? "")
+                + (r.computeSeconds.map { " in \(formatSeconds($0)) (\(formatSeconds(max(0, $0 - r.seconds))) saved)" } ?? "")
         case .failed: "failed after \(formatSeconds(r.seconds))"
         case .skipped: "skipped"
         case .interrupted: r.seconds > 0 ? "interrupted after \(formatSeconds(r.seconds))" : "not run (interrupted)"
         }
+    }
+
+    /// "2027-01-15 08:00 UTC": when a cached result was computed.
+    static func shortDate(_ d: Date) -> String {
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "en_US_POSIX")
+        f.timeZone = TimeZone(identifier: "UTC")
+        f.dateFormat = "yyyy-MM-dd HH:mm 'UTC'"
+        return f.string(from: d)
     }
 
     private func metricContext(_ m: Metric) -> [String: Any] {

@@ -14,7 +14,7 @@ struct EntropyBookCommand: ParsableCommand {
         plus figures/*.png (slide size), data/*.csv and run.json.
         """,
         version: ProgramInfo.version,
-        subcommands: [RunCommand.self, WatchCommand.self, CheckCommand.self, DiffCommand.self, DirectivesCommand.self, CacheCommand.self,
+        subcommands: [RunCommand.self, WatchCommand.self, PreviewCommand.self, SiteCommand.self, CheckCommand.self, DiffCommand.self, DirectivesCommand.self, CacheCommand.self,
                       UnitsCommand.self, WorkCommand.self, BenchCommand.self, ResultsCommand.self],
         defaultSubcommand: nil)
 }

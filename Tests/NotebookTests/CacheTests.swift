@@ -186,6 +186,8 @@ final class CacheTests: XCTestCase {
         cache.save(result, key: "k5", cell: cell, seconds: 754.25)
         let loaded = try XCTUnwrap(cache.load(key: "k5", cell: cell))
         XCTAssertEqual(loaded.computeSeconds, 754.25)
+        let computedAt = try XCTUnwrap(loaded.computedAt, "the entry says when it was computed")
+        XCTAssertLessThan(abs(computedAt.timeIntervalSinceNow), 60)
         guard case .note(let text)? = loaded.outputs.last else { return XCTFail("the note came back as \(String(describing: loaded.outputs.last))") }
         XCTAssertEqual(text, "Quick mode: 1000 points instead of 3000.")
     }
@@ -273,6 +275,22 @@ final class CacheKeyBindingTests: XCTestCase {
     of: a
     ```
     """
+
+    /// `--refresh a` recomputes a and c, which reads it (c's entry holds 2 × the old a),
+    /// and serves b from the cache.
+    func testRefreshRecomputesTheCellAndItsReaders() throws {
+        let plan = try plan()
+        XCTAssertEqual(plan.readers(ofCellsWithIDs: ["a"]), [2])
+        XCTAssertEqual(plan.readers(ofCellsWithIDs: ["b"]), [])
+        _ = run(plan)
+        let keys = keys(plan)
+        let cache = CellCache(directory: cacheDirectory, refresh: ["a"], valueTypes: DirectiveRegistry.valueTypes)
+        cache.refreshedReaders = plan.readers(ofCellsWithIDs: ["a"])
+        let records = Executor(plan: plan, notebookDirectory: directory, dataDirectory: directory, store: cache,
+                               cacheKeys: keys.keys, inputKeys: keys.inputKeys).run()
+        XCTAssertEqual(records.map(\.status), [.ok, .cached, .ok])
+        XCTAssertNotNil(records[1].computedAt, "a cached record says when it was computed")
+    }
 
     func plan() throws -> Plan {
         let (document, _) = NotebookParser.parse(notebook, file: "nb.md")

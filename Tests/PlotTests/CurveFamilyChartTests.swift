@@ -19,14 +19,15 @@ final class CurveFamilyChartTests: XCTestCase {
         canvas.operations.compactMap { if case .polyline(_, let s) = $0 { s } else { nil } }
     }
 
-    func testOneSolidLinePerDimensionOnADarkToLightRampAndTheImagesInBlackOnTop() throws {
+    func testOneLinePerDimensionOnADarkToLightRampEachWithItsDashAndTheImagesInBlackOnTop() throws {
         let chart = try family()
         let (layout, canvas) = try chart.recording(size: .report)
         let strokes = polylines(canvas)
         for i in dims.indices {
             let drawn = strokes.filter { $0.color == chart.color(i) }
             XCTAssertEqual(drawn.count, 1, "d = \(dims[i]): one line")
-            XCTAssertNil(drawn.first?.dash, "family members are solid")
+            // Not colour alone (WCAG 1.4.1): the dash cycles with the member.
+            XCTAssertEqual(drawn.first?.dash, Palette.dash(i).map { $0.map { $0 * Theme(.report, density: 1).lineWidth } }, "d = \(dims[i]): its dash")
         }
         XCTAssertEqual(Set(dims.indices.map { "\(chart.color($0))" }).count, dims.count, "a colour per d")
         func luminance(_ c: Color) -> Double { 0.2126 * Double(c.red) + 0.7152 * Double(c.green) + 0.0722 * Double(c.blue) }

@@ -14,8 +14,14 @@ final class OrderedLegendTests: XCTestCase {
     }
 
     func fills(_ canvas: RecordingCanvas) -> [(UInt8, UInt8, UInt8)] {
+        // Markers of every shape (each bin has its own, besides its colour).
         canvas.operations.compactMap {
-            if case .circle(_, _, let fill?, _) = $0 { (fill.red, fill.green, fill.blue) } else { nil }
+            switch $0 {
+            case .circle(_, _, let fill?, _), .polygon(_, let fill?, _): (fill.red, fill.green, fill.blue)
+            // Square markers; not the legend's or the plot's grey and white boxes.
+            case .rect(_, let fill?, _) where !(fill.red == fill.green && fill.green == fill.blue): (fill.red, fill.green, fill.blue)
+            default: nil
+            }
         }
     }
 

@@ -132,6 +132,7 @@ final class ReportTests: XCTestCase {
         records[0].status = .cached
         records[0].seconds = 0.02
         records[0].computeSeconds = 600
+        records[0].computedAt = Date(timeIntervalSince1970: 1800000000)  // 2027-01-15 08:00 UTC
         records[3].status = .cached
         records[3].seconds = 0.01
         records[3].computeSeconds = 125
@@ -142,10 +143,12 @@ final class ReportTests: XCTestCase {
         XCTAssertTrue(byline.contains(" · run 2027-01-15T08:00:00Z · \(formatSeconds(2.5)) (results computed in \(formatSeconds(total))) · "),
                       String(byline))
         XCTAssertTrue(html.contains("(\(formatSeconds(2.5)); the results took \(formatSeconds(total)) to compute, cached cells included)"))
-        XCTAssertTrue(html.contains("cached · \(formatSeconds(0.02)) (computed in 10 min 00 s)"))
+        XCTAssertTrue(html.contains("cached · loaded in \(formatSeconds(0.02)) · computed 2027-01-15 08:00 UTC in 10 min 00 s (\(formatSeconds(599.98)) saved)"), html)
         // Nothing cached: the header has this run's time only.
         try run.writeReport(records: fresh, interrupted: false)
-        XCTAssertFalse(try String(contentsOf: run.outputDirectory.appendingPathComponent("index.html"), encoding: .utf8).contains("computed in"))
+        let freshHTML = try String(contentsOf: run.outputDirectory.appendingPathComponent("index.html"), encoding: .utf8)
+        XCTAssertFalse(freshHTML.contains("results computed in"))
+        XCTAssertFalse(freshHTML.contains("cached ·"))
     }
 
     /// Notes (how a result was obtained) and warnings (what to distrust) look different

@@ -60,7 +60,7 @@ public struct CacheKeys: Sendable {
 
     /// The cache entry format (`CellCache`), part of every key: entries of an older format
     /// are then misses, not errors.
-    static let formatVersion = 5
+    static let formatVersion = 6
 }
 
 /// Content hashes of files, with size and modification time as a fast path: a file whose

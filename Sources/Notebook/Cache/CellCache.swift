@@ -22,6 +22,10 @@ public final class CellCache: ResultStore, @unchecked Sendable {
     public let limit: Int
     /// Cell ids whose entries are ignored (recomputed and overwritten): `--refresh ID`.
     public let refresh: Set<String>
+    /// Cells (by `PlannedCell.index`) that read a refreshed cell's results, directly or
+    /// through others: recomputed too, since their entries hold what the old result gave
+    /// (their keys are made from their inputs' keys, which a refresh does not change).
+    public var refreshedReaders: Set<Int> = []
     /// Store large entries however fast they were to compute: a cluster's nodes read the
     /// inputs of their units from the cache, so a data set must be there even when reading
     /// its file again would be cheaper here.
@@ -31,10 +35,11 @@ public final class CellCache: ResultStore, @unchecked Sendable {
     private let valueTypes: CacheableTypes
     /// The format: version 2 puts the key in the header, version 3 the seconds the cell
     /// took to compute after it and a `note` output kind, version 4 a figure's narrow
-    /// (phone) PNG after its report PNG, version 5 tables of typed cells. Entries of another version are
+    /// (phone) PNG after its report PNG, version 5 when it was computed (seconds since
+    /// 1970) after the seconds it took, version 6 tables of typed cells. Entries of another version are
     /// never looked up (`CacheKeys` puts the same version into every key), so they are
     /// simply misses until collection removes them.
-    static let magic = Array("EBCACHE5".utf8)
+    static let magic = Array("EBCACHE6".utf8)
 
     /// - Parameter valueTypes: value types beyond the engine's own (curve, histogram,
     ///   estimate, table) that entries may hold — `DirectiveRegistry.valueTypes` in the CLI.
@@ -54,6 +59,7 @@ public final class CellCache: ResultStore, @unchecked Sendable {
 
     public func load(key: String, cell: PlannedCell) -> CellResult? {
         if let id = cell.id, refresh.contains(id) { return nil }
+        if refreshedReaders.contains(cell.index) { return nil }
         let url = url(for: key)
         guard let data = FileManager.default.contents(atPath: url.path) else { return nil }
         do {
@@ -194,6 +200,7 @@ public final class CellCache: ResultStore, @unchecked Sendable {
         w.write(label)
         w.write(directive)
         w.write(seconds.isFinite ? seconds : 0)
+        w.write((result.computedAt ?? Date()).timeIntervalSince1970)
         w.write(result.values.count)
         for (suffix, value) in result.values.sorted(by: { $0.key < $1.key }) {
             guard let cacheable = value as? any CacheableValue,
@@ -243,6 +250,7 @@ public final class CellCache: ResultStore, @unchecked Sendable {
         _ = try r.readString()
         _ = try r.readString()
         let seconds = try r.readDouble()
+        let computedAt = try r.readDouble()
         var values = [String: any NotebookValue]()
         for _ in 0..<(try r.readInt()) {
             let suffix = try r.readString()
@@ -267,6 +275,8 @@ public final class CellCache: ResultStore, @unchecked Sendable {
             case let other: throw CacheError.malformed("unknown output kind `\(other)`")
             }
         }
-        return CellResult(values: values, outputs: outputs, computeSeconds: seconds > 0 ? seconds : nil)
+        var result = CellResult(values: values, outputs: outputs, computeSeconds: seconds > 0 ? seconds : nil)
+        result.computedAt = computedAt.isFinite && computedAt > 0 ? Date(timeIntervalSince1970: computedAt) : nil
+        return result
     }
 }
