@@ -400,8 +400,8 @@ final class CacheKeyBindingTests: XCTestCase {
 
     /// The cache format version is part of every key: entries of the old format are misses.
     func testKeysCarryTheCacheFormatVersion() throws {
-        XCTAssertEqual(CacheKeys.formatVersion, 5)
-        XCTAssertEqual(CellCache.magic, Array("EBCACHE5".utf8))
+        XCTAssertEqual(CacheKeys.formatVersion, 6)
+        XCTAssertEqual(CellCache.magic, Array("EBCACHE6".utf8))
     }
 }
 
