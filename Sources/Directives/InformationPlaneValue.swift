@@ -167,10 +167,12 @@ public struct InformationPlaneValue: JSONCacheableValue {
                          columns: ["layer", "width", "epoch", "I(X;T) lower bound", "I(X;T) upper bound", "I(X;T) in-sample (k chains)",
                                    "chain overlap", "I(T;Y) lower bound", "I(T;Y) in-sample",
                                    "I(X;T) " + compressed, "I(T;Y) " + compressed],
-                         rows: rows.map { r in
-                             [String(r.layer), String(r.width), String(r.epoch), text(r.inputLower), text(r.inputUpper),
-                              text(r.inputInformation), r.effectiveChains.map { formatNumber($0, significantDigits: 3) } ?? "—",
-                              text(r.labelLower), text(r.labelInformation), text(r.compressedInput), text(r.compressedLabel)]
+                         cells: rows.map { r -> [Table.Cell] in
+                             let overlap: Table.Cell = r.effectiveChains.map { Table.Cell.measurement($0, digits: 3) } ?? .empty
+                             let ids: [Table.Cell] = [.parameter(r.layer), .parameter(r.width), .parameter(r.epoch)]
+                             let input: [Table.Cell] = [text(r.inputLower), text(r.inputUpper), text(r.inputInformation), overlap]
+                             let label: [Table.Cell] = [text(r.labelLower), text(r.labelInformation), text(r.compressedInput), text(r.compressedLabel)]
+                             return ids + input + label
                          })
         }
         return Table(title: "Information plane of \(name) (nats; \(spread))",

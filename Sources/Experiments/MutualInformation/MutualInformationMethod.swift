@@ -15,6 +15,13 @@ public enum MutualInformationMethod: String, Sendable, Hashable, CaseIterable, C
     case gaussianCopula = "gaussian-copula"
     /// `KernelPluginMutualInformation` (whitened LOO-KDE entropies).
     case kde
+    /// `NeuralCritic` with the InfoNCE bound (bmi's defaults; held-out half, fixed seed).
+    case infoNCE = "infonce"
+    /// `NeuralCritic` with the NWJ bound.
+    case nwj
+    /// `CompressedMutualInformation` (Butakov et al. 2024): autoencoders to 4 coordinates a
+    /// side, then KSG-1 on the standardised codes.
+    case compressed
 
     /// The row label ("KSG-1 (k = 3)").
     public func label(k: Int) -> String {
@@ -25,6 +32,9 @@ public enum MutualInformationMethod: String, Sendable, Hashable, CaseIterable, C
         case .gaussian: "Gaussian"
         case .gaussianCopula: "Gaussian copula"
         case .kde: "KDE plug-in"
+        case .infoNCE: "InfoNCE critic"
+        case .nwj: "NWJ critic"
+        case .compressed: "compressed (d′ = 4) + KSG-1 (k = \(k))"
         }
     }
 
@@ -34,6 +44,8 @@ public enum MutualInformationMethod: String, Sendable, Hashable, CaseIterable, C
         case .ksg, .ksg2, .ksgCopula: k + 1
         case .gaussian, .gaussianCopula: dimX + dimY + 2
         case .kde: 4
+        case .infoNCE, .nwj: 16
+        case .compressed: max(k + 1, 16)
         }
     }
 
@@ -48,6 +60,15 @@ public enum MutualInformationMethod: String, Sendable, Hashable, CaseIterable, C
         case .gaussian: try GaussianMutualInformation().information(x, y)
         case .gaussianCopula: try GaussianMutualInformation().information(MarginalGaussianisation.scores(x), MarginalGaussianisation.scores(y))
         case .kde: try KernelPluginMutualInformation(threads: threads).information(x, y)
+        case .infoNCE, .nwj:
+            // A fixed seed: the estimate depends on the rows only, as every other method's does.
+            let options = NeuralCriticOptions(objective: self == .infoNCE ? .infoNCE : .nwj, threads: max(threads ?? 1, 1))
+            return try NeuralCritic.estimate(x: x, y: y, options: options).estimate.value
+        case .compressed:
+            let ksg = KraskovStogbauerGrassberger(k: k, variant: .first, threads: threads)
+            return try CompressedMutualInformation().estimate(x: x, y: y, codeEstimator: "KSG-1") {
+                try ksg.information(standardised($0), standardised($1))
+            }.value
         }
     }
 }
