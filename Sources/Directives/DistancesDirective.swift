@@ -12,10 +12,13 @@ public enum DistancesDirective: Directive {
     public static let name = "distances"
     public static let summary = "Histogram of pairwise distances (all pairs or a sample), within and between labels"
 
+    /// Whether distances are split by the points' labels.
+    enum Grouping: String, CaseIterable, Decodable { case none, label }
+
     public static let parameters: [Parameter] = [
         Parameter("data", .reference([.dataset]), required: true, doc: "the points: an earlier dataset or autoencoder codes"),
         Parameter("bins", .int(1...254), default: .int(60), doc: "number of bins from 0 to the largest distance"),
-        Parameter("by", .choice(["none", "label"]), default: .string("none"),
+        Parameter("by", .words(Grouping.self), default: .string("none"),
                   doc: "`label`: separate histograms of within-label and between-label pairs (the data needs labels)"),
         Parameter("pairs", .choiceOrNumber(["all"], 1...1e15), default: .string("all"),
                   doc: "`all` pairs, or about this many: all pairs among a random subset of m points, m(m−1)/2 ≥ pairs"),
@@ -25,7 +28,7 @@ public enum DistancesDirective: Directive {
     struct Settings: Decodable {
         var data: ResultID
         var bins: Int
-        var by: String
+        var by: Grouping
         var pairs: WordOr<Double>
     }
 
@@ -36,7 +39,7 @@ public enum DistancesDirective: Directive {
     public static func run(_ arguments: Arguments, context: CellContext) throws -> CellResult {
         let cell = try arguments.decode(Settings.self)
         let data = try context.value(cell.data, as: Dataset.self)
-        let byLabel = cell.by == "label"
+        let byLabel = cell.by == .label
         if byLabel, data.labels == nil {
             throw ParameterError("by", "`\(data.name)` has no labels; use `by: none` or a dataset with labels")
         }

@@ -17,6 +17,11 @@ public enum PlotDirective: Directive {
         case imageGrid = "image-grid"
     }
 
+    /// How a line chart shows lower/upper.
+    enum Errors: String, CaseIterable, Decodable { case band, bars }
+    /// How a histogram shows several groups.
+    enum Arrangement: String, CaseIterable, Decodable { case overlaid, panels }
+
     public static let parameters: [Parameter] = [
         Parameter("of", .reference([.curve, .histogram, .dataset]), required: true, doc: "the result to draw"),
         Parameter("kind", .words(Kind.self), default: .string("auto"),
@@ -31,8 +36,8 @@ public enum PlotDirective: Directive {
         Parameter("hline", .doubleList(), doc: "horizontal reference lines at these y values"),
         Parameter("hline-label", .stringList, doc: "their labels, one per line (e.g. \"h = 0.242\")"),
         Parameter("fit", .doubleList(1e-300...1e300), doc: "loglog: fit a line over this x range [from, to] and show its slope"),
-        Parameter("errors", .choice(["band", "bars"]), default: .string("band"), doc: "line: show lower/upper as a shaded band or error bars"),
-        Parameter("arrangement", .choice(["overlaid", "panels"]), default: .string("overlaid"),
+        Parameter("errors", .words(Errors.self), default: .string("band"), doc: "line: show lower/upper as a shaded band or error bars"),
+        Parameter("arrangement", .words(Arrangement.self), default: .string("overlaid"),
                   doc: "histogram with several groups: overlaid, or one panel each"),
         Parameter("x", .int(0...1_000_000), default: .int(0), doc: "scatter: the coordinate on the x axis (from 0)"),
         Parameter("y", .int(0...1_000_000), default: .int(1), doc: "scatter: the coordinate on the y axis (from 0)"),
@@ -57,8 +62,8 @@ public enum PlotDirective: Directive {
         var hline: [Double]?
         var hlineLabel: [String]?
         var fit: [Double]?
-        var errors: String
-        var arrangement: String
+        var errors: Errors
+        var arrangement: Arrangement
         var x: Int
         var y: Int
         var points: Int
@@ -112,7 +117,7 @@ public enum PlotDirective: Directive {
                 title: cell.title ?? histogram.title, xLabel: cell.xLabel ?? histogram.xLabel,
                 yLabel: cell.yLabel ?? (histogram.normalized ? "density" : "count"),
                 edges: histogram.edges, groups: histogram.groups.map { .init(name: $0.name, values: $0.values) },
-                arrangement: cell.arrangement == "panels" ? .smallMultiples(columns: nil) : .overlaid,
+                arrangement: cell.arrangement == .panels ? .smallMultiples(columns: nil) : .overlaid,
                 referenceLines: references, yScale: cell.logY ? .log : .linear)
             (chart, caption) = (chart_, "\(histogram.title): \(histogram.groups.map(\.name).joined(separator: ", ")).")
         case (.scatter, let dataset as Dataset):
@@ -147,7 +152,7 @@ public enum PlotDirective: Directive {
 
     static func curveChart(_ curve: CurveValue, loglog: Bool, cell: Settings,
                            references: [ReferenceLine]) throws -> (any Chart, String) {
-        let style: UncertaintyStyle = cell.errors == "bars" ? .errorBars : .band
+        let style: UncertaintyStyle = cell.errors == .bars ? .errorBars : .band
         let series = curve.series.map { LineChart.Series($0, uncertainty: style) }
         let title = cell.title ?? curve.title, xLabel = cell.xLabel ?? curve.xLabel, yLabel = cell.yLabel ?? curve.yLabel
         if loglog {

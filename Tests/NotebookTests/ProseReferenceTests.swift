@@ -24,7 +24,7 @@ final class ProseReferenceTests: XCTestCase {
 
     func testUnknownFieldSuggestsNearestField() {
         XCTAssertEqual(check("SE: `{=p.side.sr}`"), [
-            "nb.md:5:6: error: `{=p.side.sr}`: an estimate has no field `sr`; did you mean `se`? (fields: value, se, unit, detail, name)",
+            "nb.md:5:6: error: `{=p.side.sr}`: an estimate has no field `sr`; did you mean `se`? (fields: name, value, se, unit, detail)",
         ])
     }
 
