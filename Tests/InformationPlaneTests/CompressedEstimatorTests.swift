@@ -36,8 +36,9 @@ final class CompressedEstimatorTests: XCTestCase {
         let compressed = try KernelMutualInformation(threads: 2).information(z, codes)
         let message = "exact (read-out) \(exact.inputInformation) ± \(exact.inputStandardError), compressed \(compressed)"
         print(message)
-        // What the report claims of the compressed columns: a lower bound (within 0.3 nats of
-        // slack for KDE's own error), not an estimate within 0.3 nats.
+        // Issue 25 asks for 0.3 nats; measured: exact 3.187 ± 0.027, compressed 1.206 — two nats
+        // low, so the estimator fails the validation and the report labels its columns "lower
+        // bound (lossy code)". What is checked is that label (with 0.3 nats for KDE's own error).
         XCTAssertLessThanOrEqual(compressed, exact.inputInformation + 0.3, message)
     }
 }
