@@ -91,6 +91,30 @@ final class MutualInformationDirectiveTests: XCTestCase {
         expect("```{mutual-information}\nx: t\ny: t2\nestimator: ksg\nk: 3\n```", parameter: "k", mentions: "at least 4 rows")
     }
 
+    /// `labels: true`: Ross's estimator on x against its own labels. Three classes at means 0, 3,
+    /// 6 with unit noise: I = ln 3 − H(L|X) = 0.877 nats (quadrature with scipy).
+    func testLabelsUseRossEstimator() throws {
+        var g = SeededGenerator(seed: 8)
+        var rows = [[Float]](), labels = [Int64]()
+        for i in 0..<300 { labels.append(Int64(i % 3)); rows.append([Float(3 * (i % 3)) + Float(g.normal())]) }
+        let points = try npy(rows)
+        var header = "{'descr': '<i8', 'fortran_order': False, 'shape': (300,), }"
+        while (10 + header.utf8.count + 1) % 64 != 0 { header += " " }
+        header += "\n"
+        var bytes: [UInt8] = [0x93] + Array("NUMPY".utf8) + [1, 0, UInt8(header.utf8.count), 0] + Array(header.utf8)
+        for l in labels { withUnsafeBytes(of: l.littleEndian) { bytes += $0 } }
+        let labelFile = "mi-labels-\(UUID().uuidString).npy"
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent(labelFile)
+        try Data(bytes).write(to: url)
+        addTeardownBlock { try? FileManager.default.removeItem(at: url) }
+        let h = DirectiveHarness()
+        try h.run("```{dataset}\nid: p\nkind: npy\npath: \(points)\nlabels: \(labelFile)\n```")
+        try h.run("```{mutual-information}\nid: mi\nx: p\nlabels: true\nsplits: 2\n```")
+        let e = try h.value("mi", as: EstimateValue.self)
+        XCTAssertTrue(e.name.contains("Ross"), e.name)
+        XCTAssertEqual(e.value, 0.877, accuracy: 0.1)  // k-NN error at n = 300 is a few hundredths
+    }
+
     func testYOrLabelsIsRequiredAtCheckTime() {
         let h = DirectiveHarness()
         XCTAssertThrowsError(try h.run("```{dataset}\nid: g\nkind: gaussian\nn: 50\n```\n\n```{mutual-information}\nx: g\n```")) {
