@@ -8,7 +8,7 @@ import Dimension
 /// [0, 1)^D, the same law on both sides (each side draws its own).
 public enum DimensionBench: BenchSuite {
     public static let name = "dimension"
-    public static let summary = "correlation integral (N=10k, D=784, 32 radii) vs numpy; CorrInt/MLE/TwoNN (N=5k) vs scikit-dimension"
+    public static let summary = "correlation integral (N=10k, D=784, 32 radii) vs numpy; CorrInt/MLE/TwoNN (N=5k) vs scikit-dimension; DANCo/ESS/MiND-ML/Gride (N=2k, (6, 36)) vs scikit-dimension and DADApy"
 
     public static func run(options: BenchOptions, emit: (BenchRecord) -> Void) throws {
         BLAS.setThreads(options.threads)
@@ -73,5 +73,64 @@ public enum DimensionBench: BenchSuite {
                 "--repetitions", String(options.repetitions), "--threads", threads,
             ], options: options) { emit(r) }
         }
+        try runScaleAwareEstimators(options: options, emit: emit)
+    }
+
+    /// DANCo (with its calibration by simulation, timed from cold: a fresh seed), ESS,
+    /// MiND-ML and Gride on one set of points of the Hein–Audibert manifold (6, 36), and the
+    /// same points through scikit-dimension / DADApy (`dimension_skdim_id.py`).
+    static func runScaleAwareEstimators(options: BenchOptions, emit: (BenchRecord) -> Void) throws {
+        let n = options.quick ? 500 : 2000, d = 36
+        var g = SeededGenerator(seed: 36)
+        let x = try NonlinearBenchmarkPoints.make(n: n, using: &g)
+        let parameters = ["n": String(n), "d": String(d), "threads": String(options.threads), "data": "M6_Nonlinear (6, 36)"]
+        var value = Double.nan
+        var coldSeed: UInt64 = 1000
+        let dancoSeconds = try measure(repetitions: options.repetitions) {
+            coldSeed += 1 // a calibration never simulated before: the timing includes it
+            value = try DANCoDimension(of: x, seed: coldSeed).dimension
+        }
+        emit(BenchRecord(suite: name, name: "danco", parameters: parameters, seconds: dancoSeconds, metrics: ["dimension": value]))
+        let essSeconds = try measure(repetitions: options.repetitions) {
+            value = try ExpectedSimplexSkewnessDimension(of: x, neighbors: NearestNeighbors(of: x, k: 100)).dimension
+        }
+        emit(BenchRecord(suite: name, name: "ess", parameters: parameters, seconds: essSeconds, metrics: ["dimension": value]))
+        let mindSeconds = try measure(repetitions: options.repetitions) {
+            value = try MinimumNeighborDistanceDimension(neighbors: NearestNeighbors(of: x, k: 21)).dimension
+        }
+        emit(BenchRecord(suite: name, name: "mind-ml", parameters: parameters, seconds: mindSeconds, metrics: ["dimension": value]))
+        let grideSeconds = try measure(repetitions: options.repetitions) {
+            value = try GrideDimension(neighbors: NearestNeighbors(of: x, k: 64)).scales[0].dimension
+        }
+        emit(BenchRecord(suite: name, name: "gride", parameters: parameters, seconds: grideSeconds, metrics: ["dimension": value]))
+        if options.withReference {
+            let file = FileManager.default.temporaryDirectory.appendingPathComponent("entropybook-id-\(getpid()).f32")
+            try x.elements.withUnsafeBytes { try Data($0).write(to: file) }
+            defer { try? FileManager.default.removeItem(at: file) }
+            for r in try runReference("dimension_skdim_id.py", arguments: [
+                "--n", String(n), "--d", String(d), "--data", file.path,
+                "--repetitions", String(options.repetitions), "--threads", String(options.threads),
+            ], options: options) { emit(r) }
+        }
+    }
+}
+
+/// Points of the (6, 36) Hein–Audibert manifold without importing Datasets: p ~ U[0,1]^6,
+/// the 12 coordinates p_{i+1}·(cos, sin)(2πpᵢ), repeated three times.
+enum NonlinearBenchmarkPoints {
+    static func make(n: Int, using g: inout SeededGenerator) throws -> Matrix {
+        let k = 6, d = 36
+        let p = g.uniformMatrix(rows: n, columns: k)
+        var x = Matrix(rows: n, columns: d)
+        for i in 0..<n {
+            for j in 0..<k {
+                let angle = 2 * Double.pi * Double(p[i, j]), r = Double(p[i, (j + 1) % k])
+                for block in 0..<3 {
+                    x[i, block * 2 * k + 2 * j] = Float(r * cos(angle))
+                    x[i, block * 2 * k + 2 * j + 1] = Float(r * sin(angle))
+                }
+            }
+        }
+        return x
     }
 }

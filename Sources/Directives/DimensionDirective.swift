@@ -5,18 +5,22 @@ import Linalg
 import Notebook
 
 /// `{dimension}` — several intrinsic-dimension estimates of one data set side by side:
-/// correlation dimension (with CorrInt), Levina–Bickel MLE, TwoNN and PCA. An adapter over
-/// the Dimension library; one neighbour search serves CorrInt, MLE and TwoNN.
+/// `auto` (the calibration's pick: DANCo, or Gride above the noise by the scale-plateau
+/// rule), correlation dimension (with CorrInt), Levina–Bickel MLE, TwoNN, PCA, DANCo, ESS,
+/// MiND-ML and Gride, and a figure of the dimension against the neighbourhood scale. An
+/// adapter over the Dimension library; one neighbour search serves every neighbour method.
 public enum DimensionDirective: Directive {
     public static let name = "dimension"
-    public static let summary = "Intrinsic dimension by correlation dimension, CorrInt, Levina–Bickel MLE, TwoNN and PCA, in one table"
+    public static let summary = "Intrinsic dimension by auto (DANCo or Gride by the scale plateau), correlation dimension, CorrInt, MLE, TwoNN, PCA, DANCo, ESS, MiND-ML and Gride, in one table, with ID against scale"
 
-    static let methods = ["corrdim", "mle", "twonn", "pca"]
+    static let methods = ["auto", "corrdim", "mle", "twonn", "pca", "danco", "ess", "mind-ml", "gride"]
+    /// When `methods` is omitted.
+    static let defaultMethods = ["auto", "corrdim", "mle", "twonn", "pca"]
 
     public static let parameters: [Parameter] = [
         Parameter("data", .reference([.dataset]), required: true, doc: "the points: an earlier dataset or autoencoder codes"),
-        Parameter("methods", .wordList(methods), default: .list(methods.map(ParameterValue.string)),
-                  doc: "any of corrdim (with CorrInt), mle, twonn, pca"),
+        Parameter("methods", .wordList(methods), default: .list(defaultMethods.map(ParameterValue.string)),
+                  doc: "any of auto, corrdim (with CorrInt), mle, twonn, pca, danco, ess, mind-ml, gride"),
         Parameter("k", .int(2...1000), default: .int(20), doc: "neighbours per point for the MLE"),
         Parameter("discard", .double(0...0.9), default: .double(0.1), doc: "fraction of the largest TwoNN ratios dropped"),
         Parameter("variance", .double(0.5...1), default: .double(0.95), doc: "PCA: fraction of the variance the components must explain"),
@@ -57,10 +61,16 @@ public enum DimensionDirective: Directive {
         let chosen = cell.methods
         let n = points.rows
         let k = cell.k
-        let neighbourCount = max(chosen.contains("mle") ? k : 2, chosen.contains("corrdim") ? 20 : 2)
-        if chosen.contains(where: { $0 != "pca" }), neighbourCount >= n {
+        let scaleMethods: Set<String> = ["auto", "gride"]
+        var neighbourCount = max(chosen.contains("mle") ? k : 2, chosen.contains("corrdim") ? 20 : 2)
+        if chosen.contains("mind-ml") { neighbourCount = max(neighbourCount, 21) }
+        // Gride and auto look up to the 64th neighbour, ESS takes patches of 100: fewer when
+        // the data is small (the table says so).
+        if chosen.contains(where: scaleMethods.contains) { neighbourCount = max(neighbourCount, min(64, n - 1)) }
+        if chosen.contains("ess") { neighbourCount = max(neighbourCount, min(100, n - 1)) }
+        if chosen.contains(where: { $0 != "pca" }), neighbourCount >= n || n < 13 {
             throw ParameterError(chosen.contains("mle") ? "k" : "methods",
-                                 "the neighbour estimators need more than \(neighbourCount) points; the data has \(n)")
+                                 "the neighbour estimators need more than \(max(neighbourCount, 12)) points; the data has \(n)")
         }
 
         var rows = [[Table.Cell]](), outputs = [OutputItem](), estimates = [(String, Double)]()
@@ -68,11 +78,21 @@ public enum DimensionDirective: Directive {
             rows.append([.text(method), .measurement(value), se.map { .measurement($0) } ?? .empty, .text(how)])
             estimates.append((method, value))
         }
-        // One exact neighbour search serves CorrInt, the MLE and TwoNN.
+        // One exact neighbour search serves every neighbour method.
         let neighbors = chosen.contains(where: { $0 != "pca" }) ? try NearestNeighbors(of: points, k: neighbourCount) : nil
+        let seed = context.seed
+        var automatic: AutomaticDimension?
         for method in chosen {
             context.progress(Double(rows.count) / Double(chosen.count + 1), method)
             switch method {
+            case "auto":
+                guard let neighbors else { continue }
+                let auto = try AutomaticDimension(of: points, neighbors: neighbors, seed: seed, workers: context.settings.threads)
+                automatic = auto
+                add("auto (\(auto.method))", auto.dimension, nil, auto.note)
+                if !auto.hasPlateau {
+                    outputs.append(.warning("auto: no plateau of the dimension across scales; \(auto.method)'s \(formatNumber(auto.dimension)) is not to be trusted."))
+                }
             case "corrdim":
                 // The same definition as {corrdim}'s, so both give the same number.
                 let fit = try CorrdimDirective.standardFit(of: points, radii: cell.radii, range: nil,
@@ -102,9 +122,45 @@ public enum DimensionDirective: Directive {
                 let pca = try PrincipalComponentDimension(of: points, threshold: cell.variance)
                 add("PCA", Double(pca.dimension), nil,
                     "components explaining \(formatNumber(100 * pca.threshold))% of the variance (linear; an upper bound on a curved manifold)")
+            case "danco":
+                let danco = try DANCoDimension(of: points, seed: seed, workers: context.settings.threads)
+                add("DANCo", danco.dimension, nil,
+                    "k = 10, KL to \(danco.maxDimension) simulated unit balls of \(n) points minimal at d = \(danco.integerDimension); "
+                    + "d̂ (MiND-MLk) \(formatNumber(danco.statistics.dhat)), ν \(formatNumber(danco.statistics.meanNu)), τ \(formatNumber(danco.statistics.meanTau))")
+            case "ess":
+                guard let neighbors else { continue }
+                let m = min(100, neighbors.k)
+                let ess = try ExpectedSimplexSkewnessDimension(of: points, neighbors: neighbors, neighbors: m, workers: context.settings.threads)
+                add("ESS", ess.dimension, nil, "patches of \(m) neighbours, mean of the local estimates"
+                    + (ess.excludedPoints > 0 ? "; \(ess.excludedPoints) patches of coincident points left out" : ""))
+            case "mind-ml":
+                guard let neighbors else { continue }
+                let mind = try MinimumNeighborDistanceDimension(neighbors: neighbors, k: 20, maxDimension: 10)
+                add("MiND-ML", mind.dimension, nil, "k = 20, maximum of the likelihood of r1/r21 over (0, 10] (scikit-dimension's D = 10: it cannot read more than 10)"
+                    + (mind.excludedPoints > 0 ? "; \(mind.excludedPoints) points left out" : ""))
+            case "gride":
+                guard let neighbors else { continue }
+                let gride = try automatic?.gride ?? GrideDimension(neighbors: neighbors, rangeMax: min(64, neighbors.k))
+                let plateau = GridePlateau(gride)
+                let curve = gride.scales.map { "\($0.n1): \(formatNumber($0.dimension))" }.joined(separator: ", ")
+                if let p = plateau.start, let value = plateau.value {
+                    add("Gride", value, nil, "plateau from n₁ = \(p) (consecutive scales within 10 %); by n₁: \(curve)")
+                } else {
+                    add("Gride", gride.scales[0].dimension, gride.scales[0].standardError, "n₁ = 1 (no plateau across scales); by n₁: \(curve)")
+                }
             default:
                 throw ParameterError("methods", "`\(method)` is not a method of {dimension}")
             }
+        }
+        var figures = [OutputItem]()
+        var values: [String: any NotebookValue] = [:]
+        if let neighbors, chosen.contains(where: scaleMethods.contains), neighbors.k >= 2 {
+            let gride = try automatic?.gride ?? GrideDimension(neighbors: neighbors, rangeMax: min(64, neighbors.k))
+            var decimation = context.generator("decimation")
+            let (curve, figure) = try DimensionScaleFigure.make(points: points, gride: gride, name: data.name,
+                                                                truth: data.intrinsicDimension, using: &decimation)
+            values["scale"] = curve
+            figures.append(.figure(figure))
         }
         let bound = 2 * log10(Double(n))
         for (method, value) in estimates where value > bound && DimensionEstimator(displayName: method).map(EckmannRuelleBound.applies(to:)) == true {
@@ -115,7 +171,8 @@ public enum DimensionDirective: Directive {
         if let sampleNote { notes.append(.note("Estimates " + sampleNote + ".")) }
         if let truth = data.intrinsicDimension { notes.append(.text("True intrinsic dimension of \(data.name): \(truth).")) }
         let table = Table(title: "Intrinsic dimension of \(data.name)", columns: ["method", "estimate", "± SE", "how"], cells: rows)
-        return CellResult(values: ["": table], outputs: notes + [.table(table)] + outputs)
+        values[""] = table
+        return CellResult(values: values, outputs: notes + [.table(table)] + figures + outputs)
     }
 
     static func duplicates(_ count: Int) -> String {

@@ -20,6 +20,7 @@ public enum DirectiveRegistry {
         TableDirective.self,
         ClaimDirective.self,
         VerdictCalibrationDirective.self,
+        DimensionBenchmarkDirective.self,
         ClassifierDirective.self,
         InformationPlaneDirective.self,
         MutualInformationDirective.self,
@@ -29,7 +30,7 @@ public enum DirectiveRegistry {
     /// Value types the directives store that the cache must decode (the engine's own
     /// curve, histogram, estimate and table values are always known to it).
     public static let valueTypes: [any CacheableValue.Type] = [
-        Dataset.self, Autoencoder.self, TrainedModelValue.self, CalibrationCaseValue.self, DimensionVerdictValue.self,
+        Dataset.self, Autoencoder.self, TrainedModelValue.self, CalibrationCaseValue.self, EstimatorCaseValue.self, DimensionVerdictValue.self,
         SweepPointValue.self, CodeCorrelationValue.self, ClassifierValue.self, InformationPlaneValue.self,
     ]
 

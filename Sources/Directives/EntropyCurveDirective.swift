@@ -114,10 +114,22 @@ public enum EntropyCurveDirective: Directive {
         let summary = CurveSummary(points: points)
         let options = VerdictOptions(policy: cell.verdict, gainThreshold: cell.gainThreshold,
                                      noiseSlope: NoiseSlopeRule(sigma: cell.noiseSigma, position: cell.noisePosition))
-        // The cross-check's second reading: TwoNN of the data itself (one exact 2-NN search).
-        let twoNN = options.policy == .crossChecked && data.count > 3
-            ? try TwoNearestNeighborsDimension(neighbors: try NearestNeighbors(of: data.points, k: 2)).dimension : nil
-        let verdict = try DimensionVerdict(summary: summary, points: points, options: options, dataDimension: twoNN)
+        // The cross-check's second reading: `auto` on the data itself (Gride's scale curve and
+        // DANCo, see AutomaticDimension); "not resolvable" when the dimension has no plateau
+        // across scales. TwoNN when the data is too small for the scale curve.
+        var reading: Double?, readingLabel = "TwoNN of the data", unresolved: String?
+        if options.policy == .crossChecked && data.count > 3 {
+            if data.count > 65 {
+                let auto = try AutomaticDimension(of: data.points, neighbors: try NearestNeighbors(of: data.points, k: 64),
+                                                  seed: context.seed, workers: context.settings.threads)
+                readingLabel = "auto (\(auto.method)) of the data"
+                if auto.hasPlateau { reading = auto.dimension } else { unresolved = "the data's dimension has no plateau across scales (\(auto.note))" }
+            } else {
+                reading = try TwoNearestNeighborsDimension(neighbors: try NearestNeighbors(of: data.points, k: 2)).dimension
+            }
+        }
+        let verdict = try DimensionVerdict(summary: summary, points: points, options: options, dataDimension: reading,
+                                           dataDimensionLabel: readingLabel, unresolvedReason: unresolved)
         let trueK = cell.trueDimension ?? data.intrinsicDimension
         let label = cell.label ?? data.name
         let reference = try cell.referenceCorrdim.map { try CorrdimReference($0, context: context) }

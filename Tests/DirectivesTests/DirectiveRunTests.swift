@@ -79,6 +79,25 @@ final class DirectiveRunTests: XCTestCase {
         }
     }
 
+    /// The issue-27 methods: row labels, numbers near k on a clean cube (a cube's faces pull
+    /// every estimator a little low; 0.6 covers that at n = 800), and the ID-against-scale
+    /// curve stored beside the table.
+    func testScaleAwareDimensionMethodsOfACube() throws {
+        let h = DirectiveHarness()
+        try h.run(cell("dataset", "id: cube\nkind: uniform-cube\nk: 3\nn: 800"))
+        try h.run(cell("dimension", "id: dims\ndata: cube\nmethods: [auto, danco, ess, mind-ml, gride]"))
+        let table = try h.value("dims", as: Table.self)
+        XCTAssertEqual(table.rows.count, 5)
+        XCTAssertTrue(table.rows[0][0].hasPrefix("auto ("), table.rows[0][0])
+        XCTAssertEqual(table.rows.dropFirst().map { $0[0] }, ["DANCo", "ESS", "MiND-ML", "Gride"])
+        for row in table.rows {
+            let value = try XCTUnwrap(Double(row[1]), "\(row)")
+            XCTAssertEqual(value, 3, accuracy: 0.6, row[0])
+        }
+        let scale = try h.value("dims.scale", as: CurveValue.self)
+        XCTAssertEqual(scale.series[0].x.count, 6) // Gride at n₁ = 1 … 32
+    }
+
     func testCorrelationDimensionOfAPlaneIsTwo() throws {
         let h = DirectiveHarness()
         try h.run(cell("dataset", "id: plane\nkind: uniform-cube\nk: 2\nn: 1500"))

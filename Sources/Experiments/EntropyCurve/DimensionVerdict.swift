@@ -76,8 +76,10 @@ public struct VerdictOptions: Sendable, Hashable, Codable {
         /// The noisy-slope rule on h(codes + σZ), the same d on n, n/2 and n/4 codes, and a
         /// tail at the noise slope.
         case noisySlope = "noisy-slope"
-        /// TwoNN of the data, rounded, when an H(d) rule's bend (any rule, or the H_white gain
-        /// rule only) lies within `crossCheckTolerance` of it. The calibrated default
+        /// The data's direct estimate (`auto`: DANCo, or Gride above the noise by the scale-plateau
+        /// rule; TwoNN before), rounded, when an H(d) rule's bend (any rule, or the H_white gain
+        /// rule only) lies within `crossCheckTolerance` of it; "not resolvable" when the
+        /// estimate has no plateau across scales. The calibrated default
         /// (notebooks/verdict-calibration.md): the H(d) rules alone reach at best 64 % exact for
         /// k ≤ 4; TwoNN gated by any bend within ±1 is exact in all those cases.
         case crossChecked = "cross-checked"
@@ -156,9 +158,11 @@ public struct DimensionVerdict: Sendable, Hashable {
     }
     public func hash(into h: inout Hasher) { h.combine(rules); h.combine(dimension); h.combine(explanation) }
 
-    /// `dataDimension`: TwoNN of the data the codes came from (needed by the cross-checked policy).
+    /// `dataDimension`: the direct estimate on the data the codes came from (needed by the
+    /// cross-checked policy), named by `dataDimensionLabel` ("auto (Gride, n₁ = 8–16) of the
+    /// data"); nil with `unresolvedReason` when that estimate has no plateau across scales.
     public init(summary: CurveSummary, points: [EntropyCurveExperiment.Point], options: VerdictOptions = VerdictOptions(),
-                dataDimension: Double? = nil) throws {
+                dataDimension: Double? = nil, dataDimensionLabel: String = "TwoNN of the data", unresolvedReason: String? = nil) throws {
         self.options = options
         let d = summary.d
         let seeds = Array(Set(points.map(\.repeatIndex))).sorted()
@@ -185,7 +189,8 @@ public struct DimensionVerdict: Sendable, Hashable {
         case .noisySlope: decision = VerdictRules.noisySlope(finding: noisy, bySubsample: noisyBySubsample, d: d, options: options)
         case .crossChecked:
             decision = VerdictRules.crossChecked(rules: options.crossCheckByAnyRule ? rules : [rules[1]], twoNN: dataDimension, d: d,
-                                                 tolerance: options.crossCheckTolerance)
+                                                 tolerance: options.crossCheckTolerance, label: dataDimensionLabel,
+                                                 unresolvedReason: unresolvedReason)
         }
         dimension = decision.dimension
         candidate = decision.candidate

@@ -103,14 +103,15 @@ enum VerdictRules {
 
     /// TwoNN's number, when an H(d) rule of `rules` bends within `tolerance` of it and the
     /// sweep reaches past it: two independent readings of the dimension agree.
-    static func crossChecked(rules: [DimensionVerdict.RuleResult], twoNN: Double?, d: [Int], tolerance: Int) -> Decision {
+    static func crossChecked(rules: [DimensionVerdict.RuleResult], twoNN: Double?, d: [Int], tolerance: Int,
+                             label: String = "TwoNN of the data", unresolvedReason: String? = nil) -> Decision {
         let names = rules.map(\.name).joined(separator: ", ")
         guard let twoNN, twoNN.isFinite else {
-            return Decision(dimension: nil, candidate: rules.first?.d, explanation:
-                "Not resolvable: the cross-check needs TwoNN of the data, which was not computed.")
+            return Decision(dimension: nil, candidate: rules.first?.d, explanation: unresolvedReason.map { "Not resolvable: \($0)." }
+                ?? "Not resolvable: the cross-check needs \(label), which was not computed.")
         }
         let k = max(1, Int(twoNN.rounded()))
-        let reading = "TwoNN of the data \(String(format: "%.2f", twoNN)) → \(k)"
+        let reading = "\(label) \(String(format: "%.2f", twoNN)) → \(k)"
         let bends = rules.compactMap { r in r.d.map { (r.name, $0) } }
         guard !bends.isEmpty else {
             return Decision(dimension: nil, candidate: k, explanation:

@@ -1,0 +1,120 @@
+import Datasets
+import Dimension
+import Foundation
+import Linalg
+
+/// The direct estimators on scikit-dimension's 24 benchmark manifolds (`ScikitDimensionManifold`),
+/// clean and with isotropic Gaussian noise, scored with the metric of the literature's
+/// anchors (Campadelli et al. 2015; the mean relative error |d̂ − k|/k) and by the exact rate
+/// of the rounded estimate. `auto` also answers "not resolvable" (no plateau across scales);
+/// that answer is counted apart, never as exact.
+public enum EstimatorCalibration {
+    /// Row labels, in table order.
+    public static let methods = ["auto", "DANCo", "TwoNN", "Gride (n₁ = 1)", "MLE", "MiND-ML", "ESS", "CorrInt"]
+
+    /// One (manifold, n, seed, noise) case.
+    public struct Case: Sendable, Hashable, Codable {
+        public var set: String
+        public var k: Int
+        public var n: Int
+        public var seed: Int
+        /// Noise standard deviation as a fraction of the data's spread √(tr Σ).
+        public var noise: Double
+        /// Estimate per method label.
+        public var estimates: [String: Double]
+        /// Whether `auto` found a plateau.
+        public var autoResolved: Bool
+        /// What `auto` used ("DANCo", "Gride, n₁ = 4–8").
+        public var autoMethod: String
+        public var seconds: Double
+    }
+
+    /// Draws the case's points (the manifold's generator, then noise σ = `noise`·√(tr Σ) in
+    /// every ambient coordinate) and runs `methods` (labels of `methods`) on them.
+    public static func run(_ manifold: ScikitDimensionManifold, n: Int, seed: Int, noise: Double, methods chosen: [String],
+                           rootSeed: UInt64, threads: Int) throws -> Case {
+        let start = DispatchTime.now().uptimeNanoseconds
+        var g = SeededGenerator(seed: rootSeed).derived("estimator-calibration-\(manifold.id)-\(n)-\(seed)")
+        var x = manifold.sample(n, using: &g).points
+        if noise > 0 {
+            let sigma = noise * spread(x)
+            var ng = SeededGenerator(seed: rootSeed).derived("estimator-calibration-noise-\(manifold.id)-\(n)-\(seed)-\(noise)")
+            for e in x.elements.indices { x.elements[e] += Float(sigma * ng.normal()) }
+        }
+        let wants = Set(chosen)
+        let neighbourCount = min(n - 1, wants.contains("ESS") ? 100 : 64)
+        let nn = try NearestNeighbors(of: x, k: neighbourCount, workers: threads)
+        var estimates = [String: Double]()
+        var resolved = true, autoMethod = ""
+        var danco: Double?
+        if wants.contains("auto") {
+            let auto = try AutomaticDimension(of: x, neighbors: nn, seed: rootSeed, workers: threads)
+            estimates["auto"] = auto.dimension
+            resolved = auto.hasPlateau
+            autoMethod = auto.method
+            danco = auto.danco?.dimension
+            estimates["Gride (n₁ = 1)"] = auto.gride.scales.first?.dimension
+        }
+        if wants.contains("DANCo") { estimates["DANCo"] = try danco ?? DANCoDimension(of: x, seed: rootSeed, workers: threads).dimension }
+        if wants.contains("TwoNN") { estimates["TwoNN"] = try TwoNearestNeighborsDimension(neighbors: nn).dimension }
+        if wants.contains("Gride (n₁ = 1)"), estimates["Gride (n₁ = 1)"] == nil {
+            estimates["Gride (n₁ = 1)"] = try GrideDimension(neighbors: nn, rangeMax: 2).scales.first?.dimension
+        }
+        if wants.contains("MLE") { estimates["MLE"] = try MaximumLikelihoodDimension(neighbors: nn, k: 20).dimension }
+        if wants.contains("MiND-ML") { estimates["MiND-ML"] = try MinimumNeighborDistanceDimension(neighbors: nn).dimension }
+        if wants.contains("ESS") {
+            estimates["ESS"] = try ExpectedSimplexSkewnessDimension(of: x, neighbors: nn, neighbors: min(100, nn.k), workers: threads).dimension
+        }
+        if wants.contains("CorrInt") { estimates["CorrInt"] = try TwoRadiusCorrelationDimension(of: x, neighbors: nn).dimension }
+        return Case(set: manifold.id, k: manifold.intrinsicDimension, n: n, seed: seed, noise: noise, estimates: estimates,
+                    autoResolved: resolved, autoMethod: autoMethod,
+                    seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+    }
+
+    /// √(tr Σ): the root-mean-square distance of the points to their mean.
+    public static func spread(_ x: Matrix) -> Double {
+        var total = 0.0
+        for c in 0..<x.columns {
+            var s = 0.0, s2 = 0.0
+            for i in 0..<x.rows { let v = Double(x[i, c]); s += v; s2 += v * v }
+            let mean = s / Double(x.rows)
+            total += max(0, s2 / Double(x.rows) - mean * mean)
+        }
+        return total.squareRoot()
+    }
+
+    /// A method's score over a set of cases.
+    public struct Score: Sendable, Hashable {
+        public var method: String
+        public var cases: Int
+        /// Rounded estimate = k (for `auto`: only resolved answers count).
+        public var exactRate: Double
+        /// Mean |d̂ − k|/k over all cases (auto: its number, resolved or not).
+        public var meanRelativeError: Double
+        /// Rounded estimate more than 1 off k, among confident answers.
+        public var moreThanOneOffRate: Double
+        /// A confident number that is not k.
+        public var confidentWrongRate: Double
+        /// "Not resolvable" (auto only).
+        public var notResolvableRate: Double
+    }
+
+    public static func score(_ cases: [Case], method: String) -> Score {
+        let scored = cases.filter { $0.estimates[method] != nil }
+        var exact = 0, far = 0, wrong = 0, unresolved = 0
+        var relative = 0.0
+        for c in scored {
+            let value = c.estimates[method] ?? .nan
+            relative += abs(value - Double(c.k)) / Double(c.k)
+            if method == "auto" && !c.autoResolved { unresolved += 1; continue }
+            let rounded = Int(value.rounded())
+            if rounded == c.k { exact += 1 } else { wrong += 1 }
+            if abs(rounded - c.k) > 1 { far += 1 }
+        }
+        let count = Double(max(1, scored.count))
+        return Score(method: method, cases: scored.count, exactRate: Double(exact) / count,
+                     meanRelativeError: scored.isEmpty ? .nan : relative / Double(scored.count),
+                     moreThanOneOffRate: Double(far) / count, confidentWrongRate: Double(wrong) / count,
+                     notResolvableRate: Double(unresolved) / count)
+    }
+}
