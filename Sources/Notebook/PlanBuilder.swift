@@ -20,6 +20,15 @@ struct PlanBuilder {
     private var budgetInputs = [(referenced: [String: String], id: String?)]()
     /// Each planned cell's estimate, filled by the budget stage.
     var estimates = [CellEstimate]()
+    /// `Validator.definitions` of the document's cells, made on the first dangling reference.
+    private var definitions: [String: [(index: Int, line: Int)]]?
+
+    private mutating func laterDefinitions() -> [String: [(index: Int, line: Int)]] {
+        if let definitions { return definitions }
+        let made = Validator.definitions(in: document.cells)
+        definitions = made
+        return made
+    }
 
     init(validator: Validator, document: Document, access: (locations: FileLocations, unconfirmed: [URL])?) {
         self.validator = validator
@@ -98,7 +107,7 @@ struct PlanBuilder {
             if let found = defined[referenced] {
                 guard !kinds.isEmpty && !kinds.contains(found.kind) else { continue }
                 message = "`\(key)` must name \(kinds.map { withArticle($0.name) }.joined(separator: " or ")), but `\(referenced)` (line \(found.line)) is \(withArticle(found.kind.name))"
-            } else if let later = validator.laterDefinition(of: referenced, after: index, in: document.cells) {
+            } else if let later = validator.laterDefinition(of: referenced, after: index, among: laterDefinitions()) {
                 message = "`\(referenced)` is used before it is defined (line \(later)); cells run in order"
             } else {
                 let known = defined.keys.sorted()

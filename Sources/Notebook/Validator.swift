@@ -86,14 +86,31 @@ public struct Validator {
     }
 
     func laterDefinition(of id: String, after index: Int, in cells: [Document.DirectiveCell]) -> Int? {
+        laterDefinition(of: id, after: index, among: Self.definitions(in: cells))
+    }
+
+    /// The line of the first cell after `index` whose body defines `id`'s base, from
+    /// `definitions(in:)`.
+    func laterDefinition(of id: String, after index: Int, among definitions: [String: [(index: Int, line: Int)]]) -> Int? {
         let base = id.split(separator: ".").first.map(String.init) ?? id
-        for cell in cells.dropFirst(index + 1) {
+        return definitions[base]?.first { $0.index > index }?.line
+    }
+
+    /// Every `id: NAME` line of every cell body, by name, in cell order: one pass over the
+    /// bodies, so a notebook with many dangling references is not scanned once per reference.
+    static func definitions(in cells: [Document.DirectiveCell]) -> [String: [(index: Int, line: Int)]] {
+        var out = [String: [(index: Int, line: Int)]]()
+        for (index, cell) in cells.enumerated() {
             for line in cell.body.split(separator: "\n") {
+                // Cheap test first: a body line may be 300 000 characters long.
+                guard line.drop(while: { $0 == " " || $0 == "\t" }).hasPrefix("id: ") else { continue }
                 let t = line.trimmingCharacters(in: .whitespaces)
-                if t == "id: \(base)" || t == "id: \"\(base)\"" { return cell.location.line }
+                var name = t.dropFirst(4).trimmingCharacters(in: .whitespaces)
+                if name.count >= 2, name.hasPrefix("\""), name.hasSuffix("\"") { name = String(name.dropFirst().dropLast()) }
+                if out[name]?.last?.index != index { out[name, default: []].append((index, cell.location.line)) }
             }
         }
-        return nil
+        return out
     }
 }
 
