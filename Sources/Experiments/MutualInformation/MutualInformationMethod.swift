@@ -52,14 +52,16 @@ public enum MutualInformationMethod: String, Sendable, Hashable, CaseIterable, C
     /// Î(X;Y) in nats on paired rows.
     public func information(_ x: Matrix, _ y: Matrix, k: Int, threads: Int? = nil) throws -> Double {
         switch self {
-        case .ksg: try KraskovStogbauerGrassberger(k: k, variant: .first, threads: threads).information(standardised(x), standardised(y))
-        case .ksg2: try KraskovStogbauerGrassberger(k: k, variant: .second, threads: threads).information(standardised(x), standardised(y))
+        case .ksg:
+            return try KraskovStogbauerGrassberger(k: k, variant: .first, threads: threads).information(standardised(x), standardised(y))
+        case .ksg2:
+            return try KraskovStogbauerGrassberger(k: k, variant: .second, threads: threads).information(standardised(x), standardised(y))
         case .ksgCopula:
-            try KraskovStogbauerGrassberger(k: k, variant: .first, threads: threads)
+            return try KraskovStogbauerGrassberger(k: k, variant: .first, threads: threads)
                 .information(MarginalGaussianisation.scores(x), MarginalGaussianisation.scores(y))
-        case .gaussian: try GaussianMutualInformation().information(x, y)
-        case .gaussianCopula: try GaussianMutualInformation().information(MarginalGaussianisation.scores(x), MarginalGaussianisation.scores(y))
-        case .kde: try KernelPluginMutualInformation(threads: threads).information(x, y)
+        case .gaussian: return try GaussianMutualInformation().information(x, y)
+        case .gaussianCopula: return try GaussianMutualInformation().information(MarginalGaussianisation.scores(x), MarginalGaussianisation.scores(y))
+        case .kde: return try KernelPluginMutualInformation(threads: threads).information(x, y)
         case .infoNCE, .nwj:
             // A fixed seed: the estimate depends on the rows only, as every other method's does.
             let options = NeuralCriticOptions(objective: self == .infoNCE ? .infoNCE : .nwj, threads: max(threads ?? 1, 1))
