@@ -84,7 +84,9 @@ struct MarkupHTML {
 
     private mutating func table(_ node: Markup, alignments: [TableAlignment]) {
         cr()
-        out += "<div class=\"table-wrap\"><table class=\"prose-table\">\n"
+        // A scroller of its own on a narrow screen, reachable by keyboard (WCAG 2.1.1), as a
+        // directive's tables are.
+        out += "<div class=\"table-wrap scroll-x\" role=\"region\" aria-label=\"table (scrolls sideways)\" tabindex=\"0\"><table class=\"prose-table\">\n"
         for (index, row) in node.children.enumerated() {
             let header = index == 0
             if index == 0 { out += "<thead>\n" }
