@@ -97,7 +97,9 @@ struct MarkupHTML: MarkupWalker {
             return false
         case .table:
             cr()
-            out += "<div class=\"table-wrap\"><table class=\"prose-table\">\n"
+            // A scroller of its own on a narrow screen, reachable by keyboard (WCAG 2.1.1), as a
+            // directive's tables are.
+            out += "<div class=\"table-wrap scroll-x\" role=\"region\" aria-label=\"table (scrolls sideways)\" tabindex=\"0\"><table class=\"prose-table\">\n"
         case .tableRow:
             if node.siblingIndex == 0 { out += "<thead>\n" }
             if node.siblingIndex == 1 { out += "<tbody>\n" }

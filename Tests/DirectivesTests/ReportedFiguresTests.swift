@@ -100,7 +100,13 @@ final class ReportedFiguresTests: XCTestCase {
         let canvas = try chart.recording(size: .report).canvas
         for k in 0..<6 {
             let colour = Palette.ordered(k, of: 6)
-            XCTAssertTrue(canvas.operations.contains { if case .circle(_, _, .some(colour), _) = $0 { true } else { false } }, "bin \(k + 1)")
+            // Each bin also has its own marker shape: circle, square, triangle, … (WCAG 1.4.1).
+            XCTAssertTrue(canvas.operations.contains {
+                switch $0 {
+                case .circle(_, _, .some(colour), _), .rect(_, .some(colour), _), .polygon(_, .some(colour), _): true
+                default: false
+                }
+            }, "bin \(k + 1)")
         }
         XCTAssertTrue(canvas.texts.contains("latent t₁, bin"))
         // Labelled data keep their categorical colours and no ordinal title.
