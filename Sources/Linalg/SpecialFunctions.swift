@@ -75,3 +75,19 @@ public func choleskyFactor(_ a: [Double], dimension d: Int) -> [Double]? {
     }
     return l
 }
+
+/// ½·(ln det C_XX + ln det C_YY − ln det C): I(X;Y) in nats of jointly normal (X, Y) whose
+/// covariance (or correlation) matrix is C, (d_x + d_y)² in row-major order with X's
+/// coordinates first; nil when C or a block is not positive definite.
+public func jointNormalInformation(_ c: [Double], dimX dx: Int, dimY dy: Int) -> Double? {
+    let d = dx + dy
+    func block(_ r: Range<Int>) -> [Double] {
+        var out = [Double](); out.reserveCapacity(r.count * r.count)
+        for i in r { for j in r { out.append(c[i * d + j]) } }
+        return out
+    }
+    guard let lx = logDeterminantPositiveDefinite(block(0..<dx), dimension: dx),
+          let ly = logDeterminantPositiveDefinite(block(dx..<d), dimension: dy),
+          let lj = logDeterminantPositiveDefinite(c, dimension: d) else { return nil }
+    return 0.5 * (lx + ly - lj)
+}

@@ -87,16 +87,8 @@ public struct MutualInformationTask: Sendable, Hashable {
     /// ½·(ln det C_XX + ln det C_YY − ln det C) for jointly normal (X, Y) with covariance C,
     /// clamped at 0 as bmi does; NaN when a block is not positive definite.
     public static func gaussianInformation(correlation c: [Double], dimX dx: Int, dimY dy: Int) -> Double {
-        let d = dx + dy
-        func block(_ r: Range<Int>) -> [Double] {
-            var out = [Double](); out.reserveCapacity(r.count * r.count)
-            for i in r { for j in r { out.append(c[i * d + j]) } }
-            return out
-        }
-        guard let lx = logDeterminantPositiveDefinite(block(0..<dx), dimension: dx),
-              let ly = logDeterminantPositiveDefinite(block(dx..<d), dimension: dy),
-              let lj = logDeterminantPositiveDefinite(c, dimension: d) else { return .nan }
-        return max(0, 0.5 * (lx + ly - lj))
+        guard let information = jointNormalInformation(c, dimX: dx, dimY: dy) else { return .nan }
+        return max(0, information)
     }
 
     /// h(X) + h(Y) − h(X, Y) for standard multivariate Student-t variables of ν degrees of

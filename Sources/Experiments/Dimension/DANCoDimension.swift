@@ -169,7 +169,7 @@ public struct DANCoDimension: Sendable {
         var alternating = 0.0
         for i in 0...k {
             let sign: Double = i % 2 == 0 ? 1 : -1
-            alternating += sign * SpecialFunctions.binomial(k, i) * SpecialFunctions.digamma(1 + Double(i) / q)
+            alternating += sign * SpecialFunctions.binomial(k, i) * digamma(1 + Double(i) / q)
         }
         let klD = hk * q - Foundation.log(q) - Double(k - 1) * alternating
         let (logI0Ball, _) = SpecialFunctions.logBesselI0AndRatio(ball.meanTau)

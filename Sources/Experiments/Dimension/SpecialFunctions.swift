@@ -1,18 +1,8 @@
 import Foundation
 
-/// The few special functions DANCo's Kullback–Leibler divergences need, in Double.
+/// The few special functions DANCo's Kullback–Leibler divergences need beyond Linalg's
+/// `digamma`, in Double.
 enum SpecialFunctions {
-    /// The digamma function ψ(x) = Γ'(x)/Γ(x) for x > 0: the recurrence ψ(x) = ψ(x + 1) − 1/x
-    /// up to x ≥ 6, then the asymptotic series (Abramowitz & Stegun 6.3.18), error < 1e-12.
-    static func digamma(_ x: Double) -> Double {
-        guard x > 0, x.isFinite else { return .nan }
-        var x = x, shift = 0.0
-        while x < 6 { shift -= 1 / x; x += 1 }
-        let f = 1 / (x * x)
-        let series = f * (1.0 / 12 - f * (1.0 / 120 - f * (1.0 / 252 - f * (1.0 / 240 - f * (1.0 / 132)))))
-        return shift + Foundation.log(x) - 0.5 / x - series
-    }
-
     /// ln I₀(x) and I₁(x)/I₀(x) for x ≥ 0 (modified Bessel functions of the first kind):
     /// the power series Σ (x/2)^{2m}/(m!(m+ν)!) below x = 30, the asymptotic expansion
     /// e^x/√(2πx)·(1 − (4ν² − 1)/(8x) + …) above (A&S 9.7.1), relative error < 1e-12.

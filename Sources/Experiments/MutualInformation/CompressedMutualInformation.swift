@@ -98,7 +98,7 @@ public struct CompressedMutualInformation: Sendable {
     /// them, or the rows themselves when they have at most `d` columns; with the fraction of
     /// the variance the autoencoder fails to reconstruct.
     func compress(_ data: Matrix, to d: Int, seed: UInt64, progress: (EpochLoss) -> Void) throws -> (codes: Matrix, unexplained: Double) {
-        let input = settings.standardize ? NeuralCritic.standardized(data) : data
+        let input = settings.standardize ? standardised(data) : data
         guard data.columns > d else { return (input, 0) }
         var options = settings.training
         options.seed = seed

@@ -33,17 +33,10 @@ public struct GaussianMutualInformation: Sendable, Hashable {
         // Correlations: the scales cancel in the ratio and the factorisation is better conditioned.
         var c = s.elements
         for i in 0..<d { for j in 0..<d { c[i * d + j] = s.elements[i * d + j] / (s[i, i] * s[j, j]).squareRoot() } }
-        func block(_ r: Range<Int>) -> [Double] {
-            var out = [Double](); out.reserveCapacity(r.count * r.count)
-            for i in r { for j in r { out.append(c[i * d + j]) } }
-            return out
-        }
-        guard let lx = logDeterminantPositiveDefinite(block(0..<dx), dimension: dx),
-              let ly = logDeterminantPositiveDefinite(block(dx..<d), dimension: dy),
-              let lj = logDeterminantPositiveDefinite(c, dimension: d) else {
+        guard let information = jointNormalInformation(c, dimX: dx, dimY: dy) else {
             throw MutualInformationError.singularCovariance("the covariance of (x, y) is singular: some columns are (nearly) linear combinations of others")
         }
-        var value = 0.5 * (lx + ly - lj)
+        var value = information
         if biasCorrected {
             value -= 0.5 * (Self.logDeterminantBias(dx, n) + Self.logDeterminantBias(dy, n) - Self.logDeterminantBias(d, n))
         }

@@ -78,7 +78,7 @@ public enum NeuralCritic {
         guard testRows.count >= 2, trainingRows.count >= 2 else {
             throw NeuralEstimatorError.invalidConfiguration("\(x.rows) rows leave too few to train on and to evaluate (test fraction \(options.testFraction))")
         }
-        let (xs, ys) = options.standardize ? (standardized(x), standardized(y)) : (x, y)
+        let (xs, ys) = options.standardize ? (standardised(x), standardised(y)) : (x, y)
         let xTrain = xs.rows(at: trainingRows), yTrain = ys.rows(at: trainingRows)
         let xTest = xs.rows(at: testRows), yTest = ys.rows(at: testRows)
 
@@ -139,25 +139,6 @@ public enum NeuralCritic {
         return NeuralCriticResult(estimate: estimate, history: history, steps: step, bestStep: best.step,
                                   stoppedEarly: stoppedEarly, trainingRows: trainingRows.count, testRows: testRows.count,
                                   architecture: architecture, parameters: best.parameters)
-    }
-
-    /// Every column as z-scores (mean 0, standard deviation 1 with divisor n, in Double); a
-    /// constant column is only centred. MI is invariant to these maps.
-    static func standardized(_ a: Matrix) -> Matrix {
-        let means = a.columnMeans()
-        var variances = [Double](repeating: 0, count: a.columns)
-        for i in 0..<a.rows {
-            for j in 0..<a.columns { let d = Double(a[i, j]) - means[j]; variances[j] += d * d }
-        }
-        let scales = variances.map { v -> Double in
-            let sd = (v / Double(max(a.rows, 1))).squareRoot()
-            return sd > 0 ? 1 / sd : 1
-        }
-        var out = a
-        for i in 0..<a.rows {
-            for j in 0..<a.columns { out.elements[i * a.columns + j] = Float((Double(a[i, j]) - means[j]) * scales[j]) }
-        }
-        return out
     }
 }
 
