@@ -32,10 +32,10 @@ public enum MutualInformationBenchmarkDirective: Directive {
     public static let parameters: [Parameter] = [
         Parameter("n", .int(50...100_000), default: .int(5_000), doc: "rows per task and seed (quick mode: \(quickRows))"),
         Parameter("seeds", .int(1...50), default: .int(3), doc: "samples per task (quick mode: 1)"),
-        Parameter("estimators", .stringList, default: .list(["auto", "ksg", "gaussian", "gaussian-copula", "kde"].map { .string($0) }),
+        Parameter("estimators", .wordList(["auto"] + MutualInformationMethod.allCases.map(\.rawValue)), default: .list(["auto", "ksg", "gaussian", "gaussian-copula", "kde"].map { .string($0) }),
                   doc: "auto and any of " + MutualInformationMethod.allCases.map(\.rawValue).joined(separator: ", ")
                       + " (default without ksg-copula and ksg-2: auto runs KSG on normal scores itself where it may choose it, and each costs as much as ksg)"),
-        Parameter("tasks", .stringList, doc: "bmi task ids (default: all 40; quick mode: \(quickTasks.count) of them)"),
+        Parameter("tasks", .wordList(MutualInformationTasks.benchmark.map(\.id)), doc: "bmi task ids (default: all 40; quick mode: \(quickTasks.count) of them)"),
         Parameter("k", .int(1...100), default: .int(3), doc: "neighbours of the KSG estimators"),
         Parameter("splits", .int(1...50), default: .int(5), doc: "random half splits per interval"),
         Parameter("kde-rows", .int(50...100_000), default: .int(1_000), doc: "the KDE plug-in uses the first this many rows (three O(n²) bandwidth searches per estimate)"),
