@@ -10,17 +10,6 @@ import Notebook
 /// Bytes of a Float32 value.
 private let float = 4.0
 
-/// "2 000 000 × 784" with thin spaces, for messages.
-private func count(_ n: Int) -> String {
-    let digits = String(n)
-    var out = ""
-    for (i, c) in digits.enumerated() {
-        if i > 0 && (digits.count - i) % 3 == 0 { out += " " }
-        out.append(c)
-    }
-    return out
-}
-
 extension DatasetDirective {
     /// Rows × columns before anything runs: synthetic kinds from `n` and `ambient` (or their
     /// defaults), MNIST-format data from its split. CSV, NPY and IDX files are sized only
@@ -47,10 +36,10 @@ extension DatasetDirective {
             let bytes = Double(rows) * (Double(k) + 2 * Double(columns) + hiddenWidth) * float
             let driver = a.isExplicit("ambient") && columns > rows ? "ambient" : (a.isExplicit("n") ? "n" : (a.isExplicit("k") ? "k" : "kind"))
             return ResourceEstimate(bytes: bytes, parameter: driver,
-                                    explanation: "\(count(rows)) points × \(count(columns)) coordinates, with the latent points and a working copy",
+                                    explanation: "\(groupedDigits(rows)) points × \(groupedDigits(columns)) coordinates, with the latent points and a working copy",
                                     shapes: [nil: DataShape(rows: rows, columns: columns)])
                 .with(work: WorkEstimates.dataset(rows: rows, columns: columns, latent: k), driver: driver,
-                      "\(count(rows)) points × \(count(columns)) coordinates")
+                      "\(groupedDigits(rows)) points × \(groupedDigits(columns)) coordinates")
         }
         guard cell.isImageFolderKind, cell.path == nil else { return nil }
         let loaded: Int = switch cell.split {
@@ -64,10 +53,10 @@ extension DatasetDirective {
         // The bytes as read plus Float32 pixels of every loaded row.
         let bytes = Double(loaded) * 784 * (1 + float)
         return ResourceEstimate(bytes: bytes, parameter: a.isExplicit("split") ? "split" : "kind",
-                                explanation: "\(count(loaded)) images of 784 pixels",
+                                explanation: "\(groupedDigits(loaded)) images of 784 pixels",
                                 shapes: [nil: DataShape(rows: rows, columns: 784)])
             .with(work: WorkEstimates.dataset(rows: loaded, columns: 784, latent: 0), driver: a.isExplicit("split") ? "split" : "kind",
-                  "\(count(loaded)) images of 784 pixels")
+                  "\(groupedDigits(loaded)) images of 784 pixels")
     }
 }
 
@@ -87,7 +76,7 @@ func autoencoderEstimate(data: DataShape, code: Int, hidden: [Int]?, batch: Int,
     let networkDominates = parameterBytes + activationBytes > dataBytes
     let explanation = networkDominates
         ? "layers \(sizes.map(count).joined(separator: "–")): \(String(format: "%.3g", parameters)) weights, with gradients and Adam's moments"
-        : "\(count(data.rows)) rows × \(count(data.columns)) inputs, with a shuffled copy and the reconstruction"
+        : "\(groupedDigits(data.rows)) rows × \(groupedDigits(data.columns)) inputs, with a shuffled copy and the reconstruction"
     return ResourceEstimate(bytes: bytes, parameter: networkDominates ? hiddenParameter : dataParameter, explanation: explanation)
 }
 
@@ -128,7 +117,7 @@ private func pointSetEstimate(_ inputs: EstimateInputs, neighbours: Int) -> Reso
     if let m = (try? inputs.arguments.decode(SampleSetting.self))?.sample { data.rows = min(data.rows, m) }
     let bytes = data.bytes * 3 + Double(data.rows) * Double(neighbours) * 8
     return ResourceEstimate(bytes: bytes, parameter: inputs.arguments.isExplicit("sample") ? "sample" : "data",
-                            explanation: "\(count(data.rows)) points × \(count(data.columns)) coordinates")
+                            explanation: "\(groupedDigits(data.rows)) points × \(groupedDigits(data.columns)) coordinates")
 }
 
 extension EntropyDirective {

@@ -72,17 +72,6 @@ func trainingWork(data: DataShape, code: Int, settings: AutoencoderSettings) -> 
     return ComputeWork(matrixFlops: (flops + 2 * rows * encoderWeights) / trainingProductSpeedup, elementOperations: elements)
 }
 
-/// "2 000 × 784", as the memory messages print counts.
-private func grouped(_ n: Int) -> String {
-    let digits = String(n)
-    var out = ""
-    for (i, c) in digits.enumerated() {
-        if i > 0 && (digits.count - i) % 3 == 0 { out += " " }
-        out.append(c)
-    }
-    return out
-}
-
 extension ResourceEstimate {
     /// The estimate with its work, the parameter that drives the time and how it is made up.
     func with(work: ComputeWork, driver: String?, _ explanation: String) -> ResourceEstimate {
@@ -105,7 +94,7 @@ enum WorkEstimates {
         let work = trainingWork(data: data, code: cell.code, settings: cell.autoencoder) + figureWork(2)
         let driver = inputs.arguments.isExplicit("autoencoder.epochs") ? "autoencoder.epochs"
             : inputs.arguments.isExplicit("epochs") ? "epochs" : "data"
-        return (work, driver, "\(cell.autoencoder.epochs) epochs × \(grouped(data.rows)) rows")
+        return (work, driver, "\(cell.autoencoder.epochs) epochs × \(groupedDigits(data.rows)) rows")
     }
 
     static func entropyCurve(_ inputs: EstimateInputs) -> (ComputeWork, String, String)? {
@@ -135,7 +124,7 @@ enum WorkEstimates {
             ("repeats", Double(cell.repeats) / 3),
         ].filter { a.isExplicit($0.0) }
         let driver = factors.max { $0.1 < $1.1 }?.0 ?? "dims"
-        return (work, driver, "\(cell.dims.count) dims × \(cell.repeats) seeds × \(cell.autoencoder.epochs) epochs on \(grouped(data.rows)) rows")
+        return (work, driver, "\(cell.dims.count) dims × \(cell.repeats) seeds × \(cell.autoencoder.epochs) epochs on \(groupedDigits(data.rows)) rows")
     }
 
     static func entropy(_ inputs: EstimateInputs, estimator: String, samples: Int, leaveOneOutML: Bool) -> ComputeWork? {

@@ -147,3 +147,11 @@ func integerPower(_ x: Double, _ n: Int) -> Double {
     }
     return result
 }
+
+/// `count` zeroed floats (at least one), owned by the caller (`deallocate()`): the buffers
+/// the trainers allocate once per run.
+public func zeroedFloats(_ count: Int) -> UnsafeMutablePointer<Float> {
+    let p = UnsafeMutablePointer<Float>.allocate(capacity: max(count, 1))
+    p.initialize(repeating: 0, count: max(count, 1))
+    return p
+}

@@ -140,8 +140,8 @@ enum ProseNesting {
                 guard length > 0 else { break }
                 markers += 1
                 if markers + min(extraColumns / 2, deepest) > limit {
-                    return Problem(offset: i, message: "block quotes and list items nest more than \(Self.grouped(limit)) deep from here on; "
-                        + "prose may nest at most \(Self.grouped(limit)) levels (each level is held in memory)")
+                    return Problem(offset: i, message: "block quotes and list items nest more than \(groupedDigits(limit)) deep from here on; "
+                        + "prose may nest at most \(groupedDigits(limit)) levels (each level is held in memory)")
                 }
                 i += length
                 column += length
@@ -167,28 +167,19 @@ enum ProseNesting {
                 case UInt8(ascii: "["):
                     brackets += 1
                     if brackets > limit {
-                        return Problem(offset: i, message: "brackets `[` in this paragraph nest more than \(Self.grouped(limit)) deep; "
-                            + "prose may nest at most \(Self.grouped(limit)) levels (each level is held in memory)")
+                        return Problem(offset: i, message: "brackets `[` in this paragraph nest more than \(groupedDigits(limit)) deep; "
+                            + "prose may nest at most \(groupedDigits(limit)) levels (each level is held in memory)")
                     }
                     continue
                 default: continue
                 }
                 if emphasis / 2 + min(linkOpeners, closingParentheses) > limit {
-                    return Problem(offset: i, message: "emphasis, links and images in this paragraph could nest more than \(Self.grouped(limit)) deep "
-                        + "(\(Self.grouped(emphasis)) `*` and `_`, \(Self.grouped(linkOpeners)) `](`); prose may nest at most \(Self.grouped(limit)) levels (each level is held in memory)")
+                    return Problem(offset: i, message: "emphasis, links and images in this paragraph could nest more than \(groupedDigits(limit)) deep "
+                        + "(\(groupedDigits(emphasis)) `*` and `_`, \(groupedDigits(linkOpeners)) `](`); prose may nest at most \(groupedDigits(limit)) levels (each level is held in memory)")
                 }
             }
             return nil
         }
 
-        static func grouped(_ n: Int) -> String {
-            let digits = Array(String(n))
-            var out = ""
-            for (i, d) in digits.enumerated() {
-                if i > 0, (digits.count - i) % 3 == 0 { out += " " }
-                out.append(d)
-            }
-            return out
-        }
     }
 }

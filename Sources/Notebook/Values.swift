@@ -134,6 +134,17 @@ public struct EstimateValue: NotebookValue, Hashable, Codable {
     }
 }
 
+/// A count (n ≥ 0) with its digits in groups of three ("2 000 000"), as messages print sizes.
+public func groupedDigits(_ n: Int) -> String {
+    let digits = Array(String(n))
+    var out = ""
+    for (i, d) in digits.enumerated() {
+        if i > 0, (digits.count - i) % 3 == 0 { out += " " }
+        out.append(d)
+    }
+    return out
+}
+
 /// Numbers as a reader wants them: 4 significant digits, no exponent for ordinary sizes.
 public func formatNumber(_ x: Double, significantDigits: Int = 4) -> String {
     // NaN stands for "no value" (a rule that found nothing, a dimension not resolvable).

@@ -93,13 +93,13 @@ enum YAMLGuard {
                 let line = scalar.mark?.line ?? 1, column = scalar.mark?.column ?? 1
                 if total > budget {
                     let name = alias.map { "`*\($0)`" } ?? "this value"
-                    throw Refusal(message: "YAML aliases expand past \(grouped(budget)) nodes here: \(name) stands for \(grouped(nodes)) nodes, "
-                        + "copied where it is used; a block may expand to at most \(grouped(budget)) (write the values out, or use fewer aliases)",
+                    throw Refusal(message: "YAML aliases expand past \(groupedDigits(budget)) nodes here: \(name) stands for \(groupedDigits(nodes)) nodes, "
+                        + "copied where it is used; a block may expand to at most \(groupedDigits(budget)) (write the values out, or use fewer aliases)",
                         line: line, column: column)
                 }
                 if depth + below > depthLimit {
-                    throw Refusal(message: "YAML aliases nest past \(grouped(depthLimit)) levels here (\(alias.map { "`*\($0)`" } ?? "this value") is \(below) levels deep); "
-                        + "a block may nest at most \(grouped(depthLimit)) levels", line: line, column: column)
+                    throw Refusal(message: "YAML aliases nest past \(groupedDigits(depthLimit)) levels here (\(alias.map { "`*\($0)`" } ?? "this value") is \(below) levels deep); "
+                        + "a block may nest at most \(groupedDigits(depthLimit)) levels", line: line, column: column)
                 }
                 if let anchor = scalar.anchor?.rawValue { sizes[anchor] = (nodes, below) }
                 if !stack.isEmpty { stack[stack.count - 1].deepest = max(stack[stack.count - 1].deepest, depth + below) }
@@ -121,7 +121,7 @@ enum YAMLGuard {
 
         func checkTotal(_ node: Node) throws {
             guard total > budget else { return }
-            throw Refusal(message: "the YAML holds more than \(grouped(budget)) nodes; a block may hold at most \(grouped(budget))",
+            throw Refusal(message: "the YAML holds more than \(groupedDigits(budget)) nodes; a block may hold at most \(groupedDigits(budget))",
                           line: node.mark?.line ?? 1, column: node.mark?.column ?? 1)
         }
 
@@ -162,5 +162,4 @@ enum YAMLGuard {
         return names
     }
 
-    static func grouped(_ n: Int) -> String { ProseNesting.Scanner.grouped(n) }
 }

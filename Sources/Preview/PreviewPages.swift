@@ -1,4 +1,5 @@
 import Foundation
+import Report
 
 /// The pages `preview` serves beyond the report files: the report with the reload script
 /// added, a notebook's errors, and a folder's index. Reports on disk stay script-free; only
@@ -7,7 +8,7 @@ enum PreviewPages {
     /// The CSP of every page the server makes or changes: the report's own (nothing but
     /// inline styles and data: images) plus this one script and its event stream.
     static func contentSecurityPolicy(nonce: String) -> String {
-        "default-src 'none'; img-src data:; style-src 'unsafe-inline'; script-src 'nonce-\(nonce)'; connect-src 'self'"
+        PageShell.reportPolicy + "; script-src 'nonce-\(nonce)'; connect-src 'self'"
     }
 
     /// The script: listens to /_events and reloads the page once a run later than the one
@@ -44,45 +45,24 @@ enum PreviewPages {
 
     /// A page of its own: the report's stylesheet, a heading, `body` (HTML) and the script.
     static func page(title: String, heading: String, body: String, css: String, nonce: String, generation: Int) -> String {
-        """
-        <!DOCTYPE html>
-        <html lang="en">
-        <head>
-        <meta charset="utf-8">
-        <meta name="viewport" content="width=device-width, initial-scale=1">
-        <meta http-equiv="Content-Security-Policy" content="\(contentSecurityPolicy(nonce: nonce))">
-        <title>\(escape(title))</title>
-        <style>\(css)</style>
-        </head>
-        <body>
-        <div class="page">
-        <header class="masthead">
-        <p class="kicker">EntropyBook preview</p>
-        <h1 class="title">\(escape(heading))</h1>
-        </header>
-        <main class="content">
-        \(body)
-        </main>
-        </div>
-        \(reloadScript(nonce: nonce, generation: generation))
-        </body>
-        </html>
-        """
+        PageShell.html(title: title, kicker: "EntropyBook preview", heading: heading, body: body, css: css,
+                       contentSecurityPolicy: contentSecurityPolicy(nonce: nonce),
+                       trailer: reloadScript(nonce: nonce, generation: generation))
     }
 
     /// The page of a notebook whose last save did not validate: its located errors.
     static func invalid(_ notebook: PreviewState.Notebook, diagnostics: [String], css: String, nonce: String, generation: Int) -> String {
         let body = """
-        <p class="warning"><strong class="output-kind">Not run:</strong> \(escape(notebook.path)) has \(diagnostics.count) \
+        <p class="warning"><strong class="output-kind">Not run:</strong> \(escapeHTML(notebook.path)) has \(diagnostics.count) \
         \(diagnostics.count == 1 ? "error" : "errors"). Fix and save it; this page reloads when the next run ends.</p>
-        <pre class="diagnostic">\(escape(diagnostics.joined(separator: "\n")))</pre>
+        <pre class="diagnostic">\(escapeHTML(diagnostics.joined(separator: "\n")))</pre>
         """
         return page(title: "\(notebook.title): not run", heading: notebook.title, body: body, css: css, nonce: nonce, generation: generation)
     }
 
     /// A notebook not run yet, or whose report could not be written.
     static func waiting(_ notebook: PreviewState.Notebook, message: String, css: String, nonce: String, generation: Int) -> String {
-        page(title: notebook.title, heading: notebook.title, body: "<p class=\"info\">\(escape(message))</p>", css: css, nonce: nonce,
+        page(title: notebook.title, heading: notebook.title, body: "<p class=\"info\">\(escapeHTML(message))</p>", css: css, nonce: nonce,
              generation: generation)
     }
 
@@ -96,27 +76,11 @@ enum PreviewPages {
             case .notWritten(let reason): "report not written: \(reason)"
             }
             let when = n.finished.map { " · " + ISO8601DateFormatter().string(from: $0) } ?? ""
-            return "<li><a href=\"/\(percentEncode(n.stem))/\">\(escape(n.title))</a> <span class=\"note\">\(escape(n.stem)).md · \(escape(state))\(when)</span></li>"
+            return "<li><a href=\"/\(percentEncode(n.stem))/\">\(escapeHTML(n.title))</a> <span class=\"note\">\(escapeHTML(n.stem)).md · \(escapeHTML(state))\(when)</span></li>"
         }
         let body = notebooks.isEmpty ? "<p>No notebook (*.md) in this folder.</p>" : "<ul class=\"notebooks\">\n" + rows.joined(separator: "\n") + "\n</ul>"
         let name = URL(fileURLWithPath: folder).standardizedFileURL.lastPathComponent
         return page(title: "Notebooks in \(name)", heading: "Notebooks in \(name)", body: body, css: css, nonce: nonce, generation: generation)
-    }
-
-    static func escape(_ s: String) -> String {
-        var out = ""
-        out.reserveCapacity(s.count)
-        for c in s {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(c)
-            }
-        }
-        return out
     }
 
     static func percentEncode(_ s: String) -> String {

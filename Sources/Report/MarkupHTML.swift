@@ -193,8 +193,8 @@ struct MarkupHTML: MarkupWalker {
     }
 }
 
-/// cmark's HTML text escape: `&`, `<`, `>`, `"`.
-func escapeHTML(_ text: String) -> String {
+/// cmark's HTML text escape: `&`, `<`, `>`, `"` (enough for text and double-quoted attributes).
+public func escapeHTML(_ text: String) -> String {
     guard text.contains(where: { $0 == "&" || $0 == "<" || $0 == ">" || $0 == "\"" }) else { return text }
     var out = ""
     out.reserveCapacity(text.utf8.count + 16)

@@ -89,7 +89,7 @@ public struct SiteBuilder {
             case (nil, _): summary = "first run kept"
             case (let old?, let new?): summary = Self.oneLine(RunDiff(old: old, new: new, rtol: Self.rtol, atol: 0))
             }
-            rows.append("<tr><td>\(escape(when))</td><td>\(escape(summary))</td><td><a href=\"runs/\(escape(name))\">run.json</a></td></tr>")
+            rows.append("<tr><td>\(escapeHTML(when))</td><td>\(escapeHTML(summary))</td><td><a href=\"runs/\(escapeHTML(name))\">run.json</a></td></tr>")
             previous = run ?? previous
         }
         let body = """
@@ -120,17 +120,17 @@ public struct SiteBuilder {
     /// Writes OUTPUT/index.html: one row per notebook.
     public func writeIndex(folder: String, entries: [Entry]) throws {
         let rows = entries.map { e -> String in
-            let link = "<a href=\"\(escape(e.stem))/index.html\">\(escape(e.title))</a>"
+            let link = "<a href=\"\(escapeHTML(e.stem))/index.html\">\(escapeHTML(e.title))</a>"
             guard let finished = e.finished else {
-                return "<tr><td>\(link)<br><span class=\"note\">\(escape(e.stem)).md</span></td><td>not run</td><td>—</td>"
-                    + "<td><pre class=\"diagnostic\">\(escape(e.diagnostics.joined(separator: "\n")))</pre></td><td>—</td></tr>"
+                return "<tr><td>\(link)<br><span class=\"note\">\(escapeHTML(e.stem)).md</span></td><td>not run</td><td>—</td>"
+                    + "<td><pre class=\"diagnostic\">\(escapeHTML(e.diagnostics.joined(separator: "\n")))</pre></td><td>—</td></tr>"
             }
             let cells = "\(e.computed) computed, \(e.cached) cached" + (e.failed > 0 ? ", \(e.failed) failed" : "") + " of \(e.total)"
-            let claims = e.claims.map { "<li><span class=\"badge verdict-\($0.kind)\">\(escape($0.mark))</span> \(escape($0.statement))</li>" }
-                + e.verdicts.map { "<li>\(escape($0))</li>" }
+            let claims = e.claims.map { "<li><span class=\"badge verdict-\($0.kind)\">\(escapeHTML($0.mark))</span> \(escapeHTML($0.statement))</li>" }
+                + e.verdicts.map { "<li>\(escapeHTML($0))</li>" }
             let outcomes = claims.isEmpty ? "—" : "<ul class=\"outcomes\">" + claims.joined() + "</ul>"
-            return "<tr><td>\(link)<br><span class=\"note\">\(escape(e.stem)).md</span></td><td>\(iso(finished))</td><td>\(cells)</td>"
-                + "<td>\(outcomes)</td><td><a href=\"\(escape(e.stem))/runs.html\">recent runs</a></td></tr>"
+            return "<tr><td>\(link)<br><span class=\"note\">\(escapeHTML(e.stem)).md</span></td><td>\(iso(finished))</td><td>\(cells)</td>"
+                + "<td>\(outcomes)</td><td><a href=\"\(escapeHTML(e.stem))/runs.html\">recent runs</a></td></tr>"
         }
         let body = """
         <div class="table-wrap scroll-x" role="region" aria-label="notebooks (scrolls sideways)" tabindex="0"><table>
@@ -146,42 +146,13 @@ public struct SiteBuilder {
                   to: output.appendingPathComponent("index.html"))
     }
 
-    /// A page laid out as a report is (the same stylesheet and classes), with no script.
+    /// A page laid out as a report is, with no script and the reports' policy.
     private func page(title: String, heading: String, byline: String, body: String) -> String {
-        """
-        <!DOCTYPE html>
-        <html lang="en">
-        <head>
-        <meta charset="utf-8">
-        <meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src data:; style-src 'unsafe-inline'">
-        <meta name="viewport" content="width=device-width, initial-scale=1">
-        <title>\(escape(title))</title>
-        <style>\(css)</style>
-        </head>
-        <body>
-        <div class="page">
-        <header class="masthead">
-        <p class="kicker">EntropyBook site</p>
-        <h1 class="title">\(escape(heading))</h1>
-        <p class="byline">\(escape(byline))</p>
-        </header>
-        <main class="content">
-        \(body)
-        </main>
-        </div>
-        </body>
-        </html>
-
-        """
+        PageShell.html(title: title, kicker: "EntropyBook site", heading: heading, byline: byline, body: body, css: css)
     }
 
     private func write(_ text: String, to url: URL) throws {
         try AtomicFile.write(Array(text.utf8), to: url)
-    }
-
-    private func escape(_ s: String) -> String {
-        s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
     }
 
     /// A file name that sorts by time: 20270115T080000Z-123.

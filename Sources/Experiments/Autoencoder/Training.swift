@@ -383,13 +383,6 @@ private final class Shard {
     }
 }
 
-/// `count` zeroed floats (at least one), owned by the caller.
-private func zeroedFloats(_ count: Int) -> UnsafeMutablePointer<Float> {
-    let p = UnsafeMutablePointer<Float>.allocate(capacity: max(count, 1))
-    p.initialize(repeating: 0, count: max(count, 1))
-    return p
-}
-
 /// A value handed to the threads of one `concurrentPerform`. The trainer's threads write
 /// disjoint buffers (their shard, their parameter range) and the call returns only when
 /// all are done, which the compiler cannot see.

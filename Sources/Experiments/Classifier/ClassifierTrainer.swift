@@ -146,9 +146,3 @@ final class ClassifierTrainer {
     }
 }
 
-/// `count` zeroed floats (at least one), owned by the caller.
-private func zeroedFloats(_ count: Int) -> UnsafeMutablePointer<Float> {
-    let p = UnsafeMutablePointer<Float>.allocate(capacity: max(count, 1))
-    p.initialize(repeating: 0, count: max(count, 1))
-    return p
-}

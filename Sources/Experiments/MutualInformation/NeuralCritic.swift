@@ -164,18 +164,18 @@ final class CriticTrainer {
         self.architecture = architecture
         self.batchSize = batchSize
         parameterCount = architecture.parameterCount
-        parameters = allocateZeroed(parameterCount)
+        parameters = zeroedFloats(parameterCount)
         for k in 0..<min(parameterCount, initial.count) { parameters[k] = initial[k] }
-        gradients = allocateZeroed(parameterCount)
-        firstMoment = allocateZeroed(parameterCount)
-        secondMoment = allocateZeroed(parameterCount)
-        xBatch = allocateZeroed(batchSize * architecture.xDimension)
-        yBatch = allocateZeroed(batchSize * architecture.yDimension)
+        gradients = zeroedFloats(parameterCount)
+        firstMoment = zeroedFloats(parameterCount)
+        secondMoment = zeroedFloats(parameterCount)
+        xBatch = zeroedFloats(batchSize * architecture.xDimension)
+        yBatch = zeroedFloats(batchSize * architecture.yDimension)
         let h = architecture.firstWidth
-        p = allocateZeroed(batchSize * h)
-        q = allocateZeroed(batchSize * h)
-        dP = allocateZeroed(batchSize * h)
-        dQ = allocateZeroed(batchSize * h)
+        p = zeroedFloats(batchSize * h)
+        q = zeroedFloats(batchSize * h)
+        dP = zeroedFloats(batchSize * h)
+        dQ = zeroedFloats(batchSize * h)
         pairs = CriticPairs(architecture: architecture, pairs: batchSize * batchSize, training: true)
     }
 
@@ -241,7 +241,7 @@ final class CriticTrainer {
         let m = x.rows, h = architecture.firstWidth
         let block = max(1, min(m, CriticTrainer.evaluationPairs / m))
         let evaluation = CriticPairs(architecture: architecture, pairs: block * m, training: false)
-        let pAll = allocateZeroed(m * h), qAll = allocateZeroed(m * h)
+        let pAll = zeroedFloats(m * h), qAll = zeroedFloats(m * h)
         defer { pAll.deallocate(); qAll.deallocate() }
         x.elements.withUnsafeBufferPointer { evaluation.projectX($0.baseAddress!, rows: m, parameters: parameters, into: pAll) }
         y.elements.withUnsafeBufferPointer { evaluation.projectY($0.baseAddress!, rows: m, parameters: parameters, into: qAll) }

@@ -72,8 +72,8 @@ final class CriticPairs {
     init(architecture: CriticArchitecture, pairs: Int, training: Bool) {
         self.architecture = architecture
         capacity = pairs
-        outputs = architecture.sizes.dropFirst().map { allocateZeroed(pairs * $0) }
-        deltas = training ? architecture.sizes.dropFirst().map { allocateZeroed(pairs * $0) } : []
+        outputs = architecture.sizes.dropFirst().map { zeroedFloats(pairs * $0) }
+        deltas = training ? architecture.sizes.dropFirst().map { zeroedFloats(pairs * $0) } : []
     }
 
     deinit { for p in outputs + deltas { p.deallocate() } }
@@ -148,9 +148,3 @@ final class CriticPairs {
     }
 }
 
-/// `count` zeroed floats (at least one), owned by the caller.
-func allocateZeroed(_ count: Int) -> UnsafeMutablePointer<Float> {
-    let p = UnsafeMutablePointer<Float>.allocate(capacity: max(count, 1))
-    p.initialize(repeating: 0, count: max(count, 1))
-    return p
-}
