@@ -75,7 +75,7 @@ func autoencoderEstimate(data: DataShape, code: Int, hidden: [Int]?, batch: Int,
     let bytes = parameterBytes + activationBytes + dataBytes
     let networkDominates = parameterBytes + activationBytes > dataBytes
     let explanation = networkDominates
-        ? "layers \(sizes.map(count).joined(separator: "–")): \(String(format: "%.3g", parameters)) weights, with gradients and Adam's moments"
+        ? "layers \(sizes.map(groupedDigits).joined(separator: "–")): \(String(format: "%.3g", parameters)) weights, with gradients and Adam's moments"
         : "\(groupedDigits(data.rows)) rows × \(groupedDigits(data.columns)) inputs, with a shuffled copy and the reconstruction"
     return ResourceEstimate(bytes: bytes, parameter: networkDominates ? hiddenParameter : dataParameter, explanation: explanation)
 }
