@@ -71,9 +71,10 @@ public struct PanelLayout: Sendable {
 
 /// A labelled vertical or horizontal line at a data value ("true k = 3", "h = 0.242").
 public struct ReferenceLine: Sendable, Hashable {
-    public enum Orientation: String, Sendable, Hashable { case vertical, horizontal }
+    /// `identity` is the diagonal y = x (an estimate against its truth); its `value` is unused.
+    public enum Orientation: String, Sendable, Hashable { case vertical, horizontal, identity }
     public var orientation: Orientation
-    /// Position in data units (x for vertical lines, y for horizontal ones).
+    /// Position in data units (x for vertical lines, y for horizontal ones; 0 for the diagonal).
     public var value: Double
     public var label: String?
     /// Line colour; dark grey when nil.
@@ -92,6 +93,10 @@ public struct ReferenceLine: Sendable, Hashable {
     /// A horizontal line at y = `value`.
     public static func horizontal(_ value: Double, label: String? = nil, color: Color? = nil) -> ReferenceLine {
         ReferenceLine(.horizontal, at: value, label: label, color: color)
+    }
+    /// The diagonal y = x across the plot.
+    public static func identity(label: String? = nil, color: Color? = nil) -> ReferenceLine {
+        ReferenceLine(.identity, at: 0, label: label, color: color)
     }
 }
 

@@ -210,9 +210,25 @@ struct FigureRenderer {
                 return stride(from: r.minY, through: r.maxY, by: step).map { Point(frame.px(line.value), $0) }
             case .horizontal where frame.y.scale.accepts(line.value):
                 return stride(from: r.minX, through: r.maxX, by: step).map { Point($0, frame.py(line.value)) }
+            case .identity:
+                guard let (from, to) = identitySegment(frame) else { return [] }
+                let length = hypot(to.x - from.x, to.y - from.y), count = max(1, Int(length / step))
+                return (0...count).map { i in
+                    let t = Double(i) / Double(count)
+                    return Point(from.x + t * (to.x - from.x), from.y + t * (to.y - from.y))
+                }
             default: return []
             }
         }
+    }
+
+    /// The visible part of y = x in canvas coordinates: the values both axes show, nil when
+    /// they share none (or none a log axis accepts).
+    func identitySegment(_ frame: PlotFrame) -> (Point, Point)? {
+        let lo = max(frame.x.domain.lowerBound, frame.y.domain.lowerBound)
+        let hi = min(frame.x.domain.upperBound, frame.y.domain.upperBound)
+        guard lo < hi, frame.accepts(lo, lo), frame.accepts(hi, hi) else { return nil }
+        return (frame.point(lo, lo), frame.point(hi, hi))
     }
 
     private func drawReferenceLine(_ line: ReferenceLine, frame: PlotFrame) {
@@ -225,6 +241,8 @@ struct FigureRenderer {
         case .horizontal where frame.y.scale.accepts(line.value):
             let y = frame.py(line.value)
             canvas.line(from: Point(frame.rect.minX, y), to: Point(frame.rect.maxX, y), stroke: stroke)
+        case .identity:
+            if let (from, to) = identitySegment(frame) { canvas.line(from: from, to: to, stroke: stroke) }
         default: break
         }
     }
@@ -259,6 +277,19 @@ struct FigureRenderer {
                 for top in [y - gap * 0.6 - e.height, y + gap * 0.6] where top >= plot.minY + gap / 2 && top + e.height <= plot.maxY - gap / 2 {
                     for left in [plot.maxX - gap - e.width, plot.minX + gap, plot.midX - e.width / 2] {
                         candidates.append(Rect(x: left, y: top, width: e.width, height: e.height))
+                    }
+                }
+            case .identity:
+                // Beside the diagonal's upper part: above-left or below-right of a point on it.
+                if let (from, to) = identitySegment(frame) {
+                    for t in [0.85, 0.6, 0.35] {
+                        let p = Point(from.x + t * (to.x - from.x), from.y + t * (to.y - from.y))
+                        for r in [Rect(x: p.x - gap - e.width, y: p.y - gap - e.height, width: e.width, height: e.height),
+                                  Rect(x: p.x + gap, y: p.y + gap, width: e.width, height: e.height)]
+                        where r.minX >= plot.minX + gap / 2 && r.maxX <= plot.maxX - gap / 2
+                            && r.minY >= plot.minY + gap / 2 && r.maxY <= plot.maxY - gap / 2 {
+                            candidates.append(r)
+                        }
                     }
                 }
             }

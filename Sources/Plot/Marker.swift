@@ -2,7 +2,9 @@ import Foundation
 
 /// The shape drawn at each data point.
 public enum MarkerShape: String, Sendable, Hashable, CaseIterable {
-    case circle, square, triangle, diamond, triangleDown
+    // The first five are the original cycle (series 0–4 keep their shapes); five more make
+    // ten distinct shapes, one per digit class, so a sixth series no longer repeats the circle.
+    case circle, square, triangle, diamond, triangleDown, pentagon, triangleRight, hexagon, star, triangleLeft
 
     /// The shape of series `index` when markers are chosen automatically.
     public static func automatic(_ index: Int) -> MarkerShape { allCases[index % allCases.count] }
@@ -24,6 +26,32 @@ public enum MarkerShape: String, Sendable, Hashable, CaseIterable {
             let s = r * 1.25
             canvas.polygon([Point(center.x, center.y - s), Point(center.x + s * 0.8, center.y),
                             Point(center.x, center.y + s), Point(center.x - s * 0.8, center.y)], fill: fill, stroke: edge)
+        case .triangleRight, .triangleLeft:
+            let s = r * 1.25, sign = self == .triangleRight ? 1.0 : -1.0
+            canvas.polygon([Point(center.x + sign * s, center.y),
+                            Point(center.x - sign * s * 0.5, center.y - s * 0.866),
+                            Point(center.x - sign * s * 0.5, center.y + s * 0.866)], fill: fill, stroke: edge)
+        case .pentagon:
+            canvas.polygon(Self.regular(5, radius: r * 1.1, at: center), fill: fill, stroke: edge)
+        case .hexagon:
+            canvas.polygon(Self.regular(6, radius: r * 1.05, at: center, turn: .pi / 6), fill: fill, stroke: edge)
+        case .star:
+            // Five points, inner radius 0.45 of the outer: a star of the circle's visual weight.
+            let outer = r * 1.45, inner = outer * 0.45
+            let points = (0..<10).map { i -> Point in
+                let angle = -Double.pi / 2 + Double(i) * .pi / 5, radius = i % 2 == 0 ? outer : inner
+                return Point(center.x + radius * cos(angle), center.y + radius * sin(angle))
+            }
+            canvas.polygon(points, fill: fill, stroke: edge)
+        }
+    }
+
+    /// The corners of a regular `sides`-gon of circumradius `radius`, first corner straight up
+    /// (turned by `turn` radians).
+    private static func regular(_ sides: Int, radius: Double, at center: Point, turn: Double = 0) -> [Point] {
+        (0..<sides).map { i in
+            let angle = -Double.pi / 2 + turn + 2 * Double.pi * Double(i) / Double(sides)
+            return Point(center.x + radius * cos(angle), center.y + radius * sin(angle))
         }
     }
 }
@@ -34,6 +62,8 @@ enum Swatch: Hashable {
     case box(fill: Color, stroke: Stroke?)
     case marker(MarkerShape, Color)
     case band(fill: Color, line: Stroke)
+    /// A colour bar: the colours of a sequential scale from its low to its high end.
+    case gradient([Color])
 }
 
 /// One row of a legend.
@@ -148,6 +178,13 @@ struct Legend {
                 let h = rowHeight * 0.62
                 canvas.rect(Rect(x: x0, y: midY - h / 2, width: swatchWidth, height: h), fill: fill, stroke: nil)
                 canvas.line(from: Point(x0, midY), to: Point(x1, midY), stroke: sized(line))
+            case .gradient(let colors):
+                let h = rowHeight * 0.62, step = swatchWidth / Double(max(1, colors.count))
+                for (k, color) in colors.enumerated() {
+                    canvas.rect(Rect(x: x0 + Double(k) * step, y: midY - h / 2, width: step, height: h), fill: color, stroke: nil)
+                }
+                canvas.rect(Rect(x: x0, y: midY - h / 2, width: swatchWidth, height: h), fill: nil,
+                            stroke: Stroke(.gray(0.6), width: theme.axisWidth))
             }
             canvas.text(entry.label, at: Point(x1 + 0.6 * theme.legendFont.size, midY), font: theme.legendFont,
                         color: theme.textColor, anchor: TextAnchor(.leading, .middle))

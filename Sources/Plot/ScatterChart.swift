@@ -1,6 +1,6 @@
 /// Points coloured by label (2-D codes of digits, a dataset's first two coordinates), with
 /// a legend of the labels. Colours come from `Palette.categorical` and every label also has
-/// its own marker shape (cycling through five), so classes stay distinguishable without
+/// its own marker shape (ten distinct, then cycling), so classes stay distinguishable without
 /// colour vision.
 public struct ScatterChart: DrawableChart {
     public var title: String?

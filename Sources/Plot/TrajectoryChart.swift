@@ -74,6 +74,9 @@ public struct TrajectoryChart: DrawableChart {
         }
         layers.append(ScatterLayer(name: "start", x: [], y: [], color: .gray(0.35), marker: .circle, opacity: 1, radiusScale: 1.9))
         layers.append(ScatterLayer(name: "end", x: [], y: [], color: .gray(0.35), marker: .square, opacity: 1, radiusScale: 1.9))
+        // The colour bar: which colour is which step, in the legend beside the start and end marks.
+        layers.append(StepScaleKey(label: "\(stepName) \(formatStep(low)) → \(formatStep(high))",
+                                   colors: (0..<12).map { Self.sequentialColor(Double($0) / 11) }))
         let note = "point colour: \(stepName) \(formatStep(low)) (light) → \(formatStep(high)) (dark)"
         let spec = FigureSpec(title: title, xLabel: xLabel, yLabel: yLabel, panels: [PanelSpec(layers: layers)],
                               showLegend: true, extraNotes: [note])
@@ -88,6 +91,16 @@ public struct TrajectoryChart: DrawableChart {
             t.x.indices.map { [t.name, CSV.number(t.steps[$0]), CSV.number(t.x[$0]), CSV.number(t.y[$0])] }
         })
     }
+}
+
+/// The legend's colour bar of the step scale: no data, one legend row.
+private struct StepScaleKey: PlotLayer {
+    var label: String
+    var colors: [Color]
+    func extent(xScale: AxisScale, yScale: AxisScale) -> DataExtent { DataExtent() }
+    func draw(in frame: PlotFrame) {}
+    var legendEntries: [LegendEntry] { [LegendEntry(label: label, swatch: .gradient(colors))] }
+    func occupancy(in frame: PlotFrame) -> [Point] { [] }
 }
 
 /// A layer drawn like `base` but without a legend entry (each coloured point of a trajectory).

@@ -98,25 +98,55 @@ final class PaletteAccessibilityTests: XCTestCase {
         XCTAssertEqual(Set(dashes.map { "\(String(describing: $0))" }).count, 4, "four series, four dash patterns: \(dashes)")
     }
 
+    /// A drawn marker's shape: its kind, corner count and the direction of its first corner.
+    static func shapeSignature(_ op: RecordingCanvas.Operation) -> (Color, String)? {
+        switch op {
+        case .circle(_, _, let fill?, _): return (fill.withOpacity(1), "circle")
+        case .rect(_, let fill?, _) where fill != .white && fill.withOpacity(1) != Color.white: return (fill.withOpacity(1), "square")
+        case .polygon(let p, let fill?, _):
+            let cx = p.map(\.x).reduce(0, +) / Double(p.count), cy = p.map(\.y).reduce(0, +) / Double(p.count)
+            let angle = Int((atan2(p[0].y - cy, p[0].x - cx) * 180 / .pi).rounded())
+            return (fill.withOpacity(1), "\(p.count)@\(angle == -180 ? 180 : angle)")
+        default: return nil
+        }
+    }
+
     func testScatterCategoriesEachHaveTheirOwnMarkerShape() throws {
-        let n = 50
+        // Ten classes (the digits): ten shapes, not five cycling — a sixth class repeating the
+        // circle differed from the first by colour alone.
+        let n = 100, classes = 10
         let chart = try ScatterChart(x: (0..<n).map(Double.init), y: (0..<n).map { sin(Double($0)) },
-                                     labels: (0..<n).map { "\($0 % 5)" })
+                                     labels: (0..<n).map { "\($0 % classes)" })
         let (_, canvas) = try chart.recording(size: .report)
         var shapes = [Color: Set<String>]()
         for op in canvas.operations {
-            switch op {
-            case .circle(_, _, let fill?, _): shapes[fill.withOpacity(1), default: []].insert("circle")
-            case .rect(_, let fill?, _) where fill != .white: shapes[fill.withOpacity(1), default: []].insert("square")
-            case .polygon(let p, let fill?, _):
-                let up = p.count == 3 && p[0].y < p[1].y
-                shapes[fill.withOpacity(1), default: []].insert(p.count == 3 ? (up ? "triangle" : "triangleDown") : "diamond")
-            default: break
-            }
+            if let (colour, shape) = Self.shapeSignature(op) { shapes[colour, default: []].insert(shape) }
         }
-        let perClass = (0..<5).map { shapes[Palette.category($0)] ?? [] }
-        XCTAssertEqual(perClass.map(\.count), [1, 1, 1, 1, 1], "each class one shape (data and legend): \(perClass)")
-        XCTAssertEqual(Set(perClass.compactMap(\.first)).count, 5, "five classes, five shapes: \(perClass)")
+        let perClass = (0..<classes).map { shapes[Palette.category($0)] ?? [] }
+        XCTAssertEqual(perClass.map(\.count), Array(repeating: 1, count: classes), "each class one shape (data and legend): \(perClass)")
+        XCTAssertEqual(Set(perClass.compactMap(\.first)).count, classes, "ten classes, ten shapes: \(perClass)")
+        XCTAssertEqual(MarkerShape.allCases.count, classes)
+    }
+
+    func testTheIdentityLineRunsAlongYEqualsXInsideThePlot() throws {
+        let truth = [0.1, 0.5, 1.0, 2.0, 3.0]
+        let chart = try ScatterChart(x: truth + truth, y: truth.map { $0 * 0.9 } + truth.map { $0 * 1.2 },
+                                     labels: Array(repeating: "a", count: 5) + Array(repeating: "b", count: 5),
+                                     referenceLines: [.identity(label: "truth (y = x)")])
+        let (layout, canvas) = try chart.recording(size: .report)
+        let dashed = canvas.operations.compactMap { op -> (Point, Point)? in
+            if case .line(let a, let b, let s) = op, s.dash != nil, s.color == Theme(.report, density: 1).referenceColor { (a, b) } else { nil }
+        }
+        XCTAssertEqual(dashed.count, 1, "one dashed diagonal")
+        guard let (a, b) = dashed.first, let plot = layout.panels.first else { return XCTFail("no diagonal") }
+        // From (lo, lo) to (hi, hi) over the values both axes show.
+        let lo = max(plot.xDomain.lowerBound, plot.yDomain.lowerBound), hi = min(plot.xDomain.upperBound, plot.yDomain.upperBound)
+        for (drawn, expected) in [(a, plot.position(x: lo, y: lo)), (b, plot.position(x: hi, y: hi))] {
+            XCTAssertEqual(drawn.x, expected.x, accuracy: 1e-9)
+            XCTAssertEqual(drawn.y, expected.y, accuracy: 1e-9)
+            XCTAssertTrue(plot.plotArea.expanded(by: 1e-9).contains(drawn), "\(drawn) inside \(plot.plotArea)")
+        }
+        XCTAssertTrue(canvas.texts.contains("truth (y = x)"))
     }
 
     func testOverlaidHistogramGroupsDifferByOutlineDash() throws {
@@ -138,5 +168,25 @@ final class PaletteAccessibilityTests: XCTestCase {
             canvas.operations.compactMap { if case .polyline(_, let s) = $0, s.color == chart.color(k) { s.dash } else { nil } }.first ?? nil
         }
         XCTAssertEqual(Set(dashes.map { "\(String(describing: $0))" }).count, 3, "\(dashes)")
+    }
+}
+
+/// The information plane's epochs: a colour bar in the legend says which colour is which epoch.
+final class TrajectoryColourBarTests: XCTestCase {
+    func testTheLegendCarriesAColourBarFromTheFirstToTheLastStep() throws {
+        let chart = try TrajectoryChart(trajectories: [
+            .init(name: "layer 1", x: [1, 2, 3], y: [0.5, 0.6, 0.7], steps: [1, 50, 300]),
+            .init(name: "layer 2", x: [0.5, 1, 1.5], y: [0.4, 0.5, 0.6], steps: [1, 50, 300]),
+        ], stepName: "epoch")
+        let (layout, canvas) = try chart.recording(size: .report)
+        XCTAssertTrue(canvas.texts.contains("epoch 1 → 300"), "\(canvas.texts)")
+        guard let legend = layout.legend?.frame else { return XCTFail("no legend") }
+        // The bar's cells: filled with the scale's colours, light to dark, inside the legend.
+        let scale = (0..<12).map { TrajectoryChart.sequentialColor(Double($0) / 11) }
+        let cells = canvas.operations.compactMap { op -> (Rect, Color)? in
+            if case .rect(let r, let fill?, nil) = op, scale.contains(fill), legend.contains(Point(r.midX, r.midY)) { (r, fill) } else { nil }
+        }
+        XCTAssertEqual(cells.map(\.1), scale)
+        XCTAssertEqual(cells.map(\.0.minX), cells.map(\.0.minX).sorted(), "left to right")
     }
 }
