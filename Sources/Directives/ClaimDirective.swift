@@ -20,6 +20,7 @@ public enum ClaimDirective: Directive {
         case fittingPhase = "fitting-phase"
         case compressionPhase = "compression-phase"
         case compressionClusters = "compression-clusters"
+        case stable
     }
 
     public static let parameters: [Parameter] = [
@@ -27,7 +28,9 @@ public enum ClaimDirective: Directive {
         Parameter("test", .words(Test.self), required: true, doc: """
             kink / kink-near-truth / growth-after-plateau: ids of {entropy-curve} results; corrdim-continuous: an \
             {entropy-curve} id run with corrdim: true; corrdim-saturates: that id and an estimate of the images' \
-            correlation dimension (its `.other-region`, when stored, is the second scaling region)
+            correlation dimension (its `.other-region`, when stored, is the second scaling region); fitting-phase / \
+            compression-phase / compression-clusters: an {information-plane} id; stable: a reference {information-plane} \
+            id, then its controls
             """),
         Parameter("of", .referenceList([]), required: true, doc: "the results the test reads"),
     ]
@@ -47,7 +50,7 @@ public enum ClaimDirective: Directive {
     public static func run(_ arguments: Arguments, context: CellContext) throws -> CellResult {
         let settings = try arguments.decode(Settings.self)
         switch settings.test {
-        case .fittingPhase, .compressionPhase, .compressionClusters:
+        case .fittingPhase, .compressionPhase, .compressionClusters, .stable:
             guard let claim = try InformationPlaneClaims.judge(settings.test.rawValue, statement: settings.statement, ids: settings.ids,
                                                                context: context) else {
                 throw ParameterError("test", "`\(settings.test.rawValue)` is not a test of an {information-plane} result")
@@ -116,7 +119,7 @@ public enum ClaimDirective: Directive {
             let reference = try value(ids[1], EstimateValue.self)
             let other = context.value(id: ids[1] + ".other-region") as? EstimateValue
             return Conclusions.saturatesAt(d: v.d, corrdim: c, reference: reference.value, alternative: other?.value)
-        case .fittingPhase, .compressionPhase, .compressionClusters:
+        case .fittingPhase, .compressionPhase, .compressionClusters, .stable:
             throw ParameterError("test", "`\(settings.test.rawValue)` reads an {information-plane} result")
         }
     }

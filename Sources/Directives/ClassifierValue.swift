@@ -20,6 +20,21 @@ public struct ClassifierValue: NotebookValue {
     public var evaluationLabels: [Int]
     public var classNames: [String]
     public var summary: String { "noisy classifier \(name), σ = \(formatNumber(noise)), \(runs.count) seed(s)" }
+
+    /// The same networks read out on the first `count` evaluation rows only: the inputs, labels
+    /// and every snapshot's layer outputs cut to those rows.
+    public func firstEvaluationRows(_ count: Int) -> ClassifierValue {
+        let n = min(count, evaluation.rows)
+        var cut = self
+        cut.evaluation = evaluation.rows(in: 0..<n)
+        cut.evaluationLabels = Array(evaluationLabels.prefix(n))
+        cut.runs = runs.map { run in
+            Run(history: run.history, snapshots: run.snapshots.map { s in
+                LayerSnapshot(epoch: s.epoch, layers: s.layers.map { $0.rows(in: 0..<min(n, $0.rows)) }, parameters: s.parameters)
+            })
+        }
+        return cut
+    }
 }
 
 /// Cached so that a re-run with unchanged inputs does not retrain. The entry holds what

@@ -15,7 +15,7 @@ import Notebook
 ///   ratio falls from their peak to the last read-out, by more than the other layers'.
 /// The compressed estimator's columns are lower bounds of a lossy code and never enter a claim.
 enum InformationPlaneClaims {
-    static let tests = ["fitting-phase", "compression-phase", "compression-clusters"]
+    static let tests = ["fitting-phase", "compression-phase", "compression-clusters", "stable"]
     typealias Rules = InformationPlaneRules
     typealias Status = ClaimValue.Outcome
 
@@ -28,6 +28,9 @@ enum InformationPlaneClaims {
             + "inconclusive (not confirmed) when that peak is at the first read-out, within \(formatNumber(Rules.ceilingMargin)) nats of ln n, "
             + "or the peak or last row breaks I(T;Y) ≤ H(Y), I(T;Y) ≤ I(X;T) or (propagated noise) I(X;T_l) ≤ min over earlier layers, or fails "
             + "the chain-overlap diagnostic (1/mean(w) ≥ \(formatNumber(overlapThreshold))); propagated noise: the upper bound at the end must lie below the lower bound at the peak; " + change
+        case "stable": "compares each later plane of `of` with the first (a control: fewer evaluation rows, another seed or activation): "
+            + "confirmed when every layer keeps its compression outcome (compresses, does not, inconclusive — the compression-phase rule) "
+            + "and its I(X;T) peak within one read-out; partly when the outcomes hold but a peak moves further; not confirmed when an outcome changes"
         default: "confirmed when every compressing layer's within/between-label ratio of noise-free distances (units of σ) falls from its peak epoch to the last read-out by more than 5 % and more than every non-compressing layer's over the same epochs, partly when some do"
         }
     }
@@ -40,13 +43,19 @@ enum InformationPlaneClaims {
     static func judge(_ test: String, statement: String, ids: [String], context: CellContext) throws -> ClaimValue? {
         guard tests.contains(test) else { return nil }
         guard let id = ids.first else { throw ParameterError("of", "name one {information-plane} result") }
-        let key = id.hasSuffix(".plane") ? id : id + ".plane"
-        guard let plane = context.value(id: key) as? InformationPlaneValue else {
-            throw ParameterError("of", "`\(id)` is not an {information-plane} result")
+        func planeValue(_ id: String) throws -> InformationPlaneValue {
+            let key = id.hasSuffix(".plane") ? id : id + ".plane"
+            guard let plane = context.value(id: key) as? InformationPlaneValue else {
+                throw ParameterError("of", "`\(id)` is not an {information-plane} result")
+            }
+            return plane
         }
+        let plane = try planeValue(id)
+        if test == "stable" && ids.count < 2 { throw ParameterError("of", "`stable` compares two or more {information-plane} results: name the reference first") }
         let (status, evidence) = switch test {
         case "fitting-phase": fitting(plane)
         case "compression-phase": compression(plane)
+        case "stable": stability(plane, controls: try ids.dropFirst().map { ($0, try planeValue($0)) })
         default: clusters(plane)
         }
         return ClaimValue(statement: statement, test: test, outcome: status, rule: rule(test),
@@ -105,6 +114,20 @@ enum InformationPlaneClaims {
         let what = plane.noiseMode == .propagated ? " (propagated noise: I(X;T) is the held-out lower bound, the upper bound checked)" : ""
         return (status(verdict), "\(who) at σ = \(formatNumber(plane.noise))\(what), ln n = \(formatNumber(log(Double(plane.evaluationRows)), significantDigits: 3)): "
                 + result.map(\.evidence).joined(separator: "; "))
+    }
+
+    static func stability(_ reference: InformationPlaneValue, controls: [(String, InformationPlaneValue)]) -> (Status, String) {
+        let base = Rules.compression(layers(reference), bounds: bounds(reference))
+        var verdicts = [Rules.Verdict](), evidence = [String]()
+        for (id, control) in controls {
+            let epochs = Array(Set(reference.rows.map(\.epoch)).union(control.rows.map(\.epoch)))
+            let layers = Rules.stability(base, Rules.compression(Self.layers(control), bounds: bounds(control)), epochs: epochs)
+            verdicts.append(Rules.stabilityVerdict(layers))
+            evidence.append("`\(id)` (n = \(control.evaluationRows)) against n = \(reference.evaluationRows): "
+                            + (layers.isEmpty ? "no layer in common" : layers.map(\.evidence).joined(separator: "; ")))
+        }
+        let verdict: Rules.Verdict = verdicts.contains(.notConfirmed) ? .notConfirmed : (verdicts.contains(.partly) ? .partly : .confirmed)
+        return (status(verdict), evidence.joined(separator: " · "))
     }
 
     static func clusters(_ plane: InformationPlaneValue) -> (Status, String) {

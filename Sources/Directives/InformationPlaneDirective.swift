@@ -25,6 +25,7 @@ public enum InformationPlaneDirective: Directive {
         Parameter("code", .int(1...64), default: .int(4), doc: "code width d′ of the compressing autoencoders"),
         Parameter("ae-epochs", .int(1...10_000), default: .int(30), doc: "epochs of each compressing autoencoder (quick mode: at most 3)"),
         Parameter("bins", .int(2...254), default: .int(40), doc: "bins of the distance histograms"),
+        Parameter("rows", .int(2...10_000_000), doc: "measure on the first `rows` evaluation rows only (a control: are the verdicts and peak epochs stable in n?); all of them when not given; quick mode: at most half the classifier's rows"),
     ]
 
     public static var results: [ResultSlot] {
@@ -46,13 +47,21 @@ public enum InformationPlaneDirective: Directive {
         var code: Int
         var aeEpochs: Int
         var bins: Int
+        var rows: Int?
         var noiseAware: Bool { estimators != "compressed" }
         var compressed: Bool { estimators != "noise-aware" }
     }
 
     public static func run(_ arguments: Arguments, context: CellContext) throws -> CellResult {
         var settings = try arguments.decode(Settings.self)
-        let classifier = try context.value(settings.classifier, as: ClassifierValue.self)
+        var classifier = try context.value(settings.classifier, as: ClassifierValue.self)
+        if var rows = settings.rows {
+            if context.settings.quick { rows = min(rows, max(2, classifier.evaluation.rows / 2)) }
+            guard rows <= classifier.evaluation.rows else {
+                throw ParameterError("rows", "`rows: \(rows)` is more than the classifier's \(classifier.evaluation.rows) evaluation rows")
+            }
+            classifier = classifier.firstEvaluationRows(rows)
+        }
         if context.settings.quick {
             settings.samples = min(settings.samples, 500)
             settings.chains = min(settings.chains, 4)

@@ -58,6 +58,30 @@ final class InformationPlaneRunTests: XCTestCase {
         }
     }
 
+    func testAPlaneOnFewerRowsIsAControlTheStableClaimCompares() throws {
+        let h = DirectiveHarness()
+        try h.run(cell("dataset", "id: x\nkind: csv\npath: \(try clusters())\nlabels: last\nheader: false"))
+        try h.run(cell("classifier", "id: net\ndata: x\nhidden: [8, 4]\nnoise: 0.5\nepochs: 6\nbatch: 32\nlr: 0.01\neval: 120\nsnapshots: 3"))
+        try h.run(cell("information-plane", "id: p\nclassifier: net\nsamples: 300\nestimators: noise-aware\nbins: 10"))
+        try h.run(cell("information-plane", "id: half\nclassifier: net\nsamples: 300\nestimators: noise-aware\nbins: 10\nrows: 60"))
+        let full = try h.value("p.plane", as: InformationPlaneValue.self), half = try h.value("half.plane", as: InformationPlaneValue.self)
+        XCTAssertEqual(full.evaluationRows, 120)
+        XCTAssertEqual(half.evaluationRows, 60)
+        XCTAssertEqual(half.rows.map(\.epoch), full.rows.map(\.epoch), "the same snapshots")
+        for row in half.rows { XCTAssertLessThanOrEqual(try XCTUnwrap(row.inputInformation?.median), log(60) + 1e-9) }
+
+        try h.run(cell("claim", "id: s\nstatement: the verdicts hold at half the rows\ntest: stable\nof: [p, half]"))
+        let row = try XCTUnwrap(h.value("s", as: Table.self).rows.first)
+        XCTAssertTrue(["confirmed", "partly confirmed", "not confirmed"].contains(row[1]), "\(row)")
+        XCTAssertTrue(row[2].contains("`half` (n = 60) against n = 120"), row[2])
+        XCTAssertTrue(row[3].contains("within one read-out"), row[3])
+
+        XCTAssertThrowsError(try h.run(cell("claim", "id: s1\nstatement: one plane\ntest: stable\nof: [p]")))
+        XCTAssertThrowsError(try h.run(cell("information-plane", "id: big\nclassifier: net\nrows: 500"))) { error in
+            XCTAssertTrue("\(error)".contains("120 evaluation rows"), "\(error)")
+        }
+    }
+
     func testANoiselessClassifierHasNoInformationPlane() throws {
         let h = DirectiveHarness()
         try h.run(cell("dataset", "id: x\nkind: csv\npath: \(try clusters())\nlabels: last\nheader: false"))

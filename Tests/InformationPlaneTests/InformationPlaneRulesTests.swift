@@ -49,6 +49,37 @@ final class InformationPlaneRulesTests: XCTestCase {
         }
     }
 
+    func testStabilityComparesOutcomesAndPeakReadOuts() {
+        // Read-outs at epochs 0, 1, 3, 10, 30; the reference compresses in layer 1 (peak at 1)
+        // and does not in layer 2.
+        let epochs = [0, 1, 3, 10, 30]
+        let reference = R.compression([layer(1, [3, 5, 4.8, 4.5, 4], epochs: epochs), layer(2, [2, 2.5, 3, 3.5, 4], epochs: epochs)], bounds: bounds)
+        struct Case { let name: String; let control: [R.Layer]; let verdict: R.Verdict; let shifts: [Int] }
+        let cases = [
+            Case(name: "same outcomes, same peaks", control: [layer(1, [3, 5.1, 4.8, 4.4, 4.1], epochs: epochs),
+                                                            layer(2, [2, 2.4, 3.1, 3.4, 4.2], epochs: epochs)],
+                 verdict: .confirmed, shifts: [0, 0]),
+            Case(name: "peak one read-out later", control: [layer(1, [3, 4.9, 5, 4.5, 4], epochs: epochs),
+                                                          layer(2, [2, 2.5, 3, 3.5, 4], epochs: epochs)],
+                 verdict: .confirmed, shifts: [1, 0]),
+            Case(name: "peak two read-outs later", control: [layer(1, [3, 4.8, 4.9, 5, 4], epochs: epochs),
+                                                           layer(2, [2, 2.5, 3, 3.5, 4], epochs: epochs)],
+                 verdict: .partly, shifts: [2, 0]),
+            Case(name: "the compression vanishes", control: [layer(1, [3, 4, 4.5, 4.8, 5], epochs: epochs),
+                                                           layer(2, [2, 2.5, 3, 3.5, 4], epochs: epochs)],
+                 verdict: .notConfirmed, shifts: [3, 0]),
+            Case(name: "a peak moves to ln n: inconclusive is another outcome",
+                 control: [layer(1, [3, log(2000) - 0.01, 4.8, 4.5, 4], epochs: epochs), layer(2, [2, 2.5, 3, 3.5, 4], epochs: epochs)],
+                 verdict: .notConfirmed, shifts: [0, 0]),
+            Case(name: "no layer in common", control: [layer(3, [1, 2, 3, 4, 5], epochs: epochs)], verdict: .notConfirmed, shifts: []),
+        ]
+        for c in cases {
+            let stability = R.stability(reference, R.compression(c.control, bounds: bounds), epochs: epochs)
+            XCTAssertEqual(stability.map(\.peakShift), c.shifts, c.name)
+            XCTAssertEqual(R.stabilityVerdict(stability), c.verdict, c.name)
+        }
+    }
+
     func testDataProcessingAcrossLayersOnlyWithPropagatedNoise() {
         // Layer 2 above layer 1 at epochs 0 and 2 (the propagated plane: 7.60 vs 6.02).
         let layers = [layer(1, [6.02, 6.5, 7.03]), layer(2, [7.60, 6.4, 7.22])]

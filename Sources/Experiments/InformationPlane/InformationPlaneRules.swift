@@ -182,6 +182,46 @@ public enum InformationPlaneRules {
         return .notConfirmed
     }
 
+    /// One layer's compression in two measurements (e.g. n = 2 000 and n = 1 000 evaluation rows).
+    public struct Stability: Sendable, Hashable {
+        public var layer: Int
+        public var reference: Compression
+        public var control: Compression
+        /// Read-outs between the two peak epochs (0: the same read-out).
+        public var peakShift: Int
+        public var sameOutcome: Bool { Self.word(reference.outcome) == Self.word(control.outcome) }
+        public var evidence: String {
+            "layer \(layer): \(Self.word(reference.outcome)), peak at epoch \(reference.peakEpoch) → \(Self.word(control.outcome)), "
+                + "peak at epoch \(control.peakEpoch) (\(peakShift) read-out\(peakShift == 1 ? "" : "s") apart)"
+        }
+        static func word(_ o: Compression.Outcome) -> String {
+            switch o {
+            case .compresses: "compresses"
+            case .doesNotCompress: "does not compress"
+            case .inconclusive: "inconclusive"
+            }
+        }
+    }
+
+    /// Controls: per layer present in both, the compression outcome and the peak's read-out in
+    /// `reference` and in `control`; `epochs` are the read-out epochs that count the shift.
+    public static func stability(_ reference: [Compression], _ control: [Compression], epochs: [Int]) -> [Stability] {
+        let order = epochs.sorted()
+        func index(_ epoch: Int) -> Int { order.firstIndex(of: epoch) ?? order.firstIndex { $0 >= epoch } ?? order.count }
+        return reference.compactMap { r in
+            guard let c = control.first(where: { $0.layer == r.layer }) else { return nil }
+            return Stability(layer: r.layer, reference: r, control: c, peakShift: abs(index(r.peakEpoch) - index(c.peakEpoch)))
+        }
+    }
+
+    /// stable: confirmed when every layer keeps its compression outcome and its peak within
+    /// one read-out; partly when the outcomes hold but some peak moves further; not confirmed
+    /// when some outcome changes (or no layer can be compared).
+    public static func stabilityVerdict(_ layers: [Stability]) -> Verdict {
+        guard !layers.isEmpty, layers.allSatisfy(\.sameOutcome) else { return .notConfirmed }
+        return layers.allSatisfy { $0.peakShift <= 1 } ? .confirmed : .partly
+    }
+
     /// fitting-phase, per layer: does I(T;Y) rise from the first read-out to the end of the
     /// early phase (the read-outs up to a tenth of the epochs, at least the second one)?
     /// Returns the layers that fit and each layer's evidence.
