@@ -8,13 +8,20 @@ import Report
 /// cache — the same cells, keys and numbers as a local run with the same thread count.
 ///
 /// It works in rounds. Each round runs the plan here with the cells whose units are not all
-/// cached held back (and the cells reading them skipped); the missing units whose inputs are
-/// now all in the cache form one dependency level, submitted as one `sbatch --array` and
-/// waited for by polling `squeue`. When a round finds nothing left to submit, a last round
-/// assembles the report: a cell whose unit failed is shown failed in place with the task's
-/// job id and log. A re-run submits only the keys still missing. An interrupt cancels the
-/// submitted array (`scancel`), waits for the queue to empty and writes the report of what
-/// finished.
+/// cached held back (and the cells reading them skipped); then every missing unit whose
+/// inputs are in the cache or are themselves submitted now goes out: one `sbatch --array`
+/// per level, a unit that reads another unit's result waiting for that one task only
+/// (`--dependency=aftercorr` between arrays whose task i reads task i, else `afterok` on the
+/// tasks it reads), so an entropy estimate starts as soon as its own autoencoder is stored,
+/// not when the whole level is. The arrays are waited for by polling `squeue`. A unit whose
+/// result a cell assembled here reads (the plane reads the classifier's cell) waits for the
+/// next round. A task killed for memory or time is submitted again with twice as much, a
+/// cancelled one as it was (`SlurmOptions.retries`); the tasks waiting for a task that
+/// failed are withdrawn (`scancel`) and submitted again after its retry. When a round finds
+/// nothing left to submit, a last round assembles the report: a cell whose unit failed is
+/// shown failed in place with the task's job id and log. A re-run submits only the keys
+/// still missing. An interrupt cancels the submitted arrays (`scancel`), waits for the
+/// queue to empty and writes the report of what finished.
 public struct SlurmScheduler: CellScheduler {
     public var options: SlurmOptions
     public var client = SlurmClient()
@@ -29,9 +36,7 @@ public struct SlurmScheduler: CellScheduler {
         while true {
             let records = round(run, work: work, cache: cache, state: state, final: false, observer: nil)
             if Cancellation.isRequested { return records }
-            let ready = work.units.filter { unit in
-                state.failure(unit.key) == nil && !state.isCached(unit.key) && unit.inputs.allSatisfy(state.isCached)
-            }
+            let ready = submittable(work, state: state)
             if ready.isEmpty { break }
             submissions += 1
             if !submitAndWait(ready, round: submissions, run: run, cache: cache, state: state, output: output) {
@@ -42,7 +47,61 @@ public struct SlurmScheduler: CellScheduler {
                 }
             }
         }
-        return round(run, work: work, cache: cache, state: state, final: true, observer: output)
+        let records = round(run, work: work, cache: cache, state: state, final: true, observer: output)
+        return provenance(records, work: work, cache: cache, state: state, output: output)
+    }
+
+    /// Each cell computed by tasks of this run gets a note with every unit's Slurm job,
+    /// node, elapsed seconds and peak memory against what its task asked for (from the
+    /// tasks' own records, `UnitRecord`: no accounting daemon needed); the same lines as
+    /// an efficiency table on stderr.
+    func provenance(_ records: [CellRecord], work: WorkPlan, cache: CellCache, state: SubmissionState,
+                    output: any RunnerOutput) -> [CellRecord] {
+        var table = [String]()
+        let result = records.map { record -> CellRecord in
+            var record = record
+            var lines = [String]()
+            for unit in work.unitsByCell[record.cell.index] ?? [] {
+                let tasks = state.tasks(of: unit.key)
+                guard let last = tasks.last, let r = UnitRecord.read(key: unit.key, cache: cache.directory),
+                      r.job == last.task else { continue }
+                let asked = [last.memory.map { "--mem=\($0)" }, last.time.map { "--time=\($0)" }].compactMap { $0 }.joined(separator: " ")
+                let peak = String(format: "%.0f MB", r.peakMemoryBytes / 1_048_576)
+                let attempts = tasks.count > 1 ? ", attempt \(tasks.count) (earlier: \(tasks.dropLast().map(\.task).joined(separator: ", ")))" : ""
+                lines.append("\(unit.unitID ?? unit.cellLabel): Slurm job \(r.job ?? "?") on \(r.node), "
+                             + String(format: "%.1f s (%.1f s computing)", r.elapsedSeconds, r.computeSeconds)
+                             + ", peak \(peak)" + (asked.isEmpty ? "" : " of \(asked)") + attempts)
+                let efficiency = last.memory.flatMap { SlurmLimits.megabytes(ofMemory: $0) }
+                    .map { String(format: "%.0f%%", 100 * r.peakMemoryBytes / 1_048_576 / Double($0)) } ?? "–"
+                let timeUse = last.time.flatMap { SlurmLimits.seconds(ofTime: $0) }
+                    .map { String(format: "%.1f%%", 100 * r.elapsedSeconds / Double($0)) } ?? "–"
+                table.append([unit.label, r.job ?? "?", r.node, String(format: "%.2f", r.elapsedSeconds), last.time ?? "–", timeUse,
+                              peak, last.memory ?? "–", efficiency, String(tasks.count)].joined(separator: " | "))
+            }
+            if !lines.isEmpty { record.outputs.append(.note("Computed on the cluster: " + lines.joined(separator: "; ") + ".")) }
+            return record
+        }
+        if !table.isEmpty {
+            output.note("slurm: efficiency (each task's own record)")
+            output.note("| unit | job | node | elapsed s | --time | time used | peak memory | --mem | memory used | attempts |")
+            output.note("|---|---|---|---|---|---|---|---|---|---|")
+            for line in table { output.note("| \(line) |") }
+        }
+        return result
+    }
+
+    /// The missing units, not failed, whose every input is in the cache or is another of them.
+    func submittable(_ work: WorkPlan, state: SubmissionState) -> [WorkUnit] {
+        var ok = [String: Bool]()
+        var out = [WorkUnit]()
+        let byKey = Dictionary(work.units.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
+        for unit in work.units.sorted(by: { $0.level < $1.level }) { // inputs have lower levels
+            let good = state.failure(unit.key) == nil && !state.isCached(unit.key)
+                && unit.inputs.allSatisfy { state.isCached($0) || (byKey[$0] != nil && ok[$0] == true) }
+            ok[unit.key] = good
+            if good { out.append(unit) }
+        }
+        return out
     }
 
     /// Runs the plan here with every cell whose units are not all in the cache held back:
@@ -73,100 +132,192 @@ public struct SlurmScheduler: CellScheduler {
         return executor.run()
     }
 
-    /// One array to submit: units that share the limits of their next attempt (a retry's
-    /// doubled memory or time, else the given or estimated ones).
-    struct Batch {
-        var units: [WorkUnit]
-        var time: String?
-        var memory: String?
+    /// What an array waits for: nothing, task i of one array for its task i (`aftercorr`),
+    /// or a list of tasks (`afterok`).
+    enum Wait: Hashable {
+        case none
+        case aligned(job: String)
+        case tasks([TaskRef])
+
+        var dependency: String? {
+            switch self {
+            case .none: return nil
+            case .aligned(let job): return "aftercorr:\(job)"
+            case .tasks(let tasks): return "afterok:" + tasks.map { "\($0.job)_\($0.index)" }.joined(separator: ":")
+            }
+        }
     }
 
-    /// Submits `units` as job arrays — one per set of retry limits — and waits until none
-    /// is queued. A task killed for memory or time, cancelled or preempted is marked for
-    /// another attempt (up to `options.retries`) with doubled memory or time; other
-    /// failures are final. Returns false when interrupted (the arrays are cancelled first).
+    /// One array task: its job and index.
+    struct TaskRef: Hashable, Comparable {
+        var job: String
+        var index: Int
+        static func < (a: TaskRef, b: TaskRef) -> Bool { (a.job.count, a.job, a.index) < (b.job.count, b.job, b.index) }
+    }
+
+    /// One array to submit: units (by task index) that wait for the same thing and share
+    /// the limits of their next attempt (a retry's doubled memory or time, else the given
+    /// or estimated ones).
+    struct Batch {
+        var wait: Wait
+        var time: String?
+        var memory: String?
+        var tasks = [Int: WorkUnit]()
+    }
+
+    /// A submitted array being waited for.
+    private struct Submitted {
+        var job: String
+        var poll: QueuePoll
+        var script: BatchScript
+    }
+
+    /// Submits `units` (level by level, each unit after the tasks of the units it reads)
+    /// and waits until none is queued. A task killed for memory or time, cancelled or
+    /// preempted is marked for another attempt (up to `options.retries`) with doubled
+    /// memory or time, and the tasks waiting for it are withdrawn; other failures are
+    /// final. Returns false when interrupted (the arrays are cancelled first).
     private func submitAndWait(_ units: [WorkUnit], round: Int, run: PreparedRun, cache: CellCache, state: SubmissionState,
                                output: any RunnerOutput) -> Bool {
         let jobs = cache.directory.appendingPathComponent("slurm")
         let logs = jobs.appendingPathComponent("logs")
-        let levels = Set(units.map(\.level)).sorted()
-        let level = levels.count == 1 ? "level \(levels[0])" : "levels \(levels[0])–\(levels[levels.count - 1])"
         let name = URL(fileURLWithPath: run.path).deletingPathExtension().lastPathComponent
-        var batches = [Batch]()
-        for unit in units {
-            let limits = state.limits(unit.key)
-            if let i = batches.firstIndex(where: { $0.time == limits.time && $0.memory == limits.memory }) {
-                batches[i].units.append(unit)
-            } else {
-                batches.append(Batch(units: [unit], time: limits.time, memory: limits.memory))
-            }
-        }
         // The longest unit: its cell's estimate shared among the cell's units in this array
         // (an overestimate when the cell's other units are in another array); the largest:
         // its cell's peak (a unit of a cell holds at most what the whole cell holds).
         let estimates = Dictionary(run.plan.estimates.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         let notebookDirectory = URL(fileURLWithPath: run.path).standardizedFileURL.deletingLastPathComponent().path
-        var polls = [(poll: QueuePoll, script: BatchScript, job: String)]()
-        for (b, batch) in batches.enumerated() {
-            let stamp = "\(Int(Date().timeIntervalSince1970))-\(getpid())-\(round)" + (batches.count > 1 ? "-\(b + 1)" : "")
-            var script = BatchScript(name: "entropybook-\(name)-\(round)", taskCount: batch.units.count,
-                                     keyList: jobs.appendingPathComponent("\(stamp).keys"), logDirectory: logs, cache: cache.directory,
-                                     cpusPerTask: options.cpusPerTask ?? run.plan.settings.threads, options: options)
-            let unitsPerCell = Dictionary(grouping: batch.units, by: \.cellLabel).mapValues(\.count)
-            let longest = batch.units.compactMap { u in estimates[u.cellLabel].map { $0.seconds / Double(unitsPerCell[u.cellLabel] ?? 1) } }.max()
-            if let longest, longest > 0 { script.estimatedSeconds = longest }
-            let largest = batch.units.compactMap { estimates[$0.cellLabel]?.memoryBytes }.max()
-            if let largest, largest > 0 { script.estimatedBytes = largest }
-            script.timeOverride = batch.time
-            script.memoryOverride = batch.memory
-            script.bindDirectories = [notebookDirectory]
-            let retry = batch.units.map { state.attempts($0.key) }.max() ?? 0
-            let what = retry > 0 ? " (retry \(retry) of \(options.retries)" + [batch.memory.map { ", --mem=\($0)" }, batch.time.map { ", --time=\($0)" }]
-                .compactMap { $0 }.joined() + ")" : ""
-            let job: String
-            do {
-                try AtomicFile.createDirectory(logs)
-                for unit in batch.units { try UnitSpec(unit: unit, run: run).write(to: cache.directory) }
-                try AtomicFile.write(Array(batch.units.map(\.key).joined(separator: "\n").utf8) + [10], to: script.keyList)
-                let scriptURL = jobs.appendingPathComponent("\(stamp).sh")
-                try AtomicFile.write(Array(try script.text().utf8), to: scriptURL)
-                job = try client.submit(script: scriptURL)
-            } catch {
-                for unit in batch.units { state.fail(unit.key, "could not be submitted: \(error)") }
-                output.error("slurm: \(level): \(error)")
-                continue
-            }
-            for (i, unit) in batch.units.enumerated() { state.submitted(unit.key, task: "\(job)_\(i)") }
-            output.note("slurm: \(level): \(batch.units.count) unit(s) in job array \(job)\(what) (logs: \(logs.path)/\(job)_N.log)")
-            polls.append((QueuePoll(job: job, units: batch.units, cache: cache, client: client, logs: logs), script, job))
-        }
+        let submitting = Set(units.map(\.key))
+        var placed = [String: TaskRef]()
+        var submitted = [Submitted]()
+        var arrayNumber = 0
         let start = Date()
+        for level in Set(units.map(\.level)).sorted() {
+            var batches = [Batch]()
+            for unit in units where unit.level == level {
+                let waits = unit.inputs.filter { submitting.contains($0) && !state.isCached($0) }
+                let refs = waits.compactMap { placed[$0] }
+                if refs.count < waits.count { continue } // an input could not be submitted: next round
+                let limits = state.limits(unit.key)
+                let wait: Wait = refs.isEmpty ? .none : refs.count == 1 ? .aligned(job: refs[0].job) : .tasks(refs.sorted())
+                // Under aftercorr the unit takes its input's index; else the next free one.
+                let index = refs.count == 1 ? refs[0].index : nil
+                if let b = batches.firstIndex(where: { batch in
+                    batch.wait == wait && batch.time == limits.time && batch.memory == limits.memory
+                        && (index.map { batch.tasks[$0] == nil } ?? true)
+                }) {
+                    batches[b].tasks[index ?? batches[b].tasks.count] = unit
+                } else {
+                    var batch = Batch(wait: wait, time: limits.time, memory: limits.memory)
+                    batch.tasks[index ?? 0] = unit
+                    batches.append(batch)
+                }
+            }
+            for batch in batches {
+                arrayNumber += 1
+                let stamp = "\(Int(Date().timeIntervalSince1970))-\(getpid())-\(round)-\(arrayNumber)"
+                let indices = batch.tasks.keys.sorted()
+                let batchUnits = indices.compactMap { batch.tasks[$0] }
+                var script = BatchScript(name: "entropybook-\(name)-\(round)", taskCount: batchUnits.count,
+                                         keyList: jobs.appendingPathComponent("\(stamp).keys"), logDirectory: logs, cache: cache.directory,
+                                         cpusPerTask: options.cpusPerTask ?? run.plan.settings.threads, options: options)
+                script.indices = indices
+                script.dependency = batch.wait.dependency
+                let unitsPerCell = Dictionary(grouping: batchUnits, by: \.cellLabel).mapValues(\.count)
+                let longest = batchUnits.compactMap { u in estimates[u.cellLabel].map { $0.seconds / Double(unitsPerCell[u.cellLabel] ?? 1) } }.max()
+                if let longest, longest > 0 { script.estimatedSeconds = longest }
+                let largest = batchUnits.compactMap { estimates[$0.cellLabel]?.memoryBytes }.max()
+                if let largest, largest > 0 { script.estimatedBytes = largest }
+                script.timeOverride = batch.time
+                script.memoryOverride = batch.memory
+                script.bindDirectories = [notebookDirectory]
+                let retry = batchUnits.map { state.attempts($0.key) }.max() ?? 0
+                var notes = [String]()
+                if retry > 0 {
+                    notes.append("retry \(retry) of \(options.retries)" + [batch.memory.map { ", --mem=\($0)" }, batch.time.map { ", --time=\($0)" }]
+                        .compactMap { $0 }.joined())
+                }
+                switch batch.wait {
+                case .none: break
+                case .aligned(let job): notes.append("task i after task i of job \(job)")
+                case .tasks(let tasks): notes.append("after " + tasks.map { "\($0.job)_\($0.index)" }.joined(separator: ", "))
+                }
+                if script.time == nil { notes.append("no --time: the cost model has no estimate for these units, the partition's default applies") }
+                let what = notes.isEmpty ? "" : " (" + notes.joined(separator: "; ") + ")"
+                let job: String
+                do {
+                    try AtomicFile.createDirectory(logs)
+                    for unit in batchUnits { try UnitSpec(unit: unit, run: run).write(to: cache.directory) }
+                    var lines = [String](repeating: "", count: (indices.last ?? 0) + 1)
+                    for (i, unit) in batch.tasks { lines[i] = unit.key }
+                    try AtomicFile.write(Array(lines.joined(separator: "\n").utf8) + [10], to: script.keyList)
+                    let scriptURL = jobs.appendingPathComponent("\(stamp).sh")
+                    try AtomicFile.write(Array(try script.text().utf8), to: scriptURL)
+                    job = try client.submit(script: scriptURL)
+                } catch {
+                    for unit in batchUnits { state.fail(unit.key, "could not be submitted: \(error)") }
+                    output.error("slurm: level \(level): \(error)")
+                    continue
+                }
+                for (i, unit) in batch.tasks {
+                    placed[unit.key] = TaskRef(job: job, index: i)
+                    state.submitted(unit.key, task: "\(job)_\(i)", time: script.time, memory: script.memory)
+                }
+                output.note("slurm: level \(level): \(batchUnits.count) unit(s) in job array \(job)\(what) (logs: \(logs.path)/\(job)_N.log)")
+                submitted.append(Submitted(job: job, poll: QueuePoll(job: job, tasks: batch.tasks, cache: cache, client: client, logs: logs),
+                                           script: script))
+            }
+        }
+        // Who reads whom among the submitted units, to withdraw the waiting readers of a
+        // task that failed (Slurm would keep them pending: DependencyNeverSatisfied).
+        var readers = [String: [String]]()
+        for unit in units where placed[unit.key] != nil {
+            for input in unit.inputs where placed[input] != nil { readers[input, default: []].append(unit.key) }
+        }
         var lastLine = [String: String]()
         var handled = Set<String>()
-        var open = Set(polls.map(\.job))
+        var open = Set(submitted.map(\.job))
         while !open.isEmpty {
             if Cancellation.isRequested {
-                cancel(Array(open), output: output)
+                let jobs = open.sorted { ($0.count, $0) < ($1.count, $1) }
+                cancel(jobs, output: output)
                 let done = units.filter { cache.hasEntry(key: $0.key) }.count
-                output.note("slurm: cancelled job \(open.sorted().joined(separator: ", ")); \(done) of \(units.count) unit(s) of this level finished and are cached")
+                output.note("slurm: cancelled job \(jobs.joined(separator: ", ")); \(done) of \(units.count) unit(s) submitted finished and are cached")
                 return false
             }
-            for (poll, script, job) in polls where open.contains(job) {
-                let status = poll.look()
+            for s in submitted where open.contains(s.job) {
+                let status = s.poll.look()
                 for failure in status.failures where !handled.contains(failure.key) {
                     handled.insert(failure.key)
-                    settle(failure, script: script, state: state, output: output)
+                    settle(failure, script: s.script, state: state, output: output)
+                    withdrawReaders(of: failure.key, readers: readers, placed: placed, submitted: submitted, output: output)
                 }
-                let line = "slurm: job \(job): \(status.queued) queued, \(status.running) running, \(status.done) done, \(status.failures.count) failed"
-                if line != lastLine[job] { output.note(line); lastLine[job] = line }
+                var line = "slurm: job \(s.job): \(status.queued) queued, \(status.running) running, \(status.done) done, \(status.failures.count) failed"
+                if status.withdrawn > 0 { line += ", \(status.withdrawn) withdrawn" }
+                if line != lastLine[s.job] { output.note(line); lastLine[s.job] = line }
                 if status.finished {
-                    open.remove(job)
-                    output.note(String(format: "slurm: job %@ finished in %.1f s", job, Date().timeIntervalSince(start)))
+                    open.remove(s.job)
+                    output.note(String(format: "slurm: job %@ finished %.1f s after the first submission", s.job, Date().timeIntervalSince(start)))
                 }
             }
             if !open.isEmpty { Thread.sleep(forTimeInterval: options.pollInterval) }
         }
         return true
+    }
+
+    /// Cancels the tasks still waiting, directly or not, for the unit `key` (which failed
+    /// or goes again): they are submitted again once it is stored.
+    private func withdrawReaders(of key: String, readers: [String: [String]], placed: [String: TaskRef], submitted: [Submitted],
+                                 output: any RunnerOutput) {
+        var queue = readers[key] ?? [], seen = Set<String>(), tasks = [String]()
+        while let next = queue.popLast() {
+            guard seen.insert(next).inserted, let ref = placed[next] else { continue }
+            queue += readers[next] ?? []
+            if let s = submitted.first(where: { $0.job == ref.job }), s.poll.withdraw(ref.index) { tasks.append("\(ref.job)_\(ref.index)") }
+        }
+        guard !tasks.isEmpty else { return }
+        do { try client.cancel(tasks) } catch { output.error("slurm: \(error)") }
+        output.note("slurm: withdrew \(tasks.count) task(s) waiting for it (\(tasks.joined(separator: ", "))); they go again after it")
     }
 
     /// A task that ended without its unit: another attempt with more of what it ran out of,
@@ -190,7 +341,8 @@ public struct SlurmScheduler: CellScheduler {
         }
         state.retry(failure.key, time: time, memory: memory)
         let grown = kill == .memory ? memory.map { ", --mem=\($0)" } ?? "" : kill == .time ? time.map { ", --time=\($0)" } ?? "" : ""
-        output.note("slurm: \(failure.label) \(failure.message); retry \(attempts + 1) of \(options.retries)\(grown)")
+        let why = kill == .memory ? "killed for memory" : kill == .time ? "killed at its time limit" : "cancelled or lost"
+        output.note("slurm: \(failure.label) \(failure.message): \(why); retry \(attempts + 1) of \(options.retries)\(grown)")
     }
 
     /// `scancel` and wait (up to a minute) until the arrays have left the queue.
@@ -218,7 +370,7 @@ final class SubmissionState: @unchecked Sendable {
     private var pending = Set<Int>()
     private var cached = Set<String>()
     private var retries = [String: (count: Int, time: String?, memory: String?)]()
-    private var tasks = [String: [String]]()
+    private var tasks = [String: [(task: String, time: String?, memory: String?)]]()
 
     init(cache: CellCache) { self.cache = cache }
 
@@ -230,9 +382,11 @@ final class SubmissionState: @unchecked Sendable {
     func retry(_ key: String, time: String?, memory: String?) {
         lock.withLock { retries[key] = ((retries[key]?.count ?? 0) + 1, time, memory) }
     }
-    /// The array tasks (`JOB_INDEX`) `key` was submitted as, in order.
-    func submitted(_ key: String, task: String) { lock.withLock { tasks[key, default: []].append(task) } }
-    func tasks(of key: String) -> [String] { lock.withLock { tasks[key] ?? [] } }
+    /// The array tasks (`JOB_INDEX`) `key` was submitted as, in order, with the limits they asked for.
+    func submitted(_ key: String, task: String, time: String?, memory: String?) {
+        lock.withLock { tasks[key, default: []].append((task, time, memory)) }
+    }
+    func tasks(of key: String) -> [(task: String, time: String?, memory: String?)] { lock.withLock { tasks[key] ?? [] } }
 
     func isCached(_ key: String) -> Bool {
         if lock.withLock({ cached.contains(key) }) { return true }
@@ -280,24 +434,29 @@ final class QueuePoll {
         var running = 0
         var done = 0
         var failures = [Failure]()
+        var withdrawn = 0
         var finished = false
     }
 
     private let job: String
-    private let units: [WorkUnit]
+    /// The array's units by task index.
+    private let units: [Int: WorkUnit]
+    private let indices: [Int]
     private let cache: CellCache
     private let client: SlurmClient
     private let logs: URL
     private var done = Set<Int>()
     private var failed = [Int: Failure]()
+    private var withdrawn = Set<Int>()
     /// Left the queue without a cache entry once: failed if still so at the next look (a
     /// shared filesystem may show the entry a moment late).
     private var suspects = Set<Int>()
     private var queueErrors = 0
 
-    init(job: String, units: [WorkUnit], cache: CellCache, client: SlurmClient, logs: URL) {
+    init(job: String, tasks: [Int: WorkUnit], cache: CellCache, client: SlurmClient, logs: URL) {
         self.job = job
-        self.units = units
+        self.units = tasks
+        self.indices = tasks.keys.sorted()
         self.cache = cache
         self.client = client
         self.logs = logs
@@ -311,19 +470,21 @@ final class QueuePoll {
             queueErrors = 0
         } catch {
             queueErrors += 1
-            if queueErrors < 30 { return Status(queued: units.count - done.count - failed.count, done: done.count) }
+            if queueErrors < 30 { return Status(queued: units.count - done.count - failed.count - withdrawn.count, done: done.count) }
             // The controller has been unreachable for half a minute or more: give up on the rest.
-            for i in units.indices where !done.contains(i) && failed[i] == nil {
-                failed[i] = Failure(key: units[i].key, label: units[i].unitID ?? units[i].cellLabel, message: "was lost: \(error)")
+            for i in indices where !done.contains(i) && failed[i] == nil && !withdrawn.contains(i) {
+                guard let unit = units[i] else { continue }
+                failed[i] = Failure(key: unit.key, label: unit.unitID ?? unit.cellLabel, message: "was lost: \(error)")
             }
             return finish(status)
         }
         let queued = Dictionary(queue.map { ($0.index, $0) }, uniquingKeysWith: { a, _ in a })
         var newlyFailed = [Int]()
-        for i in units.indices where !done.contains(i) && failed[i] == nil {
+        for i in indices where !done.contains(i) && failed[i] == nil && !withdrawn.contains(i) {
+            guard let unit = units[i] else { continue }
             if let task = queued[i] {
                 if task.isRunning { status.running += 1 } else { status.queued += 1 }
-            } else if cache.hasEntry(key: units[i].key) {
+            } else if cache.hasEntry(key: unit.key) {
                 done.insert(i)
             } else if suspects.contains(i) {
                 newlyFailed.append(i)
@@ -335,15 +496,23 @@ final class QueuePoll {
         if !newlyFailed.isEmpty {
             let known = Dictionary(((try? client.finishedTasks(of: job)) ?? []).map { ($0.index, $0) }, uniquingKeysWith: { a, _ in a })
             for i in newlyFailed {
+                guard let unit = units[i] else { continue }
                 let log = logs.appendingPathComponent("\(job)_\(i).log")
                 let how = known[i].map { "(job id \($0.jobID), \($0.state), exit code \($0.exitCode))" } ?? "(no longer known to scontrol)"
-                failed[i] = Failure(key: units[i].key, label: units[i].unitID ?? units[i].cellLabel,
+                failed[i] = Failure(key: unit.key, label: unit.unitID ?? unit.cellLabel,
                                     message: "failed in Slurm job \(job)_\(i) \(how); log: \(log.path)",
                                     kill: QueuePoll.kill(known[i], log: QueuePoll.tail(of: log)),
                                     memory: known[i]?.memory, timeLimit: known[i]?.timeLimit)
             }
         }
         return finish(status)
+    }
+
+    /// Stops waiting for task `index` (its input failed; the caller cancels it). False when
+    /// it has already finished.
+    func withdraw(_ index: Int) -> Bool {
+        guard units[index] != nil, !done.contains(index), failed[index] == nil else { return false }
+        return withdrawn.insert(index).inserted
     }
 
     /// Whether a task that ended without its unit is worth another attempt, and with what more.
@@ -372,7 +541,8 @@ final class QueuePoll {
         var status = status
         status.done = done.count
         status.failures = failed.sorted { $0.key < $1.key }.map(\.value)
-        status.finished = done.count + failed.count == units.count
+        status.withdrawn = withdrawn.count
+        status.finished = done.count + failed.count + withdrawn.count == units.count
         return status
     }
 }

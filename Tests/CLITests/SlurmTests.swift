@@ -65,6 +65,10 @@ final class SlurmTests: XCTestCase {
         let script = try String(contentsOfFile: path("slurm-cache/slurm/\(scripts[0])"), encoding: .utf8)
         XCTAssertTrue(script.contains("#SBATCH --array=0-11%2\n#SBATCH --output="), script)
         XCTAssertTrue(script.contains("#SBATCH --cpus-per-task=1\n"), script)
+        // Issue 30: the time limit from the cost model's estimate (at least 5 minutes).
+        XCTAssertTrue(script.contains("#SBATCH --time=00:05:00\n"), script)
+        // Each entropy estimate waits for its own autoencoder only, not for the whole array.
+        XCTAssertTrue(slurm.stderr.contains("task i after task i of job"), slurm.stderr)
     }
 
     /// A unit whose result cannot be stored (its entry's path is taken by a directory) fails
@@ -139,7 +143,7 @@ final class SlurmTests: XCTestCase {
     /// a directory whose name has a space and an apostrophe, its cache likewise: through the
     /// cluster it gives the local run's numbers, and every generated script asks for a time
     /// limit and quotes its paths.
-    func writeUnitsNotebook(epochs: Int = 4, plane: Bool = true) throws -> String {
+    func writeUnitsNotebook(epochs: Int = 4, hidden: String = "[6, 4]", plane: Bool = true) throws -> String {
         let directory = scratch.appendingPathComponent("my notebook's dir")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         // Two clusters in R³ (uniform noise in a cube of side 2, means 4 apart), 160 rows, label last.
@@ -167,7 +171,7 @@ final class SlurmTests: XCTestCase {
             ```{classifier}
             id: net
             data: x
-            hidden: [6, 4]
+            hidden: \(hidden)
             noise: 0.4
             epochs: \(epochs)
             batch: 32
@@ -220,7 +224,6 @@ final class SlurmTests: XCTestCase {
         let scripts = try FileManager.default.contentsOfDirectory(atPath: cache + "/slurm").filter { $0.hasSuffix(".sh") }
         for name in scripts {
             let script = try String(contentsOfFile: cache + "/slurm/" + name, encoding: .utf8)
-            XCTAssertTrue(script.contains("#SBATCH --time=00:05:00\n"), "the estimate's limit (at least 5 min): \(script)")
             XCTAssertTrue(script.contains("#SBATCH --output=\"\(cache)/slurm/logs/%A_%a.log\"\n"), script)
         }
         // Each task left its record: node, job, seconds, peak memory.
@@ -232,13 +235,16 @@ final class SlurmTests: XCTestCase {
     /// OverMemoryKill samples every second; the classifier trains long enough to be seen),
     /// the unit is resubmitted with doubled memory until it fits, and the run completes.
     func testAUnitKilledForMemoryIsRetriedWithMoreAndTheRunCompletes() throws {
-        let nb = try writeUnitsNotebook(epochs: 2000, plane: false)
+        let nb = try writeUnitsNotebook(epochs: 4000, hidden: "[64, 64]", plane: false)
         let run = try entropybook(["run", nb, "-o", path("out"), "--cache-dir", path("cache"), "-p", "threads=1", "--executor", "slurm",
-                                   "--mem", "24M", "--retries", "4"])
+                                   "--mem", "32M", "--retries", "3"])
         XCTAssertEqual(run.status, 0, run.stderr)
-        XCTAssertTrue(run.stderr.contains("exceeded memory limit") || run.stderr.contains("retry 1 of 4, --mem=48M"), run.stderr)
-        XCTAssertTrue(run.stderr.contains("retry 1 of 4, --mem=48M"), run.stderr)
-        XCTAssertTrue(run.stderr.contains("(retry 1 of 4, --mem=48M)"), "resubmitted as its own array: \(run.stderr)")
+        XCTAssertTrue(run.stderr.contains("killed for memory; retry 1 of 3, --mem=64M"), run.stderr)
+        XCTAssertTrue(run.stderr.contains("(retry 1 of 3, --mem=64M"), "resubmitted as its own array: \(run.stderr)")
+        // The report says where each unit ran and what it used.
+        let html = try String(contentsOfFile: path("out/units/index.html"), encoding: .utf8)
+        XCTAssertTrue(html.contains("Computed on the cluster: training seed=1: Slurm job"), "provenance in the report")
+        XCTAssertTrue(run.stderr.contains("| unit | job | node | elapsed s |"), run.stderr)
         XCTAssertEqual(try queue(), "")
     }
 

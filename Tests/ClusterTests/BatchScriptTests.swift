@@ -159,4 +159,19 @@ final class BatchScriptTests: XCTestCase {
         p.waitUntilExit()
         XCTAssertEqual(p.terminationStatus, 0)
     }
+
+    /// Issue 30: an array whose task i reads task i of another waits task by task
+    /// (`aftercorr`), with gaps in its indices where that array's task has no reader.
+    func testDependentArraysWaitTaskByTask() throws {
+        var script = BatchScript(name: "x", taskCount: 3, keyList: URL(fileURLWithPath: "/k"), logDirectory: URL(fileURLWithPath: "/l"),
+                                 cache: URL(fileURLWithPath: "/c"), cpusPerTask: 1, options: SlurmOptions(executable: "/eb"))
+        script.indices = [0, 2, 5]
+        script.dependency = "aftercorr:41"
+        let text = try script.text()
+        XCTAssert(text.contains("#SBATCH --array=0,2,5\n"), text)
+        XCTAssert(text.contains("#SBATCH --dependency=aftercorr:41\n"), text)
+        script.indices = [0, 1, 2]
+        XCTAssert(try script.text().contains("#SBATCH --array=0-2\n"))
+        XCTAssertEqual(SlurmScheduler.Wait.tasks([.init(job: "7", index: 1), .init(job: "9", index: 0)]).dependency, "afterok:7_1:9_0")
+    }
 }
