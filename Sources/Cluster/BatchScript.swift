@@ -105,7 +105,9 @@ public struct BatchScript: Sendable {
         if let m = memory { lines.append("#SBATCH --mem=\(m)") }
         if let s = options.signalSeconds {
             // B: to the batch shell, which runs `work` in the background and forwards it;
-            // `work` stops at its next safe point and exits 75, and the script requeues the task.
+            // `work` stops at its next safe point and exits 75, and the script requeues the
+            // task once (a unit has no checkpoint inside it: requeued again and again at a
+            // time limit it would never finish); the second time the run's retry doubles --time.
             lines += ["#SBATCH --signal=B:TERM@\(s)", "#SBATCH --requeue"]
         }
         lines += [
@@ -128,7 +130,8 @@ public struct BatchScript: Sendable {
                 "trap 'kill -TERM \"$CHILD\" 2>/dev/null' TERM",
                 "STATUS=0; wait \"$CHILD\" || STATUS=$?",
                 "if [ \"$STATUS\" -gt 128 ]; then STATUS=0; wait \"$CHILD\" || STATUS=$?; fi",
-                "if [ \"$STATUS\" -eq 75 ]; then scontrol requeue \"${SLURM_ARRAY_JOB_ID}_${SLURM_ARRAY_TASK_ID}\"; fi",
+                "# Requeued once (a preemption); stopped again, the run resubmits it with twice the time.",
+                "if [ \"$STATUS\" -eq 75 ] && [ \"${SLURM_RESTART_COUNT:-0}\" -lt 1 ]; then scontrol requeue \"${SLURM_ARRAY_JOB_ID}_${SLURM_ARRAY_TASK_ID}\"; fi",
                 "exit \"$STATUS\"",
             ]
         } else {

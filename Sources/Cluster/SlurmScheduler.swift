@@ -412,7 +412,7 @@ final class QueuePoll {
         /// Over its `--mem`: Slurm's OUT_OF_MEMORY (cgroups) or its log's "exceeded memory
         /// limit" (jobacct_gather's OverMemoryKill, which leaves the state FAILED).
         case memory
-        /// TIMEOUT, or "DUE TO TIME LIMIT" in its log.
+        /// TIMEOUT, "DUE TO TIME LIMIT" in its log, or exit code 75 (`--signal`).
         case time
         /// CANCELLED, PREEMPTED, NODE_FAIL, BOOT_FAIL, DEADLINE, or gone from `scontrol`
         /// altogether (a pending task cancelled leaves no record of its own).
@@ -520,7 +520,8 @@ final class QueuePoll {
         let text = log.lowercased()
         if task?.state == "OUT_OF_MEMORY" || text.contains("exceeded memory limit") || text.contains("oom-kill")
             || text.contains("out-of-memory") || text.contains("out of memory") && text.contains("slurmstepd") { return .memory }
-        if task?.state == "TIMEOUT" || text.contains("due to time limit") { return .time }
+        // Exit 75: `work` stopped by `--signal` before the limit, already requeued once.
+        if task?.state == "TIMEOUT" || text.contains("due to time limit") || task?.exitCode.hasPrefix("75:") == true { return .time }
         guard let task else { return .cancelled }
         switch task.state {
         case "CANCELLED", "PREEMPTED", "NODE_FAIL", "BOOT_FAIL", "DEADLINE", "REQUEUED": return .cancelled

@@ -147,7 +147,9 @@ final class BatchScriptTests: XCTestCase {
         XCTAssert(text.contains("RUNTIME=$(command -v apptainer || command -v singularity)"), text)
         XCTAssert(text.contains(#""$RUNTIME" exec --bind '/c' --bind '/nb dir' '/images/eb 1.sif' 'entropybook' work --cache-dir '/c' --key "$KEY" &"#), text)
         XCTAssert(text.contains("#SBATCH --signal=B:TERM@120\n#SBATCH --requeue\n"), text)
-        XCTAssert(text.contains(#"if [ "$STATUS" -eq 75 ]; then scontrol requeue"#), text)
+        XCTAssert(text.contains(#"if [ "$STATUS" -eq 75 ] && [ "${SLURM_RESTART_COUNT:-0}" -lt 1 ]; then scontrol requeue"#), text)
+        // Stopped by the signal a second time: a time kill, retried with twice the time.
+        XCTAssertEqual(QueuePoll.kill(.init(index: 0, jobID: "3", state: "FAILED", exitCode: "75:0"), log: ""), .time)
         // The script parses.
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("eb-script-\(UUID().uuidString).sh")
         try Data(text.utf8).write(to: path)
