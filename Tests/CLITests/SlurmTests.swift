@@ -235,7 +235,7 @@ final class SlurmTests: XCTestCase {
     /// OverMemoryKill samples every second; the classifier trains long enough to be seen),
     /// the unit is resubmitted with doubled memory until it fits, and the run completes.
     func testAUnitKilledForMemoryIsRetriedWithMoreAndTheRunCompletes() throws {
-        let nb = try writeUnitsNotebook(epochs: 4000, hidden: "[64, 64]", plane: false)
+        let nb = try writeUnitsNotebook(epochs: 10_000, hidden: "[64, 64]", plane: false)
         let run = try entropybook(["run", nb, "-o", path("out"), "--cache-dir", path("cache"), "-p", "threads=1", "--executor", "slurm",
                                    "--mem", "32M", "--retries", "3"])
         XCTAssertEqual(run.status, 0, run.stderr)
