@@ -169,12 +169,13 @@ public enum SlurmLimits {
         let t = text.trimmingCharacters(in: .whitespaces)
         var days = 0, rest = Substring(t)
         if let dash = t.firstIndex(of: "-") {
-            guard let d = Int(t[..<dash]) else { return nil }
+            guard let d = Int(t[..<dash]), d <= 100_000 else { return nil }
             days = d
             rest = t[t.index(after: dash)...]
         }
         let parts = rest.split(separator: ":", omittingEmptySubsequences: false).map { Int($0) }
-        guard !parts.isEmpty, parts.count <= 3, parts.allSatisfy({ $0 != nil && $0! >= 0 }) else { return nil }
+        // Bounded, so that no product below overflows (a stranger's `--time 99999999999999`).
+        guard !parts.isEmpty, parts.count <= 3, parts.allSatisfy({ (0...10_000_000).contains($0 ?? -1) }) else { return nil }
         let p = parts.map { $0 ?? 0 }
         let clock: Int
         if t.contains("-") {
@@ -208,7 +209,7 @@ public enum SlurmLimits {
         case "T": scale = 1_048_576
         default: scale = 1; t += "M"
         }
-        guard let v = Double(t.dropLast()), v.isFinite, v > 0 else { return nil }
+        guard let v = Double(t.dropLast()), v.isFinite, v > 0, v * scale < 1e12 else { return nil }
         return max(1, Int((v * scale).rounded(.up)))
     }
 

@@ -51,7 +51,7 @@ struct ClusterOptions: ParsableArguments {
         }
         if let n = maxParallel, n < 1 { throw ValidationError("--max-parallel must be at least 1") }
         if let n = cpusPerTask, n < 1 { throw ValidationError("--cpus-per-task must be at least 1") }
-        if let t = time, t.range(of: #"^(\d+-)?\d+(:\d{2}){0,2}$"#, options: .regularExpression) == nil {
+        if let t = time, t.range(of: #"^(\d+-)?\d+(:\d{2}){0,2}$"#, options: .regularExpression) == nil || SlurmLimits.seconds(ofTime: t) == nil {
             throw ValidationError("--time takes a Slurm time such as 01:30:00 or 2-00:00:00, not `\(t)`")
         }
     }

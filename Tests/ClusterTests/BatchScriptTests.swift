@@ -108,6 +108,9 @@ final class BatchScriptTests: XCTestCase {
         XCTAssertEqual(SlurmLimits.megabytes(ofMemory: "500"), 500)
         XCTAssertEqual(SlurmLimits.megabytes(ofMemory: "20M"), 20)
         XCTAssertNil(SlurmLimits.megabytes(ofMemory: "lots"))
+        XCTAssertNil(SlurmLimits.megabytes(ofMemory: "1e300G"), "refused, not a trap converting to Int")
+        XCTAssertNil(SlurmLimits.seconds(ofTime: "99999999999999999:00"))
+        XCTAssertNil(SlurmLimits.seconds(ofTime: "999999999-00:00:00"))
         XCTAssertEqual(SlurmLimits.doubled(memory: "20M"), "40M")
         XCTAssertEqual(SlurmLimits.doubled(memory: "1G"), "2048M")
     }
