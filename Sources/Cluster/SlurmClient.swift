@@ -28,6 +28,12 @@ public struct SlurmClient: Sendable {
         public var jobID: String
         public var state: String
         public var exitCode: String
+        /// The memory Slurm gave it (`MinMemoryNode`, `mem=` of its TRES) and its time limit.
+        public var memory: String? = nil
+        public var timeLimit: String? = nil
+        /// Where it ran, and for how long (`NodeList`, `RunTime`).
+        public var node: String? = nil
+        public var runTime: String? = nil
     }
 
     public init() {}
@@ -78,7 +84,11 @@ public struct SlurmClient: Sendable {
                 if pair.count == 2 { fields[String(pair[0])] = String(pair[1]) }
             }
             guard let id = fields["JobId"], let task = fields["ArrayTaskId"].flatMap(Int.init) else { return nil }
-            return FinishedTask(index: task, jobID: id, state: fields["JobState"] ?? "?", exitCode: fields["ExitCode"] ?? "?")
+            let tres = fields["TRES"]?.split(separator: ",").first { $0.hasPrefix("mem=") }.map { String($0.dropFirst(4)) }
+            let limit = fields["TimeLimit"].flatMap { SlurmLimits.seconds(ofTime: $0) != nil ? $0 : nil }
+            return FinishedTask(index: task, jobID: id, state: fields["JobState"] ?? "?", exitCode: fields["ExitCode"] ?? "?",
+                                memory: fields["MinMemoryNode"] ?? tres, timeLimit: limit,
+                                node: fields["NodeList"].flatMap { $0 == "(null)" ? nil : $0 }, runTime: fields["RunTime"])
         }
     }
 

@@ -90,3 +90,63 @@ public enum UnitWork {
         return try worker.compute(unit)
     }
 }
+
+/// What computing one unit cost, as the task that computed it saw it:
+/// `CACHE/units/KEY.record.json`, written by `entropybook work` after storing the unit.
+/// The run's provenance reads it (no accounting daemon needed): node, Slurm job, seconds
+/// and peak resident memory (`getrusage`'s `ru_maxrss`).
+public struct UnitRecord: Codable, Sendable, Equatable {
+    public var key: String
+    public var node: String
+    /// `ARRAYJOB_TASK` when run by a Slurm array task, else `SLURM_JOB_ID` or nil.
+    public var job: String?
+    /// Seconds computing, and seconds of the whole `work` process (planning, loading).
+    public var computeSeconds: Double
+    public var elapsedSeconds: Double
+    public var peakMemoryBytes: Double
+    /// `SLURM_RESTART_COUNT`: how often Slurm requeued this task.
+    public var restarts: Int
+
+    public init(key: String, node: String, job: String?, computeSeconds: Double, elapsedSeconds: Double,
+                peakMemoryBytes: Double, restarts: Int) {
+        self.key = key
+        self.node = node
+        self.job = job
+        self.computeSeconds = computeSeconds
+        self.elapsedSeconds = elapsedSeconds
+        self.peakMemoryBytes = peakMemoryBytes
+        self.restarts = restarts
+    }
+
+    /// This process's record for `key`.
+    public static func current(key: String, computeSeconds: Double, elapsed: Double) -> UnitRecord {
+        let env = ProcessInfo.processInfo.environment
+        var job = env["SLURM_JOB_ID"]
+        if let array = env["SLURM_ARRAY_JOB_ID"], let task = env["SLURM_ARRAY_TASK_ID"] { job = "\(array)_\(task)" }
+        var usage = rusage()
+        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+        return UnitRecord(key: key, node: ProcessInfo.processInfo.hostName, job: job, computeSeconds: computeSeconds,
+                          elapsedSeconds: elapsed, peakMemoryBytes: Double(usage.ru_maxrss) * 1024,
+                          restarts: env["SLURM_RESTART_COUNT"].flatMap(Int.init) ?? 0)
+    }
+
+    static func url(key: String, cache: URL) -> URL {
+        cache.appendingPathComponent("units").appendingPathComponent("\(key).record.json")
+    }
+
+    /// Writes it beside the unit's description; a record that cannot be written is only
+    /// missing from the provenance, never a failed unit.
+    public func write(to cache: URL) {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+        guard let data = try? encoder.encode(self) else { return }
+        try? AtomicFile.createDirectory(cache.appendingPathComponent("units"))
+        try? AtomicFile.write(Array(data), to: UnitRecord.url(key: key, cache: cache))
+    }
+
+    /// The record of `key`, if its task wrote one.
+    public static func read(key: String, cache: URL) -> UnitRecord? {
+        guard let data = FileManager.default.contents(atPath: url(key: key, cache: cache).path) else { return nil }
+        return try? JSONDecoder().decode(UnitRecord.self, from: data)
+    }
+}

@@ -72,23 +72,43 @@ public enum ClassifierDirective: Directive {
         }
     }
 
-    public static func run(_ arguments: Arguments, context: CellContext) throws -> CellResult {
+    /// Everything a cell's trainings share, read from its arguments and data: the typed
+    /// settings after quick mode, the options, labels, architecture and evaluation rows.
+    struct Prepared {
+        var cell: Settings
+        var data: Dataset
+        var options: ClassifierOptions
+        var labels: [Int]
+        var classes: [Int]
+        var architecture: ClassifierArchitecture
+        var evaluationRows: [Int]
+        var warnings: [String]
+    }
+
+    /// The settings after quick mode (fewer epochs and evaluation rows, one seed), with the
+    /// note it adds: `run`, the units and their keys all read them from here.
+    static func settings(_ arguments: Arguments, quick: Bool) throws -> (Settings, warnings: [String]) {
         var cell = try arguments.decode(Settings.self)
-        let data = try context.value(cell.data, as: Dataset.self)
-        var options = cell.options(context: context)
         var warnings = [String]()
-        guard let rawLabels = data.labels else { throw ParameterError("data", "`\(data.name)` has no labels to classify") }
-        let classes = Array(Set(rawLabels)).sorted()
-        guard classes.count >= 2 else { throw ParameterError("data", "`\(data.name)` has only one label") }
-        let labels = rawLabels.map { classes.firstIndex(of: $0) ?? 0 }
-        if context.settings.quick {
-            if options.epochs > quickEpochs {
-                warnings.append("Quick mode: \(quickEpochs) epochs instead of \(options.epochs).")
-                options.epochs = quickEpochs
+        if quick {
+            if cell.epochs > quickEpochs {
+                warnings.append("Quick mode: \(quickEpochs) epochs instead of \(cell.epochs).")
+                cell.epochs = quickEpochs
             }
             cell.eval = min(cell.eval, quickEvaluationRows)
             cell.repeats = 1
         }
+        return (cell, warnings)
+    }
+
+    static func prepare(_ arguments: Arguments, context: CellContext) throws -> Prepared {
+        let (cell, warnings) = try settings(arguments, quick: context.settings.quick)
+        let data = try context.value(cell.data, as: Dataset.self)
+        var options = cell.options(context: context)
+        guard let rawLabels = data.labels else { throw ParameterError("data", "`\(data.name)` has no labels to classify") }
+        let classes = Array(Set(rawLabels)).sorted()
+        guard classes.count >= 2 else { throw ParameterError("data", "`\(data.name)` has only one label") }
+        let labels = rawLabels.map { classes.firstIndex(of: $0) ?? 0 }
         let epochs = options.epochs
         options.snapshotEpochs = cell.snapshotEpochs?.filter { $0 <= epochs }
             ?? ClassifierOptions.logSpacedEpochs(min(cell.snapshots, epochs + 1), upTo: epochs)
@@ -101,24 +121,94 @@ public enum ClassifierDirective: Directive {
         }
         var sampler = context.generator("evaluation-rows")
         let evaluationRows = Array(sampler.permutation(data.count).prefix(cell.eval)).sorted()
+        return Prepared(cell: cell, data: data, options: options, labels: labels, classes: classes, architecture: architecture,
+                        evaluationRows: evaluationRows, warnings: warnings)
+    }
 
+    /// Seed `r`'s training, from the cache (a cluster node may have trained it: one unit of
+    /// work per seed) or trained here and stored; `progress` hears each epoch trained.
+    static func training(_ p: Prepared, repeat r: Int, context: CellContext,
+                         progress: (ClassifierEpoch) -> Void = { _ in }) throws -> ClassifierValue.Run {
+        try context.memoized(try runParts(p.cell, threads: context.settings.threads, seed: context.seed, repeat: r)) {
+            var seeded = p.options
+            seeded.holdOutEvaluation = p.cell.evalHeldOut
+            seeded.seed = SeededGenerator(seed: p.options.seed).derived("repeat-\(r)").seed
+            let result = try NoisyClassifier.train(on: p.data.points, labels: p.labels, architecture: p.architecture, options: seeded,
+                                                   evaluationRows: p.evaluationRows, progress: progress)
+            // A training stopped by an interrupt must not be stored as finished.
+            try Cancellation.checkpoint()
+            return ClassifierRunValue(value(p, runs: [ClassifierValue.Run(history: result.history, snapshots: result.snapshots)]))
+        }.value.runs[0]
+    }
+
+    static func value(_ p: Prepared, runs: [ClassifierValue.Run]) -> ClassifierValue {
+        ClassifierValue(name: "\(p.architecture.description) on \(p.data.name)", architecture: p.architecture,
+                        noise: p.options.noise, runs: runs, evaluation: p.data.points.rows(at: p.evaluationRows),
+                        evaluationLabels: p.evaluationRows.map { p.labels[$0] }, classNames: p.classes.map(String.init))
+    }
+
+    /// Everything besides the data (in the cell's input key) that changes one seed's
+    /// training: the settings after quick mode, threads (BLAS sums), the cell's seed, the seed index.
+    private struct RunKey: Encodable {
+        var hidden: [Int]
+        var activation: [Activation]
+        var noise: Double
+        var dropout: Double
+        var epochs: Int
+        var batch: Int
+        var lr: Double
+        var weightDecay: Double
+        var test: Double
+        var snapshots: Int
+        var snapshotEpochs: [Int]?
+        var eval: Int
+        var evalHeldOut: Bool
+        var threads: Int
+        var seed: UInt64
+        var repeatIndex: Int
+    }
+
+    static func runParts(_ c: Settings, threads: Int, seed: UInt64, repeat r: Int) throws -> [String] {
+        let key = RunKey(hidden: c.hidden, activation: c.activation, noise: c.noise, dropout: c.dropout, epochs: c.epochs, batch: c.batch,
+                         lr: c.lr, weightDecay: c.weightDecay, test: c.test, snapshots: c.snapshots, snapshotEpochs: c.snapshotEpochs,
+                         eval: c.eval, evalHeldOut: c.evalHeldOut, threads: threads, seed: seed, repeatIndex: r)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return ["classifier training", String(decoding: try encoder.encode(key), as: UTF8.self)]
+    }
+
+    /// One unit of work per seed: its training (the cell's figures and summary are cheap).
+    public static func workUnits(_ arguments: Arguments, settings: RunSettings, seed: UInt64) throws -> [WorkUnitDeclaration] {
+        let (cell, _) = try Self.settings(arguments, quick: settings.quick)
+        return try (0..<cell.repeats).map { r in
+            WorkUnitDeclaration(id: "training seed=\(r + 1)", parts: try runParts(cell, threads: settings.threads, seed: seed, repeat: r))
+        }
+    }
+
+    public static func computeWorkUnit(_ id: String, _ arguments: Arguments, context: CellContext) throws {
+        let p = try prepare(arguments, context: context)
+        guard let r = (0..<p.cell.repeats).first(where: { id == "training seed=\($0 + 1)" }) else {
+            throw CellError("{classifier} has no unit of work `\(id)`")
+        }
+        _ = try training(p, repeat: r, context: context)
+    }
+
+    public static func run(_ arguments: Arguments, context: CellContext) throws -> CellResult {
+        let p = try prepare(arguments, context: context)
+        let options = p.options
+        var warnings = p.warnings
+        let epochs = options.epochs
         var runs = [ClassifierValue.Run]()
-        let repeats = cell.repeats
+        let repeats = p.cell.repeats
         for r in 0..<repeats {
-            var seeded = options
-            seeded.holdOutEvaluation = cell.evalHeldOut
-            seeded.seed = SeededGenerator(seed: options.seed).derived("repeat-\(r)").seed
-            let result = try NoisyClassifier.train(on: data.points, labels: labels, architecture: architecture, options: seeded,
-                                                   evaluationRows: evaluationRows) { e in
+            runs.append(try training(p, repeat: r, context: context) { e in
                 let done = (Double(r) + Double(e.epoch) / Double(epochs)) / Double(repeats)
                 context.progress(done, "seed \(r + 1)/\(repeats), epoch \(e.epoch)/\(epochs): accuracy "
                                  + formatNumber(e.testAccuracy ?? e.trainingAccuracy))
-            }
-            runs.append(ClassifierValue.Run(history: result.history, snapshots: result.snapshots))
+            })
         }
-        let value = ClassifierValue(name: "\(architecture.description) on \(data.name)", architecture: architecture,
-                                    noise: options.noise, runs: runs, evaluation: data.points.rows(at: evaluationRows),
-                                    evaluationLabels: evaluationRows.map { labels[$0] }, classNames: classes.map(String.init))
+        let cell = p.cell
+        let value = Self.value(p, runs: runs)
         var summaryOptions = options
         summaryOptions.holdOutEvaluation = cell.evalHeldOut
         var outputs = summary(value, options: summaryOptions)

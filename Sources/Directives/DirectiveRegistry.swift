@@ -31,7 +31,7 @@ public enum DirectiveRegistry {
     /// curve, histogram, estimate and table values are always known to it).
     public static let valueTypes: [any CacheableValue.Type] = [
         Dataset.self, Autoencoder.self, TrainedModelValue.self, CalibrationCaseValue.self, EstimatorCaseValue.self, DimensionVerdictValue.self,
-        SweepPointValue.self, CodeCorrelationValue.self, ClassifierValue.self, InformationPlaneValue.self,
+        SweepPointValue.self, CodeCorrelationValue.self, ClassifierValue.self, ClassifierRunValue.self, InformationPlaneValue.self,
     ]
 
     /// The directive named `name`, if any.

@@ -9,7 +9,7 @@ struct ClusterOptions: ParsableArguments {
         case local, slurm
     }
 
-    @Option(help: ArgumentHelp("Where units of work run: `local` (this process) or `slurm` (one job array per dependency level; see docs/cluster.md).", valueName: "executor"))
+    @Option(help: ArgumentHelp("Where units of work run: `local` (this process) or `slurm` (job arrays, each task waiting only for the units it reads; see docs/cluster.md).", valueName: "executor"))
     var executor: Executor = .local
 
     @Option(help: ArgumentHelp("Slurm partition (default: the cluster's).", valueName: "name"))
@@ -27,13 +27,31 @@ struct ClusterOptions: ParsableArguments {
     @Option(name: .customLong("cpus-per-task"), help: ArgumentHelp("Slurm CPUs per unit (default: the notebook's threads).", valueName: "n"))
     var cpusPerTask: Int?
 
+    @Option(help: ArgumentHelp("Resubmit a task killed for memory or time (with doubled --mem or --time), cancelled or preempted, up to this many times.", valueName: "n"))
+    var retries: Int = 2
+
+    @Option(help: ArgumentHelp("The entropybook the nodes run (default: this executable's path, which must then exist on every node; with --container: a path inside the image, default `entropybook`).", valueName: "path"))
+    var binary: String?
+
+    @Option(help: ArgumentHelp("Run each task in this Apptainer/Singularity image (`apptainer exec --bind CACHE,NOTEBOOK-DIR IMAGE …`).", valueName: "image"))
+    var container: String?
+
+    @Option(help: ArgumentHelp("Ask Slurm for SIGTERM this many seconds before a task's time limit: the unit stops at its next safe point and the task requeues itself.", valueName: "seconds"))
+    var signal: Int?
+
     func validate() throws {
-        if executor == .local, partition != nil || maxParallel != nil || time != nil || mem != nil || cpusPerTask != nil {
-            throw ValidationError("--partition, --max-parallel, --time, --mem and --cpus-per-task need --executor slurm")
+        if executor == .local, partition != nil || maxParallel != nil || time != nil || mem != nil || cpusPerTask != nil
+            || retries != 2 || binary != nil || container != nil || signal != nil {
+            throw ValidationError("--partition, --max-parallel, --time, --mem, --cpus-per-task, --retries, --binary, --container and --signal need --executor slurm")
+        }
+        if retries < 0 || retries > 10 { throw ValidationError("--retries takes 0 to 10") }
+        if let s = signal, s < 1 || s > 65_535 { throw ValidationError("--signal takes 1 to 65535 seconds") }
+        if let m = mem, SlurmLimits.megabytes(ofMemory: m) == nil {
+            throw ValidationError("--mem takes a Slurm size such as 500M or 4G, not `\(m)`")
         }
         if let n = maxParallel, n < 1 { throw ValidationError("--max-parallel must be at least 1") }
         if let n = cpusPerTask, n < 1 { throw ValidationError("--cpus-per-task must be at least 1") }
-        if let t = time, t.range(of: #"^(\d+-)?\d+(:\d{2}){0,2}$"#, options: .regularExpression) == nil {
+        if let t = time, t.range(of: #"^(\d+-)?\d+(:\d{2}){0,2}$"#, options: .regularExpression) == nil || SlurmLimits.seconds(ofTime: t) == nil {
             throw ValidationError("--time takes a Slurm time such as 01:30:00 or 2-00:00:00, not `\(t)`")
         }
     }
@@ -43,7 +61,17 @@ struct ClusterOptions: ParsableArguments {
         switch executor {
         case .local: return LocalScheduler()
         case .slurm:
-            var options = SlurmOptions(executable: try currentExecutable())
+            let executable: String
+            if let binary {
+                executable = container == nil ? URL(fileURLWithPath: NSString(string: binary).expandingTildeInPath).standardizedFileURL.path : binary
+            } else {
+                executable = container == nil ? try currentExecutable() : "entropybook"
+            }
+            var options = SlurmOptions(executable: executable)
+            options.retries = retries
+            // A local image file as an absolute path; `docker://…`, `oras://…` as given.
+            options.container = container.map { $0.contains("://") ? $0 : URL(fileURLWithPath: NSString(string: $0).expandingTildeInPath).standardizedFileURL.path }
+            options.signalSeconds = signal
             options.partition = partition
             options.maxParallel = maxParallel
             options.time = time

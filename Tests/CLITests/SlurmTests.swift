@@ -65,6 +65,10 @@ final class SlurmTests: XCTestCase {
         let script = try String(contentsOfFile: path("slurm-cache/slurm/\(scripts[0])"), encoding: .utf8)
         XCTAssertTrue(script.contains("#SBATCH --array=0-11%2\n#SBATCH --output="), script)
         XCTAssertTrue(script.contains("#SBATCH --cpus-per-task=1\n"), script)
+        // Issue 30: the time limit from the cost model's estimate (at least 5 minutes).
+        XCTAssertTrue(script.contains("#SBATCH --time=00:05:00\n"), script)
+        // Each entropy estimate waits for its own autoencoder only, not for the whole array.
+        XCTAssertTrue(slurm.stderr.contains("task i after task i of job"), slurm.stderr)
     }
 
     /// A unit whose result cannot be stored (its entry's path is taken by a directory) fails
@@ -129,6 +133,151 @@ final class SlurmTests: XCTestCase {
         XCTAssertTrue(FileManager.default.fileExists(atPath: lock))
         let rerun = try slurmRun()
         XCTAssertEqual(rerun.status, 0, rerun.stderr)
+        XCTAssertEqual(try queue(), "")
+    }
+
+    // MARK: Issue 30: units of every expensive directive, quoted paths, retries
+
+    /// A labelled notebook with a `{classifier}` (two seeds: two units), its
+    /// `{information-plane}`, `{dimension}` and `{distances}` (one unit each), written into
+    /// a directory whose name has a space and an apostrophe, its cache likewise: through the
+    /// cluster it gives the local run's numbers, and every generated script asks for a time
+    /// limit and quotes its paths.
+    func writeUnitsNotebook(epochs: Int = 4, hidden: String = "[6, 4]", plane: Bool = true) throws -> String {
+        let directory = scratch.appendingPathComponent("my notebook's dir")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        // Two clusters in R³ (uniform noise in a cube of side 2, means 4 apart), 160 rows, label last.
+        var state: UInt64 = 99
+        func uniform() -> Double { state = state &* 6364136223846793005 &+ 1442695040888963407; return Double(state >> 11) * 0x1p-53 }
+        let lines = (0..<160).map { i -> String in
+            let label = i % 2
+            return (0..<3).map { k in String(format: "%.5f", 2 * uniform() - 1 + (k == label ? 4 : 0)) }.joined(separator: ",") + ",\(label)"
+        }
+        try lines.joined(separator: "\n").write(to: directory.appendingPathComponent("two.csv"), atomically: true, encoding: .utf8)
+        let notebook = """
+            ---
+            title: Units of every kind
+            seed: 3
+            ---
+
+            ```{dataset}
+            id: x
+            kind: csv
+            path: two.csv
+            labels: last
+            header: false
+            ```
+
+            ```{classifier}
+            id: net
+            data: x
+            hidden: \(hidden)
+            noise: 0.4
+            epochs: \(epochs)
+            batch: 32
+            lr: 0.01
+            eval: 60
+            snapshots: 2
+            repeats: 2
+            ```
+
+            \(plane ? "```{information-plane}\nid: p\nclassifier: net\nsamples: 200\nbins: 8\nestimators: noise-aware\n```" : "")
+
+            ```{dimension}
+            id: dim
+            data: x
+            methods: [mle, twonn, pca]
+            ```
+
+            ```{distances}
+            id: dist
+            data: x
+            by: label
+            bins: 20
+            ```
+
+            """
+        let url = directory.appendingPathComponent("units.md")
+        try notebook.write(to: url, atomically: true, encoding: .utf8)
+        return url.path
+    }
+
+    func testEveryExpensiveDirectiveRunsAsUnitsUnderPathsWithSpacesAndEqualsTheLocalRun() throws {
+        let nb = try writeUnitsNotebook()
+        let cache = path("the cache's dir")
+        let units = try TestCluster.run(executable.path, ["units", nb, "--cache-dir", cache, "-p", "threads=1"], environment: environment)
+        XCTAssertEqual(units.status, 0, units.stderr)
+        for label in ["net: training seed=1", "net: training seed=2", "  p  ", "  dim  ", "  dist  "] {
+            XCTAssertTrue(units.stdout.contains(label), "`units` lists \(label):\n\(units.stdout)")
+        }
+        XCTAssertTrue(units.stderr.contains("5 unit(s) in 2 level(s)"), units.stderr)
+
+        let local = try entropybook(["run", nb, "-o", path("local"), "--cache-dir", path("local-cache"), "-p", "threads=1"])
+        XCTAssertEqual(local.status, 0, local.stderr)
+        let slurm = try entropybook(["run", nb, "-o", path("slurm out"), "--cache-dir", cache, "-p", "threads=1", "--executor", "slurm"])
+        XCTAssertEqual(slurm.status, 0, slurm.stderr)
+        XCTAssertTrue(slurm.stderr.contains("slurm: level 1: 4 unit(s) in job array"), slurm.stderr)
+        XCTAssertTrue(slurm.stderr.contains("slurm: level 2: 1 unit(s) in job array"), slurm.stderr)
+        try assertSameNumbers(URL(fileURLWithPath: path("local/units")), URL(fileURLWithPath: path("slurm out/units")))
+        let logs = try FileManager.default.contentsOfDirectory(atPath: cache + "/slurm/logs")
+        XCTAssertEqual(logs.count, 5, "one log per task, in the directory with a space: \(logs)")
+        let scripts = try FileManager.default.contentsOfDirectory(atPath: cache + "/slurm").filter { $0.hasSuffix(".sh") }
+        for name in scripts {
+            let script = try String(contentsOfFile: cache + "/slurm/" + name, encoding: .utf8)
+            XCTAssertTrue(script.contains("#SBATCH --output=\"\(cache)/slurm/logs/%A_%a.log\"\n"), script)
+        }
+        // Each task left its record: node, job, seconds, peak memory.
+        let records = try FileManager.default.contentsOfDirectory(atPath: cache + "/units").filter { $0.hasSuffix(".record.json") }
+        XCTAssertEqual(records.count, 5)
+    }
+
+    /// A tiny `--mem`: the test cluster kills a task over it (jobacct_gather's
+    /// OverMemoryKill samples every second; the classifier trains long enough to be seen),
+    /// the unit is resubmitted with doubled memory until it fits, and the run completes.
+    func testAUnitKilledForMemoryIsRetriedWithMoreAndTheRunCompletes() throws {
+        let nb = try writeUnitsNotebook(epochs: 10_000, hidden: "[64, 64]", plane: false)
+        let run = try entropybook(["run", nb, "-o", path("out"), "--cache-dir", path("cache"), "-p", "threads=1", "--executor", "slurm",
+                                   "--mem", "32M", "--retries", "3"])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertTrue(run.stderr.contains("killed for memory; retry 1 of 3, --mem=64M"), run.stderr)
+        XCTAssertTrue(run.stderr.contains("(retry 1 of 3, --mem=64M"), "resubmitted as its own array: \(run.stderr)")
+        // The report says where each unit ran and what it used.
+        let html = try String(contentsOfFile: path("out/units/index.html"), encoding: .utf8)
+        XCTAssertTrue(html.contains("Computed on the cluster: training seed=1: Slurm job"), "provenance in the report")
+        XCTAssertTrue(run.stderr.contains("| unit | job | node | elapsed s |"), run.stderr)
+        XCTAssertEqual(try queue(), "")
+    }
+
+    /// A task cancelled from outside (`scancel JOB_TASK`, as an administrator or a
+    /// preemption would) is submitted again and the run completes.
+    func testACancelledTaskIsRetried() throws {
+        let nb = try writeUnitsNotebook(plane: false)
+        let p = Process()
+        p.executableURL = executable
+        p.arguments = ["run", nb, "-o", path("out"), "--cache-dir", path("cache"), "-p", "threads=1", "--executor", "slurm", "--max-parallel", "1"]
+        p.environment = environment
+        let err = Pipe()
+        p.standardError = err
+        p.standardOutput = FileHandle.nullDevice
+        try p.run()
+        var text = ""
+        var job: String?
+        while job == nil {
+            let chunk = err.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            text += String(decoding: chunk, as: UTF8.self)
+            if let range = text.range(of: #"level 1: 4 unit\(s\) in job array (\d+)"#, options: .regularExpression) {
+                job = text[range].split(separator: " ").last.map(String.init)
+            }
+        }
+        let array = try XCTUnwrap(job, text)
+        // The last task is still pending (one at a time): cancelled, it leaves no record.
+        let cancel = try TestCluster.run("/usr/bin/env", ["scancel", "\(array)_3"], environment: environment)
+        XCTAssertEqual(cancel.status, 0, cancel.stderr)
+        text += String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        XCTAssertEqual(p.terminationStatus, 0, text)
+        XCTAssertTrue(text.contains("retry 1 of 2"), text)
         XCTAssertEqual(try queue(), "")
     }
 
