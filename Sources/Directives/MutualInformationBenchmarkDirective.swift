@@ -45,6 +45,7 @@ public enum MutualInformationBenchmarkDirective: Directive {
         ResultSlot(kind: .table, doc: "per estimator: MAE, MAE of the per-task means, coverage, null coverage, unreliable share, seconds"),
         ResultSlot("tasks", kind: .table, doc: "per task: truth and each estimator's mean ± sd over seeds"),
         ResultSlot("families", kind: .table, doc: "MAE per family and estimator"),
+        ResultSlot("published", kind: .table, doc: "the published numbers quoted beside the measured ones, with their sources"),
         ResultSlot("auto", kind: .estimate, doc: "auto's MAE over the tasks, nats; details: coverage, nullCoverage, unreliable, tasks, seeds, n"),
     ]
 
@@ -125,7 +126,7 @@ public enum MutualInformationBenchmarkDirective: Directive {
         outputs.append(.note("MAE: mean over (task, seed) of |Î − I|; MAE of task means: mean over tasks of |mean over seeds of Î − I|. "
             + "Intervals: half-sampling (\(seeds) × 2 halves per split), 95 %, widened by the n/2 → n drift; the null is the same estimator on y with permuted rows. "
             + "The KDE plug-in uses the first \(min(n, kdeRows)) rows." + (quick ? " Quick mode: \(tasks.count) tasks, n = \(n), 1 seed." : "")))
-        var values: [String: any NotebookValue] = ["": summary, "tasks": taskTable, "families": familyTable]
+        var values: [String: any NotebookValue] = ["": summary, "tasks": taskTable, "families": familyTable, "published": publishedTable]
         if let auto = summaries.first(where: { $0.estimator == "auto" }) {
             values["auto"] = EstimateValue(name: "MAE of auto", value: auto.meanAbsoluteError, unit: "nats", details: [
                 .init("coverage", auto.coverage), .init("nullCoverage", auto.nullCoverage), .init("unreliable", auto.unreliable),

@@ -19,10 +19,12 @@ public enum MutualInformationDirective: Directive {
         var method: MutualInformationMethod? { MutualInformationMethod(rawValue: rawValue) }
     }
 
+    /// `y: labels`: Y is x's labels, not a data set.
+    static let labelsWord = "labels"
+
     struct Settings: Decodable {
         var x: ResultID
-        var y: ResultID?
-        var labels: Bool
+        var y: ResultID
         var estimator: EstimatorName
         var k: Int
         var splits: Int
@@ -31,8 +33,8 @@ public enum MutualInformationDirective: Directive {
 
     public static let parameters: [Parameter] = [
         Parameter("x", .reference([.dataset]), required: true, doc: "X: a data set, one observation per row"),
-        Parameter("y", .reference([.dataset]), doc: "Y: a data set with the same rows as x (row i of x and of y are one observation)"),
-        Parameter("labels", .bool, default: .bool(false), doc: "true: Y is x's labels (discrete); the Ross k-NN estimator (Ross 2014) is used"),
+        Parameter("y", .referenceOrWord([.dataset], words: [labelsWord]), required: true,
+                  doc: "Y: a data set with the same rows as x (row i of x and of y are one observation), or `labels`: x's labels (discrete), by the Ross k-NN estimator (Ross 2014)"),
         Parameter("estimator", .words(EstimatorName.self), default: .string("auto"),
                   doc: "auto: chosen from the data by a stated rule (Gaussian copula or KSG on normal scores); ksg, ksg-2: Kraskov et al. 2004 on standardised data; "
                       + "ksg-copula: KSG-1 on normal scores; gaussian: from the canonical correlations (bias-corrected); gaussian-copula: the same on normal scores; kde: H(X)+H(Y)−H(X,Y) by leave-one-out KDE"),
@@ -46,17 +48,14 @@ public enum MutualInformationDirective: Directive {
         ResultSlot("estimators", kind: .table, doc: "every estimator run: value, interval, n/4 → n/2 → n, null, verdict"),
     ]
 
+    /// Whether `y:` is the word `labels` (x's labels) rather than a data set's id.
+    static func yIsLabels(_ arguments: Arguments) -> Bool { arguments.values["y"] == .string(labelsWord) }
+
     public static func validate(_ arguments: Arguments) -> [ParameterError] {
         guard let cell = try? arguments.decode(Settings.self) else { return [] }
         var problems = [ParameterError]()
-        if cell.labels && cell.y != nil {
-            problems.append(ParameterError("labels", "give either `y:` (a data set) or `labels: true`, not both"))
-        }
-        if !cell.labels && cell.y == nil {
-            problems.append(ParameterError("x", "{mutual-information} needs `y:` (a data set with the same rows) or `labels: true`"))
-        }
-        if cell.labels && arguments.isExplicit("estimator") && cell.estimator != .auto && cell.estimator != .ksg {
-            problems.append(ParameterError("estimator", "with `labels: true` the estimator is Ross's k-NN (`auto` or `ksg`); `\(cell.estimator.rawValue)` needs a continuous y"))
+        if yIsLabels(arguments) && arguments.isExplicit("estimator") && cell.estimator != .auto && cell.estimator != .ksg {
+            problems.append(ParameterError("estimator", "with `y: labels` the estimator is Ross's k-NN (`auto` or `ksg`); `\(cell.estimator.rawValue)` needs a continuous y"))
         }
         return problems
     }
@@ -66,25 +65,24 @@ public enum MutualInformationDirective: Directive {
         let xData = try context.value(cell.x, as: Dataset.self)
         var generator = context.generator("resampling")
         let options = ReliabilityOptions(splits: cell.splits, nullSplits: cell.null ? 3 : 0)
-        if cell.labels {
-            guard let labels = xData.labels else { throw ParameterError("labels", "`\(xData.name)` has no labels") }
+        if yIsLabels(arguments) {
+            guard let labels = xData.labels else { throw ParameterError("y", "`\(xData.name)` has no labels: `y: labels` needs a data set with labels (mnist, or a file with a label column)") }
             try check(xData.points, Matrix(rows: xData.count, columns: 1, elements: labels.map(Float.init)),
-                      xName: xData.name, yName: "labels", minimumRows: cell.k + 1, estimatorName: "Ross k-NN", labelsOnly: true)
+                      xName: xData.name, yName: "labels", minimumRows: minimumRows(cell, labels: true, dimX: xData.points.columns, dimY: 1),
+                      estimatorName: estimatorLabel(cell, labels: true), labelsOnly: true)
             let ross = RossMutualInformation(k: cell.k)
             let checked = try MutualInformationReliability.check(ross.label, xData.points, labelMatrix(labels), options: options,
                                                                  generator: &generator) { x, l in
                 try ross.information(x, labels: l.elements.map { Int($0) })
             }
-            return try package(checked, candidates: [checked], rule: "labels: Ross's k-NN estimator for a discrete y",
+            return try package(checked, candidates: [checked], rule: "y: labels — Ross's k-NN estimator for a discrete y",
                                xName: xData.name, yName: "labels")
         }
-        guard let yID = cell.y else { throw ParameterError("x", "{mutual-information} needs `y:` or `labels: true`") }
-        let yData = try context.value(yID, as: Dataset.self)
+        let yData = try context.value(cell.y, as: Dataset.self)
         let x = xData.points, y = yData.points
         let method = cell.estimator.method
-        let minimum = method?.minimumRows(k: cell.k, dimX: x.columns, dimY: y.columns) ?? (cell.k + 1)
-        try check(x, y, xName: xData.name, yName: yData.name, minimumRows: minimum,
-                  estimatorName: method?.label(k: cell.k) ?? "auto", labelsOnly: false)
+        try check(x, y, xName: xData.name, yName: yData.name, minimumRows: minimumRows(cell, labels: false, dimX: x.columns, dimY: y.columns),
+                  estimatorName: estimatorLabel(cell, labels: false), labelsOnly: false)
         let threads = context.settings.threads
         if let method {
             let checked = try MutualInformationReliability.check(method.label(k: cell.k), x, y, options: options, generator: &generator) {
@@ -99,6 +97,49 @@ public enum MutualInformationDirective: Directive {
                            xName: xData.name, yName: yData.name)
     }
 
+    /// The shape problems `check` can see: rows of x and y when validation knows both (data
+    /// sets of a synthetic kind with their `n`), and too few rows for the estimator. A file's
+    /// shape, NaN and constant columns are known only when the data are read: `run` reports
+    /// those at the same parameters.
+    public static func validateShapes(_ inputs: EstimateInputs) -> [ParameterError] {
+        let a = inputs.arguments
+        guard let cell = try? a.decode(Settings.self), let x = inputs.shapes["x"] else { return [] }
+        let labels = yIsLabels(a)
+        let y = labels ? nil : inputs.shapes["y"]
+        if let y, y.rows != x.rows { return [rowMismatch(xName: cell.x.id, xRows: x.rows, yName: cell.y.id, yRows: y.rows)] }
+        // Validation's columns are a memory estimate's upper bound, its rows exact: the minimum
+        // at one column each is the smallest the estimator can need, so no error is false.
+        let needed = minimumRows(cell, labels: labels, dimX: 1, dimY: 1)
+        if x.rows < needed { return [tooFewRows(estimatorLabel(cell, labels: labels), needed: needed, xName: cell.x.id, have: x.rows)] }
+        return []
+    }
+
+    /// Rows the estimate needs: the estimator's own minimum in each half of the half-sampling
+    /// interval. `auto` always computes the Gaussian copula (d_x + d_y + 2 rows) and may run KSG (k + 1).
+    static func minimumRows(_ cell: Settings, labels: Bool, dimX: Int, dimY: Int) -> Int {
+        let one: Int
+        if labels {
+            one = cell.k + 1
+        } else if let method = cell.estimator.method {
+            one = method.minimumRows(k: cell.k, dimX: dimX, dimY: dimY)
+        } else {
+            one = max(cell.k + 1, dimX + dimY + 2)
+        }
+        return 2 * one
+    }
+
+    static func estimatorLabel(_ cell: Settings, labels: Bool) -> String {
+        labels ? "Ross k-NN (k = \(cell.k))" : (cell.estimator.method?.label(k: cell.k) ?? "auto (k = \(cell.k))")
+    }
+
+    static func rowMismatch(xName: String, xRows: Int, yName: String, yRows: Int) -> ParameterError {
+        ParameterError("y", "`\(xName)` has \(xRows) rows but `\(yName)` has \(yRows): x and y must be paired observations, one per row")
+    }
+
+    static func tooFewRows(_ estimator: String, needed: Int, xName: String, have: Int) -> ParameterError {
+        ParameterError("k", "\(estimator) needs at least \(needed) rows (its minimum in each half of the half-sampling interval; KSG's is k + 1); `\(xName)` has \(have)")
+    }
+
     static func labelMatrix(_ labels: [Int]) -> Matrix {
         Matrix(rows: labels.count, columns: 1, elements: labels.map(Float.init))
     }
@@ -111,13 +152,13 @@ public enum MutualInformationDirective: Directive {
         } catch let error as MutualInformationError {
             switch error {
             case .rowMismatch(let a, let b):
-                throw ParameterError(labelsOnly ? "labels" : "y", "`\(xName)` has \(a) rows but `\(yName)` has \(b): x and y must be paired observations, one per row")
+                throw rowMismatch(xName: xName, xRows: a, yName: yName, yRows: b)
             case .tooFewRows(let needed, let have, let e):
-                throw ParameterError("k", "\(e) needs at least \(needed) rows (k + 1 for KSG); `\(xName)` has \(have)")
+                throw tooFewRows(e, needed: needed, xName: xName, have: have)
             case .nonFinite(let v, let r, let c):
-                throw ParameterError(v == "x" ? "x" : (labelsOnly ? "labels" : "y"), "`\(v == "x" ? xName : yName)` has a NaN or infinite value at row \(r + 1), column \(c + 1)")
+                throw ParameterError(v == "x" ? "x" : "y", "`\(v == "x" ? xName : yName)` has a NaN or infinite value at row \(r + 1), column \(c + 1)")
             case .constantColumn(let v, let c):
-                if labelsOnly && v == "y" { throw ParameterError("labels", "every row of `\(xName)` has the same label: I = 0 and nothing to estimate") }
+                if labelsOnly && v == "y" { throw ParameterError("y", "every row of `\(xName)` has the same label: I = 0 and nothing to estimate") }
                 throw ParameterError(v == "x" ? "x" : "y", "column \(c + 1) of `\(v == "x" ? xName : yName)` is constant: it carries no information and breaks the estimators; drop it")
             default:
                 throw ParameterError("x", error.description)
