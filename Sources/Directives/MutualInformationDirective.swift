@@ -44,7 +44,7 @@ public enum MutualInformationDirective: Directive {
     ]
 
     public static let results: [ResultSlot] = [
-        ResultSlot(kind: .estimate, doc: "I(X;Y) in nats; details: lower, upper (interval), halfMean, quarterMean, spread, drift, null, nullLower, nullUpper, reliable (1/0), n"),
+        ResultSlot(kind: .estimate, doc: "I(X;Y) in nats; details: lower, upper (interval), halfMean, quarterMean, spread, drift, remaining, extrapolated, driftRatio, null, nullLower, nullUpper, reliable (1/0), n"),
         ResultSlot("estimators", kind: .table, doc: "every estimator run: value, interval, n/4 → n/2 → n, null, verdict"),
     ]
 
@@ -85,7 +85,9 @@ public enum MutualInformationDirective: Directive {
                   estimatorName: estimatorLabel(cell, labels: false), labelsOnly: false)
         let threads = context.settings.threads
         if let method {
-            let checked = try MutualInformationReliability.check(method.label(k: cell.k), x, y, options: options, generator: &generator) {
+            let oneSided = MutualInformationReliability.lowerBoundOnly(kNearestNeighbours: method.isNearestNeighbour, dimX: x.columns, dimY: y.columns)
+            let checked = try MutualInformationReliability.check(method.label(k: cell.k), x, y, options: options, oneSided: oneSided,
+                                                                 generator: &generator) {
                 try method.information($0, $1, k: cell.k, threads: threads)
             }
             return try package(checked, candidates: [checked], rule: "estimator: \(method.rawValue) (chosen in the notebook)",
@@ -169,25 +171,30 @@ public enum MutualInformationDirective: Directive {
     static func package(_ chosen: CheckedMutualInformation, candidates: [CheckedMutualInformation], rule: String,
                         xName: String, yName: String) throws -> CellResult {
         let e = chosen.estimate
-        let order = ["lower", "upper", "halfMean", "quarterMean", "spread", "drift", "null", "nullLower", "nullUpper", "reliable", "n"]
+        let order = ["lower", "upper", "halfMean", "quarterMean", "spread", "drift", "remaining", "extrapolated", "driftRatio", "null", "nullLower", "nullUpper", "reliable", "n"]
         let details = order.compactMap { key in e.details[key].map { EstimateValue.Detail(key, $0) } }
             .filter { $0.name != "lower" && $0.name != "upper" }
-        let main = EstimateValue(name: "I(\(xName); \(yName)) by \(e.estimator)", value: e.value, unit: "nats",
-                                 details: [.init("lower", e.lower ?? .nan), .init("upper", e.upper ?? .nan)] + details)
         func f(_ v: Double?) -> String { v.map { formatNumber($0) } ?? "–" }
+        // A one-sided interval stores no upper end (run.json holds numbers, not +∞).
+        let ends: [EstimateValue.Detail] = [.init("lower", e.lower ?? .nan)] + (e.upper.map { [.init("upper", $0)] } ?? [])
+        let main = EstimateValue(name: "I(\(xName); \(yName)) by \(e.estimator)", value: e.value, unit: "nats",
+                                 details: ends + details + (chosen.oneSided == nil ? [] : [.init("oneSided", 1)]))
+        func interval(_ c: CheckedMutualInformation) -> String {
+            c.oneSided == nil ? "[\(f(c.estimate.lower)), \(f(c.estimate.upper))]" : "≥ \(f(c.estimate.lower)) (lower bound only)"
+        }
         let rows = candidates.map { c -> [String] in
-            [c.estimate.estimator, f(c.estimate.value), "[\(f(c.estimate.lower)), \(f(c.estimate.upper))]",
-             "\(f(c.quarterMean)) → \(f(c.halfMean)) → \(f(c.estimate.value))",
+            [c.estimate.estimator, f(c.estimate.value), interval(c),
+             "\(f(c.quarterMean)) → \(f(c.halfMean)) → \(f(c.estimate.value))" + (c.estimate.details["extrapolated"].map { " (→ ∞: \(f($0)))" } ?? ""),
              c.null.map { "\(formatNumber($0)) [\(f(c.nullLower)), \(f(c.nullUpper))]" } ?? "–",
-             c.isReliable ? "consistent" : "unreliable: " + c.problems.joined(separator: "; ")]
+             (c.isReliable ? "consistent" : "unreliable: " + c.problems.joined(separator: "; ")) + (c.oneSided.map { "; " + $0 } ?? "")]
         }
         let table = Table(title: "Estimators run", columns: ["estimator", "I (nats)", "interval", "n/4 → n/2 → n", "permuted-y null", "check"], rows: rows)
         var outputs: [OutputItem] = []
         if chosen.isReliable {
             outputs.append(.metric(Metric("I(\(xName); \(yName))", e.value, unit: "nats",
-                                          note: "\(e.estimator); interval [\(f(e.lower)), \(f(e.upper))] (half-sampling, 95 %, widened by the n/2 → n drift)")))
+                                          note: "\(e.estimator); interval \(interval(chosen)) (half-sampling, 95 % with Student's t for the splits, extended by the bias extrapolated from n/4 → n/2 → n)")))
         } else {
-            outputs.append(.warning("Unreliable: I(\(xName); \(yName)) by \(e.estimator) read \(formatNumber(e.value)) nats [\(f(e.lower)), \(f(e.upper))], but "
+            outputs.append(.warning("Unreliable: I(\(xName); \(yName)) by \(e.estimator) read \(formatNumber(e.value)) nats \(interval(chosen)), but "
                 + chosen.problems.joined(separator: "; ") + ". Do not read it as the information."))
         }
         outputs.append(.note("Rule: \(rule)."))
