@@ -57,4 +57,24 @@ final class SettlingRuleTests: XCTestCase {
         let i = SettlingRule().interval(value: 0.4, halfMean: .nan, quarterMean: .nan, spread: .nan)
         XCTAssertEqual(i.lower, 0.4); XCTAssertEqual(i.upper, 0.4); XCTAssertEqual(i.remaining, 0)
     }
+
+    /// KSG claims only a lower bound from d_x + d_y = 6 on; the benchmark counts a one-sided
+    /// interval as covering when the truth is above its lower end, and reports the two-sided share.
+    func testLowerBoundOnlyAndItsCoverage() {
+        XCTAssertNil(MutualInformationReliability.lowerBoundOnly(kNearestNeighbours: true, dimX: 2, dimY: 2))
+        XCTAssertNotNil(MutualInformationReliability.lowerBoundOnly(kNearestNeighbours: true, dimX: 3, dimY: 3))
+        XCTAssertNil(MutualInformationReliability.lowerBoundOnly(kNearestNeighbours: false, dimX: 25, dimY: 25))
+        XCTAssertTrue(MutualInformationMethod.ksgCopula.isNearestNeighbour)
+        XCTAssertFalse(MutualInformationMethod.gaussianCopula.isNearestNeighbour)
+        func record(_ lower: Double, _ upper: Double, oneSided: Bool) -> MutualInformationBenchmark.Record {
+            MutualInformationBenchmark.Record(task: "t", family: "f", truth: 1, seed: 0, estimator: "auto", chosen: "auto", value: lower,
+                                              lower: lower, upper: upper, oneSided: oneSided, reliable: true, seconds: 0)
+        }
+        let records = [record(0.9, 1.1, oneSided: false), record(1.05, 1.2, oneSided: false),
+                       record(0.5, .infinity, oneSided: true), record(1.2, .infinity, oneSided: true)]
+        let s = MutualInformationBenchmark.summarize(records, estimator: "auto")
+        XCTAssertEqual(s.coverage, 0.5)
+        XCTAssertEqual(s.twoSided, 0.5)
+        XCTAssertEqual(s.twoSidedCoverage, 0.5)
+    }
 }
