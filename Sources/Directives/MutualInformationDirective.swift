@@ -48,13 +48,14 @@ public enum MutualInformationDirective: Directive {
         ResultSlot("estimators", kind: .table, doc: "every estimator run: value, interval, n/4 → n/2 → n, null, verdict"),
     ]
 
-    /// Whether `y:` is the word `labels` (x's labels) rather than a data set's id.
-    static func yIsLabels(_ arguments: Arguments) -> Bool { arguments.values["y"] == .string(labelsWord) }
+    /// Whether `y:` is the word `labels` (x's labels) rather than a data set's id: the word
+    /// wins over an id spelt the same (`ParameterType.referenceOrWord`), so the id is the word.
+    static func yIsLabels(_ cell: Settings) -> Bool { cell.y.id == labelsWord }
 
     public static func validate(_ arguments: Arguments) -> [ParameterError] {
         guard let cell = try? arguments.decode(Settings.self) else { return [] }
         var problems = [ParameterError]()
-        if yIsLabels(arguments) && arguments.isExplicit("estimator") && cell.estimator != .auto && cell.estimator != .ksg {
+        if yIsLabels(cell) && arguments.isExplicit("estimator") && cell.estimator != .auto && cell.estimator != .ksg {
             problems.append(ParameterError("estimator", "with `y: labels` the estimator is Ross's k-NN (`auto` or `ksg`); `\(cell.estimator.rawValue)` needs a continuous y"))
         }
         return problems
@@ -65,7 +66,7 @@ public enum MutualInformationDirective: Directive {
         let xData = try context.value(cell.x, as: Dataset.self)
         var generator = context.generator("resampling")
         let options = ReliabilityOptions(splits: cell.splits, nullSplits: cell.null ? 3 : 0)
-        if yIsLabels(arguments) {
+        if yIsLabels(cell) {
             guard let labels = xData.labels else { throw ParameterError("y", "`\(xData.name)` has no labels: `y: labels` needs a data set with labels (mnist, or a file with a label column)") }
             try check(xData.points, Matrix(rows: xData.count, columns: 1, elements: labels.map(Float.init)),
                       xName: xData.name, yName: "labels", minimumRows: minimumRows(cell, labels: true, dimX: xData.points.columns, dimY: 1),
@@ -106,7 +107,7 @@ public enum MutualInformationDirective: Directive {
     public static func validateShapes(_ inputs: EstimateInputs) -> [ParameterError] {
         let a = inputs.arguments
         guard let cell = try? a.decode(Settings.self), let x = inputs.shapes["x"] else { return [] }
-        let labels = yIsLabels(a)
+        let labels = yIsLabels(cell)
         let y = labels ? nil : inputs.shapes["y"]
         if let y, y.rows != x.rows { return [rowMismatch(xName: cell.x.id, xRows: x.rows, yName: cell.y.id, yRows: y.rows)] }
         // Validation's columns are a memory estimate's upper bound, its rows exact: the minimum
