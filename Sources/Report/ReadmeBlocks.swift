@@ -158,7 +158,7 @@ enum MutualInformationBlock {
         if let coverage = auto["details"]?["coverage"]?.numberValue {
             text += "\n\n`auto`'s intervals cover the truth in \(String(format: "%.0f %%", 100 * coverage)) of the (task, seed) cases"
             if let claimed = auto["details"]?["claimed"]?.numberValue, claimed < 1 {
-                text += String(format: " (an interval is claimed in %.0f %%; the others are shown as not settled)", 100 * claimed)
+                text += String(format: " (two-sided in %.0f %%; the others claim a lower bound only, covering when the truth is above it)", 100 * claimed)
             }
             text += "."
         }
@@ -169,7 +169,12 @@ enum MutualInformationBlock {
     /// A stored table as Markdown, every cell as the report prints it.
     static func table(_ record: JSONValue) -> String {
         let columns = record["columns"]?.arrayValue?.compactMap { $0["name"]?.stringValue } ?? []
-        let rows = (record["rows"]?.arrayValue ?? []).compactMap(\.arrayValue).map { $0.map { MarkdownTable.cell($0) } }
+        // A measurement without an interval (a published number) prints as its value alone.
+        func cell(_ value: JSONValue) -> String {
+            if case .object(let o) = value, o["lower"]?.numberValue == nil { return MarkdownTable.number(o["value"]) }
+            return MarkdownTable.cell(value)
+        }
+        let rows = (record["rows"]?.arrayValue ?? []).compactMap(\.arrayValue).map { $0.map(cell) }
         return MarkdownTable.render(columns, rows)
     }
 }
