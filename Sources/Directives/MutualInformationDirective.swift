@@ -19,10 +19,12 @@ public enum MutualInformationDirective: Directive {
         var method: MutualInformationMethod? { MutualInformationMethod(rawValue: rawValue) }
     }
 
+    /// `y: labels`: Y is x's labels, not a data set.
+    static let labelsWord = "labels"
+
     struct Settings: Decodable {
         var x: ResultID
-        var y: ResultID?
-        var labels: Bool
+        var y: ResultID
         var estimator: EstimatorName
         var k: Int
         var splits: Int
@@ -31,8 +33,8 @@ public enum MutualInformationDirective: Directive {
 
     public static let parameters: [Parameter] = [
         Parameter("x", .reference([.dataset]), required: true, doc: "X: a data set, one observation per row"),
-        Parameter("y", .reference([.dataset]), doc: "Y: a data set with the same rows as x (row i of x and of y are one observation)"),
-        Parameter("labels", .bool, default: .bool(false), doc: "true: Y is x's labels (discrete); the Ross k-NN estimator (Ross 2014) is used"),
+        Parameter("y", .referenceOrWord([.dataset], words: [labelsWord]), required: true,
+                  doc: "Y: a data set with the same rows as x (row i of x and of y are one observation), or `labels`: x's labels (discrete), by the Ross k-NN estimator (Ross 2014)"),
         Parameter("estimator", .words(EstimatorName.self), default: .string("auto"),
                   doc: "auto: chosen from the data by a stated rule (Gaussian copula or KSG on normal scores); ksg, ksg-2: Kraskov et al. 2004 on standardised data; "
                       + "ksg-copula: KSG-1 on normal scores; gaussian: from the canonical correlations (bias-corrected); gaussian-copula: the same on normal scores; kde: H(X)+H(Y)−H(X,Y) by leave-one-out KDE"),
@@ -42,21 +44,19 @@ public enum MutualInformationDirective: Directive {
     ]
 
     public static let results: [ResultSlot] = [
-        ResultSlot(kind: .estimate, doc: "I(X;Y) in nats; details: lower, upper (interval), halfMean, quarterMean, spread, drift, null, nullLower, nullUpper, reliable (1/0), n"),
+        ResultSlot(kind: .estimate, doc: "I(X;Y) in nats; details: lower, upper (interval), halfMean, quarterMean, spread, drift, remaining, extrapolated, driftRatio, null, nullLower, nullUpper, reliable (1/0), n"),
         ResultSlot("estimators", kind: .table, doc: "every estimator run: value, interval, n/4 → n/2 → n, null, verdict"),
     ]
+
+    /// Whether `y:` is the word `labels` (x's labels) rather than a data set's id: the word
+    /// wins over an id spelt the same (`ParameterType.referenceOrWord`), so the id is the word.
+    static func yIsLabels(_ cell: Settings) -> Bool { cell.y.id == labelsWord }
 
     public static func validate(_ arguments: Arguments) -> [ParameterError] {
         guard let cell = try? arguments.decode(Settings.self) else { return [] }
         var problems = [ParameterError]()
-        if cell.labels && cell.y != nil {
-            problems.append(ParameterError("labels", "give either `y:` (a data set) or `labels: true`, not both"))
-        }
-        if !cell.labels && cell.y == nil {
-            problems.append(ParameterError("x", "{mutual-information} needs `y:` (a data set with the same rows) or `labels: true`"))
-        }
-        if cell.labels && arguments.isExplicit("estimator") && cell.estimator != .auto && cell.estimator != .ksg {
-            problems.append(ParameterError("estimator", "with `labels: true` the estimator is Ross's k-NN (`auto` or `ksg`); `\(cell.estimator.rawValue)` needs a continuous y"))
+        if yIsLabels(cell) && arguments.isExplicit("estimator") && cell.estimator != .auto && cell.estimator != .ksg {
+            problems.append(ParameterError("estimator", "with `y: labels` the estimator is Ross's k-NN (`auto` or `ksg`); `\(cell.estimator.rawValue)` needs a continuous y"))
         }
         return problems
     }
@@ -66,28 +66,29 @@ public enum MutualInformationDirective: Directive {
         let xData = try context.value(cell.x, as: Dataset.self)
         var generator = context.generator("resampling")
         let options = ReliabilityOptions(splits: cell.splits, nullSplits: cell.null ? 3 : 0)
-        if cell.labels {
-            guard let labels = xData.labels else { throw ParameterError("labels", "`\(xData.name)` has no labels") }
+        if yIsLabels(cell) {
+            guard let labels = xData.labels else { throw ParameterError("y", "`\(xData.name)` has no labels: `y: labels` needs a data set with labels (mnist, or a file with a label column)") }
             try check(xData.points, Matrix(rows: xData.count, columns: 1, elements: labels.map(Float.init)),
-                      xName: xData.name, yName: "labels", minimumRows: cell.k + 1, estimatorName: "Ross k-NN", labelsOnly: true)
+                      xName: xData.name, yName: "labels", minimumRows: minimumRows(cell, labels: true, dimX: xData.points.columns, dimY: 1),
+                      estimatorName: estimatorLabel(cell, labels: true), labelsOnly: true)
             let ross = RossMutualInformation(k: cell.k)
             let checked = try MutualInformationReliability.check(ross.label, xData.points, labelMatrix(labels), options: options,
                                                                  generator: &generator) { x, l in
                 try ross.information(x, labels: l.elements.map { Int($0) })
             }
-            return try package(checked, candidates: [checked], rule: "labels: Ross's k-NN estimator for a discrete y",
+            return try package(checked, candidates: [checked], rule: "y: labels — Ross's k-NN estimator for a discrete y",
                                xName: xData.name, yName: "labels")
         }
-        guard let yID = cell.y else { throw ParameterError("x", "{mutual-information} needs `y:` or `labels: true`") }
-        let yData = try context.value(yID, as: Dataset.self)
+        let yData = try context.value(cell.y, as: Dataset.self)
         let x = xData.points, y = yData.points
         let method = cell.estimator.method
-        let minimum = method?.minimumRows(k: cell.k, dimX: x.columns, dimY: y.columns) ?? (cell.k + 1)
-        try check(x, y, xName: xData.name, yName: yData.name, minimumRows: minimum,
-                  estimatorName: method?.label(k: cell.k) ?? "auto", labelsOnly: false)
+        try check(x, y, xName: xData.name, yName: yData.name, minimumRows: minimumRows(cell, labels: false, dimX: x.columns, dimY: y.columns),
+                  estimatorName: estimatorLabel(cell, labels: false), labelsOnly: false)
         let threads = context.settings.threads
         if let method {
-            let checked = try MutualInformationReliability.check(method.label(k: cell.k), x, y, options: options, generator: &generator) {
+            let oneSided = MutualInformationReliability.lowerBoundOnly(kNearestNeighbours: method.isNearestNeighbour, dimX: x.columns, dimY: y.columns)
+            let checked = try MutualInformationReliability.check(method.label(k: cell.k), x, y, options: options, oneSided: oneSided,
+                                                                 generator: &generator) {
                 try method.information($0, $1, k: cell.k, threads: threads)
             }
             return try package(checked, candidates: [checked], rule: "estimator: \(method.rawValue) (chosen in the notebook)",
@@ -97,6 +98,49 @@ public enum MutualInformationDirective: Directive {
         let result = try auto.estimate(x, y, generator: &generator)
         return try package(result.chosen, candidates: result.candidates, rule: "auto — \(auto.rule). Here: \(result.reason)",
                            xName: xData.name, yName: yData.name)
+    }
+
+    /// The shape problems `check` can see: rows of x and y when validation knows both (data
+    /// sets of a synthetic kind with their `n`), and too few rows for the estimator. A file's
+    /// shape, NaN and constant columns are known only when the data are read: `run` reports
+    /// those at the same parameters.
+    public static func validateShapes(_ inputs: EstimateInputs) -> [ParameterError] {
+        let a = inputs.arguments
+        guard let cell = try? a.decode(Settings.self), let x = inputs.shapes["x"] else { return [] }
+        let labels = yIsLabels(cell)
+        let y = labels ? nil : inputs.shapes["y"]
+        if let y, y.rows != x.rows { return [rowMismatch(xName: cell.x.id, xRows: x.rows, yName: cell.y.id, yRows: y.rows)] }
+        // Validation's columns are a memory estimate's upper bound, its rows exact: the minimum
+        // at one column each is the smallest the estimator can need, so no error is false.
+        let needed = minimumRows(cell, labels: labels, dimX: 1, dimY: 1)
+        if x.rows < needed { return [tooFewRows(estimatorLabel(cell, labels: labels), needed: needed, xName: cell.x.id, have: x.rows)] }
+        return []
+    }
+
+    /// Rows the estimate needs: the estimator's own minimum in each half of the half-sampling
+    /// interval. `auto` always computes the Gaussian copula (d_x + d_y + 2 rows) and may run KSG (k + 1).
+    static func minimumRows(_ cell: Settings, labels: Bool, dimX: Int, dimY: Int) -> Int {
+        let one: Int
+        if labels {
+            one = cell.k + 1
+        } else if let method = cell.estimator.method {
+            one = method.minimumRows(k: cell.k, dimX: dimX, dimY: dimY)
+        } else {
+            one = max(cell.k + 1, dimX + dimY + 2)
+        }
+        return 2 * one
+    }
+
+    static func estimatorLabel(_ cell: Settings, labels: Bool) -> String {
+        labels ? "Ross k-NN (k = \(cell.k))" : (cell.estimator.method?.label(k: cell.k) ?? "auto (k = \(cell.k))")
+    }
+
+    static func rowMismatch(xName: String, xRows: Int, yName: String, yRows: Int) -> ParameterError {
+        ParameterError("y", "`\(xName)` has \(xRows) rows but `\(yName)` has \(yRows): x and y must be paired observations, one per row")
+    }
+
+    static func tooFewRows(_ estimator: String, needed: Int, xName: String, have: Int) -> ParameterError {
+        ParameterError("k", "\(estimator) needs at least \(needed) rows (its minimum in each half of the half-sampling interval; KSG's is k + 1); `\(xName)` has \(have)")
     }
 
     static func labelMatrix(_ labels: [Int]) -> Matrix {
@@ -111,13 +155,13 @@ public enum MutualInformationDirective: Directive {
         } catch let error as MutualInformationError {
             switch error {
             case .rowMismatch(let a, let b):
-                throw ParameterError(labelsOnly ? "labels" : "y", "`\(xName)` has \(a) rows but `\(yName)` has \(b): x and y must be paired observations, one per row")
+                throw rowMismatch(xName: xName, xRows: a, yName: yName, yRows: b)
             case .tooFewRows(let needed, let have, let e):
-                throw ParameterError("k", "\(e) needs at least \(needed) rows (k + 1 for KSG); `\(xName)` has \(have)")
+                throw tooFewRows(e, needed: needed, xName: xName, have: have)
             case .nonFinite(let v, let r, let c):
-                throw ParameterError(v == "x" ? "x" : (labelsOnly ? "labels" : "y"), "`\(v == "x" ? xName : yName)` has a NaN or infinite value at row \(r + 1), column \(c + 1)")
+                throw ParameterError(v == "x" ? "x" : "y", "`\(v == "x" ? xName : yName)` has a NaN or infinite value at row \(r + 1), column \(c + 1)")
             case .constantColumn(let v, let c):
-                if labelsOnly && v == "y" { throw ParameterError("labels", "every row of `\(xName)` has the same label: I = 0 and nothing to estimate") }
+                if labelsOnly && v == "y" { throw ParameterError("y", "every row of `\(xName)` has the same label: I = 0 and nothing to estimate") }
                 throw ParameterError(v == "x" ? "x" : "y", "column \(c + 1) of `\(v == "x" ? xName : yName)` is constant: it carries no information and breaks the estimators; drop it")
             default:
                 throw ParameterError("x", error.description)
@@ -128,25 +172,30 @@ public enum MutualInformationDirective: Directive {
     static func package(_ chosen: CheckedMutualInformation, candidates: [CheckedMutualInformation], rule: String,
                         xName: String, yName: String) throws -> CellResult {
         let e = chosen.estimate
-        let order = ["lower", "upper", "halfMean", "quarterMean", "spread", "drift", "null", "nullLower", "nullUpper", "reliable", "n"]
+        let order = ["lower", "upper", "halfMean", "quarterMean", "spread", "drift", "remaining", "extrapolated", "driftRatio", "null", "nullLower", "nullUpper", "reliable", "n"]
         let details = order.compactMap { key in e.details[key].map { EstimateValue.Detail(key, $0) } }
             .filter { $0.name != "lower" && $0.name != "upper" }
-        let main = EstimateValue(name: "I(\(xName); \(yName)) by \(e.estimator)", value: e.value, unit: "nats",
-                                 details: [.init("lower", e.lower ?? .nan), .init("upper", e.upper ?? .nan)] + details)
         func f(_ v: Double?) -> String { v.map { formatNumber($0) } ?? "–" }
+        // A one-sided interval stores no upper end (run.json holds numbers, not +∞).
+        let ends: [EstimateValue.Detail] = [.init("lower", e.lower ?? .nan)] + (e.upper.map { [.init("upper", $0)] } ?? [])
+        let main = EstimateValue(name: "I(\(xName); \(yName)) by \(e.estimator)", value: e.value, unit: "nats",
+                                 details: ends + details + (chosen.oneSided == nil ? [] : [.init("oneSided", 1)]))
+        func interval(_ c: CheckedMutualInformation) -> String {
+            c.oneSided == nil ? "[\(f(c.estimate.lower)), \(f(c.estimate.upper))]" : "≥ \(f(c.estimate.lower)) (lower bound only)"
+        }
         let rows = candidates.map { c -> [String] in
-            [c.estimate.estimator, f(c.estimate.value), "[\(f(c.estimate.lower)), \(f(c.estimate.upper))]",
-             "\(f(c.quarterMean)) → \(f(c.halfMean)) → \(f(c.estimate.value))",
+            [c.estimate.estimator, f(c.estimate.value), interval(c),
+             "\(f(c.quarterMean)) → \(f(c.halfMean)) → \(f(c.estimate.value))" + (c.estimate.details["extrapolated"].map { " (→ ∞: \(f($0)))" } ?? ""),
              c.null.map { "\(formatNumber($0)) [\(f(c.nullLower)), \(f(c.nullUpper))]" } ?? "–",
-             c.isReliable ? "consistent" : "unreliable: " + c.problems.joined(separator: "; ")]
+             (c.isReliable ? "consistent" : "unreliable: " + c.problems.joined(separator: "; ")) + (c.oneSided.map { "; " + $0 } ?? "")]
         }
         let table = Table(title: "Estimators run", columns: ["estimator", "I (nats)", "interval", "n/4 → n/2 → n", "permuted-y null", "check"], rows: rows)
         var outputs: [OutputItem] = []
         if chosen.isReliable {
             outputs.append(.metric(Metric("I(\(xName); \(yName))", e.value, unit: "nats",
-                                          note: "\(e.estimator); interval [\(f(e.lower)), \(f(e.upper))] (half-sampling, 95 %, widened by the n/2 → n drift)")))
+                                          note: "\(e.estimator); interval \(interval(chosen)) (half-sampling, 95 % with Student's t for the splits, extended by the bias extrapolated from n/4 → n/2 → n)")))
         } else {
-            outputs.append(.warning("Unreliable: I(\(xName); \(yName)) by \(e.estimator) read \(formatNumber(e.value)) nats [\(f(e.lower)), \(f(e.upper))], but "
+            outputs.append(.warning("Unreliable: I(\(xName); \(yName)) by \(e.estimator) read \(formatNumber(e.value)) nats \(interval(chosen)), but "
                 + chosen.problems.joined(separator: "; ") + ". Do not read it as the information."))
         }
         outputs.append(.note("Rule: \(rule)."))

@@ -249,6 +249,10 @@ struct BodyReader {
         case .reference:
             guard isValidReference(text) else { return fail("the id of an earlier result") }
             return .reference(text)
+        case .referenceOrWord(_, let words):
+            if words.contains(text) { return .string(text) }
+            guard isValidReference(text) else { return fail(type.display) }
+            return .reference(text)
         case .referenceList:
             let ids = text.trimmingCharacters(in: CharacterSet(charactersIn: "[] ")).split(separator: ",")
                 .map { $0.trimmingCharacters(in: .whitespaces) }

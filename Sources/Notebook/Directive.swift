@@ -29,6 +29,11 @@ public protocol Directive: Sendable {
     /// `ResourceBudget`). nil when the directive holds nothing sizeable or cannot know
     /// before it runs (a file's row count: the readers cap that themselves).
     static func estimate(_ inputs: EstimateInputs) -> ResourceEstimate?
+    /// Problems visible from the shapes of the results the cell reads, where validation
+    /// knows them (`inputs.shapes`: a synthetic data set's n and columns), so `check` reports
+    /// them at the parameter before anything runs. The same problems on data whose shape
+    /// only a run knows (files) remain the run's located errors. The default: none.
+    static func validateShapes(_ inputs: EstimateInputs) -> [ParameterError]
     /// The paths the cell will read, as written, with the parameter that names each, so
     /// validation can refuse paths outside the notebook's folder before anything runs.
     /// The default: every `.path` parameter, expecting a file.
@@ -52,6 +57,7 @@ public protocol Directive: Sendable {
 extension Directive {
     public static func validate(_ arguments: Arguments) -> [ParameterError] { [] }
     public static func estimate(_ inputs: EstimateInputs) -> ResourceEstimate? { nil }
+    public static func validateShapes(_ inputs: EstimateInputs) -> [ParameterError] { [] }
     public static func applySettings(_ arguments: Arguments, to settings: inout RunSettings) {}
     public static func readPaths(_ arguments: Arguments) -> [ReadPath] {
         parameters.compactMap { p -> ReadPath? in
@@ -113,6 +119,10 @@ public indirect enum ParameterType: Sendable, Hashable {
     case reference([ValueKind])
     /// A list of ids of earlier results (`of: [h1, h2]`), or one id.
     case referenceList([ValueKind])
+    /// The id of an earlier result of these kinds, or one of a few words that name something
+    /// that is not a result (`y: labels`: x's labels). A word wins over an id spelt the same;
+    /// it reads as `.string`, an id as `.reference`.
+    case referenceOrWord([ValueKind], words: [String])
     /// A nested mapping with its own parameters (`autoencoder: {epochs: 20}`).
     case object([Parameter])
 
@@ -151,6 +161,8 @@ public indirect enum ParameterType: Sendable, Hashable {
         case .wordList(let w): "list of " + w.map { "`\($0)`" }.joined(separator: ", ")
         case .reference(let kinds): "id of an earlier " + (kinds.isEmpty ? "result" : kinds.map(\.name).joined(separator: " or "))
         case .referenceList(let kinds): "ids of earlier " + (kinds.isEmpty ? "results" : kinds.map(\.name).joined(separator: " or ") + " results")
+        case .referenceOrWord(let kinds, let words):
+            "id of an earlier " + (kinds.isEmpty ? "result" : kinds.map(\.name).joined(separator: " or ")) + " or " + words.map { "`\($0)`" }.joined(separator: ", ")
         case .object: "mapping"
         }
     }

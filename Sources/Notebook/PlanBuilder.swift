@@ -100,7 +100,7 @@ struct PlanBuilder {
     private mutating func checkReferences(_ arguments: Arguments, of directive: any Directive.Type,
                                           in cell: Document.DirectiveCell, at index: Int) -> ([String], [String: String]) {
         var reads = [String](), referencedByKey = [String: String]()
-        for (key, referenced, kinds) in validator.references(in: arguments, parameters: directive.parameters) {
+        for (key, referenced, kinds, words) in validator.references(in: arguments, parameters: directive.parameters) {
             reads.append(referenced)
             referencedByKey[key] = referenced
             let message: String
@@ -111,8 +111,9 @@ struct PlanBuilder {
                 message = "`\(referenced)` is used before it is defined (line \(later)); cells run in order"
             } else {
                 let known = defined.keys.sorted()
-                message = "no earlier cell defines `\(referenced)`" + suggestion(for: referenced, among: known)
+                message = "no earlier cell defines `\(referenced)`" + suggestion(for: referenced, among: known + words)
                     + (known.isEmpty ? "" : " (defined so far: \(known.joined(separator: ", ")))")
+                    + (words.isEmpty ? "" : "; `\(key)` also takes " + words.map { "`\($0)`" }.joined(separator: ", "))
             }
             diagnostics.append(diagnostic(key, message, directive: directive, cell: cell, arguments: arguments))
         }
@@ -161,7 +162,8 @@ struct PlanBuilder {
     }
 
     /// The memory budget, once quick mode is final: each cell's estimate, with the shapes of
-    /// the results it reads flowing from the cells that made them.
+    /// the results it reads flowing from the cells that made them; and each directive's own
+    /// checks of those shapes (`validateShapes`).
     mutating func checkMemoryBudget() {
         var shapes = [String: DataShape]()
         let limit = validator.budget.memoryLimit
@@ -169,6 +171,9 @@ struct PlanBuilder {
             let arguments = cell.arguments, directive = cell.directive
             let estimateInputs = EstimateInputs(arguments: arguments, shapes: inputs.referenced.compactMapValues { shapes[$0] },
                                                 settings: settings)
+            for problem in directive.validateShapes(estimateInputs) {
+                diagnostics.append(diagnostic(problem.parameter, problem.message, directive: directive, cell: cell.cell, arguments: arguments))
+            }
             let estimate = directive.estimate(estimateInputs)
             estimates.append(cellEstimate(cell, estimate))
             guard let estimate else { continue }

@@ -68,15 +68,17 @@ public struct Validator {
         Diagnostic(at: SourceLocation(file: document.file, line: 1), "`-p \(key)=\(value)`: \(key) must be \(expected)")
     }
 
-    /// Every reference in the arguments (nested objects included): key path, id, kinds.
-    func references(in arguments: Arguments, parameters: [Parameter], prefix: String = "") -> [(String, String, [ValueKind])] {
-        var out = [(String, String, [ValueKind])]()
+    /// Every reference in the arguments (nested objects included): key path, id, kinds, and
+    /// the words the parameter takes instead of an id (`referenceOrWord`).
+    func references(in arguments: Arguments, parameters: [Parameter], prefix: String = "") -> [(String, String, [ValueKind], words: [String])] {
+        var out = [(String, String, [ValueKind], words: [String])]()
         for p in parameters {
             guard let value = arguments.values[p.name] else { continue }
             switch (p.type, value) {
-            case (.reference(let kinds), .reference(let id)): out.append((prefix + p.name, id, kinds))
+            case (.reference(let kinds), .reference(let id)): out.append((prefix + p.name, id, kinds, []))
+            case (.referenceOrWord(let kinds, let words), .reference(let id)): out.append((prefix + p.name, id, kinds, words))
             case (.referenceList(let kinds), .list(let items)):
-                for case .reference(let id) in items { out.append((prefix + p.name, id, kinds)) }
+                for case .reference(let id) in items { out.append((prefix + p.name, id, kinds, [])) }
             case (.object(let nested), .object(let values)):
                 out += references(in: Arguments(values: values), parameters: nested, prefix: prefix + p.name + ".")
             default: break

@@ -147,3 +147,34 @@ enum PresentationBlock {
             + "\(MarkdownTable.fixed(corrdim["value"], decimals: 3)) in `{corrdim}`."
     }
 }
+
+/// mi-benchmark.md: each estimator's MAE, interval coverage and null coverage over the bmi
+/// tasks, the MAE per family, and the published numbers as the notebook quotes them.
+enum MutualInformationBlock {
+    static func render(_ e: Extract) throws -> String {
+        let summary = try e.result("bench"), families = try e.result("bench.families"), published = try e.result("bench.published")
+        let auto = try e.result("bench.auto")
+        var text = "`entropybook run \(e.source.notebook)` — \(summary["title"]?.stringValue ?? ""):\n\n" + table(summary)
+        if let coverage = auto["details"]?["coverage"]?.numberValue {
+            text += "\n\n`auto`'s intervals cover the truth in \(String(format: "%.0f %%", 100 * coverage)) of the (task, seed) cases"
+            if let claimed = auto["details"]?["claimed"]?.numberValue, claimed < 1 {
+                text += String(format: " (two-sided in %.0f %%; the others claim a lower bound only, covering when the truth is above it)", 100 * claimed)
+            }
+            text += "."
+        }
+        return text + "\n\n" + (families["title"]?.stringValue ?? "MAE per family") + ":\n\n" + table(families)
+            + "\n\n" + (published["title"]?.stringValue ?? "Published numbers") + ":\n\n" + table(published)
+    }
+
+    /// A stored table as Markdown, every cell as the report prints it.
+    static func table(_ record: JSONValue) -> String {
+        let columns = record["columns"]?.arrayValue?.compactMap { $0["name"]?.stringValue } ?? []
+        // A measurement without an interval (a published number) prints as its value alone.
+        func cell(_ value: JSONValue) -> String {
+            if case .object(let o) = value, o["lower"]?.numberValue == nil { return MarkdownTable.number(o["value"]) }
+            return MarkdownTable.cell(value)
+        }
+        let rows = (record["rows"]?.arrayValue ?? []).compactMap(\.arrayValue).map { $0.map(cell) }
+        return MarkdownTable.render(columns, rows)
+    }
+}

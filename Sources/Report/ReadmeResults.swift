@@ -35,6 +35,8 @@ public enum ReadmeResults {
         Source(name: "presentation", notebook: "notebooks/presentation.md",
                results: ["c1.outcome", "c2.outcome", "c3.outcome", "c4.outcome", "c5.outcome", "images", "images-corrdim"],
                render: PresentationBlock.render),
+        Source(name: "mi-benchmark", notebook: "notebooks/mi-benchmark.md",
+               results: ["bench", "bench.families", "bench.published", "bench.auto"], render: MutualInformationBlock.render),
     ]
 
     /// The source whose notebook has this file name (`…/synthetic.md` → synthetic).

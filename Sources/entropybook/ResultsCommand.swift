@@ -10,7 +10,7 @@ struct ResultsCommand: ParsableCommand {
         abstract: "Rewrite the README's results tables from full runs (via their extracts in docs/results/).",
         discussion: """
         Each RUN (a run.json or its output directory, of a full run of synthetic.md, \
-        verdict-calibration.md, mnist.md or presentation.md) is cut down to the records the \
+        verdict-calibration.md, mnist.md, presentation.md or mi-benchmark.md) is cut down to the records the \
         README's tables read and written to EXTRACTS/NAME.json. Then every block between \
         `<!-- results:NAME -->` and `<!-- /results:NAME -->` in the README is rewritten from \
         the extracts. Without RUN, only the README is regenerated. --check writes nothing and \

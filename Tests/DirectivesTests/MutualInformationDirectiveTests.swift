@@ -88,10 +88,11 @@ final class MutualInformationDirectiveTests: XCTestCase {
             }
         }
         expect("```{mutual-information}\nx: c\ny: ok\n```", parameter: "x", mentions: "column 2")
-        expect("```{mutual-information}\nx: t\ny: t2\nestimator: ksg\nk: 3\n```", parameter: "k", mentions: "at least 4 rows")
+        // KSG needs k + 1 = 4 rows in each half of the half-sampling interval.
+        expect("```{mutual-information}\nx: t\ny: t2\nestimator: ksg\nk: 3\n```", parameter: "k", mentions: "at least 8 rows")
     }
 
-    /// `labels: true`: Ross's estimator on x against its own labels. Three classes at means 0, 3,
+    /// `y: labels`: Ross's estimator on x against its own labels. Three classes at means 0, 3,
     /// 6 with unit noise: I = ln 3 − H(L|X) = 0.877 nats (quadrature with scipy).
     func testLabelsUseRossEstimator() throws {
         var g = SeededGenerator(seed: 8)
@@ -109,16 +110,67 @@ final class MutualInformationDirectiveTests: XCTestCase {
         addTeardownBlock { try? FileManager.default.removeItem(at: url) }
         let h = DirectiveHarness()
         try h.run("```{dataset}\nid: p\nkind: npy\npath: \(points)\nlabels: \(labelFile)\n```")
-        try h.run("```{mutual-information}\nid: mi\nx: p\nlabels: true\nsplits: 2\n```")
+        try h.run("```{mutual-information}\nid: mi\nx: p\ny: labels\nsplits: 2\n```")
         let e = try h.value("mi", as: EstimateValue.self)
         XCTAssertTrue(e.name.contains("Ross"), e.name)
         XCTAssertEqual(e.value, 0.877, accuracy: 0.1)  // k-NN error at n = 300 is a few hundredths
     }
 
-    func testYOrLabelsIsRequiredAtCheckTime() {
+    func testYIsRequiredAtCheckTime() {
         let h = DirectiveHarness()
         XCTAssertThrowsError(try h.run("```{dataset}\nid: g\nkind: gaussian\nn: 50\n```\n\n```{mutual-information}\nx: g\n```")) {
-            XCTAssertTrue("\($0)".contains("needs `y:`"), "\($0)")
+            XCTAssertTrue("\($0)".contains("needs `y`"), "\($0)")
+        }
+    }
+
+    /// The diagnostics `check` gives a notebook, without running it.
+    func checkDiagnostics(_ source: String) -> [Diagnostic] {
+        let (document, _) = NotebookParser.parse(source, file: "nb.md")
+        switch Validator(registry: DirectiveRegistry.all).plan(document) {
+        case .success: return []
+        case .failure(let f): return f.diagnostics
+        }
+    }
+
+    /// `y:` takes a data set's id or the word `labels`; a misspelt word is refused by `check`
+    /// with the word suggested, and `labels: true` (the old spelling) is an unknown key.
+    func testYLabelsIsAWordAtCheckTime() {
+        let data = "```{dataset}\nid: g\nkind: gaussian\nn: 50\n```\n\n"
+        XCTAssertEqual(checkDiagnostics(data + "```{mutual-information}\nx: g\ny: labels\n```\n").map(\.message), [])
+        let typo = checkDiagnostics(data + "```{mutual-information}\nx: g\ny: lables\n```\n")
+        XCTAssertTrue(typo.contains { $0.parameter == "y" && $0.message.contains("`lables`") && $0.message.contains("`labels`") && $0.location.line == 9 },
+                      "\(typo.map(\.description))")
+        let old = checkDiagnostics(data + "```{mutual-information}\nx: g\nlabels: true\n```\n")
+        XCTAssertTrue(old.contains { $0.message.contains("labels") }, "\(old.map(\.description))")
+        let notRoss = checkDiagnostics(data + "```{mutual-information}\nx: g\ny: labels\nestimator: gaussian\n```\n")
+        XCTAssertTrue(notRoss.contains { $0.parameter == "estimator" && $0.message.contains("`y: labels`") }, "\(notRoss.map(\.description))")
+    }
+
+    /// Shapes validation knows (synthetic data sets with their `n`) are checked before anything
+    /// runs, at the line of the parameter; a file's shape stays a run-time error (above).
+    func testShapeProblemsAreCheckErrors() {
+        func notebook(_ nx: Int, _ ny: Int, _ mi: String) -> String {
+            "```{dataset}\nid: a\nkind: gaussian\nn: \(nx)\nk: 2\n```\n\n```{dataset}\nid: b\nkind: gaussian\nn: \(ny)\nk: 2\n```\n\n"
+                + "```{mutual-information}\n" + mi + "\n```\n"
+        }
+        struct Case { var nx, ny: Int; var body: String; var parameter: String?; var mentions: String; var line: Int }
+        let cases = [
+            Case(nx: 300, ny: 300, body: "x: a\ny: b", parameter: nil, mentions: "", line: 0),
+            Case(nx: 300, ny: 200, body: "x: a\ny: b", parameter: "y", mentions: "`a` has 300 rows but `b` has 200", line: 17),
+            Case(nx: 5, ny: 5, body: "x: a\ny: b\nestimator: ksg\nk: 3", parameter: "k", mentions: "at least 8 rows", line: 19),
+            Case(nx: 7, ny: 7, body: "x: a\ny: b\nk: 3", parameter: "k", mentions: "at least 8 rows", line: 18),
+            Case(nx: 8, ny: 8, body: "x: a\ny: b\nk: 3", parameter: nil, mentions: "", line: 0),
+            Case(nx: 5, ny: 5, body: "x: a\ny: labels\nk: 3", parameter: "k", mentions: "at least 8 rows", line: 18),
+        ]
+        for c in cases {
+            let found = checkDiagnostics(notebook(c.nx, c.ny, c.body))
+            guard let parameter = c.parameter else {
+                XCTAssertEqual(found.map(\.message), [], c.body)
+                continue
+            }
+            let hit = found.first { $0.parameter == parameter }
+            XCTAssertTrue(hit?.message.contains(c.mentions) ?? false, "\(c.body): \(found.map(\.description))")
+            XCTAssertEqual(hit?.location.line, c.line, c.body)
         }
     }
 }

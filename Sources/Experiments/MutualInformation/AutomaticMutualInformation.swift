@@ -25,7 +25,8 @@ public struct AutomaticMutualInformation: Sendable {
 
     /// The rule in words, for the report.
     public var rule: String {
-        "on normal scores: KSG-1 (k = \(k)) when d_x + d_y ≤ \(maximumNeighbourDimension) and it exceeds the Gaussian copula estimate by more than 2 standard errors, else the Gaussian copula estimate"
+        "on normal scores: KSG-1 (k = \(k)) when d_x + d_y ≤ \(maximumNeighbourDimension) and it exceeds the Gaussian copula estimate by more than 2 standard errors, else the Gaussian copula estimate; "
+            + "KSG in d_x + d_y ≥ \(MutualInformationReliability.lowerBoundDimension) claims only a lower bound"
     }
 
     /// The outcome: the chosen estimate and every candidate computed, with the reason.
@@ -44,8 +45,9 @@ public struct AutomaticMutualInformation: Sendable {
                           reason: "d_x + d_y = \(x.columns + y.columns) > \(maximumNeighbourDimension): Gaussian copula")
         }
         let ksg = KraskovStogbauerGrassberger(k: k, variant: .first, threads: threads)
+        let oneSided = MutualInformationReliability.lowerBoundOnly(kNearestNeighbours: true, dimX: x.columns, dimY: y.columns)
         let kk = try MutualInformationReliability.check(MutualInformationMethod.ksgCopula.label(k: k), sx, sy, options: options,
-                                                        generator: &generator) { try ksg.information($0, $1) }
+                                                        oneSided: oneSided, generator: &generator) { try ksg.information($0, $1) }
         let margin = 2 * (g.spread * g.spread + kk.spread * kk.spread).squareRoot()
         let gap = kk.estimate.value - g.estimate.value
         if gap > margin {

@@ -38,7 +38,9 @@ public enum MutualInformationBenchmark {
         public var chosen: String
         public var value: Double
         public var lower: Double
+        /// +∞ when only the lower end is claimed (`oneSided`).
         public var upper: Double
+        public var oneSided: Bool = false
         public var null: Double?
         public var nullLower: Double?
         public var nullUpper: Double?
@@ -83,14 +85,17 @@ public enum MutualInformationBenchmark {
                             let result = try AutomaticMutualInformation(k: k, options: options, threads: threads).estimate(xs, ys, generator: &g)
                             checked = result.chosen
                         case .method(let m):
-                            checked = try MutualInformationReliability.check(m.label(k: k), xs, ys, options: options, generator: &g) {
+                            let oneSided = MutualInformationReliability.lowerBoundOnly(kNearestNeighbours: m.isNearestNeighbour,
+                                                                                       dimX: xs.columns, dimY: ys.columns)
+                            checked = try MutualInformationReliability.check(m.label(k: k), xs, ys, options: options, oneSided: oneSided, generator: &g) {
                                 try m.information($0, $1, k: k, threads: threads)
                             }
                         }
                         record.chosen = checked.estimate.estimator
                         record.value = checked.estimate.value
                         record.lower = checked.estimate.lower ?? .nan
-                        record.upper = checked.estimate.upper ?? .nan
+                        record.upper = checked.estimate.upper ?? .infinity
+                        record.oneSided = checked.oneSided != nil
                         record.null = checked.null; record.nullLower = checked.nullLower; record.nullUpper = checked.nullUpper
                         record.reliable = checked.isReliable
                     } catch let error as CancellationError {
@@ -115,8 +120,11 @@ public enum MutualInformationBenchmark {
         public var meanAbsoluteError: Double
         /// Mean over tasks of |mean over seeds of Î − I| (the benchmark's per-task-mean convention).
         public var meanAbsoluteErrorOfMeans: Double
-        /// Share of (task, seed) whose interval contains I.
+        /// Share of (task, seed) whose interval contains I (a one-sided interval: I ≥ its lower end).
         public var coverage: Double
+        /// Share with a two-sided interval, and the share of those that contain I.
+        public var twoSided: Double
+        public var twoSidedCoverage: Double
         /// Share whose permuted-y interval contains 0.
         public var nullCoverage: Double
         /// Share flagged unreliable.
@@ -135,10 +143,14 @@ public enum MutualInformationBenchmark {
         let taskErrors = byTask.values.map { rs in abs(rs.map(\.value).reduce(0, +) / Double(rs.count) - rs[0].truth) }
         let maeMeans = taskErrors.isEmpty ? .nan : taskErrors.reduce(0, +) / Double(taskErrors.count)
         let coverage = ok.isEmpty ? .nan : Double(ok.filter(\.covers).count) / Double(ok.count)
+        let two = ok.filter { !$0.oneSided }
+        let twoSided = ok.isEmpty ? .nan : Double(two.count) / Double(ok.count)
+        let twoSidedCoverage = two.isEmpty ? .nan : Double(two.filter(\.covers).count) / Double(two.count)
         let nulls = ok.compactMap(\.nullCovered)
         let nullCoverage = nulls.isEmpty ? .nan : Double(nulls.filter { $0 }.count) / Double(nulls.count)
         let unreliable = ok.isEmpty ? .nan : Double(ok.filter { !$0.reliable }.count) / Double(ok.count)
         return Summary(estimator: estimator, meanAbsoluteError: mae, meanAbsoluteErrorOfMeans: maeMeans, coverage: coverage,
+                       twoSided: twoSided, twoSidedCoverage: twoSidedCoverage,
                        nullCoverage: nullCoverage, unreliable: unreliable, failures: mine.count - ok.count, count: mine.count,
                        seconds: mine.map(\.seconds).reduce(0, +))
     }

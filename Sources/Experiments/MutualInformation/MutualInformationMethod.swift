@@ -39,6 +39,9 @@ public enum MutualInformationMethod: String, Sendable, Hashable, CaseIterable, C
     }
 
     /// The fewest rows the method takes.
+    /// KSG on the data's own coordinates: `MutualInformationReliability.lowerBoundOnly` applies.
+    public var isNearestNeighbour: Bool { self == .ksg || self == .ksg2 || self == .ksgCopula }
+
     public func minimumRows(k: Int, dimX: Int, dimY: Int) -> Int {
         switch self {
         case .ksg, .ksg2, .ksgCopula: k + 1
