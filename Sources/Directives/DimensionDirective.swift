@@ -148,6 +148,13 @@ public enum DimensionDirective: Directive {
                 } else {
                     add("Gride", gride.scales[0].dimension, gride.scales[0].standardError, "n₁ = 1 (no plateau across scales); by n₁: \(curve)")
                 }
+                // The two ends of the scale curve, so prose can quote the range the dimension spans.
+                if let first = gride.scales.first, let last = gride.scales.last, gride.scales.count > 1 {
+                    add("Gride, smallest scale", first.dimension, first.standardError,
+                        "n₁ = \(first.n1), n₂ = \(first.n2): mean neighbour radius \(formatNumber(first.radius))")
+                    add("Gride, largest scale", last.dimension, last.standardError,
+                        "n₁ = \(last.n1), n₂ = \(last.n2): mean neighbour radius \(formatNumber(last.radius))")
+                }
             default:
                 throw ParameterError("methods", "`\(method)` is not a method of {dimension}")
             }
