@@ -6,8 +6,9 @@ import Linalg
 /// The direct estimators on scikit-dimension's 24 benchmark manifolds (`ScikitDimensionManifold`),
 /// clean and with isotropic Gaussian noise, scored with the metric of the literature's
 /// anchors (Campadelli et al. 2015; the mean relative error |d̂ − k|/k) and by the exact rate
-/// of the rounded estimate. `auto` also answers "not resolvable" (no plateau across scales);
-/// that answer is counted apart, never as exact.
+/// of the rounded estimate. `auto` also answers "not resolvable" (no plateau across scales, or
+/// a reading half-way between integers: `AutomaticDimensionRule`); that answer is counted
+/// apart, never as exact.
 public enum EstimatorCalibration {
     /// Row labels, in table order.
     public static let methods = ["auto", "DANCo", "TwoNN", "Gride (n₁ = 1)", "MLE", "MiND-ML", "ESS", "CorrInt"]
