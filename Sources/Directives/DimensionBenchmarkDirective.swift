@@ -38,7 +38,7 @@ public enum DimensionBenchmarkDirective: Directive {
     }
 
     struct CaseKey: Encodable {
-        var version = 1
+        var version = 2
         var set: String, n: Int, seed: Int, noise: Double, methods: [String], root: UInt64
     }
 
@@ -94,9 +94,10 @@ public enum DimensionBenchmarkDirective: Directive {
         let caseRows = cases.map { c -> [String] in
             [c.set, String(c.k), String(c.n), String(c.seed + 1), formatNumber(100 * c.noise)]
                 + EstimatorCalibration.methods.map { c.estimates[$0].map { formatNumber($0, significantDigits: 3) } ?? "" }
-                + [c.autoResolved ? c.autoMethod : "not resolvable", formatNumber(c.seconds, significantDigits: 2)]
+                + [c.autoResolved ? c.autoMethod : "not resolvable", c.grideCurve.map { formatNumber($0, significantDigits: 3) }.joined(separator: " "),
+                   formatNumber(c.seconds, significantDigits: 2)]
         }
-        let caseTable = Table(title: "Every case", columns: ["set", "k", "n", "seed", "noise %"] + EstimatorCalibration.methods + ["auto used", "seconds"],
+        let caseTable = Table(title: "Every case", columns: ["set", "k", "n", "seed", "noise %"] + EstimatorCalibration.methods + ["auto used", "Gride at n₁ = 1, 2, 4, …", "seconds"],
                               rows: caseRows)
         return CellResult(values: ["": cleanTable, "noisy": noisyTable, "cases": caseTable],
                           outputs: notes + [.table(cleanTable), .table(noisyTable), .table(caseTable)])

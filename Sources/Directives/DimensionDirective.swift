@@ -90,8 +90,8 @@ public enum DimensionDirective: Directive {
                 let auto = try AutomaticDimension(of: points, neighbors: neighbors, seed: seed, workers: context.settings.threads)
                 automatic = auto
                 add("auto (\(auto.method))", auto.dimension, nil, auto.note)
-                if !auto.hasPlateau {
-                    outputs.append(.warning("auto: no plateau of the dimension across scales; \(auto.method)'s \(formatNumber(auto.dimension)) is not to be trusted."))
+                if !auto.isResolved {
+                    outputs.append(.warning("auto: not resolvable; \(auto.method)'s \(formatNumber(auto.dimension)) is not to be trusted (\(auto.note))"))
                 }
             case "corrdim":
                 // The same definition as {corrdim}'s, so both give the same number.
@@ -144,9 +144,16 @@ public enum DimensionDirective: Directive {
                 let plateau = GridePlateau(gride)
                 let curve = gride.scales.map { "\($0.n1): \(formatNumber($0.dimension))" }.joined(separator: ", ")
                 if let p = plateau.start, let value = plateau.value {
-                    add("Gride", value, nil, "plateau from n₁ = \(p) (consecutive scales within 10 %); by n₁: \(curve)")
+                    add("Gride", value, nil, "plateau from n₁ = \(p) (after the scales that fall by more than 6 %, the first consecutive scales within 6 %); by n₁: \(curve)")
                 } else {
                     add("Gride", gride.scales[0].dimension, gride.scales[0].standardError, "n₁ = 1 (no plateau across scales); by n₁: \(curve)")
+                }
+                // The two ends of the scale curve, so prose can quote the range the dimension spans.
+                if let first = gride.scales.first, let last = gride.scales.last, gride.scales.count > 1 {
+                    add("Gride, smallest scale", first.dimension, first.standardError,
+                        "n₁ = \(first.n1), n₂ = \(first.n2): mean neighbour radius \(formatNumber(first.radius))")
+                    add("Gride, largest scale", last.dimension, last.standardError,
+                        "n₁ = \(last.n1), n₂ = \(last.n2): mean neighbour radius \(formatNumber(last.radius))")
                 }
             default:
                 throw ParameterError("methods", "`\(method)` is not a method of {dimension}")

@@ -44,8 +44,8 @@ enum DimensionScaleFigure {
                                yLabel: "intrinsic dimension", series: series)
         let chart = try LineChart(title: curve.title, xLabel: curve.xLabel, yLabel: curve.yLabel, series: series.map { .init($0) },
                                   xScale: .log, referenceLines: lines)
-        let rule = plateau.start.map { "The plateau rule (the first two consecutive Gride scales within 10 % of each other, from the smallest up) picks n₁ = \($0)–\(2 * $0), marked by the vertical lines: \(String(format: "%.2f", plateau.value ?? .nan))." }
-            ?? "No two consecutive Gride scales agree within 10 %: there is no plateau, and no scale to trust."
+        let rule = plateau.start.map { "The plateau rule (after the smallest scales that fall by more than 6 % each, the first two consecutive Gride scales within 6 % of each other) picks n₁ = \($0)–\(2 * $0), marked by the vertical lines: \(String(format: "%.2f", plateau.value ?? .nan))." }
+            ?? "No two consecutive Gride scales (after those falling by more than 6 %) agree within 6 %: there is no plateau, and no scale to trust."
         return (curve, try Figure(name: "dimension-scale", caption:
             "Intrinsic dimension against the neighbourhood radius: Gride at n₁ = 1, 2, 4, … (band: ± one standard error) on all points, "
             + "and TwoNN on random subsets of n, n/2, n/4, … points. Noise raises the estimate where the radius is comparable to it "

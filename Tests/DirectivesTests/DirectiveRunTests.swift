@@ -87,9 +87,9 @@ final class DirectiveRunTests: XCTestCase {
         try h.run(cell("dataset", "id: cube\nkind: uniform-cube\nk: 3\nn: 800"))
         try h.run(cell("dimension", "id: dims\ndata: cube\nmethods: [auto, danco, ess, mind-ml, gride]"))
         let table = try h.value("dims", as: Table.self)
-        XCTAssertEqual(table.rows.count, 5)
+        XCTAssertEqual(table.rows.count, 7)
         XCTAssertTrue(table.rows[0][0].hasPrefix("auto ("), table.rows[0][0])
-        XCTAssertEqual(table.rows.dropFirst().map { $0[0] }, ["DANCo", "ESS", "MiND-ML", "Gride"])
+        XCTAssertEqual(table.rows.dropFirst().map { $0[0] }, ["DANCo", "ESS", "MiND-ML", "Gride", "Gride, smallest scale", "Gride, largest scale"])
         for row in table.rows {
             let value = try XCTUnwrap(Double(row[1]), "\(row)")
             XCTAssertEqual(value, 3, accuracy: 0.6, row[0])

@@ -6,8 +6,9 @@ import Linalg
 /// The direct estimators on scikit-dimension's 24 benchmark manifolds (`ScikitDimensionManifold`),
 /// clean and with isotropic Gaussian noise, scored with the metric of the literature's
 /// anchors (Campadelli et al. 2015; the mean relative error |d̂ − k|/k) and by the exact rate
-/// of the rounded estimate. `auto` also answers "not resolvable" (no plateau across scales);
-/// that answer is counted apart, never as exact.
+/// of the rounded estimate. `auto` also answers "not resolvable" (no plateau across scales, or
+/// a reading half-way between integers: `AutomaticDimensionRule`); that answer is counted
+/// apart, never as exact.
 public enum EstimatorCalibration {
     /// Row labels, in table order.
     public static let methods = ["auto", "DANCo", "TwoNN", "Gride (n₁ = 1)", "MLE", "MiND-ML", "ESS", "CorrInt"]
@@ -22,10 +23,13 @@ public enum EstimatorCalibration {
         public var noise: Double
         /// Estimate per method label.
         public var estimates: [String: Double]
-        /// Whether `auto` found a plateau.
+        /// Whether `auto` gave a confident number (`AutomaticDimension.isResolved`).
         public var autoResolved: Bool
         /// What `auto` used ("DANCo", "Gride, n₁ = 4–8").
         public var autoMethod: String
+        /// Gride's estimates at n₁ = 1, 2, 4, … (empty when `auto` did not run): the scale
+        /// curve `auto` read, so a rule can be re-scored without recomputing.
+        public var grideCurve: [Double]
         public var seconds: Double
     }
 
@@ -46,14 +50,16 @@ public enum EstimatorCalibration {
         let nn = try NearestNeighbors(of: x, k: neighbourCount, workers: threads)
         var estimates = [String: Double]()
         var resolved = true, autoMethod = ""
+        var curve = [Double]()
         var danco: Double?
         if wants.contains("auto") {
             let auto = try AutomaticDimension(of: x, neighbors: nn, seed: rootSeed, workers: threads)
             estimates["auto"] = auto.dimension
-            resolved = auto.hasPlateau
+            resolved = auto.isResolved
             autoMethod = auto.method
             danco = auto.danco?.dimension
             estimates["Gride (n₁ = 1)"] = auto.gride.scales.first?.dimension
+            curve = auto.gride.scales.map(\.dimension)
         }
         if wants.contains("DANCo") { estimates["DANCo"] = try danco ?? DANCoDimension(of: x, seed: rootSeed, workers: threads).dimension }
         if wants.contains("TwoNN") { estimates["TwoNN"] = try TwoNearestNeighborsDimension(neighbors: nn).dimension }
@@ -67,7 +73,7 @@ public enum EstimatorCalibration {
         }
         if wants.contains("CorrInt") { estimates["CorrInt"] = try TwoRadiusCorrelationDimension(of: x, neighbors: nn).dimension }
         return Case(set: manifold.id, k: manifold.intrinsicDimension, n: n, seed: seed, noise: noise, estimates: estimates,
-                    autoResolved: resolved, autoMethod: autoMethod,
+                    autoResolved: resolved, autoMethod: autoMethod, grideCurve: curve,
                     seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
     }
 
