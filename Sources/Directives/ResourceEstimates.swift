@@ -69,7 +69,7 @@ extension DatasetDirective {
         return ResourceEstimate(bytes: bytes, parameter: a.isExplicit("split") ? "split" : "kind",
                                 explanation: "\(count(loaded)) images of 784 pixels",
                                 shapes: [nil: DataShape(rows: rows, columns: 784)])
-            .with(work: WorkEstimates.dataset(rows: loaded, columns: 784, latent: 0), driver: a.isExplicit("split") ? "split" : "kind",
+            .with(work: WorkEstimates.dataset(rows: loaded, columns: 784, latent: 0, images: true), driver: a.isExplicit("split") ? "split" : "kind",
                   "\(count(loaded)) images of 784 pixels")
     }
 }
@@ -157,7 +157,9 @@ extension DimensionDirective {
         if let m = cell?.sample { data.rows = min(data.rows, m) }
         // One neighbour search for MLE, TwoNN, MiND, Gride and auto's scale curve; the
         // correlation sum; DANCo (asked for, or auto's fallback on wide data); ESS's patches.
-        var work = distancePassWork(rows: data.rows, columns: data.columns, symmetric: false) + figureWork(2)
+        // The ID-against-scale figure when a scale method (auto, Gride) runs.
+        var work = distancePassWork(rows: data.rows, columns: data.columns, symmetric: false)
+            + figureWork(methods.contains("auto") || methods.contains("gride") ? 1 : 0)
         if methods.contains("corrdim") { work = work + correlationSumWork(rows: data.rows, columns: data.columns) }
         if methods.contains("danco") || (methods.contains("auto") && data.columns >= 16) {
             work = work + dancoWork(rows: data.rows, columns: data.columns)
@@ -341,9 +343,27 @@ extension MutualInformationBenchmarkDirective {
     }
 }
 
+/// `{plot}`'s settings that size its figure.
+private struct PlotSettings: Decodable {
+    var kind: String
+    var points: Int
+    var images: Int
+}
+
 extension PlotDirective {
-    /// One figure, drawn at three sizes.
+    /// One figure, drawn at three sizes: a line chart or histogram, or a scatter of up to
+    /// `points` points (of the data's rows), or a grid of `images` images.
     public static func estimate(_ inputs: EstimateInputs) -> ResourceEstimate? {
-        ResourceEstimate(bytes: 0, parameter: "of", explanation: "one figure").with(work: figureWork(1), driver: "of", "one figure at three sizes")
+        let cell = try? inputs.arguments.decode(PlotSettings.self)
+        let rows = inputs.shapes["of"]?.rows
+        let work: ComputeWork
+        switch cell?.kind {
+        case "scatter"?: work = pointFigureWork(points: min(cell?.points ?? 5000, rows ?? 5000))
+        case "image-grid"?: work = pointFigureWork(points: 20 * (cell?.images ?? 16))
+        case "auto"? where rows != nil && (inputs.shapes["of"]?.columns ?? 0) >= 2:
+            work = pointFigureWork(points: min(cell?.points ?? 5000, rows ?? 5000))
+        default: work = figureWork(1)
+        }
+        return ResourceEstimate(bytes: 0, parameter: "of", explanation: "one figure").with(work: work, driver: "of", "one figure at three sizes")
     }
 }

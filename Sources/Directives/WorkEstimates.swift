@@ -25,9 +25,11 @@ import Notebook
 /// Exponentials per pair and pass of a kernel sum (several bandwidths per pass, one exp
 /// per four of them, vectorised).
 private let exponentialsPerPair = 2.0
-/// sgemm flops one call costs beyond its own (dispatch, packing of small panels): what
-/// makes a 10–64–32 network's products slower per flop than the probe's 64 × 512 × 512.
-private let flopsPerCall = 2.0e5
+/// sgemm flops one layer step of a shard costs beyond its own products (the call's dispatch
+/// and packing, the bias, activation and copy passes' loop overheads): what makes a
+/// 10–64–32 network train at 0.47 ms a mini-batch on an idle machine (quickstart.md's
+/// `ae3`: 0.30 s for 600 mini-batches), far slower per flop than the probe's 64 × 512 × 512.
+private let flopsPerCall = 1.0e6
 /// Rows per shard of a split-product trainer's mini-batch (`Training.swift`).
 private let shardRows = 64.0
 
@@ -36,15 +38,27 @@ private let shardRows = 64.0
 private let adamOperationsPerWeight = 12.0
 /// Element operations per activation and row: bias, activation and its derivative, copies.
 private let activationOperations = 8.0
-/// Single-thread element operations that stand for drawing one figure at its three sizes
-/// (supersampled libgd drawing, palette quantisation, zlib level 9) and writing its CSV.
-let figureOperations = 1.5e9
+/// Single-thread element operations that stand for drawing one line chart or histogram at
+/// its three sizes (supersampled libgd drawing, palette quantisation, zlib level 9) and
+/// writing its CSV: about 0.02–0.04 s on an idle machine (quickstart.md's `{dimension}`
+/// cell, one line chart: 0.04 s in all).
+let figureOperations = 3e8
+/// Single-thread element operations per point of a scatter plot (or pixel block of an image
+/// grid) on top of a chart's: the dataset cell's 2 000-point scatter takes about 0.5 s on an
+/// idle machine, twenty line charts' worth.
+private let operationsPerPlottedPoint = 2.5e6
 /// Single-thread element operations per generated coordinate (sampling, the embedding map,
 /// noise, the provenance's statistics).
 private let generationOperations = 60.0
 
-/// The drawing of `count` figures.
+/// The drawing of `count` line charts or histograms.
 func figureWork(_ count: Int) -> ComputeWork { ComputeWork(serialOperations: Double(count) * figureOperations) }
+
+/// The drawing of one scatter plot of `points` points (an image grid counts its images as
+/// 20 points each).
+func pointFigureWork(points: Int) -> ComputeWork {
+    ComputeWork(serialOperations: figureOperations + Double(points) * operationsPerPlottedPoint)
+}
 
 /// The work of one kernel-density pass: `queries` rows against `points` rows in `d` dimensions.
 func kernelPassWork(points: Int, queries: Int, dimension d: Int) -> ComputeWork {
@@ -81,15 +95,11 @@ func correlationSumWork(rows n: Int, columns d: Int) -> ComputeWork {
 }
 
 /// DANCo on `n` points in `d` columns (`DANCoDimension`): its own k-NN search and the
-/// calibration's, one simulated ball of `n` points per dimension 1…min(d, 100) (a process
-/// keeps them per n, so a notebook pays for them once per size; counted here each time).
+/// calibration's, one simulated ball of `n` points per dimension 1…min(d, 100), each with
+/// its neighbour search and its statistics (`dancoCalibrationWork`; a process keeps them
+/// per n, so a notebook pays for them once per size — counted here each time).
 func dancoWork(rows n: Int, columns d: Int) -> ComputeWork {
-    let top = min(d, 100)
-    var work = distancePassWork(rows: n, columns: d, symmetric: false)
-    let dimensionSum = Double(top * (top + 1) / 2)
-    work = work + ComputeWork(matrixFlops: 2 * Double(n) * Double(n) * dimensionSum, elementOperations: 2 * Double(n) * Double(n) * Double(top),
-                              barriers: Double(top))
-    return work
+    distancePassWork(rows: n, columns: d, symmetric: false) + WorkEstimates.dancoCalibrationWork(rows: n, maxColumns: d)
 }
 
 /// `auto` (`AutomaticDimension`): a 64-neighbour search and Gride's scale curve; DANCo when
@@ -157,14 +167,20 @@ extension ResourceEstimate {
 }
 
 enum WorkEstimates {
-    static func dataset(rows: Int, columns: Int, latent: Int) -> ComputeWork {
-        ComputeWork(serialOperations: Double(rows) * Double(columns + latent) * generationOperations) + figureWork(1)
+    /// Generating (or reading) the rows and the sample figure: a scatter of at most 2 000
+    /// points, or a grid of sample images (100, as 20 points each).
+    static func dataset(rows: Int, columns: Int, latent: Int, images: Bool = false) -> ComputeWork {
+        ComputeWork(serialOperations: Double(rows) * Double(columns + latent) * generationOperations)
+            + pointFigureWork(points: images ? 2000 : min(rows, 2000))
     }
 
     static func autoencoder(_ inputs: EstimateInputs) -> (ComputeWork, String, String)? {
         guard let data = inputs.shapes["data"], var cell = try? inputs.arguments.decode(AutoencoderDirective.Settings.self) else { return nil }
         _ = cell.autoencoder.applyQuickMode(inputs.settings.quick)
-        let work = trainingWork(data: data, code: cell.code, settings: cell.autoencoder) + figureWork(2)
+        // The loss curve, and a grid of reconstructions for images.
+        let images = [256, 784].contains(data.columns)
+        let work = trainingWork(data: data, code: cell.code, settings: cell.autoencoder) + figureWork(1)
+            + (images ? pointFigureWork(points: 640) : .none)
         let driver = inputs.arguments.isExplicit("autoencoder.epochs") ? "autoencoder.epochs"
             : inputs.arguments.isExplicit("epochs") ? "epochs" : "data"
         return (work, driver, "\(cell.autoencoder.epochs) epochs × \(grouped(data.rows)) rows")
@@ -312,11 +328,16 @@ extension WorkEstimates {
         return work
     }
 
-    /// DANCo's calibration balls for `n` points up to `maxColumns` dimensions (kept per size).
+    /// DANCo's calibration balls for `n` points up to `maxColumns` dimensions (kept per
+    /// size): per ball of d dimensions a search of n² pairs at about 8 element operations
+    /// per pair and dimension (small-d distances are element-bound, with the neighbour
+    /// selection and the statistics). Measured: presentation.md's quick `{dimension}` of
+    /// 1 000 MNIST rows (100 balls) took 153 s at load 14 where this model said 22 s with
+    /// n²-flop searches alone.
     static func dancoCalibrationWork(rows n: Int, maxColumns d: Int) -> ComputeWork {
         let top = min(d, 100)
-        return ComputeWork(matrixFlops: 2 * Double(n) * Double(n) * Double(top * (top + 1) / 2),
-                           elementOperations: 2 * Double(n) * Double(n) * Double(top), barriers: Double(top))
+        let pairDimensions = Double(n) * Double(n) * Double(top * (top + 1) / 2)
+        return ComputeWork(matrixFlops: 2 * pairDimensions, elementOperations: 8 * pairDimensions, barriers: Double(top))
     }
 
     /// Half-sample and quarter-sample re-estimates and the permuted null
