@@ -161,7 +161,7 @@ extension DimensionDirective {
         var work = distancePassWork(rows: data.rows, columns: data.columns, symmetric: false)
             + figureWork(methods.contains("auto") || methods.contains("gride") ? 1 : 0)
         if methods.contains("corrdim") { work = work + correlationSumWork(rows: data.rows, columns: data.columns) }
-        if methods.contains("danco") || (methods.contains("auto") && data.columns >= 16) {
+        if methods.contains("danco") || (methods.contains("auto") && data.columns >= 512) {
             work = work + dancoWork(rows: data.rows, columns: data.columns)
         }
         if methods.contains("ess") { work = work + ComputeWork(elementOperations: Double(data.rows) * 100 * Double(data.columns * data.columns)) }

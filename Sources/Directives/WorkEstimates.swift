@@ -27,9 +27,10 @@ import Notebook
 private let exponentialsPerPair = 2.0
 /// sgemm flops one layer step of a shard costs beyond its own products (the call's dispatch
 /// and packing, the bias, activation and copy passes' loop overheads): what makes a
-/// 10–64–32 network train at 0.47 ms a mini-batch on an idle machine (quickstart.md's
-/// `ae3`: 0.30 s for 600 mini-batches), far slower per flop than the probe's 64 × 512 × 512.
-private let flopsPerCall = 1.0e6
+/// 10–64–32 network slower per flop than the probe's 64 × 512 × 512. Fitted on
+/// quickstart.md's and synthetic.md's small networks at load 10–15 (a larger value, fitted
+/// on a quieter run, made quickstart's sweep 2.6–3.7 × too long here).
+private let flopsPerCall = 2.0e5
 /// Rows per shard of a split-product trainer's mini-batch (`Training.swift`).
 private let shardRows = 64.0
 
@@ -40,9 +41,11 @@ private let adamOperationsPerWeight = 12.0
 private let activationOperations = 8.0
 /// Single-thread element operations that stand for drawing one line chart or histogram at
 /// its three sizes (supersampled libgd drawing, palette quantisation, zlib level 9) and
-/// writing its CSV: about 0.02–0.04 s on an idle machine (quickstart.md's `{dimension}`
-/// cell, one line chart: 0.04 s in all).
-let figureOperations = 3e8
+/// writing its CSV. Fitted on the cells that draw and compute little (`{dimension}`,
+/// `{corrdim}` and `{distances}` of quickstart, synthetic, presentation, fractal-dimension
+/// and mnist at load 10–15: a fifth of this made them 4–10 × too short), though an idle
+/// machine drew quickstart's `{dimension}` line chart in 0.04 s, about a tenth of it.
+let figureOperations = 1.5e9
 /// Single-thread element operations per point of a scatter plot (or pixel block of an image
 /// grid) on top of a chart's: the dataset cell's 2 000-point scatter takes about 0.5 s on an
 /// idle machine, twenty line charts' worth.
@@ -103,10 +106,11 @@ func dancoWork(rows n: Int, columns d: Int) -> ComputeWork {
 }
 
 /// `auto` (`AutomaticDimension`): a 64-neighbour search and Gride's scale curve; DANCo when
-/// the plateau reads 8 or more or there is none, which only wide data can reach — counted
-/// from 16 columns up.
+/// the plateau reads 8 or more or there is none, which the arguments cannot tell: counted
+/// for data of at least 512 columns (MNIST's 784 fall back to DANCo, the 256-pixel bumps of
+/// dimension 2 do not; counting it from 16 columns made synthetic.md's bumps 3–9 × too long).
 func automaticDimensionWork(rows n: Int, columns d: Int) -> ComputeWork {
-    distancePassWork(rows: n, columns: d, symmetric: false) + (d >= 16 ? dancoWork(rows: n, columns: d) : .none)
+    distancePassWork(rows: n, columns: d, symmetric: false) + (d >= 512 ? dancoWork(rows: n, columns: d) : .none)
 }
 
 /// Training a dense network (`sizes` from input to output) for `epochs` passes over `rows`
