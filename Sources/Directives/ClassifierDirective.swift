@@ -272,7 +272,21 @@ extension ClassifierDirective {
         let sizes = [columns] + cell.hidden + [10]
         let parameters = Double(repeats * readOuts) * zip(sizes, sizes.dropFirst()).reduce(0.0) { $0 + Double(($1.0 + 1) * $1.1) } * 4
         let copies = Double(rows + eval) * Double(columns) * 4
-        return ResourceEstimate(bytes: snapshots + parameters + copies, parameter: "eval",
-                                explanation: "\(repeats) seed(s) × \(readOuts) read-outs × (\(eval) rows × \(cell.hidden.reduce(0, +)) hidden units + the parameters), and copies of the data")
+        var estimate = ResourceEstimate(bytes: snapshots + parameters + copies, parameter: "eval",
+                                        explanation: "\(repeats) seed(s) × \(readOuts) read-outs × (\(eval) rows × \(cell.hidden.reduce(0, +)) hidden units + the parameters), and copies of the data")
+        // What `{information-plane}` reads: the read-outs of every hidden layer on `eval` rows.
+        var readOutShape = DataShape(rows: eval, columns: columns)
+        readOutShape.layers = cell.hidden
+        readOutShape.readOuts = readOuts
+        readOutShape.repeats = repeats
+        estimate.shapes = [nil: readOutShape]
+        let epochs = quick ? min(cell.epochs, quickEpochs) : cell.epochs
+        let heldOut = cell.evalHeldOut ? Double(eval) / Double(max(rows, 1)) : cell.test
+        let work = WorkEstimates.classifier(sizes: sizes, rows: rows, heldOut: heldOut, epochs: epochs, batch: cell.batch,
+                                            evaluation: eval, readOuts: readOuts, repeats: repeats)
+        let a = inputs.arguments
+        let driver = a.isExplicit("epochs") ? "epochs" : a.isExplicit("repeats") ? "repeats" : "data"
+        return estimate.with(work: work, driver: driver,
+                             "\(repeats) seed(s) × \(epochs) epochs × \(rows) rows through \(sizes.map(String.init).joined(separator: "–"))")
     }
 }

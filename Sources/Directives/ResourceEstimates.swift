@@ -1,5 +1,8 @@
 import Autoencoder
+import Datasets
+import EntropyCurve
 import Foundation
+import InformationPlane
 import Notebook
 
 // What each directive's arguments imply in memory, for `ResourceBudget`. Estimates count
@@ -55,7 +58,7 @@ extension DatasetDirective {
         return ResourceEstimate(bytes: bytes, parameter: a.isExplicit("split") ? "split" : "kind",
                                 explanation: "\(groupedDigits(loaded)) images of 784 pixels",
                                 shapes: [nil: DataShape(rows: rows, columns: 784)])
-            .with(work: WorkEstimates.dataset(rows: loaded, columns: 784, latent: 0), driver: a.isExplicit("split") ? "split" : "kind",
+            .with(work: WorkEstimates.dataset(rows: loaded, columns: 784, latent: 0, images: true), driver: a.isExplicit("split") ? "split" : "kind",
                   "\(groupedDigits(loaded)) images of 784 pixels")
     }
 }
@@ -137,27 +140,219 @@ extension EntropyDirective {
 extension DimensionDirective {
     public static func estimate(_ inputs: EstimateInputs) -> ResourceEstimate? {
         let cell = try? inputs.arguments.decode(Settings.self)
-        guard let estimate = pointSetEstimate(inputs, neighbours: (cell?.k ?? 20) + 1) else { return nil }
-        // k-NN (MLE, TwoNN) and the correlation sum: two passes over the distances.
-        let passes = (cell?.methods.contains("corrdim") ?? true) ? 2.0 : 1.0
-        guard let work = WorkEstimates.pointSet(inputs, sample: cell?.sample, passes: passes) else { return estimate }
-        return estimate.with(work: work, driver: estimate.parameter, estimate.explanation)
+        let methods = Set(cell?.methods ?? defaultMethods)
+        let neighbours = max(cell?.k ?? 20, methods.contains("ess") ? 100 : 64)
+        guard let estimate = pointSetEstimate(inputs, neighbours: neighbours + 1), var data = inputs.shapes["data"] else { return nil }
+        if let m = cell?.sample { data.rows = min(data.rows, m) }
+        // One neighbour search for MLE, TwoNN, MiND, Gride and auto's scale curve; the
+        // correlation sum; DANCo (asked for, or auto's fallback on wide data); ESS's patches.
+        // The ID-against-scale figure when a scale method (auto, Gride) runs.
+        var work = distancePassWork(rows: data.rows, columns: data.columns, symmetric: false)
+            + figureWork(methods.contains("auto") || methods.contains("gride") ? 1 : 0)
+        if methods.contains("corrdim") { work = work + correlationSumWork(rows: data.rows, columns: data.columns) }
+        if methods.contains("danco") || (methods.contains("auto") && data.columns >= 512) {
+            work = work + dancoWork(rows: data.rows, columns: data.columns)
+        }
+        if methods.contains("ess") { work = work + ComputeWork(elementOperations: Double(data.rows) * 100 * Double(data.columns * data.columns)) }
+        return estimate.with(work: work, driver: estimate.parameter, "\(methods.count) methods on \(estimate.explanation)")
     }
 }
 
 extension CorrdimDirective {
+    /// The correlation sum over half the pairs, binned into the radii, CorrInt's 20-neighbour
+    /// search, and two figures.
     public static func estimate(_ inputs: EstimateInputs) -> ResourceEstimate? {
-        guard let estimate = pointSetEstimate(inputs, neighbours: 20),
-              let work = WorkEstimates.pointSet(inputs, sample: (try? inputs.arguments.decode(SampleSetting.self))?.sample, passes: 0.5)
-        else { return pointSetEstimate(inputs, neighbours: 20) }
+        guard let estimate = pointSetEstimate(inputs, neighbours: 20), var data = inputs.shapes["data"] else { return nil }
+        if let m = (try? inputs.arguments.decode(SampleSetting.self))?.sample { data.rows = min(data.rows, m) }
+        let corrint = (try? inputs.arguments.decode(CorrintSetting.self))?.corrint ?? true
+        var work = correlationSumWork(rows: data.rows, columns: data.columns) + figureWork(2)
+        if corrint { work = work + distancePassWork(rows: data.rows, columns: data.columns, symmetric: false) }
         return estimate.with(work: work, driver: estimate.parameter, estimate.explanation)
     }
 }
 
+/// `{corrdim}`'s `corrint` setting.
+private struct CorrintSetting: Decodable { var corrint: Bool }
+
 extension DistancesDirective {
     public static func estimate(_ inputs: EstimateInputs) -> ResourceEstimate? {
-        guard let estimate = pointSetEstimate(inputs, neighbours: 0), let work = WorkEstimates.pointSet(inputs, sample: nil, passes: 0.5)
-        else { return nil }
+        guard let estimate = pointSetEstimate(inputs, neighbours: 0), let data = inputs.shapes["data"] else { return nil }
+        let work = distancePassWork(rows: data.rows, columns: data.columns, symmetric: true) + figureWork(1)
         return estimate.with(work: work, driver: estimate.parameter, estimate.explanation)
+    }
+}
+
+extension InformationPlaneDirective {
+    /// The read-outs' entropies dominate the time; the memory is the classifier's read-outs
+    /// (already held) plus the draws and the centres of one layer at a time.
+    public static func estimate(_ inputs: EstimateInputs) -> ResourceEstimate? {
+        guard let shape = inputs.shapes["classifier"], !shape.layers.isEmpty,
+              var cell = try? inputs.arguments.decode(Settings.self) else { return nil }
+        if inputs.settings.quick { (cell.samples, cell.chains, cell.aeEpochs) = (min(cell.samples, 500), min(cell.chains, 4), min(cell.aeEpochs, 3)) }
+        let propagated = cell.noise == .propagated
+        let widest = shape.layers.max() ?? 1
+        let centres = Double(shape.rows) * Double(propagated ? cell.chains : 1)
+        let bytes = (centres + Double(cell.samples)) * Double(widest) * float * 3
+        let work = WorkEstimates.informationPlane(shape: shape, samples: cell.samples, propagated: propagated, chains: cell.chains,
+                                                  noiseAware: cell.noiseAware, compressed: cell.compressed, code: cell.code,
+                                                  aeEpochs: cell.aeEpochs, threads: inputs.settings.threads)
+        let a = inputs.arguments
+        let driver = a.isExplicit("samples") ? "samples" : a.isExplicit("chains") ? "chains" : a.isExplicit("ae-epochs") ? "ae-epochs" : "classifier"
+        return ResourceEstimate(bytes: bytes, parameter: "classifier",
+                                explanation: "\(groupedDigits(Int(centres))) centres × \(groupedDigits(widest)) units")
+            .with(work: work, driver: driver,
+                  "\(shape.repeats) seed(s) × \(shape.readOuts) read-outs × \(shape.layers.count) layers on \(groupedDigits(shape.rows)) rows")
+    }
+}
+
+extension VerdictCalibrationDirective {
+    /// One case at a time: its points, one autoencoder and its codes.
+    public static func estimate(_ inputs: EstimateInputs) -> ResourceEstimate? {
+        guard var cell = try? inputs.arguments.decode(Settings.self) else { return nil }
+        _ = cell.applyQuickMode(inputs.settings.quick)
+        guard var family = try? VerdictCalibration.family(high: cell.high) else { return nil }
+        if let m = cell.sets { family = Array(family.prefix(m)) }
+        let settings = cell.calibration(threads: inputs.settings.threads, seed: 0)
+        var work = ComputeWork.none
+        var widest = DataShape(rows: 0, columns: 0)
+        for benchmark in family {
+            let ambient = benchmark.ambient ?? benchmark.sampler.nativeDimension
+            for n in settings.sizes {
+                work = work + Double(settings.seeds) * WorkEstimates.calibrationCase(settings, k: benchmark.k, ambient: ambient, n: n)
+                if Double(n) * Double(ambient) > widest.bytes / 4 { widest = DataShape(rows: n, columns: ambient) }
+            }
+        }
+        let cases = family.count * settings.sizes.count * settings.seeds
+        let estimate = autoencoderEstimate(data: widest, code: 8 + cell.beyond, hidden: cell.hidden, batch: 128,
+                                           threads: inputs.settings.threads, hiddenParameter: "hidden", dataParameter: "sizes")
+        let a = inputs.arguments
+        let driver = a.isExplicit("epochs") ? "epochs" : a.isExplicit("seeds") ? "seeds" : "sizes"
+        return estimate.with(work: work + figureWork(2), driver: driver,
+                             "\(cases) cases (\(family.count) sets × \(settings.sizes.count) sizes × \(settings.seeds) seeds), \(settings.training.epochs) epochs each")
+    }
+}
+
+/// `{dimension-benchmark}`'s arguments (its own decoding: only what the estimate needs).
+private struct DimensionBenchmarkSettings: Decodable {
+    var sizes: [Int]
+    var seeds: Int
+    var noise: [Double]
+    var noisyMaxK: Int
+    var sets: Int?
+}
+
+extension DimensionBenchmarkDirective {
+    /// One case at a time: n points × D columns and a neighbour list of 100 per point.
+    public static func estimate(_ inputs: EstimateInputs) -> ResourceEstimate? {
+        guard var cell = try? inputs.arguments.decode(DimensionBenchmarkSettings.self) else { return nil }
+        if inputs.settings.quick { (cell.sizes, cell.seeds, cell.noise, cell.sets) = ([300], 1, [0.02], min(cell.sets ?? 3, 3)) }
+        var family = ScikitDimensionManifold.all
+        if let m = cell.sets { family = Array(family.prefix(m)) }
+        let levels = cell.noise.filter { $0 > 0 }.count
+        var work = ComputeWork.none, cases = 0
+        let widest = family.map(\.nativeDimension).max() ?? 1
+        for n in cell.sizes {
+            work = work + WorkEstimates.dancoCalibrationWork(rows: n, maxColumns: widest)
+            for m in family {
+                work = work + Double(cell.seeds) * WorkEstimates.estimatorCase(rows: n, columns: m.nativeDimension, all: true)
+                cases += cell.seeds
+                if m.intrinsicDimension <= cell.noisyMaxK {
+                    work = work + Double(cell.seeds * levels) * WorkEstimates.estimatorCase(rows: n, columns: m.nativeDimension, all: false)
+                    cases += cell.seeds * levels
+                }
+            }
+        }
+        let largest = cell.sizes.max() ?? 0
+        let bytes = Double(largest) * (Double(widest) * 3 * float + 100 * 8)
+        let a = inputs.arguments
+        let driver = a.isExplicit("seeds") ? "seeds" : "sizes"
+        return ResourceEstimate(bytes: bytes, parameter: "sizes", explanation: "\(groupedDigits(largest)) points × \(widest) coordinates, 100 neighbours each")
+            .with(work: work, driver: driver, "\(cases) cases on \(family.count) manifolds")
+    }
+}
+
+/// `{mutual-information}`'s arguments (its own decoding: only what the estimate needs).
+private struct MutualInformationSettings: Decodable {
+    var labels: Bool
+    var estimator: String
+    var splits: Int
+    var null: Bool
+}
+
+extension MutualInformationDirective {
+    /// The estimator on all rows, its half- and quarter-sample re-estimates and the
+    /// permuted null (`MutualInformationReliability`).
+    public static func estimate(_ inputs: EstimateInputs) -> ResourceEstimate? {
+        guard let x = inputs.shapes["x"], let cell = try? inputs.arguments.decode(MutualInformationSettings.self) else { return nil }
+        let dy = cell.labels ? 1 : (inputs.shapes["y"]?.columns ?? 1)
+        let one = WorkEstimates.mutualInformationEstimate(cell.labels ? "ksg" : cell.estimator, rows: x.rows, dx: x.columns, dy: dy,
+                                                          kdeRows: x.rows)
+        let work = WorkEstimates.reliabilityFactor(splits: cell.splits, null: cell.null) * one
+        let bytes = Double(x.rows) * Double(x.columns + dy) * float * 4 + Double(x.rows) * 64 * 8
+        return ResourceEstimate(bytes: bytes, parameter: "x", explanation: "\(groupedDigits(x.rows)) rows × \(x.columns + dy) coordinates")
+            .with(work: work, driver: inputs.arguments.isExplicit("splits") ? "splits" : "x",
+                  "\(cell.estimator) on \(groupedDigits(x.rows)) rows, \(cell.splits) half splits" + (cell.null ? " and the null" : ""))
+    }
+}
+
+/// `{mi-benchmark}`'s arguments (its own decoding: only what the estimate needs).
+private struct MutualInformationBenchmarkSettings: Decodable {
+    var n: Int
+    var seeds: Int
+    var estimators: [String]
+    var tasks: [String]?
+    var splits: Int
+    var kdeRows: Int
+}
+
+extension MutualInformationBenchmarkDirective {
+    /// Every estimator on every task and seed, each with its re-estimates (no null).
+    public static func estimate(_ inputs: EstimateInputs) -> ResourceEstimate? {
+        guard let cell = try? inputs.arguments.decode(MutualInformationBenchmarkSettings.self) else { return nil }
+        let quick = inputs.settings.quick
+        let ids = cell.tasks ?? (quick ? quickTasks : MutualInformationTasks.benchmark.map(\.id))
+        let tasks = ids.compactMap { MutualInformationTasks.task(id: $0) }
+        let n = quick ? min(cell.n, quickRows) : cell.n
+        let seeds = quick ? 1 : cell.seeds
+        var work = ComputeWork.none
+        for task in tasks {
+            for e in cell.estimators {
+                work = work + Double(seeds) * WorkEstimates.reliabilityFactor(splits: cell.splits, null: false)
+                    * WorkEstimates.mutualInformationEstimate(e, rows: n, dx: task.dimX, dy: task.dimY, kdeRows: cell.kdeRows)
+            }
+            work = work + Double(seeds) * ComputeWork(serialOperations: Double(n) * Double(task.dimX + task.dimY) * 60)
+        }
+        let widest = tasks.map { $0.dimX + $0.dimY }.max() ?? 2
+        let bytes = Double(n) * Double(widest) * float * 4 + Double(n) * 64 * 8
+        let a = inputs.arguments
+        let driver = a.isExplicit("n") ? "n" : a.isExplicit("seeds") ? "seeds" : a.isExplicit("estimators") ? "estimators" : "tasks"
+        return ResourceEstimate(bytes: bytes, parameter: "n", explanation: "\(groupedDigits(n)) rows × \(widest) coordinates")
+            .with(work: work + figureWork(1), driver: driver,
+                  "\(tasks.count) tasks × \(seeds) seed(s) × \(cell.estimators.count) estimators on \(groupedDigits(n)) rows")
+    }
+}
+
+/// `{plot}`'s settings that size its figure.
+private struct PlotSettings: Decodable {
+    var kind: String
+    var points: Int
+    var images: Int
+}
+
+extension PlotDirective {
+    /// One figure, drawn at three sizes: a line chart or histogram, or a scatter of up to
+    /// `points` points (of the data's rows), or a grid of `images` images.
+    public static func estimate(_ inputs: EstimateInputs) -> ResourceEstimate? {
+        let cell = try? inputs.arguments.decode(PlotSettings.self)
+        let rows = inputs.shapes["of"]?.rows
+        let work: ComputeWork
+        switch cell?.kind {
+        case "scatter"?: work = pointFigureWork(points: min(cell?.points ?? 5000, rows ?? 5000))
+        case "image-grid"?: work = pointFigureWork(points: 20 * (cell?.images ?? 16))
+        case "auto"? where rows != nil && (inputs.shapes["of"]?.columns ?? 0) >= 2:
+            work = pointFigureWork(points: min(cell?.points ?? 5000, rows ?? 5000))
+        default: work = figureWork(1)
+        }
+        return ResourceEstimate(bytes: 0, parameter: "of", explanation: "one figure").with(work: work, driver: "of", "one figure at three sizes")
     }
 }

@@ -1,43 +1,73 @@
 import Autoencoder
 import Entropy
+import EntropyCurve
 import Foundation
 import Notebook
 
 // What each directive's arguments imply in work, the time half of `ResourceEstimates`:
-// counted from the same settings, priced in seconds by the engine's `MachineSpeeds`.
-// The counts follow the algorithms' own complexity notes: an autoencoder's epoch is a
-// forward and a backward product per row (6 flops per weight, less the held-out rows'
-// backward pass) and an Adam step per mini-batch; a kernel-density pass over the distance
-// blocks is 2·n·m·d flops in sgemm and a few exponentials per pair (`KernelEntropy`:
-// the leave-one-out ML bandwidth is a coarse grid on 2 000 rows and two passes on all
-// rows, three below n = 4 000); k-NN and correlation sums are one pass of blocked
-// distances. The constants below were fitted once on this machine's cold runs of
-// quickstart.md, synthetic.md and presentation.md (the README's table); they aim at a
-// factor 1.5.
+// counted from the same settings, priced in seconds by the engine's `MachineSpeeds`, whose
+// probes run the way the work runs (worker threads making single-threaded calls; figures
+// on one thread). The counts follow the algorithms' own complexity notes:
+// - an autoencoder's or classifier's epoch is a forward and a backward product per row
+//   (6 flops per weight, 2 for rows that are only evaluated), one sgemm call per layer and
+//   product on each shard, an Adam step per mini-batch and two meetings of the shard
+//   threads per mini-batch (`Training.swift`);
+// - a kernel-density pass over the distance blocks is 2·n·m·d flops in sgemm and a few
+//   exponentials per pair (`KernelEntropy`: the leave-one-out ML bandwidth is a coarse grid
+//   on 2 000 rows and two passes on all rows, three below n = 4 000); sample propagation is
+//   one such pass of its draws against the centres;
+// - k-NN and correlation sums are one pass of blocked distances; DANCo's calibration adds
+//   a k-NN search of a simulated ball per dimension up to min(D, 100);
+// - a figure is drawn at three sizes (supersampled libgd, palette quantisation, zlib 9).
+// The constants below (figure, generation and per-call costs) were measured on this
+// machine's cold runs (docs/ARCHITECTURE.md, "The cost model"); they aim at a factor 1.5.
 
 /// Exponentials per pair and pass of a kernel sum (several bandwidths per pass, one exp
 /// per four of them, vectorised).
 private let exponentialsPerPair = 2.0
-/// How much faster sgemm runs at training shapes (a 128-row mini-batch against 784 × 512)
-/// than at the probe's: 149 against about 100 GFLOP/s on two threads here (DESIGN.md).
-private let trainingProductSpeedup = 1.5
+/// sgemm flops one layer step of a shard costs beyond its own products (the call's dispatch
+/// and packing, the bias, activation and copy passes' loop overheads): what makes a
+/// 10–64–32 network slower per flop than the probe's 64 × 512 × 512. Fitted on
+/// quickstart.md's and synthetic.md's small networks at load 10–15 (a larger value, fitted
+/// on a quieter run, made quickstart's sweep 2.6–3.7 × too long here).
+private let flopsPerCall = 2.0e5
+/// Rows per shard of a split-product trainer's mini-batch (`Training.swift`).
+private let shardRows = 64.0
 
 /// Element operations per weight and mini-batch: Adam's moments, the update, the
 /// gradients' reduction over threads.
 private let adamOperationsPerWeight = 12.0
 /// Element operations per activation and row: bias, activation and its derivative, copies.
 private let activationOperations = 8.0
-/// Element operations that stand for drawing one figure at its three sizes (supersampled
-/// libgd drawing, palette quantisation, zlib level 9) and writing its CSV.
-let figureOperations = 3e9
+/// Single-thread element operations that stand for drawing one line chart or histogram at
+/// its three sizes (supersampled libgd drawing, palette quantisation, zlib level 9) and
+/// writing its CSV. Fitted on the cells that draw and compute little (`{dimension}`,
+/// `{corrdim}` and `{distances}` of quickstart, synthetic, presentation, fractal-dimension
+/// and mnist at load 10–15: a fifth of this made them 4–10 × too short), though an idle
+/// machine drew quickstart's `{dimension}` line chart in 0.04 s, about a tenth of it.
+let figureOperations = 1.5e9
+/// Single-thread element operations per point of a scatter plot (or pixel block of an image
+/// grid) on top of a chart's: the dataset cell's 2 000-point scatter takes about 0.5 s on an
+/// idle machine, twenty line charts' worth.
+private let operationsPerPlottedPoint = 2.5e6
+/// Single-thread element operations per generated coordinate (sampling, the embedding map,
+/// noise, the provenance's statistics).
+private let generationOperations = 60.0
 
-/// The drawing of `count` figures.
-func figureWork(_ count: Int) -> ComputeWork { ComputeWork(elementOperations: Double(count) * figureOperations) }
+/// The drawing of `count` line charts or histograms.
+func figureWork(_ count: Int) -> ComputeWork { ComputeWork(serialOperations: Double(count) * figureOperations) }
+
+/// The drawing of one scatter plot of `points` points (an image grid counts its images as
+/// 20 points each).
+func pointFigureWork(points: Int) -> ComputeWork {
+    ComputeWork(serialOperations: figureOperations + Double(points) * operationsPerPlottedPoint)
+}
 
 /// The work of one kernel-density pass: `queries` rows against `points` rows in `d` dimensions.
 func kernelPassWork(points: Int, queries: Int, dimension d: Int) -> ComputeWork {
     let pairs = Double(points) * Double(queries)
-    return ComputeWork(matrixFlops: 2 * pairs * Double(d), exponentials: exponentialsPerPair * pairs, elementOperations: 3 * pairs)
+    return ComputeWork(matrixFlops: 2 * pairs * Double(d), exponentials: exponentialsPerPair * pairs, elementOperations: 3 * pairs,
+                       barriers: 1)
 }
 
 /// Leave-one-out ML bandwidth and the entropy at it (`KernelEntropy`'s passes).
@@ -47,29 +77,75 @@ func leaveOneOutWork(rows n: Int, dimension d: Int) -> ComputeWork {
         + 2 * kernelPassWork(points: coarse, queries: coarse, dimension: d)
 }
 
+/// Sample propagation (`SamplePropagationEntropy`, `NoisyMutualInformation`): `samples`
+/// draws against `centres` Gaussian centres in `d` dimensions, one exponential per pair.
+func samplePropagationWork(samples: Int, centres: Int, dimension d: Int) -> ComputeWork {
+    let pairs = Double(samples) * Double(centres)
+    return ComputeWork(matrixFlops: 2 * pairs * Double(d), exponentials: pairs, elementOperations: 3 * pairs, barriers: 1)
+}
+
 /// One pass of blocked pairwise distances (half of them when symmetric), with a selection
 /// or binning step per pair.
 func distancePassWork(rows n: Int, columns d: Int, symmetric: Bool) -> ComputeWork {
     let pairs = Double(n) * Double(n) * (symmetric ? 0.5 : 1)
-    return ComputeWork(matrixFlops: 2 * pairs * Double(d), elementOperations: 2 * pairs)
+    return ComputeWork(matrixFlops: 2 * pairs * Double(d), elementOperations: 2 * pairs, barriers: 1)
 }
 
-/// Training one autoencoder: `epochs` passes over the rows.
+/// The correlation sum (`CorrelationIntegral`): half the pairs' distances, each binned
+/// among the radii by a search.
+func correlationSumWork(rows n: Int, columns d: Int) -> ComputeWork {
+    distancePassWork(rows: n, columns: d, symmetric: true) + ComputeWork(elementOperations: 5 * Double(n) * Double(n) / 2)
+}
+
+/// DANCo on `n` points in `d` columns (`DANCoDimension`): its own k-NN search and the
+/// calibration's, one simulated ball of `n` points per dimension 1…min(d, 100), each with
+/// its neighbour search and its statistics (`dancoCalibrationWork`; a process keeps them
+/// per n, so a notebook pays for them once per size — counted here each time).
+func dancoWork(rows n: Int, columns d: Int) -> ComputeWork {
+    distancePassWork(rows: n, columns: d, symmetric: false) + WorkEstimates.dancoCalibrationWork(rows: n, maxColumns: d)
+}
+
+/// `auto` (`AutomaticDimension`): a 64-neighbour search and Gride's scale curve; DANCo when
+/// the plateau reads 8 or more or there is none, which the arguments cannot tell: counted
+/// for data of at least 512 columns (MNIST's 784 fall back to DANCo, the 256-pixel bumps of
+/// dimension 2 do not; counting it from 16 columns made synthetic.md's bumps 3–9 × too long).
+func automaticDimensionWork(rows n: Int, columns d: Int) -> ComputeWork {
+    distancePassWork(rows: n, columns: d, symmetric: false) + (d >= 512 ? dancoWork(rows: n, columns: d) : .none)
+}
+
+/// Training a dense network (`sizes` from input to output) for `epochs` passes over `rows`
+/// rows, of which the fraction `heldOut` is only evaluated, in mini-batches of `batch` rows
+/// split into shards of 64 rows on the worker threads.
+func denseTrainingWork(sizes: [Int], rows: Int, heldOut: Double, epochs: Int, batch: Int) -> ComputeWork {
+    var weights = 0.0
+    for l in 0..<(sizes.count - 1) { weights += Double(sizes[l]) * Double(sizes[l + 1]) }
+    let layers = Double(sizes.count - 1)
+    let rowCount = Double(rows), epochCount = Double(epochs)
+    let trained = rowCount * (1 - heldOut)
+    let batchRows = Double(max(1, min(batch, max(1, Int(trained)))))
+    let batches = (trained / batchRows).rounded(.up)
+    let shards = batches * (batchRows / shardRows).rounded(.up)
+    // Three products per layer and shard in training (forward, backward, weight gradient),
+    // one per layer for the evaluated rows (in batches too).
+    let calls = epochCount * (shards * layers * 3 + ((rowCount - trained) / batchRows).rounded(.up) * layers)
+    let flops = epochCount * (trained * 6 * weights + (rowCount - trained) * 2 * weights) + calls * flopsPerCall
+    let elements = epochCount * (batches * weights * adamOperationsPerWeight + rowCount * Double(sizes.reduce(0, +)) * activationOperations)
+    return ComputeWork(matrixFlops: flops, elementOperations: elements, barriers: epochCount * batches * 2)
+}
+
+/// A forward pass of `rows` rows through `sizes`.
+func forwardWork(sizes: [Int], rows: Int) -> ComputeWork {
+    var weights = 0.0
+    for l in 0..<(sizes.count - 1) { weights += Double(sizes[l]) * Double(sizes[l + 1]) }
+    return ComputeWork(matrixFlops: 2 * Double(rows) * weights, elementOperations: Double(rows) * Double(sizes.reduce(0, +)) * 2)
+}
+
+/// Training one autoencoder: `epochs` passes over the rows, then encoding every row once.
 func trainingWork(data: DataShape, code: Int, settings: AutoencoderSettings) -> ComputeWork {
     let widths = settings.hidden ?? AutoencoderArchitecture.defaultHidden(for: data.columns, code: code)
     let sizes = [data.columns] + widths + [code] + widths.reversed() + [data.columns]
-    var weights = 0.0
-    for l in 0..<(sizes.count - 1) { weights += Double(sizes[l]) * Double(sizes[l + 1]) }
-    let rows = Double(data.rows), epochs = Double(settings.epochs)
-    let trained = rows * (1 - settings.validation)
-    let batches = (trained / Double(max(1, settings.batch))).rounded(.up)
-    let flops = epochs * (trained * 6 * weights + (rows - trained) * 2 * weights)
-    let elements = epochs * (batches * weights * adamOperationsPerWeight + rows * Double(sizes.reduce(0, +)) * activationOperations)
-    // Encoding every row once at the end.
-    let encoder = sizes.prefix(widths.count + 2)
-    var encoderWeights = 0.0
-    for l in 0..<(encoder.count - 1) { encoderWeights += Double(sizes[l]) * Double(sizes[l + 1]) }
-    return ComputeWork(matrixFlops: (flops + 2 * rows * encoderWeights) / trainingProductSpeedup, elementOperations: elements)
+    return denseTrainingWork(sizes: sizes, rows: data.rows, heldOut: settings.validation, epochs: settings.epochs, batch: settings.batch)
+        + forwardWork(sizes: Array(sizes.prefix(widths.count + 2)), rows: data.rows)
 }
 
 extension ResourceEstimate {
@@ -84,35 +160,33 @@ extension ResourceEstimate {
 }
 
 enum WorkEstimates {
-    static func dataset(rows: Int, columns: Int, latent: Int) -> ComputeWork {
-        ComputeWork(elementOperations: Double(rows) * Double(columns + latent) * 60) + figureWork(1)
+    /// Generating (or reading) the rows and the sample figure: a scatter of at most 2 000
+    /// points, or a grid of sample images (100, as 20 points each).
+    static func dataset(rows: Int, columns: Int, latent: Int, images: Bool = false) -> ComputeWork {
+        ComputeWork(serialOperations: Double(rows) * Double(columns + latent) * generationOperations)
+            + pointFigureWork(points: images ? 2000 : min(rows, 2000))
     }
 
     static func autoencoder(_ inputs: EstimateInputs) -> (ComputeWork, String, String)? {
         guard let data = inputs.shapes["data"], var cell = try? inputs.arguments.decode(AutoencoderDirective.Settings.self) else { return nil }
         _ = cell.autoencoder.applyQuickMode(inputs.settings.quick)
-        let work = trainingWork(data: data, code: cell.code, settings: cell.autoencoder) + figureWork(2)
+        // The loss curve, and a grid of reconstructions for images.
+        let images = [256, 784].contains(data.columns)
+        let work = trainingWork(data: data, code: cell.code, settings: cell.autoencoder) + figureWork(1)
+            + (images ? pointFigureWork(points: 640) : .none)
         let driver = inputs.arguments.isExplicit("autoencoder.epochs") ? "autoencoder.epochs"
             : inputs.arguments.isExplicit("epochs") ? "epochs" : "data"
         return (work, driver, "\(cell.autoencoder.epochs) epochs × \(groupedDigits(data.rows)) rows")
     }
 
     static func entropyCurve(_ inputs: EstimateInputs) -> (ComputeWork, String, String)? {
-        guard let data = inputs.shapes["data"], var cell = try? inputs.arguments.decode(EntropyCurveDirective.Settings.self) else { return nil }
-        _ = cell.autoencoder.applyQuickMode(inputs.settings.quick)
-        if inputs.settings.quick { cell.repeats = 1 }
-        let n = min(data.rows, cell.sample ?? data.rows)
-        var work = ComputeWork.none
-        for d in cell.dims {
-            var point = trainingWork(data: data, code: d, settings: cell.autoencoder)
-            if case .leaveOneOutML = cell.bandwidth.selection { point = point + leaveOneOutWork(rows: n, dimension: d) }
-            else { point = point + kernelPassWork(points: n, queries: n, dimension: d) }
-            if cell.monteCarlo > 0 {
-                // The Monte-Carlo estimate and the noisy (sample-propagation) one.
-                point = point + 2 * kernelPassWork(points: n, queries: cell.monteCarlo, dimension: d)
-            }
-            if cell.corrdim { point = point + distancePassWork(rows: n, columns: d, symmetric: true) }
-            work = work + Double(cell.repeats) * point
+        guard let data = inputs.shapes["data"],
+              let (cell, settings, _) = try? EntropyCurveDirective.sweepSettings(inputs.arguments, run: inputs.settings, seed: 0)
+        else { return nil }
+        var work = sweepWork(settings, data: data)
+        // The cross-check's `auto` of the data itself.
+        if cell.verdict == .crossChecked && data.rows > 65 {
+            work = work + automaticDimensionWork(rows: data.rows, columns: data.columns)
         }
         // H(d), its gains, the bandwidths, the losses, the correlation family, the verdict.
         work = work + figureWork(6)
@@ -120,11 +194,38 @@ enum WorkEstimates {
         // default (epochs 20, dims 1...8, repeats 3), as a factor.
         let a = inputs.arguments
         let factors: [(String, Double)] = [
-            ("autoencoder.epochs", Double(cell.autoencoder.epochs) / 20), ("dims", Double(cell.dims.count) / 8),
-            ("repeats", Double(cell.repeats) / 3),
+            ("autoencoder.epochs", Double(settings.training.epochs) / 20), ("dims", Double(settings.dimensions.count) / 8),
+            ("repeats", Double(settings.repeats) / 3),
         ].filter { a.isExplicit($0.0) }
         let driver = factors.max { $0.1 < $1.1 }?.0 ?? "dims"
-        return (work, driver, "\(cell.dims.count) dims × \(cell.repeats) seeds × \(cell.autoencoder.epochs) epochs on \(groupedDigits(data.rows)) rows")
+        return (work, driver, "\(settings.dimensions.count) dims × \(settings.repeats) seeds × \(settings.training.epochs) epochs on \(groupedDigits(data.rows)) rows")
+    }
+
+    /// An H(d) sweep (`EntropyCurveExperiment.run`): per d and seed an autoencoder, the
+    /// KDE entropy of its codes (and the Monte-Carlo one), the noisy entropies on n, n/2,
+    /// n/4 codes per σ, the correlation dimension when asked.
+    static func sweepWork(_ settings: EntropyCurveExperiment.Settings, data: DataShape) -> ComputeWork {
+        let n = min(data.rows, settings.entropySample ?? data.rows)
+        var work = ComputeWork.none
+        for d in settings.dimensions {
+            let widths = settings.hidden ?? AutoencoderArchitecture.defaultHidden(for: data.columns, code: d)
+            let sizes = [data.columns] + widths + [d] + widths.reversed() + [data.columns]
+            var point = denseTrainingWork(sizes: sizes, rows: data.rows, heldOut: settings.training.validationFraction,
+                                          epochs: settings.training.epochs, batch: settings.training.batchSize)
+                + forwardWork(sizes: Array(sizes.prefix(widths.count + 2)), rows: data.rows)
+            if case .leaveOneOutML = settings.bandwidth { point = point + leaveOneOutWork(rows: n, dimension: d) }
+            else { point = point + kernelPassWork(points: n, queries: n, dimension: d) }
+            if let m = settings.monteCarloSamples, m > 0 { point = point + kernelPassWork(points: n, queries: m, dimension: d) }
+            if let noisy = settings.noisy {
+                for divisor in noisy.divisors {
+                    let rows = max(n / max(divisor, 1), 2)
+                    point = point + Double(noisy.sigmas.count) * samplePropagationWork(samples: noisy.samples, centres: rows, dimension: d)
+                }
+            }
+            if settings.correlationDimension { point = point + distancePassWork(rows: n, columns: d, symmetric: true) }
+            work = work + Double(settings.repeats) * point
+        }
+        return work
     }
 
     static func entropy(_ inputs: EstimateInputs, estimator: String, samples: Int, leaveOneOutML: Bool) -> ComputeWork? {
@@ -142,11 +243,119 @@ enum WorkEstimates {
                 : kernelPassWork(points: data.rows, queries: data.rows, dimension: data.columns)
         }
     }
+}
 
-    /// Point-set estimators: `passes` passes of blocked distances on (a sample of) the rows.
-    static func pointSet(_ inputs: EstimateInputs, sample: Int?, passes: Double) -> ComputeWork? {
-        guard var data = inputs.shapes["data"] else { return nil }
-        if let sample { data.rows = min(data.rows, sample) }
-        return passes * distancePassWork(rows: data.rows, columns: data.columns, symmetric: false) + figureWork(1)
+// MARK: - Classifier, information plane, calibrations, mutual information
+
+extension WorkEstimates {
+    /// `{classifier}`: per seed, `epochs` passes of the noisy MLP over the training rows
+    /// (the test rows evaluated each epoch) and a forward pass of the evaluation rows at
+    /// every read-out.
+    static func classifier(sizes: [Int], rows: Int, heldOut: Double, epochs: Int, batch: Int, evaluation: Int,
+                           readOuts: Int, repeats: Int) -> ComputeWork {
+        let one = denseTrainingWork(sizes: sizes, rows: rows, heldOut: heldOut, epochs: epochs, batch: batch)
+            + Double(readOuts) * forwardWork(sizes: sizes, rows: evaluation)
+        return Double(repeats) * one + figureWork(2)
+    }
+
+    /// `{information-plane}` on a classifier's read-outs (`shape`: the evaluation rows, the
+    /// input columns, the hidden widths, read-outs per seed and seeds):
+    /// - noise-aware: per read-out and layer, `samples` draws against the n·k centres, for
+    ///   h(T) and again by class for h(T|Y); in the propagated mode the network's forward
+    ///   pass on n·k rows per read-out and the held-out bound's pass;
+    /// - compressed: an autoencoder to `code` dims on the input once, and per read-out and
+    ///   layer on the layer's outputs, then three KDE entropies for I(X;T) and two for I(T;Y);
+    /// - the distance histograms of every layer at every read-out of the first seed.
+    static func informationPlane(shape: DataShape, samples: Int, propagated: Bool, chains: Int, noiseAware: Bool,
+                                 compressed: Bool, code: Int, aeEpochs: Int, threads: Int) -> ComputeWork {
+        let n = shape.rows, k = propagated ? chains : 1
+        let network = [shape.columns] + shape.layers + [10]
+        var snapshot = ComputeWork.none
+        if propagated { snapshot = snapshot + forwardWork(sizes: network, rows: n * (k + 1)) }
+        for (l, width) in shape.layers.enumerated() {
+            let centres = n * (l == 0 ? 1 : k)
+            if noiseAware { snapshot = snapshot + 2 * samplePropagationWork(samples: samples, centres: centres, dimension: width) }
+            if propagated && l > 0 { snapshot = snapshot + samplePropagationWork(samples: n, centres: centres, dimension: width) }
+            if compressed {
+                if width > code { snapshot = snapshot + compressionWork(rows: n, columns: width, code: code, epochs: aeEpochs) }
+                snapshot = snapshot + 5 * leaveOneOutWork(rows: n, dimension: 2 * code)
+            }
+        }
+        var work = Double(shape.readOuts * shape.repeats) * snapshot
+        if compressed { work = work + compressionWork(rows: n, columns: shape.columns, code: code, epochs: aeEpochs) }
+        let histograms = Double(shape.readOuts + 4) * shape.layers.reduce(ComputeWork.none) {
+            $0 + distancePassWork(rows: n, columns: $1, symmetric: true)
+        }
+        return work + histograms + figureWork(4 + shape.layers.count)
+    }
+
+    /// The compressing autoencoder of `InformationPlaneExperiment`: one hidden layer of
+    /// min(128, max(2·code, columns/2)) units each side, no validation split.
+    private static func compressionWork(rows: Int, columns: Int, code: Int, epochs: Int) -> ComputeWork {
+        let hidden = min(128, max(2 * code, columns / 2))
+        let sizes = [columns, hidden, code, hidden, columns]
+        return denseTrainingWork(sizes: sizes, rows: rows, heldOut: 0, epochs: epochs, batch: 128)
+            + forwardWork(sizes: Array(sizes.prefix(3)), rows: rows)
+    }
+
+    /// One `VerdictCalibration` case: generating n points, the H(d) sweep for d = 1…k + beyond
+    /// with its KDE and noisy entropies, and MLE, TwoNN and CorrInt on a 20-neighbour search.
+    static func calibrationCase(_ settings: VerdictCalibration.Settings, k: Int, ambient: Int, n: Int) -> ComputeWork {
+        let sweep = EntropyCurveExperiment.Settings(
+            dimensions: Array(1...(k + settings.beyond)), repeats: 1, hidden: settings.hidden,
+            training: settings.training, monteCarloSamples: nil, entropySample: settings.kdeSample,
+            noisy: settings.noisy, seed: 0)
+        let data = DataShape(rows: n, columns: ambient)
+        return sweepWork(sweep, data: data) + 2 * distancePassWork(rows: n, columns: ambient, symmetric: false)
+            + ComputeWork(serialOperations: Double(n) * Double(ambient) * generationOperations)
+    }
+
+    /// One `EstimatorCalibration` case of `{dimension-benchmark}` on n points in D columns:
+    /// the neighbour searches (up to 100 neighbours for ESS), DANCo's own search, CorrInt's
+    /// pair counts, ESS's simplices over 100-point patches; `all` false: the noisy variants'
+    /// five methods. DANCo's calibration is counted once per size (`dancoCalibrationWork`).
+    static func estimatorCase(rows n: Int, columns d: Int, all: Bool) -> ComputeWork {
+        let search = distancePassWork(rows: n, columns: d, symmetric: false)
+        var work = (all ? 3.0 : 2.0) * search + ComputeWork(serialOperations: Double(n) * Double(d) * generationOperations)
+        if all { work = work + ComputeWork(elementOperations: Double(n) * 100 * Double(d) * Double(d)) }
+        return work
+    }
+
+    /// DANCo's calibration balls for `n` points up to `maxColumns` dimensions (kept per
+    /// size): per ball of d dimensions a search of n² pairs at about 8 element operations
+    /// per pair and dimension (small-d distances are element-bound, with the neighbour
+    /// selection and the statistics). Measured: presentation.md's quick `{dimension}` of
+    /// 1 000 MNIST rows (100 balls) took 153 s at load 14 where this model said 22 s with
+    /// n²-flop searches alone.
+    static func dancoCalibrationWork(rows n: Int, maxColumns d: Int) -> ComputeWork {
+        let top = min(d, 100)
+        let pairDimensions = Double(n) * Double(n) * Double(top * (top + 1) / 2)
+        return ComputeWork(matrixFlops: 2 * pairDimensions, elementOperations: 8 * pairDimensions, barriers: Double(top))
+    }
+
+    /// Half-sample and quarter-sample re-estimates and the permuted null
+    /// (`MutualInformationReliability.check`), as a multiple of one estimate of an O(n²) method.
+    static func reliabilityFactor(splits: Int, null: Bool) -> Double {
+        1 + Double(splits) * (2 * 0.25 + 2 * 0.0625) + (null ? 1 + 2 * 3 * 0.25 : 0)
+    }
+
+    /// One estimate of I(X;Y) by `estimator` on n rows of dx and dy columns: KSG is a k-NN
+    /// search in the joint space and two counting passes in the marginals; the Gaussian
+    /// estimates are a covariance; KDE three leave-one-out entropies on `kdeRows` rows;
+    /// `auto` both of its candidates. The neural critics are counted as a KSG estimate (their
+    /// training is bounded by their own step limit; not modelled in detail).
+    static func mutualInformationEstimate(_ estimator: String, rows n: Int, dx: Int, dy: Int, kdeRows: Int) -> ComputeWork {
+        let joint = dx + dy
+        let ksg = distancePassWork(rows: n, columns: joint, symmetric: false) + distancePassWork(rows: n, columns: dx, symmetric: false)
+            + distancePassWork(rows: n, columns: dy, symmetric: false)
+        let gaussian = ComputeWork(matrixFlops: 2 * Double(n) * Double(joint * joint), elementOperations: 20 * Double(n) * Double(joint))
+        switch estimator {
+        case "gaussian", "gaussian-copula": return gaussian
+        case "kde":
+            let m = min(n, kdeRows)
+            return leaveOneOutWork(rows: m, dimension: dx) + leaveOneOutWork(rows: m, dimension: dy) + leaveOneOutWork(rows: m, dimension: joint)
+        case "auto": return ksg + gaussian
+        default: return ksg
+        }
     }
 }

@@ -53,6 +53,13 @@ public struct DataShape: Sendable, Hashable {
     }
     /// Bytes as Float32 (in Double: the product of two user numbers may not fit an Int).
     public var bytes: Double { Double(rows) * Double(columns) * 4 }
+
+    /// For a trained network's read-outs on these rows (`{classifier}`): the widths of the
+    /// hidden layers whose outputs are kept; empty for a plain table.
+    public var layers: [Int] = []
+    /// Read-outs (snapshots) kept per seed, and seeds, for `layers`.
+    public var readOuts: Int = 0
+    public var repeats: Int = 1
 }
 
 /// What one cell's arguments imply, estimated before it runs.
