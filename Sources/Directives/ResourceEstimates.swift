@@ -232,19 +232,10 @@ extension VerdictCalibrationDirective {
     }
 }
 
-/// `{dimension-benchmark}`'s arguments (its own decoding: only what the estimate needs).
-private struct DimensionBenchmarkSettings: Decodable {
-    var sizes: [Int]
-    var seeds: Int
-    var noise: [Double]
-    var noisyMaxK: Int
-    var sets: Int?
-}
-
 extension DimensionBenchmarkDirective {
     /// One case at a time: n points × D columns and a neighbour list of 100 per point.
     public static func estimate(_ inputs: EstimateInputs) -> ResourceEstimate? {
-        guard var cell = try? inputs.arguments.decode(DimensionBenchmarkSettings.self) else { return nil }
+        guard var cell = try? inputs.arguments.decode(Settings.self) else { return nil }
         if inputs.settings.quick { (cell.sizes, cell.seeds, cell.noise, cell.sets) = ([300], 1, [0.02], min(cell.sets ?? 3, 3)) }
         var family = ScikitDimensionManifold.all
         if let m = cell.sets { family = Array(family.prefix(m)) }
@@ -271,44 +262,27 @@ extension DimensionBenchmarkDirective {
     }
 }
 
-/// `{mutual-information}`'s arguments (its own decoding: only what the estimate needs).
-private struct MutualInformationSettings: Decodable {
-    var labels: Bool
-    var estimator: String
-    var splits: Int
-    var null: Bool
-}
-
 extension MutualInformationDirective {
     /// The estimator on all rows, its half- and quarter-sample re-estimates and the
     /// permuted null (`MutualInformationReliability`).
     public static func estimate(_ inputs: EstimateInputs) -> ResourceEstimate? {
-        guard let x = inputs.shapes["x"], let cell = try? inputs.arguments.decode(MutualInformationSettings.self) else { return nil }
-        let dy = cell.labels ? 1 : (inputs.shapes["y"]?.columns ?? 1)
-        let one = WorkEstimates.mutualInformationEstimate(cell.labels ? "ksg" : cell.estimator, rows: x.rows, dx: x.columns, dy: dy,
+        guard let x = inputs.shapes["x"], let cell = try? inputs.arguments.decode(Settings.self) else { return nil }
+        let labels = yIsLabels(cell)
+        let dy = labels ? 1 : (inputs.shapes["y"]?.columns ?? 1)
+        let one = WorkEstimates.mutualInformationEstimate(labels ? "ksg" : cell.estimator.rawValue, rows: x.rows, dx: x.columns, dy: dy,
                                                           kdeRows: x.rows)
         let work = WorkEstimates.reliabilityFactor(splits: cell.splits, null: cell.null) * one
         let bytes = Double(x.rows) * Double(x.columns + dy) * float * 4 + Double(x.rows) * 64 * 8
         return ResourceEstimate(bytes: bytes, parameter: "x", explanation: "\(groupedDigits(x.rows)) rows × \(x.columns + dy) coordinates")
             .with(work: work, driver: inputs.arguments.isExplicit("splits") ? "splits" : "x",
-                  "\(cell.estimator) on \(groupedDigits(x.rows)) rows, \(cell.splits) half splits" + (cell.null ? " and the null" : ""))
+                  "\(cell.estimator.rawValue) on \(groupedDigits(x.rows)) rows, \(cell.splits) half splits" + (cell.null ? " and the null" : ""))
     }
-}
-
-/// `{mi-benchmark}`'s arguments (its own decoding: only what the estimate needs).
-private struct MutualInformationBenchmarkSettings: Decodable {
-    var n: Int
-    var seeds: Int
-    var estimators: [String]
-    var tasks: [String]?
-    var splits: Int
-    var kdeRows: Int
 }
 
 extension MutualInformationBenchmarkDirective {
     /// Every estimator on every task and seed, each with its re-estimates (no null).
     public static func estimate(_ inputs: EstimateInputs) -> ResourceEstimate? {
-        guard let cell = try? inputs.arguments.decode(MutualInformationBenchmarkSettings.self) else { return nil }
+        guard let cell = try? inputs.arguments.decode(Settings.self) else { return nil }
         let quick = inputs.settings.quick
         let ids = cell.tasks ?? (quick ? quickTasks : MutualInformationTasks.benchmark.map(\.id))
         let tasks = ids.compactMap { MutualInformationTasks.task(id: $0) }
