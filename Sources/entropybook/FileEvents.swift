@@ -13,6 +13,11 @@ final class FileEvents {
     private var directories: [Int32: String] = [:]
     /// Directory path → the names in it that count.
     private var names: [String: Set<String>] = [:]
+    /// Names modified (or created) and not yet closed by their writer: a save in progress.
+    private var writing = Set<String>()
+    /// How long a file may stay open for writing before its change counts anyway (a writer
+    /// that keeps the file open, such as a log).
+    static let openWriteSeconds = 2.0
 
     /// A file written and closed, renamed or created in place, deleted or renamed away; and
     /// the directory itself deleted or moved (the watch then ends).
@@ -48,14 +53,21 @@ final class FileEvents {
     }
 
     /// Waits until a watched file changes, then until `quiet` seconds pass without another
-    /// change (one save is often several events: create, write, rename). Returns the names
-    /// that changed, or nil when `stop()` became true first.
+    /// change (one save is often several events: create, write, rename) and its writer has
+    /// closed it (or `openWriteSeconds` passed): on a loaded machine the truncation, the
+    /// write and the close of one save can lie further apart than `quiet`, and a run started
+    /// in between read a half-written notebook and ran again. Returns the names that
+    /// changed, or nil when `stop()` became true first.
     func waitForChange(quiet: Double, stop: () -> Bool) -> Set<String>? {
         var changed = Set<String>()
         var lastChange = Date.distantPast
         while true {
             if stop() { return nil }
-            if !changed.isEmpty && Date().timeIntervalSince(lastChange) >= quiet { return changed }
+            let idle = Date().timeIntervalSince(lastChange)
+            if !changed.isEmpty && idle >= quiet && (writing.isEmpty || idle >= FileEvents.openWriteSeconds) {
+                writing = []
+                return changed
+            }
             var pending = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
             let ready = poll(&pending, 1, FileEvents.pollMilliseconds)
             guard ready > 0 else { continue }  // timeout, or EINTR from the signal
@@ -93,7 +105,13 @@ final class FileEvents {
             }
             // The name is NUL-padded to a multiple of the event's alignment.
             let name = String(decoding: nameBytes.prefix { $0 != 0 }, as: UTF8.self)
-            if watched.contains(name) { found.insert(name) }
+            guard watched.contains(name) else { continue }
+            found.insert(name)
+            if event.mask & UInt32(IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE) != 0 {
+                writing.remove(name)
+            } else if event.mask & UInt32(IN_MODIFY | IN_CREATE) != 0 {
+                writing.insert(name)
+            }
         }
         return found
     }
