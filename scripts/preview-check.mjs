@@ -85,12 +85,27 @@ for (const tab of tabs) {
   await tab.send("Page.navigate", { url });
   await loaded;
 }
-// The first run may still be going on: wait until both tabs show a value.
-let before = await Promise.all(tabs.map((tab) => tab.value()));
-while (before.some((v) => v === null)) {
-  await new Promise((r) => setTimeout(r, 200));
-  before = await Promise.all(tabs.map((tab) => tab.value()));
+// The first run may still be going on: wait until both tabs show a value, and until their
+// loads settle. A page requested while that run was finishing can show the new report under
+// the previous run's number (the report is on disk a moment before the run counts as
+// finished) and reloads once more when its event stream connects; that reload belongs to
+// the first run, not to the edit below.
+const values = async () => {
+  let v = await Promise.all(tabs.map((tab) => tab.value().catch(() => null)));
+  while (v.some((x) => x === null)) {
+    await new Promise((r) => setTimeout(r, 200));
+    v = await Promise.all(tabs.map((tab) => tab.value().catch(() => null)));
+  }
+  return v;
+};
+let before = await values();
+for (let settled = tabs.map((tab) => tab.loads); ; ) {
+  await new Promise((r) => setTimeout(r, 1500));
+  const now = tabs.map((tab) => tab.loads);
+  if (now.every((n, i) => n === settled[i])) break;
+  settled = now;
 }
+before = await values();
 const loadsBefore = tabs.map((tab) => tab.loads);
 const source = readFileSync(file, "utf8");
 if (!source.includes(from)) { console.error(`preview-check: ${file} does not contain ${from}`); cleanup(); process.exit(2); }
