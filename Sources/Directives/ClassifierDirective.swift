@@ -46,8 +46,8 @@ public enum ClassifierDirective: Directive {
         ]
     }
 
-    /// The cell's arguments, typed.
-    struct Settings: Decodable {
+    /// The cell's arguments, typed (encoded whole into each seed's cache key).
+    struct Settings: Codable {
         var data: ResultID
         var hidden: [Int]
         var activation: [Activation]
@@ -147,31 +147,22 @@ public enum ClassifierDirective: Directive {
                         evaluationLabels: p.evaluationRows.map { p.labels[$0] }, classNames: p.classes.map(String.init))
     }
 
-    /// Everything besides the data (in the cell's input key) that changes one seed's
-    /// training: the settings after quick mode, threads (BLAS sums), the cell's seed, the seed index.
+    /// Everything that changes one seed's training: the cell's settings after quick mode
+    /// (all of them, so a setting added later cannot be left out of the key), threads (BLAS
+    /// sums), the cell's seed and the seed index. The data itself is in the cell's input key.
     private struct RunKey: Encodable {
-        var hidden: [Int]
-        var activation: [Activation]
-        var noise: Double
-        var dropout: Double
-        var epochs: Int
-        var batch: Int
-        var lr: Double
-        var weightDecay: Double
-        var test: Double
-        var snapshots: Int
-        var snapshotEpochs: [Int]?
-        var eval: Int
-        var evalHeldOut: Bool
+        var cell: Settings
         var threads: Int
         var seed: UInt64
         var repeatIndex: Int
     }
 
     static func runParts(_ c: Settings, threads: Int, seed: UInt64, repeat r: Int) throws -> [String] {
-        let key = RunKey(hidden: c.hidden, activation: c.activation, noise: c.noise, dropout: c.dropout, epochs: c.epochs, batch: c.batch,
-                         lr: c.lr, weightDecay: c.weightDecay, test: c.test, snapshots: c.snapshots, snapshotEpochs: c.snapshotEpochs,
-                         eval: c.eval, evalHeldOut: c.evalHeldOut, threads: threads, seed: seed, repeatIndex: r)
+        // How many seeds the cell trains does not change seed r's training: one more seed
+        // reuses the ones stored.
+        var cell = c
+        cell.repeats = 0
+        let key = RunKey(cell: cell, threads: threads, seed: seed, repeatIndex: r)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         return ["classifier training", String(decoding: try encoder.encode(key), as: UTF8.self)]

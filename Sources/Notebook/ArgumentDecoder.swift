@@ -22,7 +22,7 @@ extension Arguments {
 
 /// The id of an earlier result, as a `reference` parameter names it. It remembers its
 /// parameter so `CellContext.value(_:as:)` can say which key named a missing result.
-public struct ResultID: Decodable, Sendable, Hashable, CustomStringConvertible {
+public struct ResultID: Codable, Sendable, Hashable, CustomStringConvertible {
     public var id: String
     public var parameter: String
     public init(_ id: String, parameter: String) {
@@ -32,6 +32,11 @@ public struct ResultID: Decodable, Sendable, Hashable, CustomStringConvertible {
     public init(from decoder: any Decoder) throws {
         id = try decoder.singleValueContainer().decode(String.self)
         parameter = parameterKey(decoder.codingPath)
+    }
+    /// The id alone, as the notebook writes it (a cell's settings in a cache key).
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(id)
     }
     public var description: String { id }
 }
