@@ -7,10 +7,13 @@ import Plot
 enum InformationPlaneReport {
     static func items(_ value: InformationPlaneValue, settings: InformationPlaneDirective.Settings) -> [OutputItem] {
         var outputs: [OutputItem] = [
+            // Only the estimators the cell ran.
             .text(noiseText(value) + " σ = \(formatNumber(value.noise)) on \(value.evaluationRows) evaluation rows, "
-                  + "\(value.seeds) seed(s). Noise-aware: sample propagation, the Gaussian mixtures with the known σ integrated by "
-                  + "Monte-Carlo (m = \(settings.samples) draws per point). Compressed: one draw of each layer (and X) encoded to "
-                  + "d′ = \(settings.code) by an autoencoder (\(settings.aeEpochs) epochs), then leave-one-out KDE."),
+                  + "\(value.seeds) seed(s)."
+                  + (settings.noiseAware ? " Noise-aware: sample propagation, the Gaussian mixtures with the known σ integrated by "
+                     + "Monte-Carlo (m = \(settings.samples) draws per point)." : "")
+                  + (settings.compressed ? " Compressed: one draw of each layer (and X) encoded to "
+                     + "d′ = \(settings.code) by an autoencoder (\(settings.aeEpochs) epochs), then leave-one-out KDE." : "")),
             .metric(Metric("H(Y)", value.labelEntropy, unit: "nats", note: "of the evaluation labels: the ceiling of I(T;Y)")),
             .metric(Metric("ln n", log(Double(value.evaluationRows)), unit: "nats",
                            note: "the ceiling of an I(X;T) estimate from n points whose read-outs do not overlap")),
