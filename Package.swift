@@ -74,11 +74,15 @@ let package = Package(
             "Notebook", "Linalg", "FileAccess", "Datasets", "Autoencoder", "Entropy", "Dimension", "EntropyCurve", "Plot",
             "Classifier", "InformationPlane", "MutualInformation",
         ]),
-        // Results → self-contained HTML, figures, data, run.json. Depends on the engine only;
-        // Linalg for the BLAS build and threads in the provenance footer.
+        // One run's results → self-contained HTML, figures, data, run.json. Depends on the
+        // engine only; it runs nothing.
         .target(name: "Report", dependencies: [
-            "Notebook", "Linalg", "CCmark", .product(name: "Mustache", package: "swift-mustache"),
+            "Notebook", "CCmark", .product(name: "Mustache", package: "swift-mustache"),
         ]),
+        // A notebook's runs: running one (validate, key, execute, write its report), comparing
+        // two (`diff`), the README's results from full runs, the site of a folder's runs.
+        // Linalg for the BLAS build and threads in run.json's machine.
+        .target(name: "Runs", dependencies: ["Notebook", "Report", "Linalg"]),
         // `entropybook preview`: an HTTP server on 127.0.0.1 (Hummingbird) that serves the reports
         // of a notebook or a folder and tells open pages to reload after each run.
         .target(name: "Preview", dependencies: [
@@ -86,12 +90,12 @@ let package = Package(
         ]),
         // Units of work on a Slurm cluster through the shared cache: job arrays, polling,
         // and `entropybook work` on the nodes.
-        .target(name: "Cluster", dependencies: ["Notebook", "Report", "Linalg"]),
+        .target(name: "Cluster", dependencies: ["Notebook", "Runs", "Linalg"]),
         // Speed measurements (`entropybook bench`), never timed assertions in tests.
         .target(name: "Benchmarks", dependencies: ["Linalg", "Autoencoder", "Entropy", "Dimension", "Plot", "Classifier", "InformationPlane",
                                                  "MutualInformation", "Datasets"]),
         .executableTarget(name: "entropybook", dependencies: [
-            "Notebook", "Directives", "Report", "Cluster", "Benchmarks", "Linalg", "Preview",
+            "Notebook", "Directives", "Report", "Runs", "Cluster", "Benchmarks", "Linalg", "Preview",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -113,7 +117,11 @@ let package = Package(
                     resources: [.copy("Fixtures")]),
         // The directives through the engine's validator.
         .testTarget(name: "DirectivesTests", dependencies: ["Directives", "Notebook", "Datasets", "Plot", "Linalg"]),
-        .testTarget(name: "ReportTests", dependencies: ["Report", "Notebook", "TestSupport", "CCmark", "Linalg"], resources: [.copy("Fixtures")]),
+        // The report of a run; its golden runs go through `Runs.NotebookRun`.
+        .testTarget(name: "ReportTests", dependencies: ["Report", "Runs", "Notebook", "TestSupport", "CCmark", "Linalg"],
+                    resources: [.copy("Fixtures")]),
+        // `diff`, the README's results blocks.
+        .testTarget(name: "RunsTests", dependencies: ["Runs", "Report", "Notebook", "TestSupport", "Linalg"], resources: [.copy("Fixtures")]),
         // Runs the built executable: exit codes, messages, --help snapshots.
         .testTarget(name: "CLITests", dependencies: ["entropybook", "TestSupport"], resources: [.copy("Fixtures")]),
         // The Slurm pieces without a cluster: batch script, queue parsing.

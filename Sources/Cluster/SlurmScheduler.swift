@@ -1,7 +1,7 @@
 import Foundation
 import Linalg
 import Notebook
-import Report
+import Runs
 
 /// `entropybook run --executor slurm`: the cheap cells run here, every unit of work missing
 /// from the cache is computed by a Slurm job array, and the report is assembled from the

@@ -1,6 +1,6 @@
 import Foundation
 import Notebook
-import Report
+import Runs
 
 /// What a node needs to compute one unit, written beside the cache as
 /// `CACHE/units/KEY.json` when the unit is submitted: the notebook (absolute path and

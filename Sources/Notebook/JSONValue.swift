@@ -39,6 +39,8 @@ public enum JSONValue: Sendable, Hashable, Codable, ExpressibleByStringLiteral, 
 
     public var numberValue: Double? { if case .number(let x) = self { x } else { nil } }
     public var stringValue: String? { if case .string(let s) = self { s } else { nil } }
+    public var arrayValue: [JSONValue]? { if case .array(let a) = self { a } else { nil } }
+    public var objectValue: [String: JSONValue]? { if case .object(let o) = self { o } else { nil } }
 
     public init(from decoder: Decoder) throws {
         let container = try decoder.singleValueContainer()

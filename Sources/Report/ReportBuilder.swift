@@ -19,6 +19,9 @@ public struct ReportFiles: Sendable {
     public var html: String
     /// Relative path → bytes (figures/*.png, data/*.csv, run.json).
     public var files: [String: [UInt8]]
+
+    /// The deck's file name beside index.html (`--slides`).
+    public static let slidesPath = "slides.html"
 }
 
 /// Renders a run to a self-contained HTML page (CSS and figures inlined, no external
@@ -303,7 +306,8 @@ func formatSeconds(_ s: Double) -> String {
     return String(format: "%d min %02d s", Int(s) / 60, Int(s) % 60)
 }
 
-func iso(_ d: Date) -> String {
+/// A date as the pages show it: ISO 8601 to the second, UTC ("2026-12-07T02:52:22Z").
+public func iso(_ d: Date) -> String {
     let f = ISO8601DateFormatter()
     f.formatOptions = [.withInternetDateTime]
     return f.string(from: d)

@@ -75,6 +75,41 @@ public struct RunManifest: Codable, Sendable {
 }
 
 extension RunManifest {
+    /// The run.json of a run's records: what ran (the plan and the notebook's text), each
+    /// cell's status, time, seed, stored results, figures, metrics and inputs, and the data
+    /// sets among the results. `interrupted` marks a run stopped by a signal (status
+    /// "interrupted"); otherwise a failed cell makes it "failed".
+    /// - Parameters:
+    ///   - cacheKeys: each cell's cache key, by cell index (empty when not cached).
+    ///   - cellFiles: the files each cell read with their SHA-256, by cell index.
+    public init(plan: Plan, records: [CellRecord], notebookPath: String, started: Date, finished: Date, interrupted: Bool,
+                programCommit: String?, dataFiles: [String: String], machine: MachineInfo, cacheKeys: [String],
+                cellFiles: [[String: String]]) {
+        let failed = records.contains { $0.status == .failed }
+        self.init(
+            program: ProgramInfo.name, version: ProgramInfo.version, notebook: notebookPath,
+            notebookSHA256: SHA256.hex(Array(plan.document.source.utf8)), title: plan.document.title,
+            started: started, finished: finished,
+            status: interrupted ? "interrupted" : (failed ? "failed" : "ok"), settings: plan.settings,
+            programCommit: programCommit, dataFiles: dataFiles, machine: machine,
+            cells: records.map { r in
+                RunManifest.Cell(index: r.cell.index, label: r.cell.label, directive: r.cell.directive.name,
+                                 line: r.cell.cell.location.line, status: r.status.rawValue, seconds: r.seconds,
+                                 seed: r.cell.seed, error: r.error?.description,
+                                 stored: Dictionary(r.stored.map { ($0.id, $0.summary) }, uniquingKeysWith: { a, _ in a }),
+                                 figures: r.outputs.compactMap { if case .figure(let f) = $0 { f.name } else { nil } },
+                                 cacheKey: cacheKeys.indices.contains(r.cell.index) ? cacheKeys[r.cell.index] : nil,
+                                 results: r.results,
+                                 inputs: cellFiles.indices.contains(r.cell.index) ? cellFiles[r.cell.index] : [:],
+                                 metrics: r.outputs.compactMap { output -> JSONValue? in
+                                     guard case .metric(let m) = output else { return nil }
+                                     return ["name": .string(m.name), "value": JSONValue(m.value), "uncertainty": JSONValue(m.uncertainty),
+                                             "unit": JSONValue(m.unit)]
+                                 })
+            })
+        datasets = Self.datasets(in: self.cells)
+    }
+
     /// The data sets among the cells' results, in cell order.
     static func datasets(in cells: [Cell]) -> [DatasetSummary] {
         cells.flatMap { cell in

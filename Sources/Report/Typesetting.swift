@@ -1,6 +1,10 @@
 import Foundation
 import Notebook
 
+/// The style of a claim's outcome on a page (the class `verdict-NAME` of its badge):
+/// "confirmed", "partly" or "not-confirmed". For pages beside the reports (the site's index).
+public func verdictStyle(_ outcome: ClaimValue.Outcome) -> String { Typesetting.Verdict(outcome).rawValue }
+
 /// How the page shows values the engine hands over as text: numbers and ranges set with a
 /// real minus sign and thin spaces, verdicts recognised so they get their own style, and
 /// the pixel size of a PNG for the `<img>` width and height (no layout shift).

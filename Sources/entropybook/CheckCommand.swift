@@ -3,6 +3,7 @@ import Directives
 import Foundation
 import Notebook
 import Report
+import Runs
 
 /// Parses and validates notebooks without running anything.
 struct CheckCommand: ParsableCommand {

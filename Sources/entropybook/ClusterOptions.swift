@@ -1,7 +1,7 @@
 import ArgumentParser
 import Cluster
 import Foundation
-import Report
+import Runs
 
 /// `--executor` and the Slurm options of `entropybook run`.
 struct ClusterOptions: ParsableArguments {

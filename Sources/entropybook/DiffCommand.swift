@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import Report
+import Runs
 
 /// Compares the results of two runs.
 struct DiffCommand: ParsableCommand {

@@ -3,6 +3,7 @@ import Directives
 import Foundation
 import Notebook
 import Report
+import Runs
 
 /// The options of running a notebook here, shared by `run` and `watch`: where reports and
 /// the cache go, overrides, the memory budget and what a notebook may read.

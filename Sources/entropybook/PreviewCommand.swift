@@ -4,6 +4,7 @@ import Linalg
 import Notebook
 import Preview
 import Report
+import Runs
 
 /// Serves a notebook's report (or a folder's) on 127.0.0.1 and re-runs on every save; open
 /// pages reload themselves when the run has finished.

@@ -2,7 +2,7 @@ import ArgumentParser
 import Directives
 import Foundation
 import Notebook
-import Report
+import Runs
 
 /// `--allow-read` and `--trust`, shared by `run` and `check`: what a notebook may read
 /// beyond its own folder and the data directory. The default is nothing, so a notebook

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import Notebook
-import Report
+import Runs
 
 /// Regenerates the README's results from full runs' run.json.
 struct ResultsCommand: ParsableCommand {

@@ -4,6 +4,7 @@ import Foundation
 import Cluster
 import Notebook
 import Report
+import Runs
 
 /// Runs notebooks and writes their reports.
 struct RunCommand: ParsableCommand {

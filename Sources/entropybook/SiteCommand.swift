@@ -3,6 +3,7 @@ import Foundation
 import Linalg
 import Notebook
 import Report
+import Runs
 
 /// Runs every notebook of a folder and writes a static site of their reports.
 struct SiteCommand: ParsableCommand {

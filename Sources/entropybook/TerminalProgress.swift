@@ -1,6 +1,6 @@
 import Foundation
 import Notebook
-import Report
+import Runs
 
 /// One line per cell on stderr with its time and status; a live bar with ETA inside long
 /// cells when stderr is a terminal; plain lines otherwise; nothing with --quiet.

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Notebook
 import Report
+import Runs
 
 /// Lists a notebook's units of work without computing anything.
 struct UnitsCommand: ParsableCommand {

@@ -3,6 +3,7 @@ import Foundation
 import Linalg
 import Notebook
 import Report
+import Runs
 
 /// Re-runs a notebook whenever it is saved.
 struct WatchCommand: ParsableCommand {

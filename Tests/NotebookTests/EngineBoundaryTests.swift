@@ -2,9 +2,9 @@ import Foundation
 import XCTest
 
 /// The engine (`Sources/Notebook`) stays apart from the experiments (issue 13): it imports no
-/// experiment module and names no directive, and `Report` sees the engine only. Checked on
-/// the source text, the way the issue's acceptance reads, so a stray `import Datasets`
-/// fails here even where Package.swift would let it compile.
+/// experiment module and names no directive, `Report` sees the engine only and `Runs` the
+/// engine and the report. Checked on the source text, the way the issue's acceptance reads,
+/// so a stray `import Datasets` fails here even where Package.swift would let it compile.
 final class EngineBoundaryTests: XCTestCase {
     /// Modules the engine may import: numerics (seeded generators, BLAS threads, the
     /// cancellation flag), file-read caps, cmark, YAML and the standard ones.
@@ -37,6 +37,19 @@ final class EngineBoundaryTests: XCTestCase {
         let imports = try Self.imports(under: "Sources/Report")
         XCTAssertFalse(imports.isEmpty, "no Swift files found under Sources/Report")
         for (file, module) in imports {
+            XCTAssertFalse(Self.experimentModules.contains(module), "\(file) imports \(module)")
+        }
+    }
+
+    /// Issue 24, item 5: `Report` renders one run and runs nothing; running notebooks,
+    /// `diff` and the site live in `Runs`, which sits above it and is given its directives.
+    func testReportRunsNothingAndRunsSeesNoExperiment() throws {
+        for (file, module) in try Self.imports(under: "Sources/Report") {
+            XCTAssertFalse(["Runs", "Readme", "Cluster", "Preview"].contains(module), "\(file) imports \(module): Report renders, it does not run")
+        }
+        let runs = try Self.imports(under: "Sources/Runs")
+        XCTAssertFalse(runs.isEmpty, "no Swift files found under Sources/Runs")
+        for (file, module) in runs {
             XCTAssertFalse(Self.experimentModules.contains(module), "\(file) imports \(module)")
         }
     }

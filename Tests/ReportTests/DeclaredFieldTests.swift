@@ -2,6 +2,7 @@ import Foundation
 import XCTest
 @testable import Notebook
 @testable import Report
+@testable import Runs
 
 /// A fixture value whose one field's name can be changed, as a developer would rename it in
 /// the declaration.

@@ -3,6 +3,7 @@ import TestSupport
 import XCTest
 @testable import Notebook
 @testable import Report
+@testable import Runs
 
 /// Issue 16, items 1–3 in the report: inline values in the text (escaped, with units,
 /// recorded in run.json), numbered cross-references, a marked placeholder for a value of a

@@ -3,6 +3,7 @@ import TestSupport
 import XCTest
 @testable import Notebook
 @testable import Report
+@testable import Runs
 
 /// Shows one of each output kind.
 enum NumbersDirective: Directive {

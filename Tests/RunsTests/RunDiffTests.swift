@@ -4,6 +4,10 @@ import TestSupport
 import XCTest
 @testable import Notebook
 @testable import Report
+@testable import Runs
+
+let templates = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().appendingPathComponent("templates")
 
 /// A cell with one number that depends on its seed and others that do not.
 enum SeededDirective: Directive {

@@ -1,6 +1,7 @@
 import Foundation
 import Linalg
 import Notebook
+import Report
 
 /// Where a runner's messages go: progress per cell (an `ExecutionObserver`), lines a user
 /// may silence (`--quiet`) and lines that are always shown (errors, diagnostics).

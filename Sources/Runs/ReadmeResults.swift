@@ -201,11 +201,6 @@ struct Extract {
     }
 }
 
-extension JSONValue {
-    var arrayValue: [JSONValue]? { if case .array(let a) = self { a } else { nil } }
-    var objectValue: [String: JSONValue]? { if case .object(let o) = self { o } else { nil } }
-}
-
 /// Markdown table helpers for the blocks.
 enum MarkdownTable {
     static func render(_ header: [String], _ rows: [[String]]) -> String {

@@ -1,11 +1,7 @@
 import Foundation
 import Linalg
 import Notebook
-
-extension ReportFiles {
-    /// The deck's file name beside index.html.
-    public static let slidesPath = "slides.html"
-}
+import Report
 
 /// One run of one notebook, start to finish: execute the plan, then write the report —
 /// also when cells fail or the run is interrupted.
@@ -73,30 +69,11 @@ public final class NotebookRun: @unchecked Sendable {
     /// after the last cell, while the report was being written: run.json then agrees with
     /// the exit code.
     public func writeReport(records: [CellRecord], interrupted: Bool) throws {
-        let failed = records.contains { $0.status == .failed }
-        var manifest = RunManifest(
-            program: ProgramInfo.name, version: ProgramInfo.version, notebook: notebookPath,
-            notebookSHA256: SHA256.hex(Array(plan.document.source.utf8)), title: plan.document.title,
-            started: startDate ?? started, finished: clock(),
-            status: interrupted ? "interrupted" : (failed ? "failed" : "ok"), settings: plan.settings,
-            programCommit: programCommit, dataFiles: dataFiles,
-            machine: machine ?? MachineInfo.current(blasCore: BLAS.coreName, blasThreads: BLAS.threads, blasConfig: BLAS.config),
-            cells: records.map { r in
-                RunManifest.Cell(index: r.cell.index, label: r.cell.label, directive: r.cell.directive.name,
-                                 line: r.cell.cell.location.line, status: r.status.rawValue, seconds: r.seconds,
-                                 seed: r.cell.seed, error: r.error?.description,
-                                 stored: Dictionary(r.stored.map { ($0.id, $0.summary) }, uniquingKeysWith: { a, _ in a }),
-                                 figures: r.outputs.compactMap { if case .figure(let f) = $0 { f.name } else { nil } },
-                                 cacheKey: cacheKeys.indices.contains(r.cell.index) ? cacheKeys[r.cell.index] : nil,
-                                 results: r.results,
-                                 inputs: cellFiles.indices.contains(r.cell.index) ? cellFiles[r.cell.index] : [:],
-                                 metrics: r.outputs.compactMap { output -> JSONValue? in
-                                     guard case .metric(let m) = output else { return nil }
-                                     return ["name": .string(m.name), "value": JSONValue(m.value), "uncertainty": JSONValue(m.uncertainty),
-                                             "unit": JSONValue(m.unit)]
-                                 })
-            })
-        manifest.datasets = RunManifest.datasets(in: manifest.cells)
+        let manifest = RunManifest(plan: plan, records: records, notebookPath: notebookPath, started: startDate ?? started,
+                                   finished: clock(), interrupted: interrupted, programCommit: programCommit, dataFiles: dataFiles,
+                                   machine: machine ?? MachineInfo.current(blasCore: BLAS.coreName, blasThreads: BLAS.threads,
+                                                                           blasConfig: BLAS.config),
+                                   cacheKeys: cacheKeys, cellFiles: cellFiles)
         let builder = ReportBuilder(templates: templates)
         let input = ReportInput(plan: plan, records: records, manifest: manifest)
         var files = try builder.build(input)

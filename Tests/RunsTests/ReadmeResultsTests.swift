@@ -2,6 +2,7 @@ import Foundation
 import XCTest
 @testable import Notebook
 @testable import Report
+@testable import Runs
 
 /// Issue 16, item 6 (and issue 15's last acceptance line): the README's results are the
 /// runs' numbers. The blocks are regenerated from the committed extracts (docs/results/,

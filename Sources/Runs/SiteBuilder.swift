@@ -1,5 +1,6 @@
 import Foundation
 import Notebook
+import Report
 
 /// `entropybook site`: a static site of a folder's notebooks, publishable on any static
 /// host. An index (title, last run, cells computed and cached, each claim's outcome and
@@ -15,7 +16,7 @@ public struct SiteBuilder {
         /// nil when the notebook did not validate (`diagnostics` say why).
         public var finished: Date?
         public var total = 0, computed = 0, cached = 0, failed = 0
-        /// "✓ Confirmed — “statement”. …" per claim, and its kind (`Typesetting.Verdict`).
+        /// "✓ Confirmed — “statement”. …" per claim, and its style (`verdictStyle`).
         public var claims: [(kind: String, mark: String, statement: String)] = []
         /// "id: summary" per dimension verdict stored ("c.kink: swiss roll: intrinsic dimension 2 (…)").
         public var verdicts: [String] = []
@@ -37,7 +38,7 @@ public struct SiteBuilder {
             failed = records.filter { $0.status == .failed }.count
             for record in records {
                 for case .claim(let c) in record.outputs {
-                    claims.append((Typesetting.Verdict(c.outcome).rawValue, "\(c.outcome.mark) \(c.outcome.title)", c.statement))
+                    claims.append((verdictStyle(c.outcome), "\(c.outcome.mark) \(c.outcome.title)", c.statement))
                 }
                 for (id, result) in record.results.sorted(by: { $0.key < $1.key }) {
                     // A dimension verdict's record says it in a sentence ("…: intrinsic dimension 1 (…)").
