@@ -80,9 +80,12 @@ let package = Package(
             "Notebook", "CCmark", .product(name: "Mustache", package: "swift-mustache"),
         ]),
         // A notebook's runs: running one (validate, key, execute, write its report), comparing
-        // two (`diff`), the README's results from full runs, the site of a folder's runs.
-        // Linalg for the BLAS build and threads in run.json's machine.
+        // two (`diff`), the site of a folder's runs. Linalg for the BLAS build and threads in
+        // run.json's machine. Given its directives, like the engine.
         .target(name: "Runs", dependencies: ["Notebook", "Report", "Linalg"]),
+        // `entropybook results`: the README's results blocks from full runs' extracts, each
+        // record read through its declaration (the directives' own, hence Directives).
+        .target(name: "Readme", dependencies: ["Notebook", "Report", "Directives"]),
         // `entropybook preview`: an HTTP server on 127.0.0.1 (Hummingbird) that serves the reports
         // of a notebook or a folder and tells open pages to reload after each run.
         .target(name: "Preview", dependencies: [
@@ -95,7 +98,7 @@ let package = Package(
         .target(name: "Benchmarks", dependencies: ["Linalg", "Autoencoder", "Entropy", "Dimension", "Plot", "Classifier", "InformationPlane",
                                                  "MutualInformation", "Datasets"]),
         .executableTarget(name: "entropybook", dependencies: [
-            "Notebook", "Directives", "Report", "Runs", "Cluster", "Benchmarks", "Linalg", "Preview",
+            "Notebook", "Directives", "Report", "Runs", "Readme", "Cluster", "Benchmarks", "Linalg", "Preview",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -120,8 +123,10 @@ let package = Package(
         // The report of a run; its golden runs go through `Runs.NotebookRun`.
         .testTarget(name: "ReportTests", dependencies: ["Report", "Runs", "Notebook", "TestSupport", "CCmark", "Linalg"],
                     resources: [.copy("Fixtures")]),
-        // `diff`, the README's results blocks.
+        // `diff`, generated result ids.
         .testTarget(name: "RunsTests", dependencies: ["Runs", "Report", "Notebook", "TestSupport", "Linalg"], resources: [.copy("Fixtures")]),
+        // The README's results blocks against the committed extracts and README.md.
+        .testTarget(name: "ReadmeTests", dependencies: ["Readme", "Notebook", "Directives"]),
         // Runs the built executable: exit codes, messages, --help snapshots.
         .testTarget(name: "CLITests", dependencies: ["entropybook", "TestSupport"], resources: [.copy("Fixtures")]),
         // The Slurm pieces without a cluster: batch script, queue parsing.

@@ -7,24 +7,35 @@ import Notebook
 public struct DimensionVerdictValue: CacheableValue, Hashable, Codable {
     public static var kind: ValueKind { ValueKind(declaration) }
 
+    /// The verdict record's fields, each declared once: `declaration` lists them, `record`
+    /// fills them and readers of stored records (the README's blocks) name them.
+    public enum Field {
+        public static let label = RecordField("label", .string(nullable: false), doc: "the data's short name")
+        public static let dimension = RecordField("dimension", .integer(nullable: true), inline: true, nullText: "not resolvable",
+                                                  doc: "the intrinsic dimension, or null when not resolvable")
+        public static let candidate = RecordField("candidate", .integer(nullable: true), inline: true,
+                                                  doc: "where the curve bends, even when not resolvable")
+        public static let trueDimension = RecordField("trueDimension", .integer(nullable: true), inline: true,
+                                                      doc: "the data's true intrinsic dimension, when known")
+        public static let explanation = RecordField("explanation", .string(nullable: false), inline: true,
+                                                    doc: "the verdict in a sentence, with its reason")
+        public static let seeds = RecordField("seeds", .integer(nullable: false), inline: true, doc: "seeds per d behind the medians")
+        public static let d = RecordField("d", .integers, doc: "the code dimensions of the sweep")
+        public static let entropy = RecordField("entropy", .numbers(nullable: false), unit: "nats", doc: "median H(d)")
+        public static let whitenedEntropy = RecordField("whitenedEntropy", .numbers(nullable: false), unit: "nats", doc: "median H_white(d)")
+        public static let correlationDimension = RecordField("correlationDimension", .numbers(nullable: true),
+                                                             doc: "median correlation dimension of the codes per d, or null")
+        public static let summary = RecordField("summary", .string(nullable: false), doc: "one line for the report")
+    }
+
     /// The fields of the verdict's record: what prose quotes (`{=ID.verdict}` is the
     /// dimension, or "not resolvable"), run.json holds and the schema describes.
     public static let declaration = RecordDeclaration(
         kind: "verdict",
         doc: "an {entropy-curve} dimension verdict (dimension null: not resolvable, the explanation says why) and the median curves it read",
-        defaultField: "dimension", fields: [
-            RecordField("label", .string(nullable: false), doc: "the data's short name"),
-            RecordField("dimension", .integer(nullable: true), inline: true, nullText: "not resolvable",
-                        doc: "the intrinsic dimension, or null when not resolvable"),
-            RecordField("candidate", .integer(nullable: true), inline: true, doc: "where the curve bends, even when not resolvable"),
-            RecordField("trueDimension", .integer(nullable: true), inline: true, doc: "the data's true intrinsic dimension, when known"),
-            RecordField("explanation", .string(nullable: false), inline: true, doc: "the verdict in a sentence, with its reason"),
-            RecordField("seeds", .integer(nullable: false), inline: true, doc: "seeds per d behind the medians"),
-            RecordField("d", .integers, doc: "the code dimensions of the sweep"),
-            RecordField("entropy", .numbers(nullable: false), unit: "nats", doc: "median H(d)"),
-            RecordField("whitenedEntropy", .numbers(nullable: false), unit: "nats", doc: "median H_white(d)"),
-            RecordField("correlationDimension", .numbers(nullable: true), doc: "median correlation dimension of the codes per d, or null"),
-            RecordField("summary", .string(nullable: false), doc: "one line for the report"),
+        defaultField: Field.dimension.name, fields: [
+            Field.label, Field.dimension, Field.candidate, Field.trueDimension, Field.explanation, Field.seeds, Field.d,
+            Field.entropy, Field.whitenedEntropy, Field.correlationDimension, Field.summary,
         ])
     public static var cacheTag: String { "dimension-verdict" }
 
@@ -63,11 +74,11 @@ public struct DimensionVerdictValue: CacheableValue, Hashable, Codable {
     public var record: JSONValue {
         func int(_ x: Int?) -> JSONValue { x.map { .number(Double($0)) } ?? .null }
         return Self.declaration.record([
-            "label": .string(label), "dimension": int(dimension), "candidate": int(candidate),
-            "trueDimension": int(trueDimension), "explanation": .string(explanation), "seeds": .number(Double(seeds)),
-            "d": .array(d.map { .number(Double($0)) }), "entropy": JSONValue(entropy),
-            "whitenedEntropy": JSONValue(whitenedEntropy), "correlationDimension": JSONValue(correlationDimension),
-            "summary": .string(summary),
+            Field.label: .string(label), Field.dimension: int(dimension), Field.candidate: int(candidate),
+            Field.trueDimension: int(trueDimension), Field.explanation: .string(explanation), Field.seeds: .number(Double(seeds)),
+            Field.d: .array(d.map { .number(Double($0)) }), Field.entropy: JSONValue(entropy),
+            Field.whitenedEntropy: JSONValue(whitenedEntropy), Field.correlationDimension: JSONValue(correlationDimension),
+            Field.summary: .string(summary),
         ])
     }
 

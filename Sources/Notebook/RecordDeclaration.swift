@@ -81,6 +81,12 @@ public struct RecordDeclaration: Sendable, Hashable {
         return .object(out)
     }
 
+    /// The record with each value under its declared field (the field constants of the
+    /// declaration: `RecordDeclaration.Estimate.value`), so the name is written once.
+    public func record(_ values: [RecordField: JSONValue]) -> JSONValue {
+        record(Dictionary(values.map { ($0.key.name, $0.value) }, uniquingKeysWith: { a, _ in a }))
+    }
+
     /// The fields prose may quote, as it spells them.
     public var inlineFields: [String] { fields.filter(\.inline).map(\.inlinePath) }
 
@@ -153,26 +159,39 @@ public struct RecordDeclaration: Sendable, Hashable {
 
 // The engine's declared records. Values in `Directives` declare theirs beside the value.
 extension RecordDeclaration {
+    /// An estimate's fields, each declared once: `estimate` lists them, `EstimateValue.record`
+    /// fills them and readers of stored records (the README's blocks, `DeclaredRecord`) name them.
+    public enum Estimate {
+        public static let name = RecordField("name", .string(nullable: false), inline: true, doc: "what was estimated and how")
+        public static let value = RecordField("value", .number, unitField: "unit", inline: true, doc: "the estimate")
+        public static let se = RecordField("se", .number, unitField: "unit", inline: true, doc: "its standard error, or null")
+        public static let unit = RecordField("unit", .string(nullable: true), inline: true, doc: "the unit of value and se")
+        public static let details = RecordField("details", .numberMap, inline: true, inlineName: "detail",
+                                                doc: "named side results (bandwidth, n, rule results, …)")
+        public static let summary = RecordField("summary", .string(nullable: false), doc: "one line for the report")
+    }
+
     public static let estimate = RecordDeclaration(kind: "estimate", doc: "a single estimated number with its uncertainty and the details behind it",
-                                                   defaultField: "value", fields: [
-        RecordField("name", .string(nullable: false), inline: true, doc: "what was estimated and how"),
-        RecordField("value", .number, unitField: "unit", inline: true, doc: "the estimate"),
-        RecordField("se", .number, unitField: "unit", inline: true, doc: "its standard error, or null"),
-        RecordField("unit", .string(nullable: true), inline: true, doc: "the unit of value and se"),
-        RecordField("details", .numberMap, inline: true, inlineName: "detail", doc: "named side results (bandwidth, n, rule results, …)"),
-        RecordField("summary", .string(nullable: false), doc: "one line for the report"),
+                                                   defaultField: Estimate.value.name, fields: [
+        Estimate.name, Estimate.value, Estimate.se, Estimate.unit, Estimate.details, Estimate.summary,
     ])
 
+    /// A claim's fields, each declared once (see `Estimate`).
+    public enum Claim {
+        public static let statement = RecordField("statement", .string(nullable: false), inline: true, doc: "the claim as the talk states it")
+        public static let test = RecordField("test", .string(nullable: false), inline: true, doc: "the test's name")
+        public static let outcome = RecordField("outcome", .words(ClaimValue.Outcome.allCases.map(\.rawValue)), inline: true,
+                                                doc: "confirmed, partly confirmed or not confirmed")
+        public static let rule = RecordField("rule", .string(nullable: false), inline: true, doc: "the rule in words, thresholds written out")
+        public static let thresholds = RecordField("thresholds", .namedNumbers, inline: true, inlineName: "threshold", doc: "the rule's thresholds")
+        public static let numbers = RecordField("numbers", .namedNumbers, inline: true, inlineName: "number", doc: "the numbers the rule compared")
+        public static let evidence = RecordField("evidence", .string(nullable: false), inline: true, doc: "what the numbers show")
+        public static let summary = RecordField("summary", .string(nullable: false), doc: "one line for the report")
+    }
+
     public static let claim = RecordDeclaration(kind: "claim", doc: "a judged conclusion: its rule, thresholds and the numbers it compared",
-                                                defaultField: "outcome", fields: [
-        RecordField("statement", .string(nullable: false), inline: true, doc: "the claim as the talk states it"),
-        RecordField("test", .string(nullable: false), inline: true, doc: "the test's name"),
-        RecordField("outcome", .words(ClaimValue.Outcome.allCases.map(\.rawValue)), inline: true, doc: "confirmed, partly confirmed or not confirmed"),
-        RecordField("rule", .string(nullable: false), inline: true, doc: "the rule in words, thresholds written out"),
-        RecordField("thresholds", .namedNumbers, inline: true, inlineName: "threshold", doc: "the rule's thresholds"),
-        RecordField("numbers", .namedNumbers, inline: true, inlineName: "number", doc: "the numbers the rule compared"),
-        RecordField("evidence", .string(nullable: false), inline: true, doc: "what the numbers show"),
-        RecordField("summary", .string(nullable: false), doc: "one line for the report"),
+                                                defaultField: Claim.outcome.name, fields: [
+        Claim.statement, Claim.test, Claim.outcome, Claim.rule, Claim.thresholds, Claim.numbers, Claim.evidence, Claim.summary,
     ])
 
     public static let dataset = RecordDeclaration(kind: "dataset", doc: "a data set: its size, true dimension and origin", fields: [
@@ -192,4 +211,30 @@ extension RecordDeclaration {
 
     /// The declarations the engine itself knows (values of other modules declare theirs).
     public static let engine: [RecordDeclaration] = [estimate, claim, dataset, model]
+}
+
+/// A stored record (run.json, a README extract) read through its declaration: a field is
+/// named by its `RecordField`, never by a string typed where it is read, so a field renamed
+/// in its declaration is renamed for every reader (the README's results blocks) at once. A
+/// record of another kind, or one without a declared field (written before a rename), is
+/// refused with the field's name — never read as a silent null.
+public struct DeclaredRecord: Sendable {
+    public let declaration: RecordDeclaration
+    public let json: JSONValue
+
+    public init(_ json: JSONValue, as declaration: RecordDeclaration) throws {
+        let kind = json["kind"]?.stringValue ?? "?"
+        guard kind == declaration.kind else { throw CellError("a `\(kind)` record where a `\(declaration.kind)` record was expected") }
+        let missing = declaration.fields.map(\.name).filter { json[$0] == nil }
+        guard missing.isEmpty else {
+            throw CellError("a `\(kind)` record without the declared \(missing.count == 1 ? "field" : "fields") "
+                + missing.map { "`\($0)`" }.joined(separator: ", ") + " (written before a field was renamed? extract the run again)")
+        }
+        self.declaration = declaration
+        self.json = json
+    }
+
+    /// The field's value (`.null` where the record has none). `field` is one of the
+    /// declaration's field constants (`RecordDeclaration.Estimate.value`).
+    public subscript(_ field: RecordField) -> JSONValue { json[field.name] ?? .null }
 }

@@ -5,10 +5,11 @@ import Foundation
 
 extension EstimateValue {
     public var record: JSONValue {
-        RecordDeclaration.estimate.record([
-            "name": .string(name), "value": JSONValue(value), "se": JSONValue(standardError), "unit": JSONValue(unit),
-            "summary": .string(summary),
-            "details": .object(Dictionary(details.map { ($0.name, JSONValue($0.value)) }, uniquingKeysWith: { a, _ in a })),
+        typealias F = RecordDeclaration.Estimate
+        return RecordDeclaration.estimate.record([
+            F.name: .string(name), F.value: JSONValue(value), F.se: JSONValue(standardError), F.unit: JSONValue(unit),
+            F.summary: .string(summary),
+            F.details: .object(Dictionary(details.map { ($0.name, JSONValue($0.value)) }, uniquingKeysWith: { a, _ in a })),
         ])
     }
 }
@@ -38,13 +39,46 @@ extension Table {
     /// differs from its column's as `{value, role}`; null for an empty cell; else the text.
     public var record: JSONValue {
         let roles = columns.indices.map(columnRole)
-        return ["kind": "table", "title": JSONValue(title),
-                "columns": .array(columns.indices.map { c in
-                    ["name": .string(columns[c]), "unit": JSONValue(columnUnit(c)), "role": .string(roles[c])]
+        typealias K = StoredRecord.Key
+        return .object(["kind": "table", K.title: JSONValue(title),
+                K.columns: .array(columns.indices.map { c in
+                    .object([K.columnName: .string(columns[c]), K.columnUnit: JSONValue(columnUnit(c)), K.columnRole: .string(roles[c])])
                 }),
-                "rows": .array(cells.map { row in
+                K.rows: .array(cells.map { row in
                     .array(row.enumerated().map { c, cell in cell.record(columnRole: c < roles.count ? roles[c] : "mixed") })
-                })]
+                })])
+    }
+
+    /// A table as run.json stores it, read back by its keys (`Key`, the same `record`
+    /// writes): the title, the column names and each row's stored cells.
+    public struct StoredRecord: Sendable {
+        /// The table record's keys, named once for the writer (`Table.record`) and the readers.
+        public enum Key {
+            public static let title = "title", columns = "columns", rows = "rows"
+            public static let columnName = "name", columnUnit = "unit", columnRole = "role"
+        }
+
+        public var title: String?
+        public var columns: [String]
+        /// Each row's cells as stored: a number, `{value, lower, upper}`, text or null.
+        public var rows: [[JSONValue]]
+
+        /// `record` if it is a table record; nil otherwise.
+        public init?(_ record: JSONValue) {
+            guard record["kind"]?.stringValue == "table", case .array(let columns)? = record[Key.columns],
+                  case .array(let rows)? = record[Key.rows] else { return nil }
+            title = record[Key.title]?.stringValue
+            self.columns = columns.compactMap { $0[Key.columnName]?.stringValue }
+            self.rows = rows.compactMap(\.arrayValue)
+        }
+
+        /// The row whose first cell is `name`, by column name.
+        public func row(_ name: String) -> [String: JSONValue]? {
+            guard let row = rows.first(where: { $0.first?.stringValue == name }) else { return nil }
+            var out = [String: JSONValue]()
+            for (column, cell) in zip(columns, row) { out[column] = cell }
+            return out
+        }
     }
 
     /// A short word in the name's trailing parentheses ("H LOO (nats)" → "nats"), else the
@@ -104,9 +138,10 @@ extension ClaimValue {
     /// The claim with its rule, thresholds and the numbers it compared.
     public var record: JSONValue {
         func named(_ list: [Number]) -> JSONValue { .array(list.map { ["name": .string($0.name), "value": JSONValue($0.value)] }) }
+        typealias F = RecordDeclaration.Claim
         return RecordDeclaration.claim.record([
-            "statement": .string(statement), "test": .string(test), "outcome": .string(outcome.rawValue), "rule": .string(rule),
-            "thresholds": named(thresholds), "numbers": named(numbers), "evidence": .string(evidence), "summary": .string(summary),
+            F.statement: .string(statement), F.test: .string(test), F.outcome: .string(outcome.rawValue), F.rule: .string(rule),
+            F.thresholds: named(thresholds), F.numbers: named(numbers), F.evidence: .string(evidence), F.summary: .string(summary),
         ])
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Notebook
+import Readme
 import Runs
 
 /// Regenerates the README's results from full runs' run.json.

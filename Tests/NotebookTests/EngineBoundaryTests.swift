@@ -42,7 +42,8 @@ final class EngineBoundaryTests: XCTestCase {
     }
 
     /// Issue 24, item 5: `Report` renders one run and runs nothing; running notebooks,
-    /// `diff` and the site live in `Runs`, which sits above it and is given its directives.
+    /// `diff` and the site live in `Runs`, which sits above it and is given its directives
+    /// (the README's blocks, which read the directives' declared records, are `Readme`).
     func testReportRunsNothingAndRunsSeesNoExperiment() throws {
         for (file, module) in try Self.imports(under: "Sources/Report") {
             XCTAssertFalse(["Runs", "Readme", "Cluster", "Preview"].contains(module), "\(file) imports \(module): Report renders, it does not run")

@@ -15,6 +15,8 @@ struct ScoreValue: NotebookValue {
         ])
     }
     static var kind: ValueKind { ValueKind(declaration) }
+    /// The field as readers name it (the README's blocks name theirs by such constants).
+    static var scoreField: RecordField { declaration.fields[0] }
     var score: Double
     var summary: String { "score \(score)" }
     var record: JSONValue { Self.declaration.record([Self.fieldName: .number(score), "label": "fixture"]) }
@@ -61,6 +63,15 @@ final class DeclaredFieldTests: XCTestCase {
             guard case .failure(let failure) = try run(prose: "It is `{=s.\(other)}`.").0 else { return XCTFail("`\(other)` passed check") }
             XCTAssertTrue(failure.diagnostics.contains { $0.message.contains("no field `\(other)`") && $0.message.contains(name) },
                           failure.diagnostics.map(\.message).joined(separator: "\n"))
+            // A reader of the stored record (as the README's blocks read theirs) names the
+            // field by its declared constant and follows; the record under the old name is refused.
+            let record = try XCTUnwrap(cell?["results"]?["s"])
+            XCTAssertEqual(try DeclaredRecord(record, as: ScoreValue.declaration)[ScoreValue.scoreField], .number(2.5))
+            guard case .object(var renamed) = record else { return XCTFail("not an object") }
+            renamed[other] = renamed.removeValue(forKey: name)
+            XCTAssertThrowsError(try DeclaredRecord(.object(renamed), as: ScoreValue.declaration)) {
+                XCTAssertTrue("\($0)".contains("without the declared field `\(name)`"), "\($0)")
+            }
             // The schema generated from the declaration.
             XCTAssertNotNil(ScoreValue.declaration.schema["properties"]?[name])
             XCTAssertNil(ScoreValue.declaration.schema["properties"]?[other])

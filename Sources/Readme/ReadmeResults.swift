@@ -1,5 +1,7 @@
+import Directives
 import Foundation
 import Notebook
+import Report
 
 /// The README's results, generated from the run.json of full runs (issue 16, item 6), so the
 /// tables cannot drift from what the notebooks compute. A run is first cut down to an
@@ -175,6 +177,48 @@ struct Extract {
         return r
     }
 
+    /// A result read through its declaration (`DeclaredRecord`): the block names its fields
+    /// by the declared constants, and a record of another kind or without one of them is an
+    /// error naming the extract, the result and the field.
+    func record(_ id: String, _ declaration: RecordDeclaration) throws -> DeclaredRecord {
+        let json = try result(id)
+        do { return try DeclaredRecord(json, as: declaration) } catch let error as CellError {
+            throw CellError("docs/results/\(source.name).json: result `\(id)` is \(error.message)")
+        }
+    }
+
+    /// An `{entropy-curve}` verdict (`DimensionVerdictValue`'s record).
+    func verdict(_ id: String) throws -> DeclaredRecord { try record(id, DimensionVerdictValue.declaration) }
+    func estimate(_ id: String) throws -> DeclaredRecord { try record(id, .estimate) }
+    func claim(_ id: String) throws -> DeclaredRecord { try record(id, .claim) }
+
+    /// An estimate the run may not have stored (nil then).
+    func optionalEstimate(_ id: String) throws -> DeclaredRecord? {
+        json["results"]?[id] == nil ? nil : try estimate(id)
+    }
+
+    /// A stored table, read by the keys `Table.record` writes.
+    func table(_ id: String) throws -> Table.StoredRecord {
+        guard let table = Table.StoredRecord(try result(id)) else {
+            throw CellError("docs/results/\(source.name).json: result `\(id)` is not a table")
+        }
+        return table
+    }
+
+    /// The run's settings (run.json's `settings`, the engine's `RunSettings`).
+    var settings: RunSettings? { Self.decode(json["settings"]) }
+
+    /// The run's data sets (run.json's `datasets`, the report's `RunManifest.DatasetSummary`).
+    var datasets: [RunManifest.DatasetSummary] {
+        (json["datasets"]?.arrayValue ?? []).compactMap { Self.decode($0) }
+    }
+
+    /// A part of the extract as the type run.json was written from (nil when it is not one).
+    static func decode<T: Decodable>(_ value: JSONValue?) -> T? {
+        guard let value, let data = try? JSONEncoder().encode(value) else { return nil }
+        return try? JSONDecoder().decode(T.self, from: data)
+    }
+
     /// The line under a block: the command, the run, when it ran and how much of it came
     /// from the cache (a re-run of a full run reads its cells from the cache in seconds).
     var provenance: String {
@@ -222,15 +266,6 @@ enum MarkdownTable {
     static func fixed(_ value: JSONValue?, decimals: Int = 2) -> String {
         guard let x = value?.numberValue else { return "—" }
         return String(format: "%.\(decimals)f", x)
-    }
-
-    /// A table record's row whose first cell is `name`, by column name.
-    static func row(_ table: JSONValue, _ name: String) -> [String: JSONValue]? {
-        guard let columns = table["columns"]?.arrayValue, let rows = table["rows"]?.arrayValue else { return nil }
-        guard let row = rows.first(where: { $0.arrayValue?.first?.stringValue == name })?.arrayValue else { return nil }
-        var out = [String: JSONValue]()
-        for (c, cell) in zip(columns, row) { out[c["name"]?.stringValue ?? ""] = cell }
-        return out
     }
 
     /// A typed table cell as text: a number, "value [lower–upper]", text, or "—".

@@ -1,8 +1,8 @@
+import Directives
 import Foundation
 import XCTest
 @testable import Notebook
-@testable import Report
-@testable import Runs
+@testable import Readme
 
 /// Issue 16, item 6 (and issue 15's last acceptance line): the README's results are the
 /// runs' numbers. The blocks are regenerated from the committed extracts (docs/results/,
@@ -60,6 +60,34 @@ final class ReadmeResultsTests: XCTestCase {
         }
     }
 
+    /// Issue 24: the blocks read records through their declarations (`DeclaredRecord` and the
+    /// declared field constants, `Table.StoredRecord`), so what the value types store — under
+    /// whatever names their declarations give the fields — is what the block prints.
+    func testBlocksReadTheFieldsTheValuesDeclare() throws {
+        let source = try XCTUnwrap(ReadmeResults.source(forNotebook: "notebooks/synthetic.md"))
+        for dimension in [3, nil] {
+            let run = Self.run(notebook: "notebooks/synthetic.md", results: try Self.syntheticResults(dimension: dimension))
+            let block = try ReadmeResults.block(source, extract: try ReadmeResults.extract(run: run, source: source))
+            XCTAssertTrue(block.contains(dimension == nil ? "| not resolvable | 3.10 | 2.90 | 2.80 |" : "| **3** | 3.10 | 2.90 | 2.80 |"), block)
+            XCTAssertTrue(block.contains("| k2 | 3 | 3 | — | 4 |"), block)
+            XCTAssertTrue(block.contains("- k8: bends at 3"), block)
+        }
+    }
+
+    /// A record without a field a block reads (an extract written before the field was renamed
+    /// in its declaration) is refused by the field's name, never printed as "—".
+    func testARecordWithoutADeclaredFieldIsRefusedByName() throws {
+        let source = try XCTUnwrap(ReadmeResults.source(forNotebook: "notebooks/synthetic.md"))
+        var results = try Self.syntheticResults(dimension: 3)
+        guard case .object(var verdict)? = results["k4.verdict"] else { return XCTFail("no verdict record") }
+        verdict["intrinsicDimension"] = verdict.removeValue(forKey: DimensionVerdictValue.Field.dimension.name)
+        results["k4.verdict"] = .object(verdict)
+        let extract = try ReadmeResults.extract(run: Self.run(notebook: "notebooks/synthetic.md", results: results), source: source)
+        XCTAssertThrowsError(try ReadmeResults.block(source, extract: extract)) {
+            XCTAssertTrue("\($0)".hasPrefix("docs/results/synthetic.json: result `k4.verdict` is a `verdict` record without the declared field `dimension`"), "\($0)")
+        }
+    }
+
     func testUpdateReplacesOnlyBetweenMarkersAndNamesAMissingOne() throws {
         let readme = "a\n<!-- results:x -->\nold\n<!-- /results:x -->\nb\n"
         XCTAssertEqual(try ReadmeResults.update(readme: readme, blocks: ["x": "new"]), "a\n<!-- results:x -->\nnew\n<!-- /results:x -->\nb\n")
@@ -71,15 +99,38 @@ final class ReadmeResultsTests: XCTestCase {
 
     // MARK: - Fixtures
 
+    /// Records as a run stores them, made by their value types (so through their declarations).
     static func presentationResults(evidence: String) -> [String: JSONValue] {
         var results = [String: JSONValue]()
         for i in 1...5 {
-            results["c\(i).outcome"] = ["kind": "claim", "statement": .string(i == 1 ? "H(d) has a kink" : "claim \(i)"), "outcome": "partly confirmed",
-                                        "evidence": .string(evidence), "numbers": [], "thresholds": [], "rule": "r", "test": "t"]
+            results["c\(i).outcome"] = ClaimValue(statement: i == 1 ? "H(d) has a kink" : "claim \(i)", test: "t", outcome: .partly,
+                                                  rule: "r", thresholds: [], numbers: [], evidence: evidence).record
         }
-        results["images"] = ["kind": "table", "columns": [["name": "method"], ["name": "estimate"]],
-                             "rows": [["correlation dimension", 6.991]]]
-        results["images-corrdim"] = ["kind": "estimate", "value": 6.9912, "details": [:]]
+        results["images"] = Table(columns: ["method", "estimate"], cells: [[.text("correlation dimension"), .measurement(6.991)]]).record
+        results["images-corrdim"] = EstimateValue(name: "corrdim", value: 6.9912).record
+        return results
+    }
+
+    /// A verdict record as `{entropy-curve}` stores it (decoded into the value type from its
+    /// Swift properties, then written through its declaration).
+    static func verdictRecord(label: String, dimension: Int?, explanation: String) throws -> JSONValue {
+        let value: JSONValue = ["label": .string(label), "dimension": dimension.map { .number(Double($0)) } ?? .null, "candidate": 3,
+                                "trueDimension": 3, "explanation": .string(explanation), "seeds": 2, "d": [1, 2, 3, 4],
+                                "entropy": [1, 2, 3, 3.1], "whitenedEntropy": [1, 2, 3, 3.1], "correlationDimension": .null]
+        return try JSONDecoder().decode(DimensionVerdictValue.self, from: JSONEncoder().encode(value)).record
+    }
+
+    /// synthetic.md's block from records made by the value types.
+    static func syntheticResults(dimension: Int?) throws -> [String: JSONValue] {
+        var results = [String: JSONValue]()
+        for (curve, points) in SyntheticBlock.curves {
+            results["\(curve).verdict"] = try verdictRecord(label: curve, dimension: dimension, explanation: "bends at 3")
+            results["\(curve).dimension"] = EstimateValue(name: "d", value: 3, details: [.init("argmax H", 3), .init("MSE elbow", 4)]).record
+            results[points] = Table(columns: ["method", "estimate"], cells: [
+                [.text("MLE (Levina–Bickel)"), .measurement(3.1)], [.text("TwoNN"), .measurement(2.9)],
+                [.text("correlation dimension"), .measurement(2.8)],
+            ]).record
+        }
         return results
     }
 
