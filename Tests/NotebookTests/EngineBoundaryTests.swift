@@ -75,6 +75,9 @@ final class EngineBoundaryTests: XCTestCase {
             // A value read by key on any receiver (`arguments.int("n")`, `a.object("autoencoder")`);
             // `.string("auto")` without a receiver is a ParameterValue, not a read.
             #"[a-z0-9_)\]?]\.(int|double|bool|string|ints|doubles|strings|reference|references|object|optionalInt|optionalDouble|optionalString)\(""#
+            // Reads whose key may be built (`a.isExplicit(prefix + "patience")`, `a.object(name)`):
+            // any argument; `JSONValue.object(…)` builds a record and is not a read.
+            + #"|[a-z0-9_)\]?](?<!JSONValue)\.(object|isExplicit|has)\("#
             + #"|arguments\.values\[|context\.value\(of:"#)
         let files = try Self.swiftFiles(under: "Sources/Directives")
         XCTAssertFalse(files.isEmpty)
