@@ -28,9 +28,9 @@ import Notebook
 private let exponentialsPerPair = 2.0
 /// sgemm flops one layer step of a shard costs beyond its own products (the call's dispatch
 /// and packing, the bias, activation and copy passes' loop overheads): what makes a
-/// 10–64–32 network slower per flop than the probe's 64 × 512 × 512. Fitted on
-/// quickstart.md's and synthetic.md's small networks at load 10–15 (a larger value, fitted
-/// on a quieter run, made quickstart's sweep 2.6–3.7 × too long here).
+/// 10–64–32 network slower per flop than the probe's 64 × 512 × 512. Fitted on idle cold
+/// runs: quickstart.md's `{autoencoder}` (40 epochs of 10–64–32–3 on 2 000 rows) trains in
+/// 0.05 s; 2·10⁵, fitted at load 10–15, priced it at twice that.
 private let flopsPerCall = 1.2e5
 /// Element operations per pair and column of KSG's max-norm scan (a Double difference, its
 /// absolute value and a max, unvectorised) and per pair beyond them (the k-best insertion,
@@ -47,7 +47,9 @@ private let criticStepsCounted = 2_000.0
 private let shardRows = 64.0
 
 /// Element operations per weight and mini-batch: Adam's moments, the update, the
-/// gradients' reduction over threads.
+/// gradients' reduction over threads. This and the next refitted on idle cold runs of
+/// mnist.md, presentation.md and fractal-dimension.md (quick), whose 784-column sweeps
+/// 12 and 8, fitted at load 10–15, priced 1.7–1.9 × long (docs/ARCHITECTURE.md).
 private let adamOperationsPerWeight = 4.0
 /// Element operations per activation and row: bias, activation and its derivative, copies.
 private let activationOperations = 3.0
@@ -335,11 +337,11 @@ extension WorkEstimates {
     }
 
     /// DANCo's calibration balls for `n` points up to `maxColumns` dimensions (kept per
-    /// size): per ball of d dimensions a search of n² pairs at about 8 element operations
+    /// size): per ball of d dimensions a search of n² pairs at about 3 element operations
     /// per pair and dimension (small-d distances are element-bound, with the neighbour
-    /// selection and the statistics). Measured: presentation.md's quick `{dimension}` of
-    /// 1 000 MNIST rows (100 balls) took 153 s at load 14 where this model said 22 s with
-    /// n²-flop searches alone.
+    /// selection and the statistics). Measured on an idle machine: presentation.md's quick
+    /// `{dimension}` of 1 000 MNIST rows (100 balls) takes 1.8 s in all (8 operations per pair
+    /// and dimension, fitted at load 14, priced it at 4.4 s).
     static func dancoCalibrationWork(rows n: Int, maxColumns d: Int) -> ComputeWork {
         let top = min(d, 100)
         let pairDimensions = Double(n) * Double(n) * Double(top * (top + 1) / 2)
