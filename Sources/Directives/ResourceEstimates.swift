@@ -271,7 +271,8 @@ extension MutualInformationDirective {
         let dy = labels ? 1 : (inputs.shapes["y"]?.columns ?? 1)
         let one = WorkEstimates.mutualInformationEstimate(labels ? "ksg" : cell.estimator.rawValue, rows: x.rows, dx: x.columns, dy: dy,
                                                           kdeRows: x.rows)
-        let work = WorkEstimates.reliabilityFactor(splits: cell.splits, null: cell.null) * one
+        let power = WorkEstimates.mutualInformationPower(labels ? "ksg" : cell.estimator.rawValue)
+        let work = WorkEstimates.reliabilityFactor(splits: cell.splits, null: cell.null, power: power) * one
         let bytes = Double(x.rows) * Double(x.columns + dy) * float * 4 + Double(x.rows) * 64 * 8
         return ResourceEstimate(bytes: bytes, parameter: "x", explanation: "\(groupedDigits(x.rows)) rows × \(x.columns + dy) coordinates")
             .with(work: work, driver: inputs.arguments.isExplicit("splits") ? "splits" : "x",
@@ -291,7 +292,8 @@ extension MutualInformationBenchmarkDirective {
         var work = ComputeWork.none
         for task in tasks {
             for e in cell.estimators {
-                work = work + Double(seeds) * WorkEstimates.reliabilityFactor(splits: cell.splits, null: false)
+                work = work + Double(seeds) * WorkEstimates.reliabilityFactor(splits: cell.splits, null: false,
+                                                                              power: WorkEstimates.mutualInformationPower(e))
                     * WorkEstimates.mutualInformationEstimate(e, rows: n, dx: task.dimX, dy: task.dimY, kdeRows: cell.kdeRows)
             }
             work = work + Double(seeds) * ComputeWork(serialOperations: Double(n) * Double(task.dimX + task.dimY) * 60)

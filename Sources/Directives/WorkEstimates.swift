@@ -2,6 +2,7 @@ import Autoencoder
 import Entropy
 import EntropyCurve
 import Foundation
+import MutualInformation
 import Notebook
 
 // What each directive's arguments imply in work, the time half of `ResourceEstimates`:
@@ -27,18 +28,31 @@ import Notebook
 private let exponentialsPerPair = 2.0
 /// sgemm flops one layer step of a shard costs beyond its own products (the call's dispatch
 /// and packing, the bias, activation and copy passes' loop overheads): what makes a
-/// 10–64–32 network slower per flop than the probe's 64 × 512 × 512. Fitted on
-/// quickstart.md's and synthetic.md's small networks at load 10–15 (a larger value, fitted
-/// on a quieter run, made quickstart's sweep 2.6–3.7 × too long here).
-private let flopsPerCall = 2.0e5
+/// 10–64–32 network slower per flop than the probe's 64 × 512 × 512. Fitted on idle cold
+/// runs: quickstart.md's `{autoencoder}` (40 epochs of 10–64–32–3 on 2 000 rows) trains in
+/// 0.05 s; 2·10⁵, fitted at load 10–15, priced it at twice that.
+private let flopsPerCall = 1.2e5
+/// Element operations per pair and column of KSG's max-norm scan (a Double difference, its
+/// absolute value and a max, unvectorised) and per pair beyond them (the k-best insertion,
+/// the marginal counts).
+private let ksgOperationsPerColumn = 7.5
+private let ksgOperationsPerPair = 40.0
+/// Element operations per pair and activation of a neural critic's step (the first layer's
+/// P + Q broadcast, ReLU and its derivative, the objective's softmax terms).
+private let criticOperationsPerActivation = 8.0
+/// Adam steps a neural critic's estimate is counted at: bmi's early stopping (two held-out
+/// evaluations 250 steps apart without a new best) ends most runs well before its 10 000.
+private let criticStepsCounted = 2_000.0
 /// Rows per shard of a split-product trainer's mini-batch (`Training.swift`).
 private let shardRows = 64.0
 
 /// Element operations per weight and mini-batch: Adam's moments, the update, the
-/// gradients' reduction over threads.
-private let adamOperationsPerWeight = 12.0
+/// gradients' reduction over threads. This and the next refitted on idle cold runs of
+/// mnist.md, presentation.md and fractal-dimension.md (quick), whose 784-column sweeps
+/// 12 and 8, fitted at load 10–15, priced 1.7–1.9 × long (docs/ARCHITECTURE.md).
+private let adamOperationsPerWeight = 4.0
 /// Element operations per activation and row: bias, activation and its derivative, copies.
-private let activationOperations = 8.0
+private let activationOperations = 3.0
 /// Single-thread element operations that stand for drawing one line chart or histogram at
 /// its three sizes (supersampled libgd drawing, palette quantisation, zlib level 9) and
 /// writing its CSV. Fitted on the cells that draw and compute little (`{dimension}`,
@@ -70,11 +84,12 @@ func kernelPassWork(points: Int, queries: Int, dimension d: Int) -> ComputeWork 
                        barriers: 1)
 }
 
-/// Leave-one-out ML bandwidth and the entropy at it (`KernelEntropy`'s passes).
+/// Leave-one-out ML bandwidth and the entropy at it (`KernelEntropy`'s passes,
+/// `BandwidthSearch.maximize`): below 4 000 rows a grid search and its refinement on all rows,
+/// about three passes; from 4 000 rows a coarse grid on 2 000 of them, then two passes on all.
 func leaveOneOutWork(rows n: Int, dimension d: Int) -> ComputeWork {
-    let coarse = min(n, 2000)
-    return Double(n < 4000 ? 3 : 2) * kernelPassWork(points: n, queries: n, dimension: d)
-        + 2 * kernelPassWork(points: coarse, queries: coarse, dimension: d)
+    guard n >= 4000 else { return 3 * kernelPassWork(points: n, queries: n, dimension: d) }
+    return 2 * kernelPassWork(points: n, queries: n, dimension: d) + 2 * kernelPassWork(points: 2000, queries: 2000, dimension: d)
 }
 
 /// Sample propagation (`SamplePropagationEntropy`, `NoisyMutualInformation`): `samples`
@@ -322,40 +337,87 @@ extension WorkEstimates {
     }
 
     /// DANCo's calibration balls for `n` points up to `maxColumns` dimensions (kept per
-    /// size): per ball of d dimensions a search of n² pairs at about 8 element operations
+    /// size): per ball of d dimensions a search of n² pairs at about 3 element operations
     /// per pair and dimension (small-d distances are element-bound, with the neighbour
-    /// selection and the statistics). Measured: presentation.md's quick `{dimension}` of
-    /// 1 000 MNIST rows (100 balls) took 153 s at load 14 where this model said 22 s with
-    /// n²-flop searches alone.
+    /// selection and the statistics). Measured on an idle machine: presentation.md's quick
+    /// `{dimension}` of 1 000 MNIST rows (100 balls) takes 1.8 s in all (8 operations per pair
+    /// and dimension, fitted at load 14, priced it at 4.4 s).
     static func dancoCalibrationWork(rows n: Int, maxColumns d: Int) -> ComputeWork {
         let top = min(d, 100)
         let pairDimensions = Double(n) * Double(n) * Double(top * (top + 1) / 2)
-        return ComputeWork(matrixFlops: 2 * pairDimensions, elementOperations: 8 * pairDimensions, barriers: Double(top))
+        return ComputeWork(matrixFlops: 2 * pairDimensions, elementOperations: 3 * pairDimensions, barriers: Double(top))
     }
 
     /// Half-sample and quarter-sample re-estimates and the permuted null
-    /// (`MutualInformationReliability.check`), as a multiple of one estimate of an O(n²) method.
-    static func reliabilityFactor(splits: Int, null: Bool) -> Double {
-        1 + Double(splits) * (2 * 0.25 + 2 * 0.0625) + (null ? 1 + 2 * 3 * 0.25 : 0)
+    /// (`MutualInformationReliability.check`), as a multiple of one estimate on all rows of a
+    /// method whose cost grows like n^`power` (2: the k-NN and kernel estimators; 1: the
+    /// trained ones, whose epochs or steps are per row).
+    static func reliabilityFactor(splits: Int, null: Bool, power: Double = 2) -> Double {
+        let half = pow(0.5, power), quarter = pow(0.25, power)
+        return 1 + Double(splits) * (2 * half + 2 * quarter) + (null ? 1 + 2 * 3 * half : 0)
     }
 
-    /// One estimate of I(X;Y) by `estimator` on n rows of dx and dy columns: KSG is a k-NN
-    /// search in the joint space and two counting passes in the marginals; the Gaussian
-    /// estimates are a covariance; KDE three leave-one-out entropies on `kdeRows` rows;
-    /// `auto` both of its candidates. The neural critics are counted as a KSG estimate (their
-    /// training is bounded by their own step limit; not modelled in detail).
+    /// KSG on n rows of dx + dy columns (`KraskovStogbauerGrassberger.pointTerms`): for every
+    /// pair a max-norm distance in Double over every column, the k-best insertion, and a
+    /// counting pass in the marginals — scalar loops on the worker threads, no sgemm.
+    static func kraskovWork(rows n: Int, dx: Int, dy: Int) -> ComputeWork {
+        let pairs = Double(n) * Double(n)
+        return ComputeWork(elementOperations: pairs * (ksgOperationsPerColumn * Double(dx + dy) + ksgOperationsPerPair), barriers: 1)
+    }
+
+    /// One neural-critic estimate (`NeuralCritic`, bmi's defaults): per Adam step the B²
+    /// pairs of a batch through the critic's layers after the first, forward and backward
+    /// (the first layer is a product per row), and every `evaluationInterval` steps the m²
+    /// held-out pairs forward. The step count depends on early stopping, which the arguments
+    /// cannot tell: counted at `criticStepsCounted`.
+    static func criticWork(rows n: Int, dx: Int, dy: Int, options: NeuralCriticOptions = NeuralCriticOptions()) -> ComputeWork {
+        let widths = options.hidden + [1]
+        var pairWeights = 0.0
+        for l in 0..<(widths.count - 1) { pairWeights += Double(widths[l]) * Double(widths[l + 1]) }
+        let activations = Double(widths.reduce(0, +))
+        let b = Double(min(options.batchSize, n)), steps = min(Double(options.maximumSteps), criticStepsCounted)
+        let m = Double(min(options.maximumTestRows, Int(Double(n) * options.testFraction)))
+        let rowFlops = 2 * Double(dx + dy) * Double(options.hidden.first ?? 1)
+        let step = ComputeWork(matrixFlops: b * b * pairWeights * 6 + b * rowFlops * 3,
+                               elementOperations: b * b * activations * criticOperationsPerActivation, barriers: 2)
+        let evaluation = ComputeWork(matrixFlops: m * m * pairWeights * 2 + m * rowFlops,
+                                     elementOperations: m * m * activations * criticOperationsPerActivation / 2)
+        return steps * step + (steps / Double(options.evaluationInterval)).rounded(.up) * evaluation
+    }
+
+    /// One estimate of I(X;Y) by `estimator` on n rows of dx and dy columns: KSG its scalar
+    /// scan (`kraskovWork`); the Gaussian estimates a covariance; KDE three leave-one-out
+    /// entropies on `kdeRows` rows; the neural critics their steps (`criticWork`); the
+    /// compressed estimator an autoencoder per side wider than its 4-column code and KSG on
+    /// the codes; `auto` both of its candidates.
     static func mutualInformationEstimate(_ estimator: String, rows n: Int, dx: Int, dy: Int, kdeRows: Int) -> ComputeWork {
         let joint = dx + dy
-        let ksg = distancePassWork(rows: n, columns: joint, symmetric: false) + distancePassWork(rows: n, columns: dx, symmetric: false)
-            + distancePassWork(rows: n, columns: dy, symmetric: false)
+        let ksg = kraskovWork(rows: n, dx: dx, dy: dy)
         let gaussian = ComputeWork(matrixFlops: 2 * Double(n) * Double(joint * joint), elementOperations: 20 * Double(n) * Double(joint))
         switch estimator {
         case "gaussian", "gaussian-copula": return gaussian
         case "kde":
             let m = min(n, kdeRows)
             return leaveOneOutWork(rows: m, dimension: dx) + leaveOneOutWork(rows: m, dimension: dy) + leaveOneOutWork(rows: m, dimension: joint)
+        case "infonce", "nwj": return criticWork(rows: n, dx: dx, dy: dy)
+        case "compressed":
+            let settings = CompressedMutualInformation.Settings()
+            func side(_ d: Int, _ code: Int) -> ComputeWork {
+                guard d > code else { return .none }
+                let widths = AutoencoderArchitecture.defaultHidden(for: d, code: code)
+                let sizes = [d] + widths + [code] + widths.reversed() + [d]
+                return denseTrainingWork(sizes: sizes, rows: n, heldOut: 0, epochs: settings.training.epochs, batch: settings.training.batchSize)
+                    + forwardWork(sizes: Array(sizes.prefix(widths.count + 2)), rows: n)
+            }
+            return side(dx, settings.xCodeDimension) + side(dy, settings.yCodeDimension)
+                + kraskovWork(rows: n, dx: min(dx, settings.xCodeDimension), dy: min(dy, settings.yCodeDimension))
         case "auto": return ksg + gaussian
         default: return ksg
         }
+    }
+
+    /// The cost growth of an estimator's work with its rows, for `reliabilityFactor`.
+    static func mutualInformationPower(_ estimator: String) -> Double {
+        ["infonce", "nwj", "compressed"].contains(estimator) ? 1 : 2
     }
 }

@@ -219,6 +219,9 @@ public struct CellEstimate: Sendable, Hashable, Codable {
     public var timeParameterLine: Int?
     /// How the time is made up, for messages.
     public var timeExplanation: String?
+    /// The work the seconds price (`check --estimate --json` prints it, so the model can be
+    /// checked against measured times kind by kind).
+    public var work: ComputeWork = .none
 }
 
 /// "1.2 s", "3 min 20 s", "2 h 5 min": a duration as messages print it.

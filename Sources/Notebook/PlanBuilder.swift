@@ -220,7 +220,7 @@ struct PlanBuilder {
         return CellEstimate(id: cell.label, directive: cell.directive.name, line: cell.cell.location.line, seconds: seconds,
                             memoryBytes: estimate?.bytes ?? 0, timeParameter: parameter,
                             timeParameterLine: parameter.flatMap { cell.arguments.lines[$0] },
-                            timeExplanation: estimate?.timeExplanation)
+                            timeExplanation: estimate?.timeExplanation, work: estimate?.work ?? .none)
     }
 
     /// The time budget: the notebook's estimated seconds against `--time-limit`, refused at

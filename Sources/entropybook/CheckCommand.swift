@@ -29,7 +29,7 @@ struct CheckCommand: ParsableCommand {
     @Flag(name: .customLong("estimate"), help: "Print each cell's estimated time and memory, and the notebook's total.")
     var estimate = false
 
-    @Flag(name: .customLong("json"), help: "With --estimate: print {\"totalSeconds\", \"cells\": [{\"id\", \"directive\", \"line\", \"seconds\", \"memoryBytes\"}]} on stdout.")
+    @Flag(name: .customLong("json"), help: "With --estimate: print {\"totalSeconds\", \"cells\": [{\"id\", \"directive\", \"line\", \"seconds\", \"memoryBytes\", \"work\"}]} on stdout (work: the counts the seconds price).")
     var json = false
 
     @Flag(name: .customLong("measure"), help: "Measure the machine's speeds again (they are kept in output/.cache-speeds.json).")
@@ -93,11 +93,13 @@ func estimateTable(_ plan: Plan, path: String) -> String {
 
 /// `check --estimate --json`.
 func estimateJSON(_ plan: Plan) -> String {
-    struct Cell: Encodable { var id: String; var directive: String; var line: Int; var seconds: Double; var memoryBytes: Double }
+    struct Cell: Encodable {
+        var id: String; var directive: String; var line: Int; var seconds: Double; var memoryBytes: Double; var work: ComputeWork
+    }
     struct Output: Encodable { var totalSeconds: Double; var cells: [Cell] }
     let output = Output(totalSeconds: plan.estimatedSeconds,
                         cells: plan.estimates.map { Cell(id: $0.id, directive: $0.directive, line: $0.line, seconds: $0.seconds,
-                                                         memoryBytes: $0.memoryBytes) })
+                                                         memoryBytes: $0.memoryBytes, work: $0.work) })
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys]
     return (try? encoder.encode(output)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"

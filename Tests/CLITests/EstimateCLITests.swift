@@ -18,7 +18,7 @@ extension CLITests {
                                                                     includingPropertiesForKeys: nil)
             .filter { $0.pathExtension == "md" }.sorted { $0.lastPathComponent < $1.lastPathComponent }
         XCTAssertGreaterThan(notebooks.count, 5)
-        struct Cell: Decodable { var id: String; var line: Int; var seconds: Double; var memoryBytes: Double }
+        struct Cell: Decodable { var id: String; var line: Int; var seconds: Double; var memoryBytes: Double; var work: [String: Double] }
         struct Output: Decodable { var totalSeconds: Double; var cells: [Cell] }
         for notebook in notebooks {
             let r = try entropybook(["check", notebook.path, "--estimate", "--json"], cwd: directory)
@@ -29,6 +29,9 @@ extension CLITests {
                 .filter { $0.element.hasPrefix("```{") }.map { $0.offset + 1 }
             XCTAssertEqual(output.cells.map(\.line), fences, "\(notebook.lastPathComponent): the estimate's cells are not the notebook's")
             XCTAssertEqual(output.totalSeconds, output.cells.map(\.seconds).reduce(0, +), accuracy: 1e-6 * max(1, output.totalSeconds))
+            for cell in output.cells where cell.seconds > 0 {
+                XCTAssert(cell.work.values.contains { $0 > 0 }, "\(notebook.lastPathComponent):\(cell.line): seconds without the work they price")
+            }
             XCTAssert(output.totalSeconds > 0, notebook.lastPathComponent)
         }
         let speedsKept = try String(contentsOf: directory.appendingPathComponent("output/.cache-speeds.json"), encoding: .utf8)
