@@ -75,12 +75,16 @@ final class ParameterDeclarationTests: XCTestCase {
     }
 
     func testAMismatchStillNamesTheKey() {
-        let arguments = Arguments(values: ["data": .reference("ds"), "code": .double(2.5)])
-        XCTAssertThrowsError(try arguments.decode(Settings.self)) { error in
-            XCTAssertEqual((error as? ParameterError)?.parameter, "code")
+        struct Small: ParameterSettings {
+            @Param("a size", 1...4096) var codeSize: Int
+            @Param("a label") var label: String?
         }
-        XCTAssertThrowsError(try Arguments(values: ["data": .reference("ds")]).decode(Settings.self)) { error in
-            XCTAssertEqual((error as? ParameterError)?.message, "`code` is required")
+        XCTAssertThrowsError(try Arguments(values: ["code-size": .double(2.5)]).decode(Small.self)) { error in
+            XCTAssertEqual((error as? ParameterError)?.parameter, "code-size")
+            XCTAssertEqual((error as? ParameterError)?.message, "`code-size` should be an integer")
+        }
+        XCTAssertThrowsError(try Arguments(values: [:]).decode(Small.self)) { error in
+            XCTAssertEqual((error as? ParameterError)?.message, "`code-size` is required")
         }
     }
 
