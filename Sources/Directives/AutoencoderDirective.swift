@@ -15,20 +15,21 @@ public enum AutoencoderDirective: Directive {
     /// One unit of work: a cluster node may compute the whole cell from its cached inputs.
     public static let isWorkUnit = true
 
-    public static let parameters: [Parameter] = [
-        Parameter("data", .reference([.dataset]), required: true, doc: "the dataset to train on (its rows are the inputs)"),
-        Parameter("code", .int(1...4096), required: true, doc: "code dimension d (width of the middle layer)"),
-    ] + AutoencoderSettings.parameters
+    /// `data` and `code`, then the autoencoder's settings at the top level.
+    public static let parameters = Settings.parameters + AutoencoderSettings.parameters
 
-    /// The cell's arguments, typed.
-    struct Settings: Decodable {
-        var data: ResultID
-        var code: Int
-        var autoencoder: AutoencoderSettings
+    /// The cell's parameters, declared once (the group's keys by `AutoencoderSettings`).
+    struct Settings: ParameterSettings {
+        @Param("the dataset to train on (its rows are the inputs)", kinds: [.dataset]) var data: ResultID
+        @Param("code dimension d (width of the middle layer)", 1...4096) var code: Int
+        /// The group's keys sit beside `data` and `code`, not under a key of their own.
+        var autoencoder = AutoencoderSettings()
+
+        init() {}
         init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: Keys.self)
-            data = try c.decode(ResultID.self, forKey: .data)
-            code = try c.decode(Int.self, forKey: .code)
+            _data = try c.decode(Param<ResultID>.self, forKey: .data)
+            _code = try c.decode(Param<Int>.self, forKey: .code)
             autoencoder = try AutoencoderSettings(from: decoder)
         }
         private enum Keys: String, CodingKey { case data, code }
@@ -44,7 +45,7 @@ public enum AutoencoderDirective: Directive {
     }
 
     public static func validate(_ arguments: Arguments) -> [ParameterError] {
-        AutoencoderSettings.validate(try? arguments.decode(AutoencoderSettings.self), in: arguments)
+        AutoencoderSettings.validate(try? arguments.decode(AutoencoderSettings.self))
     }
 
     public static func run(_ arguments: Arguments, context: CellContext) throws -> CellResult {

@@ -10,53 +10,50 @@ public enum ClaimDirective: Directive {
     public static let name = "claim"
     public static let summary = "evaluate a conclusion from earlier results: confirmed / partly / not confirmed, with its rule and numbers"
     /// The tests a claim can apply; the words of `test`.
-    enum Test: String, CaseIterable, Decodable {
+    enum Test: String, CaseIterable, Decodable, ParameterWords {
         case kink
         case kinkNearTruth = "kink-near-truth"
         case growthAfterPlateau = "growth-after-plateau"
         case corrdimContinuous = "corrdim-continuous"
         case corrdimSaturates = "corrdim-saturates"
-        // On an {information-plane} result (`InformationPlaneClaims.tests`).
+        // On an {information-plane} result (`InformationPlaneClaims.Test`).
         case fittingPhase = "fitting-phase"
         case compressionPhase = "compression-phase"
         case compressionClusters = "compression-clusters"
         case stable
     }
 
-    public static let parameters: [Parameter] = [
-        Parameter("statement", .string, required: true, doc: "the claim as the talk states it"),
-        Parameter("test", .words(Test.self), required: true, doc: """
-            kink / kink-near-truth / growth-after-plateau: ids of {entropy-curve} results; corrdim-continuous: an \
-            {entropy-curve} id run with corrdim: true; corrdim-saturates: that id and an estimate of the images' \
-            correlation dimension (its `.other-region`, when stored, is the second scaling region); fitting-phase / \
-            compression-phase / compression-clusters: an {information-plane} id; stable: a reference {information-plane} \
-            id, then its controls
-            """),
-        Parameter("of", .referenceList([]), required: true, doc: "the results the test reads"),
-    ]
+    public static let parameters = Settings.parameters
     public static var results: [ResultSlot] {
         [ResultSlot(kind: .table, doc: "one row: claim, status, evidence, rule"),
          ResultSlot("outcome", kind: ClaimValue.kind, doc: "the outcome with its rule, thresholds and the numbers compared")]
     }
 
-    /// The cell's arguments, typed.
-    struct Settings: Decodable {
-        var statement: String
-        var test: Test
-        var of: [ResultID]
+    /// The cell's parameters, declared once.
+    struct Settings: ParameterSettings {
+        @Param("the claim as the talk states it") var statement: String
+        @Param("""
+            kink / kink-near-truth / growth-after-plateau: ids of {entropy-curve} results; corrdim-continuous: an \
+            {entropy-curve} id run with corrdim: true; corrdim-saturates: that id and an estimate of the images' \
+            correlation dimension (its `.other-region`, when stored, is the second scaling region); fitting-phase / \
+            compression-phase / compression-clusters: an {information-plane} id; stable: a reference {information-plane} \
+            id, then its controls
+            """) var test: Test
+        @Param("the results the test reads", kinds: []) var of: [ResultID]
         var ids: [String] { of.map(\.id) }
     }
 
     public static func run(_ arguments: Arguments, context: CellContext) throws -> CellResult {
         let settings = try arguments.decode(Settings.self)
-        switch settings.test {
-        case .fittingPhase, .compressionPhase, .compressionClusters, .stable:
-            guard let claim = try InformationPlaneClaims.judge(settings.test.rawValue, statement: settings.statement, ids: settings.ids,
-                                                               context: context) else {
-                throw ParameterError("test", "`\(settings.test.rawValue)` is not a test of an {information-plane} result")
-            }
-            return package(claim)
-        case .kink, .kinkNearTruth, .growthAfterPlateau, .corrdimContinuous, .corrdimSaturates: break
+        let planeTest: InformationPlaneClaims.Test? = switch settings.test {
+        case .fittingPhase: .fittingPhase
+        case .compressionPhase: .compressionPhase
+        case .compressionClusters: .compressionClusters
+        case .stable: .stable
+        case .kink, .kinkNearTruth, .growthAfterPlateau, .corrdimContinuous, .corrdimSaturates: nil
+        }
+        if let planeTest {
+            return package(try InformationPlaneClaims.judge(planeTest, statement: settings.statement, ids: settings.ids, context: context))
         }
         let finding = try evaluate(settings, context: context)
         let claim = ClaimValue(statement: settings.statement, test: settings.test.rawValue, outcome: outcome(finding.status),

@@ -17,26 +17,7 @@ public enum ClassifierDirective: Directive {
     /// Quick mode caps (drafts and the smoke test).
     static let quickEpochs = 3, quickEvaluationRows = 300
 
-    public static let parameters: [Parameter] = [
-        Parameter("data", .reference([.dataset]), required: true, doc: "a labelled dataset (its labels are the classes)"),
-        Parameter("hidden", .intList(1...65_536), default: .list([.int(256), .int(128), .int(64)]), doc: "hidden layer widths"),
-        Parameter("activation", .wordList(Activation.self), default: .list([.string("tanh")]),
-                  doc: "activation of the hidden layers: one for all, or one per layer"),
-        Parameter("noise", .double(0...1e6), default: .double(0.1), doc: "σ of the Gaussian noise added after every hidden layer, in training and read-out"),
-        Parameter("dropout", .double(0...0.95), default: .double(0), doc: "probability of dropping a hidden unit in training"),
-        Parameter("epochs", .int(1...100_000), default: .int(30), doc: "passes over the training rows (quick mode: at most 3)"),
-        Parameter("batch", .int(1...65_536), default: .int(128), doc: "rows per mini-batch"),
-        Parameter("lr", .double(1e-9...10), default: .double(1e-3), doc: "Adam learning rate"),
-        Parameter("weight-decay", .double(0...10), default: .double(0), doc: "decoupled weight decay λ (AdamW)"),
-        Parameter("test", .double(0...0.9), default: .double(0.2), doc: "fraction of rows held out for test accuracy and loss"),
-        Parameter("snapshots", .int(1...1000), default: .int(12), doc: "number of read-outs, log-spaced from epoch 0 to the last"),
-        Parameter("snapshot-epochs", .intList(0...100_000), doc: "explicit read-out epochs instead of `snapshots`"),
-        Parameter("eval", .int(2...1_000_000), default: .int(2000),
-                  doc: "rows (a seeded random subset) whose layer outputs are kept (quick mode: at most 300)"),
-        Parameter("eval-held-out", .bool, default: .bool(false),
-                  doc: "hold the evaluation rows out of training (they become the test rows, `test` unused), so I(T;Y) on them is out of sample"),
-        Parameter("repeats", .int(1...100), default: .int(1), doc: "networks trained with different seeds (spreads in the information plane)"),
-    ]
+    public static let parameters = Settings.parameters
 
     public static var results: [ResultSlot] {
         [
@@ -46,23 +27,24 @@ public enum ClassifierDirective: Directive {
         ]
     }
 
-    /// The cell's arguments, typed (encoded whole into each seed's cache key).
-    struct Settings: Codable {
-        var data: ResultID
-        var hidden: [Int]
-        var activation: [Activation]
-        var noise: Double
-        var dropout: Double
-        var epochs: Int
-        var batch: Int
-        var lr: Double
-        var weightDecay: Double
-        var test: Double
-        var snapshots: Int
-        var snapshotEpochs: [Int]?
-        var eval: Int
-        var evalHeldOut: Bool
-        var repeats: Int
+    /// The cell's parameters, declared once (encoded whole into each seed's cache key).
+    struct Settings: ParameterSettings, Codable {
+        @Param("a labelled dataset (its labels are the classes)", kinds: [.dataset]) var data: ResultID
+        @Param("hidden layer widths", 1...65_536) var hidden = [256, 128, 64]
+        @Param("activation of the hidden layers: one for all, or one per layer") var activation = [Activation.tanh]
+        @Param("σ of the Gaussian noise added after every hidden layer, in training and read-out", 0...1e6) var noise = 0.1
+        @Param("probability of dropping a hidden unit in training", 0...0.95) var dropout = 0.0
+        @Param("passes over the training rows (quick mode: at most 3)", 1...100_000) var epochs = 30
+        @Param("rows per mini-batch", 1...65_536) var batch = 128
+        @Param("Adam learning rate", 1e-9...10) var lr = 1e-3
+        @Param("decoupled weight decay λ (AdamW)", 0...10) var weightDecay = 0.0
+        @Param("fraction of rows held out for test accuracy and loss", 0...0.9) var test = 0.2
+        @Param("number of read-outs, log-spaced from epoch 0 to the last", 1...1000) var snapshots = 12
+        @Param("explicit read-out epochs instead of `snapshots`", 0...100_000) var snapshotEpochs: [Int]?
+        @Param("rows (a seeded random subset) whose layer outputs are kept (quick mode: at most 300)", 2...1_000_000) var eval = 2000
+        @Param("hold the evaluation rows out of training (they become the test rows, `test` unused), so I(T;Y) on them is out of sample")
+        var evalHeldOut = false
+        @Param("networks trained with different seeds (spreads in the information plane)", 1...100) var repeats = 1
 
 
         func options(context: CellContext) -> ClassifierOptions {
@@ -275,8 +257,7 @@ extension ClassifierDirective {
         let heldOut = cell.evalHeldOut ? Double(eval) / Double(max(rows, 1)) : cell.test
         let work = WorkEstimates.classifier(sizes: sizes, rows: rows, heldOut: heldOut, epochs: epochs, batch: cell.batch,
                                             evaluation: eval, readOuts: readOuts, repeats: repeats)
-        let a = inputs.arguments
-        let driver = a.isExplicit("epochs") ? "epochs" : a.isExplicit("repeats") ? "repeats" : "data"
+        let driver = cell.$epochs.isExplicit ? "epochs" : cell.$repeats.isExplicit ? "repeats" : "data"
         return estimate.with(work: work, driver: driver,
                              "\(repeats) seed(s) × \(epochs) epochs × \(rows) rows through \(sizes.map(String.init).joined(separator: "–"))")
     }

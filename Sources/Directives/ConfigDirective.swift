@@ -5,17 +5,13 @@ import Notebook
 public enum ConfigDirective: Directive {
     public static let name = "config"
     public static let summary = "notebook settings: seed, BLAS threads, quick mode (overridable with -p key=value)"
-    public static let parameters: [Parameter] = [
-        Parameter("seed", .int(0...Int(Int32.max)), doc: "notebook seed; every cell's seed derives from it"),
-        Parameter("threads", .int(1...64), doc: "OpenBLAS threads"),
-        Parameter("quick", .bool, doc: "quick mode: smaller data and fewer epochs, for drafts and tests"),
-    ]
+    public static let parameters = Settings.parameters
 
-    /// The cell's arguments, typed: each one set overrides the run's setting.
-    struct Settings: Decodable {
-        var seed: UInt64?
-        var threads: Int?
-        var quick: Bool?
+    /// The cell's parameters, declared once: each one set overrides the run's setting.
+    struct Settings: ParameterSettings {
+        @Param("notebook seed; every cell's seed derives from it", 0...Double(Int32.max)) var seed: UInt64?
+        @Param("OpenBLAS threads", 1...64) var threads: Int?
+        @Param("quick mode: smaller data and fewer epochs, for drafts and tests") var quick: Bool?
     }
 
     /// Writes the cell's settings into `settings` (the validator calls this while planning).

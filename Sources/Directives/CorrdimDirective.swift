@@ -15,26 +15,19 @@ public enum CorrdimDirective: Directive {
     /// One unit of work: a cluster node may compute the whole cell from its cached inputs.
     public static let isWorkUnit = true
 
-    public static let parameters: [Parameter] = [
-        Parameter("data", .reference([.dataset]), required: true, doc: "the points: an earlier dataset or autoencoder codes"),
-        Parameter("radii", .int(4...255), default: .int(32), doc: "number of log-spaced radii"),
-        Parameter("range", .choiceOrNumbers(["auto"], count: 2), default: .string("auto"),
-                  doc: "`auto` (smallest nearest-neighbour distance of a sample to the largest distance) or [r1, r2]"),
-        Parameter("sample", .int(2...100_000_000), doc: "use a random subset of this many points (default: all)"),
-        Parameter("tolerance", .double(0.01...1), default: .double(0.1),
-                  doc: "the local slopes in the scaling region may differ by this fraction of their mean"),
-        Parameter("corrint", .bool, default: .bool(true),
-                  doc: "also compute scikit-dimension's CorrInt (median 10th/20th neighbour radii; one more pass over the pairs)"),
-    ]
+    public static let parameters = Settings.parameters
 
-    /// The cell's arguments, typed.
-    struct Settings: Decodable {
-        var data: ResultID
-        var radii: Int
-        var range: WordOr<[Double]>
-        var sample: Int?
-        var tolerance: Double
-        var corrint: Bool
+    /// The cell's parameters, declared once.
+    struct Settings: ParameterSettings {
+        @Param("the points: an earlier dataset or autoencoder codes", kinds: [.dataset]) var data: ResultID
+        @Param("number of log-spaced radii", 4...255) var radii = 32
+        @Param("`auto` (smallest nearest-neighbour distance of a sample to the largest distance) or [r1, r2]",
+               type: .choiceOrNumbers(["auto"], count: 2))
+        var range = WordOr<[Double]>.word("auto")
+        @Param("use a random subset of this many points (default: all)", 2...100_000_000) var sample: Int?
+        @Param("the local slopes in the scaling region may differ by this fraction of their mean", 0.01...1) var tolerance = 0.1
+        @Param("also compute scikit-dimension's CorrInt (median 10th/20th neighbour radii; one more pass over the pairs)")
+        var corrint = true
     }
 
     public static let results: [ResultSlot] = [

@@ -13,67 +13,85 @@ public enum DatasetDirective: Directive {
     public static let name = "dataset"
     public static let summary = "make a dataset of known intrinsic dimension, or load MNIST, Fashion-MNIST, IDX, CSV or NPY data"
 
-    /// Generated kinds, each with its default (or fixed) intrinsic dimension.
-    static let syntheticKinds = ["gaussian", "uniform-cube", "linear", "sphere", "swiss-roll", "s-curve", "helix",
-                                 "moebius", "torus", "nonlinear", "mixing", "bumps", "rectangles"]
-    static let fileKinds = ["mnist", "fashion-mnist", "idx", "csv", "npy"]
-    /// Kinds whose intrinsic dimension is fixed by the manifold.
-    static let fixedDimension: [String: Int] = ["swiss-roll": 2, "s-curve": 2, "helix": 1, "moebius": 2, "torus": 2,
-                                                "bumps": 2, "rectangles": 4]
-    static let defaultDimension: [String: Int] = ["gaussian": 2, "uniform-cube": 2, "linear": 2, "sphere": 2,
-                                                  "nonlinear": 4, "mixing": 8]
+    /// What to make or load: the words of `kind` (reads as its word in messages).
+    enum Kind: String, CaseIterable, Decodable, ParameterWords, CustomStringConvertible {
+        // Generated kinds.
+        case gaussian, uniformCube = "uniform-cube", linear, sphere, swissRoll = "swiss-roll", sCurve = "s-curve", helix,
+             moebius, torus, nonlinear, mixing, bumps, rectangles
+        // File kinds.
+        case mnist, fashionMNIST = "fashion-mnist", idx, csv, npy
+
+        var description: String { rawValue }
+
+        var isSynthetic: Bool {
+            switch self {
+            case .gaussian, .uniformCube, .linear, .sphere, .swissRoll, .sCurve, .helix, .moebius, .torus, .nonlinear, .mixing,
+                 .bumps, .rectangles: true
+            case .mnist, .fashionMNIST, .idx, .csv, .npy: false
+            }
+        }
+        /// MNIST-format images read from a sample file or an IDX directory.
+        var isImageFolder: Bool { self == .mnist || self == .fashionMNIST }
+        /// Images of a fixed size (ambient and rotation do not apply).
+        var isImages: Bool { self == .bumps || self == .rectangles }
+        /// The intrinsic dimension the manifold fixes, if it does.
+        var fixedDimension: Int? {
+            switch self {
+            case .swissRoll, .sCurve, .moebius, .torus, .bumps: 2
+            case .helix: 1
+            case .rectangles: 4
+            default: nil
+            }
+        }
+        /// The intrinsic dimension when `k` is not given, for the kinds that take `k`.
+        var defaultDimension: Int? {
+            switch self {
+            case .gaussian, .uniformCube, .linear, .sphere: 2
+            case .nonlinear: 4
+            case .mixing: 8
+            default: nil
+            }
+        }
+    }
+    /// `covariance`'s words.
+    enum Covariance: String, CaseIterable, Decodable, ParameterWords { case identity, random }
+    /// `sample`'s words: which n rows of a file.
+    enum Sampling: String, CaseIterable, Decodable, ParameterWords { case random, first }
     static let defaultCount = 2000
     /// n in quick mode (drafts and tests).
     static let quickCount = 1000
 
-    public static let parameters: [Parameter] = [
-        Parameter("kind", .choice(syntheticKinds + fileKinds), required: true,
-                  doc: "what to make or load (synthetic manifolds of known dimension, images of known latent dimension, or files)"),
-        Parameter("n", .int(1...100_000_000), doc: "number of points (synthetic: default 2000; files: all rows)"),
-        Parameter("k", .int(1...100_000),
-                  doc: "intrinsic dimension for gaussian, uniform-cube, linear, sphere (S^k), nonlinear, mixing (latent)"),
-        Parameter("ambient", .int(1...10_000_000),
-                  doc: "ambient dimension D (linear: default 10; nonlinear: (4,6) or any D ≥ 2k, default the benchmark's (4,8), (6,36), (12,72), else 2k; mixing: default 2k)"),
-        Parameter("noise", .double(0...1_000_000), default: .double(0), doc: "standard deviation of isotropic Gaussian noise added in R^D"),
-        Parameter("rotate", .bool, default: .bool(false), doc: "embed by a random orthonormal basis instead of padding with zeros"),
-        Parameter("covariance", .choice(["identity", "random"]), default: .string("identity"),
-                  doc: "gaussian: identity, or a random covariance with eigenvalues in [¼, 4]"),
-        Parameter("scales", .doubleList(), doc: "gaussian: standard deviation of each axis (a diagonal covariance; sets k)"),
-        Parameter("path", .path, doc: "file to load (idx, csv, npy) or MNIST-format IDX directory (mnist, fashion-mnist)"),
-        Parameter("labels", .string,
-                  doc: "csv: label column (index from 0, negative from the end, `last`, or header name); idx, npy: labels file"),
-        Parameter("header", .bool, doc: "csv: whether the first line is a header (default: detected)"),
-        Parameter("digits", .intList(0...1_000_000), doc: "keep only rows with these labels, e.g. [0, 1]"),
-        Parameter("split", .choice(MNIST.Split.allCases.map(\.rawValue)),
-                  doc: "mnist, fashion-mnist: load IDX files, train (60 000), test (10 000) or all (70 000); mnist without split loads the 5 000-digit sample"),
-        Parameter("sample", .choice(["random", "first"]), default: .string("random"), doc: "with n: a seeded random sample, or the first n rows"),
-        Parameter("normalize", .bool, doc: "map values to [0, 1] (bytes /255, else min–max); default true for mnist and fashion-mnist"),
-        Parameter("scale", .double(-1_000_000...1_000_000), default: .double(1), doc: "multiply every coordinate by this factor at the end"),
-    ]
+    public static let parameters = Settings.parameters
 
     public static var results: [ResultSlot] { [ResultSlot(kind: .dataset, doc: "the points, labels, true dimension and image shape")] }
 
-    /// The cell's arguments, typed.
-    struct Settings: Decodable {
-        var kind: String
-        var n: Int?
+    /// The cell's parameters, declared once.
+    struct Settings: ParameterSettings {
+        @Param("what to make or load (synthetic manifolds of known dimension, images of known latent dimension, or files)")
+        var kind: Kind
+        @Param("number of points (synthetic: default 2000; files: all rows)", 1...100_000_000) var n: Int?
+        @Param("intrinsic dimension for gaussian, uniform-cube, linear, sphere (S^k), nonlinear, mixing (latent)", 1...100_000)
         var k: Int?
+        @Param("ambient dimension D (linear: default 10; nonlinear: (4,6) or any D ≥ 2k, default the benchmark's (4,8), (6,36), (12,72), else 2k; mixing: default 2k)",
+               1...10_000_000)
         var ambient: Int?
-        var noise: Double
-        var rotate: Bool
-        var covariance: String
-        var scales: [Double]?
-        var path: String?
+        @Param("standard deviation of isotropic Gaussian noise added in R^D", 0...1_000_000) var noise = 0.0
+        @Param("embed by a random orthonormal basis instead of padding with zeros") var rotate = false
+        @Param("gaussian: identity, or a random covariance with eigenvalues in [¼, 4]") var covariance = Covariance.identity
+        @Param("gaussian: standard deviation of each axis (a diagonal covariance; sets k)") var scales: [Double]?
+        @Param("file to load (idx, csv, npy) or MNIST-format IDX directory (mnist, fashion-mnist)", type: .path) var path: String?
+        @Param("csv: label column (index from 0, negative from the end, `last`, or header name); idx, npy: labels file")
         var labels: String?
-        var header: Bool?
-        var digits: [Int]?
-        var split: String?
-        var sample: String
-        var normalize: Bool?
-        var scale: Double
+        @Param("csv: whether the first line is a header (default: detected)") var header: Bool?
+        @Param("keep only rows with these labels, e.g. [0, 1]", 0...1_000_000) var digits: [Int]?
+        @Param("mnist, fashion-mnist: load IDX files, train (60 000), test (10 000) or all (70 000); mnist without split loads the 5 000-digit sample")
+        var split: MNIST.Split?
+        @Param("with n: a seeded random sample, or the first n rows") var sample = Sampling.random
+        @Param("map values to [0, 1] (bytes /255, else min–max); default true for mnist and fashion-mnist") var normalize: Bool?
+        @Param("multiply every coordinate by this factor at the end", -1_000_000...1_000_000) var scale = 1.0
 
-        var mnistSplit: MNIST.Split? { split.flatMap(MNIST.Split.init(rawValue:)) }
-        var isImageFolderKind: Bool { ["mnist", "fashion-mnist"].contains(kind) }
+        var mnistSplit: MNIST.Split? { split }
+        var isImageFolderKind: Bool { kind.isImageFolder }
     }
 
     /// The files read, for cache keys and provenance: the `path` file, a labels file, the
@@ -84,17 +102,18 @@ public enum DatasetDirective: Directive {
         let kind = cell.kind
         let path = cell.path.map(locations.resolve)
         switch kind {
-        case "idx", "npy":
+        case .idx, .npy:
             return [path, cell.labels.map(locations.resolve)].compactMap { $0 }
-        case "csv":
+        case .csv:
             return path.map { [$0] } ?? []
-        case "mnist", "fashion-mnist":
+        case .mnist, .fashionMNIST:
             let split = cell.mnistSplit
             let source = path ?? defaultSource(kind, split: split, dataDirectory: locations.dataDirectory)
             guard isDirectory(source) else { return [source] }
             let files = (try? MNIST.idxFiles(in: source, split: split ?? .all)) ?? []
             return files.flatMap { [$0.images, $0.labels] }
-        default:
+        case .gaussian, .uniformCube, .linear, .sphere, .swissRoll, .sCurve, .helix, .moebius, .torus, .nonlinear, .mixing,
+             .bumps, .rectangles:
             return []
         }
     }
@@ -107,7 +126,7 @@ public enum DatasetDirective: Directive {
         if let path = cell.path {
             paths.append(ReadPath(parameter: "path", path: path, expecting: cell.isImageFolderKind ? .fileOrDirectory : .file))
         }
-        if ["idx", "npy"].contains(cell.kind), let labels = cell.labels {
+        if cell.kind == .idx || cell.kind == .npy, let labels = cell.labels {
             paths.append(ReadPath(parameter: "labels", path: labels))
         }
         return paths
@@ -117,30 +136,37 @@ public enum DatasetDirective: Directive {
         guard let cell = try? arguments.decode(Settings.self) else { return [] }
         let kind = cell.kind
         var problems = [ParameterError]()
-        let synthetic = syntheticKinds.contains(kind)
-        func refuse(_ parameter: String, _ reason: String) {
-            if arguments.isExplicit(parameter) { problems.append(ParameterError(parameter, "`\(parameter)` \(reason)")) }
+        let synthetic = kind.isSynthetic
+        // The key and whether the body set it, for each key a kind may refuse.
+        let (path, labels, header, digits, split, normalize) = (("path", cell.$path.isExplicit), ("labels", cell.$labels.isExplicit),
+            ("header", cell.$header.isExplicit), ("digits", cell.$digits.isExplicit), ("split", cell.$split.isExplicit),
+            ("normalize", cell.$normalize.isExplicit))
+        let (k, ambient, noise, rotate, covariance, scales) = (("k", cell.$k.isExplicit), ("ambient", cell.$ambient.isExplicit),
+            ("noise", cell.$noise.isExplicit), ("rotate", cell.$rotate.isExplicit), ("covariance", cell.$covariance.isExplicit),
+            ("scales", cell.$scales.isExplicit))
+        func refuse(_ key: (String, Bool), _ reason: String) {
+            if key.1 { problems.append(ParameterError(key.0, "`\(key.0)` \(reason)")) }
         }
-        if ["idx", "csv", "npy"].contains(kind), cell.path == nil {
+        if [.idx, .csv, .npy].contains(kind), cell.path == nil {
             problems.append(ParameterError("kind", "kind `\(kind)` needs a `path` to the file"))
         }
         if synthetic {
-            for p in ["path", "labels", "header", "digits", "split", "normalize"] { refuse(p, "applies to loaded data, not to kind `\(kind)`") }
+            for p in [path, labels, header, digits, split, normalize] { refuse(p, "applies to loaded data, not to kind `\(kind)`") }
         } else {
-            for p in ["k", "ambient", "noise", "rotate"] { refuse(p, "applies to synthetic data, not to kind `\(kind)`") }
+            for p in [k, ambient, noise, rotate] { refuse(p, "applies to synthetic data, not to kind `\(kind)`") }
         }
-        if kind != "gaussian" { refuse("covariance", "applies to kind `gaussian` only"); refuse("scales", "applies to kind `gaussian` only") }
-        if kind != "csv" { refuse("header", "applies to kind `csv` only") }
-        if !["mnist", "fashion-mnist"].contains(kind) { refuse("split", "applies to kinds `mnist` and `fashion-mnist` only") }
-        if let fixed = fixedDimension[kind], let k = cell.k, k != fixed {
+        if kind != .gaussian { refuse(covariance, "applies to kind `gaussian` only"); refuse(scales, "applies to kind `gaussian` only") }
+        if kind != .csv { refuse(header, "applies to kind `csv` only") }
+        if !kind.isImageFolder { refuse(split, "applies to kinds `mnist` and `fashion-mnist` only") }
+        if let fixed = kind.fixedDimension, let k = cell.k, k != fixed {
             problems.append(ParameterError("k", "a \(kind) has intrinsic dimension \(fixed); `k: \(k)` cannot be honoured"))
         }
-        if ["bumps", "rectangles"].contains(kind) {
-            refuse("ambient", "does not apply to images (their size is fixed)")
-            refuse("rotate", "does not apply to images")
+        if kind.isImages {
+            refuse(ambient, "does not apply to images (their size is fixed)")
+            refuse(rotate, "does not apply to images")
         }
         if let scales = cell.scales {
-            if cell.covariance == "random", arguments.isExplicit("covariance") {
+            if cell.covariance == .random, cell.$covariance.isExplicit {
                 problems.append(ParameterError("scales", "give either `scales` (a diagonal covariance) or `covariance: random`, not both"))
             }
             if let k = cell.k, k != scales.count {
@@ -156,7 +182,7 @@ public enum DatasetDirective: Directive {
         var warnings = [String](), notes = [String]()
         var dataset: Dataset
         do {
-            if syntheticKinds.contains(kind) {
+            if kind.isSynthetic {
                 var count = cell.n ?? defaultCount
                 if context.settings.quick && count > quickCount {
                     notes.append("Quick mode: \(quickCount) points instead of \(count).")
@@ -173,7 +199,7 @@ public enum DatasetDirective: Directive {
                     notes.append("Quick mode: \(quickCount) rows instead of \(min(count, dataset.count)).")
                     count = quickCount
                 }
-                if cell.sample == "first" {
+                if cell.sample == .first {
                     dataset = dataset.prefix(count)
                 } else {
                     var generator = context.generator("sample")
@@ -223,39 +249,41 @@ public enum DatasetDirective: Directive {
     /// The generator of a synthetic kind, with k and the ambient dimension resolved.
     static func makeSampler(_ cell: Settings, context: CellContext) throws -> any ManifoldSampler {
         let kind = cell.kind, scales = cell.scales
-        let k = cell.k ?? scales?.count ?? fixedDimension[kind] ?? defaultDimension[kind] ?? 2
+        let k = cell.k ?? scales?.count ?? kind.fixedDimension ?? kind.defaultDimension ?? 2
         let ambient = cell.ambient
         switch kind {
-        case "gaussian":
+        case .gaussian:
             if let scales { return try GaussianCloud(standardDeviations: scales) }
-            if cell.covariance == "random" {
+            switch cell.covariance {
+            case .random:
                 var generator = context.generator("covariance")
                 return try GaussianCloud.randomCovariance(dimension: k, using: &generator)
+            case .identity:
+                return try GaussianCloud(dimension: k)
             }
-            return try GaussianCloud(dimension: k)
-        case "uniform-cube": return UniformCube(dimension: k)
-        case "linear": return try LinearSubspace(dimension: k, ambient: ambient ?? max(10, 2 * k))
-        case "sphere": return try Sphere(dimension: k)
-        case "swiss-roll": return SwissRoll()
-        case "s-curve": return SCurve()
-        case "helix": return Helix()
-        case "moebius": return MoebiusStrip()
-        case "torus": return try Torus()
-        case "nonlinear":
+        case .uniformCube: return UniformCube(dimension: k)
+        case .linear: return try LinearSubspace(dimension: k, ambient: ambient ?? max(10, 2 * k))
+        case .sphere: return try Sphere(dimension: k)
+        case .swissRoll: return SwissRoll()
+        case .sCurve: return SCurve()
+        case .helix: return Helix()
+        case .moebius: return MoebiusStrip()
+        case .torus: return try Torus()
+        case .nonlinear:
             let benchmarkAmbient = [4: 8, 6: 36, 12: 72]
             return try NonlinearBenchmark(dimension: k, ambient: ambient ?? benchmarkAmbient[k] ?? 2 * k)
-        case "mixing": return try NonlinearMixing(latent: k, ambient: ambient ?? 2 * k)
-        case "bumps": return try GaussianBumpImages()
-        case "rectangles": return try RectangleImages()
-        default: throw ParameterError("kind", "`\(kind)` is not a synthetic kind")
+        case .mixing: return try NonlinearMixing(latent: k, ambient: ambient ?? 2 * k)
+        case .bumps: return try GaussianBumpImages()
+        case .rectangles: return try RectangleImages()
+        case .mnist, .fashionMNIST, .idx, .csv, .npy: throw ParameterError("kind", "`\(kind)` is not a synthetic kind")
         }
     }
 
     /// What `kind: mnist` or `fashion-mnist` reads when no `path` is given: the IDX
     /// directory (the data directory for MNIST with a `split`; `data/fashion-mnist`, else
     /// Debian's dataset-fashion-mnist, for Fashion-MNIST) or the 5 000-digit MNIST sample.
-    static func defaultSource(_ kind: String, split: MNIST.Split?, dataDirectory: URL) -> URL {
-        if kind == "fashion-mnist" {
+    static func defaultSource(_ kind: Kind, split: MNIST.Split?, dataDirectory: URL) -> URL {
+        if kind == .fashionMNIST {
             let local = dataDirectory.appendingPathComponent("fashion-mnist")
             return isDirectory(local) ? local : MNIST.debianFashionDirectory
         }
@@ -274,7 +302,7 @@ public enum DatasetDirective: Directive {
         let labels = cell.labels
         let split = cell.mnistSplit
         switch kind {
-        case "mnist":
+        case .mnist:
             if let path, !isDirectory(path) { return try MNIST.loadSample(path, normalize: normalize, limits: limits) }
             if let path {
                 return try MNIST.loadIDX(directory: path, split: split ?? .all, normalize: normalize, name: "mnist", limits: limits)
@@ -294,7 +322,7 @@ public enum DatasetDirective: Directive {
                                      + "(or set ENTROPYBOOK_DATA to the directory holding \(MNIST.sampleFileName), or give `path`)")
             }
             return try MNIST.loadSample(sample, normalize: normalize, limits: limits)
-        case "fashion-mnist":
+        case .fashionMNIST:
             let directory = path ?? defaultSource(kind, split: split, dataDirectory: context.dataDirectory)
             guard isDirectory(directory) else {
                 throw ParameterError(path == nil ? "kind" : "path",
@@ -308,9 +336,9 @@ public enum DatasetDirective: Directive {
             }
             return try MNIST.loadIDX(directory: directory, split: split ?? .all, normalize: normalize, name: "fashion-mnist",
                                      limits: fashionLimits)
-        case "idx", "csv", "npy":
+        case .idx, .csv, .npy:
             guard let path else { throw ParameterError("kind", "kind `\(kind)` needs a `path` to the file") }
-            if kind == "csv" {
+            if kind == .csv {
                 let options = CSVOptions(hasHeader: cell.header,
                                          labelColumn: labels.map(LabelColumn.init))
                 return try CSVFile.loadDataset(path, options: options, normalize: normalize, limits: limits)
@@ -319,10 +347,11 @@ public enum DatasetDirective: Directive {
             if let labelsURL, !FileManager.default.fileExists(atPath: labelsURL.path) {
                 throw ParameterError("labels", "\(labelsURL.path): no such file")
             }
-            return kind == "idx"
+            return kind == .idx
                 ? try IDXFile.loadDataset(images: path, labels: labelsURL, normalize: normalize, limits: limits)
                 : try NPYFile.loadDataset(path, labels: labelsURL, normalize: normalize, limits: limits)
-        default:
+        case .gaussian, .uniformCube, .linear, .sphere, .swissRoll, .sCurve, .helix, .moebius, .torus, .nonlinear, .mixing,
+             .bumps, .rectangles:
             throw ParameterError("kind", "`\(kind)` is not a file kind")
         }
     }

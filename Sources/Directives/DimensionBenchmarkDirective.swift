@@ -12,14 +12,7 @@ public enum DimensionBenchmarkDirective: Directive {
     public static let name = "dimension-benchmark"
     public static let summary = "intrinsic-dimension estimators on scikit-dimension's 24 benchmark manifolds, clean and noisy: exact rate, mean relative error"
 
-    public static let parameters: [Parameter] = [
-        Parameter("sizes", .intList(100...100_000), default: .list([1000, 2500].map(ParameterValue.int)), doc: "sample sizes n (quick mode: 300)"),
-        Parameter("seeds", .int(1...50), default: .int(5), doc: "seeds per (manifold, n) (quick mode: 1)"),
-        Parameter("noise", .doubleList(0...0.5), default: .list([0.005, 0.01, 0.02, 0.05].map(ParameterValue.double)),
-                  doc: "noise levels, as fractions of the data's spread √(tr Σ), for the noisy variants (quick mode: 0.02)"),
-        Parameter("noisy-max-k", .int(1...100), default: .int(4), doc: "the noisy variants use the manifolds with k at most this"),
-        Parameter("sets", .int(1...24), doc: "use only the first this many manifolds (quick mode: 3)"),
-    ]
+    public static let parameters = Settings.parameters
 
     public static var results: [ResultSlot] {
         [
@@ -29,12 +22,14 @@ public enum DimensionBenchmarkDirective: Directive {
         ]
     }
 
-    struct Settings: Decodable {
-        var sizes: [Int]
-        var seeds: Int
-        var noise: [Double]
-        var noisyMaxK: Int
-        var sets: Int?
+    /// The cell's parameters, declared once.
+    struct Settings: ParameterSettings {
+        @Param("sample sizes n (quick mode: 300)", 100...100_000) var sizes = [1000, 2500]
+        @Param("seeds per (manifold, n) (quick mode: 1)", 1...50) var seeds = 5
+        @Param("noise levels, as fractions of the data's spread √(tr Σ), for the noisy variants (quick mode: 0.02)", 0...0.5)
+        var noise = [0.005, 0.01, 0.02, 0.05]
+        @Param("the noisy variants use the manifolds with k at most this", 1...100) var noisyMaxK = 4
+        @Param("use only the first this many manifolds (quick mode: 3)", 1...24) var sets: Int?
     }
 
     struct CaseKey: Encodable {

@@ -13,30 +13,26 @@ public enum DimensionDirective: Directive {
     public static let name = "dimension"
     public static let summary = "Intrinsic dimension by auto (DANCo or Gride by the scale plateau), correlation dimension, CorrInt, MLE, TwoNN, PCA, DANCo, ESS, MiND-ML and Gride, in one table, with ID against scale"
 
-    static let methods = ["auto", "corrdim", "mle", "twonn", "pca", "danco", "ess", "mind-ml", "gride"]
+    /// The methods, the words of `methods`.
+    enum Method: String, CaseIterable, Decodable, ParameterWords {
+        case auto, corrdim, mle, twonn, pca, danco, ess
+        case mindML = "mind-ml"
+        case gride
+    }
     /// When `methods` is omitted.
-    static let defaultMethods = ["auto", "corrdim", "mle", "twonn", "pca"]
+    static let defaultMethods: [Method] = [.auto, .corrdim, .mle, .twonn, .pca]
 
-    public static let parameters: [Parameter] = [
-        Parameter("data", .reference([.dataset]), required: true, doc: "the points: an earlier dataset or autoencoder codes"),
-        Parameter("methods", .wordList(methods), default: .list(defaultMethods.map(ParameterValue.string)),
-                  doc: "any of auto, corrdim (with CorrInt), mle, twonn, pca, danco, ess, mind-ml, gride"),
-        Parameter("k", .int(2...1000), default: .int(20), doc: "neighbours per point for the MLE"),
-        Parameter("discard", .double(0...0.9), default: .double(0.1), doc: "fraction of the largest TwoNN ratios dropped"),
-        Parameter("variance", .double(0.5...1), default: .double(0.95), doc: "PCA: fraction of the variance the components must explain"),
-        Parameter("radii", .int(4...255), default: .int(32), doc: "corrdim: number of log-spaced radii (automatic range)"),
-        Parameter("sample", .int(2...100_000_000), doc: "use a random subset of this many points (default: all)"),
-    ]
+    public static let parameters = Settings.parameters
 
-    /// The cell's arguments, typed.
-    struct Settings: Decodable {
-        var data: ResultID
-        var methods: [String]
-        var k: Int
-        var discard: Double
-        var variance: Double
-        var radii: Int
-        var sample: Int?
+    /// The cell's parameters, declared once.
+    struct Settings: ParameterSettings {
+        @Param("the points: an earlier dataset or autoencoder codes", kinds: [.dataset]) var data: ResultID
+        @Param("any of auto, corrdim (with CorrInt), mle, twonn, pca, danco, ess, mind-ml, gride") var methods = defaultMethods
+        @Param("neighbours per point for the MLE", 2...1000) var k = 20
+        @Param("fraction of the largest TwoNN ratios dropped", 0...0.9) var discard = 0.1
+        @Param("PCA: fraction of the variance the components must explain", 0.5...1) var variance = 0.95
+        @Param("corrdim: number of log-spaced radii (automatic range)", 4...255) var radii = 32
+        @Param("use a random subset of this many points (default: all)", 2...100_000_000) var sample: Int?
     }
 
     public static let results: [ResultSlot] = [
@@ -46,10 +42,8 @@ public enum DimensionDirective: Directive {
     public static func validate(_ arguments: Arguments) -> [ParameterError] {
         guard let chosen = (try? arguments.decode(Settings.self))?.methods else { return [] }
         var problems = [ParameterError]()
-        for m in chosen where !methods.contains(m) {
-            problems.append(ParameterError("methods", "`\(m)` is not a method of {dimension}; choose from \(methods.joined(separator: ", "))"))
-        }
-        if chosen.isEmpty { problems.append(ParameterError("methods", "`methods` needs at least one of \(methods.joined(separator: ", "))")) }
+        let words = Method.allCases.map(\.rawValue).joined(separator: ", ")
+        if chosen.isEmpty { problems.append(ParameterError("methods", "`methods` needs at least one of \(words)")) }
         return problems
     }
 
@@ -61,15 +55,15 @@ public enum DimensionDirective: Directive {
         let chosen = cell.methods
         let n = points.rows
         let k = cell.k
-        let scaleMethods: Set<String> = ["auto", "gride"]
-        var neighbourCount = max(chosen.contains("mle") ? k : 2, chosen.contains("corrdim") ? 20 : 2)
-        if chosen.contains("mind-ml") { neighbourCount = max(neighbourCount, 21) }
+        let scaleMethods: Set<Method> = [.auto, .gride]
+        var neighbourCount = max(chosen.contains(.mle) ? k : 2, chosen.contains(.corrdim) ? 20 : 2)
+        if chosen.contains(.mindML) { neighbourCount = max(neighbourCount, 21) }
         // Gride and auto look up to the 64th neighbour, ESS takes patches of 100: fewer when
         // the data is small (the table says so).
         if chosen.contains(where: scaleMethods.contains) { neighbourCount = max(neighbourCount, min(64, n - 1)) }
-        if chosen.contains("ess") { neighbourCount = max(neighbourCount, min(100, n - 1)) }
-        if chosen.contains(where: { $0 != "pca" }), neighbourCount >= n || n < 13 {
-            throw ParameterError(chosen.contains("mle") ? "k" : "methods",
+        if chosen.contains(.ess) { neighbourCount = max(neighbourCount, min(100, n - 1)) }
+        if chosen.contains(where: { $0 != .pca }), neighbourCount >= n || n < 13 {
+            throw ParameterError(chosen.contains(.mle) ? "k" : "methods",
                                  "the neighbour estimators need more than \(max(neighbourCount, 12)) points; the data has \(n)")
         }
 
@@ -79,13 +73,13 @@ public enum DimensionDirective: Directive {
             estimates.append((method, value))
         }
         // One exact neighbour search serves every neighbour method.
-        let neighbors = chosen.contains(where: { $0 != "pca" }) ? try NearestNeighbors(of: points, k: neighbourCount) : nil
+        let neighbors = chosen.contains(where: { $0 != .pca }) ? try NearestNeighbors(of: points, k: neighbourCount) : nil
         let seed = context.seed
         var automatic: AutomaticDimension?
         for method in chosen {
-            context.progress(Double(rows.count) / Double(chosen.count + 1), method)
+            context.progress(Double(rows.count) / Double(chosen.count + 1), method.rawValue)
             switch method {
-            case "auto":
+            case .auto:
                 guard let neighbors else { continue }
                 let auto = try AutomaticDimension(of: points, neighbors: neighbors, seed: seed, workers: context.settings.threads)
                 automatic = auto
@@ -93,7 +87,7 @@ public enum DimensionDirective: Directive {
                 if !auto.isResolved {
                     outputs.append(.warning("auto: not resolvable; \(auto.method)'s \(formatNumber(auto.dimension)) is not to be trusted (\(auto.note))"))
                 }
-            case "corrdim":
+            case .corrdim:
                 // The same definition as {corrdim}'s, so both give the same number.
                 let fit = try CorrdimDirective.standardFit(of: points, radii: cell.radii, range: nil,
                                                            workers: context.settings.threads)
@@ -107,38 +101,38 @@ public enum DimensionDirective: Directive {
                 if !fit.withinTolerance {
                     outputs.append(.warning("The correlation dimension has no clear scaling region: no run of radii kept the local slopes within 10%."))
                 }
-            case "mle":
+            case .mle:
                 guard let neighbors else { continue }
                 let mle = try MaximumLikelihoodDimension(neighbors: neighbors, k: k)
                 add("MLE (Levina–Bickel)", mle.dimension, mle.standardError,
                     "k = \(k), global value by averaging the inverses" + duplicates(mle.duplicatePoints))
-            case "twonn":
+            case .twonn:
                 guard let neighbors else { continue }
                 let discard = cell.discard
                 let twonn = try TwoNearestNeighborsDimension(neighbors: neighbors, discardFraction: discard)
                 add("TwoNN", twonn.dimension, nil,
                     "largest \(formatNumber(100 * discard))% of r2/r1 dropped, fit through the origin" + duplicates(twonn.duplicatePoints))
-            case "pca":
+            case .pca:
                 let pca = try PrincipalComponentDimension(of: points, threshold: cell.variance)
                 add("PCA", Double(pca.dimension), nil,
                     "components explaining \(formatNumber(100 * pca.threshold))% of the variance (linear; an upper bound on a curved manifold)")
-            case "danco":
+            case .danco:
                 let danco = try DANCoDimension(of: points, seed: seed, workers: context.settings.threads)
                 add("DANCo", danco.dimension, nil,
                     "k = 10, KL to \(danco.maxDimension) simulated unit balls of \(n) points minimal at d = \(danco.integerDimension); "
                     + "d̂ (MiND-MLk) \(formatNumber(danco.statistics.dhat)), ν \(formatNumber(danco.statistics.meanNu)), τ \(formatNumber(danco.statistics.meanTau))")
-            case "ess":
+            case .ess:
                 guard let neighbors else { continue }
                 let m = min(100, neighbors.k)
                 let ess = try ExpectedSimplexSkewnessDimension(of: points, neighbors: neighbors, neighbors: m, workers: context.settings.threads)
                 add("ESS", ess.dimension, nil, "patches of \(m) neighbours, mean of the local estimates"
                     + (ess.excludedPoints > 0 ? "; \(ess.excludedPoints) patches of coincident points left out" : ""))
-            case "mind-ml":
+            case .mindML:
                 guard let neighbors else { continue }
                 let mind = try MinimumNeighborDistanceDimension(neighbors: neighbors, k: 20, maxDimension: 10)
                 add("MiND-ML", mind.dimension, nil, "k = 20, maximum of the likelihood of r1/r21 over (0, 10] (scikit-dimension's D = 10: it cannot read more than 10)"
                     + (mind.excludedPoints > 0 ? "; \(mind.excludedPoints) points left out" : ""))
-            case "gride":
+            case .gride:
                 guard let neighbors else { continue }
                 let gride = try automatic?.gride ?? GrideDimension(neighbors: neighbors, rangeMax: min(64, neighbors.k))
                 let plateau = GridePlateau(gride)
@@ -155,8 +149,6 @@ public enum DimensionDirective: Directive {
                     add("Gride, largest scale", last.dimension, last.standardError,
                         "n₁ = \(last.n1), n₂ = \(last.n2): mean neighbour radius \(formatNumber(last.radius))")
                 }
-            default:
-                throw ParameterError("methods", "`\(method)` is not a method of {dimension}")
             }
         }
         var figures = [OutputItem]()

@@ -13,23 +13,19 @@ public enum DistancesDirective: Directive {
     public static let summary = "Histogram of pairwise distances (all pairs or a sample), within and between labels"
 
     /// Whether distances are split by the points' labels.
-    enum Grouping: String, CaseIterable, Decodable { case none, label }
+    enum Grouping: String, CaseIterable, Decodable, ParameterWords { case none, label }
 
-    public static let parameters: [Parameter] = [
-        Parameter("data", .reference([.dataset]), required: true, doc: "the points: an earlier dataset or autoencoder codes"),
-        Parameter("bins", .int(1...254), default: .int(60), doc: "number of bins from 0 to the largest distance"),
-        Parameter("by", .words(Grouping.self), default: .string("none"),
-                  doc: "`label`: separate histograms of within-label and between-label pairs (the data needs labels)"),
-        Parameter("pairs", .choiceOrNumber(["all"], 1...1e15), default: .string("all"),
-                  doc: "`all` pairs, or about this many: all pairs among a random subset of m points, m(m−1)/2 ≥ pairs"),
-    ]
+    public static let parameters = Settings.parameters
 
-    /// The cell's arguments, typed.
-    struct Settings: Decodable {
-        var data: ResultID
-        var bins: Int
-        var by: Grouping
-        var pairs: WordOr<Double>
+    /// The cell's parameters, declared once.
+    struct Settings: ParameterSettings {
+        @Param("the points: an earlier dataset or autoencoder codes", kinds: [.dataset]) var data: ResultID
+        @Param("number of bins from 0 to the largest distance", 1...254) var bins = 60
+        @Param("`label`: separate histograms of within-label and between-label pairs (the data needs labels)")
+        var by = Grouping.none
+        @Param("`all` pairs, or about this many: all pairs among a random subset of m points, m(m−1)/2 ≥ pairs",
+               type: .choiceOrNumber(["all"], 1...1e15))
+        var pairs = WordOr<Double>.word("all")
     }
 
     public static let results: [ResultSlot] = [

@@ -17,27 +17,7 @@ public enum EntropyCurveDirective: Directive {
     public static let name = "entropy-curve"
     public static let summary = "H(d) sweep: autoencoder per code dimension → KDE entropy of the codes → dimension verdict"
 
-    public static let parameters: [Parameter] = [
-        Parameter("data", .reference([.dataset]), required: true, doc: "the dataset whose codes are measured"),
-        Parameter("dims", .intList(1...1024), default: .list((1...8).map(ParameterValue.int)), doc: "code dimensions d to sweep"),
-        Parameter("repeats", .int(1...50), default: .int(3), doc: "seeds per d (median and spread; quick mode: 1)"),
-        Parameter("autoencoder", .object(AutoencoderSettings.parameters), doc: "settings shared by every autoencoder"),
-        Parameter("bandwidth", BandwidthChoice.type, default: .string("loo-ml"), doc: BandwidthChoice.doc + " (on whitened codes)"),
-        Parameter("monte-carlo", .int(0...1_000_000), default: .int(2000), doc: "Monte-Carlo samples for the second estimate (0: none)"),
-        Parameter("sample", .int(50...1_000_000), doc: "estimate entropies on at most this many codes (default: all)"),
-        Parameter("corrdim", .bool, default: .bool(false), doc: "also compute the correlation dimension of each code set"),
-        Parameter("gain-threshold", .double(0.01...10), default: .double(0.5), doc: "the H_white gain rule's threshold, nats"),
-        Parameter("verdict", .choice(VerdictOptions.Policy.allCases.map(\.rawValue)), default: .string(VerdictOptions().policy.rawValue),
-                  doc: "cross-checked (the calibrated default, notebooks/verdict-calibration.md): TwoNN of the data when some H(d) rule bends within ±1 of it; noisy-slope: the noisy-slope rule, stable on n/2 and n/4 codes; consensus: two of argmax H, H_white gain and MSE elbow"),
-        Parameter("noise-sigma", .double(1e-3...10), default: .double(VerdictOptions().noiseSlope.sigma),
-                  doc: "σ of the noise added to the standardised codes for the noisy-slope rule"),
-        Parameter("noise-position", .double(0.01...0.99), default: .double(VerdictOptions().noiseSlope.position),
-                  doc: "where the noisy-slope threshold τ sits between the noise increment (0) and a full coordinate's (1)"),
-        Parameter("true-dimension", .int(1...100_000), doc: "the true dimension, for reference lines (default: the dataset's, when known)"),
-        Parameter("reference-corrdim", .reference([.estimate]),
-                  doc: "the {corrdim} estimate of the images: its value and second scaling region drawn as lines on the corrdim figure, its C(r) in black on the C(r) family"),
-        Parameter("label", .string, doc: "short name of the data in figure titles (default: the dataset's name)"),
-    ]
+    public static let parameters = Settings.parameters
 
     public static var results: [ResultSlot] {
         [
@@ -57,27 +37,32 @@ public enum EntropyCurveDirective: Directive {
         ]
     }
 
-    /// The cell's arguments, typed.
-    struct Settings: Decodable {
-        var data: ResultID
-        var dims: [Int]
-        var repeats: Int
-        var autoencoder: AutoencoderSettings
-        var bandwidth: BandwidthChoice
-        var monteCarlo: Int
-        var sample: Int?
-        var corrdim: Bool
-        var gainThreshold: Double
-        var verdict: VerdictOptions.Policy
-        var noiseSigma: Double
-        var noisePosition: Double
-        var trueDimension: Int?
+    /// The cell's parameters, declared once.
+    struct Settings: ParameterSettings {
+        @Param("the dataset whose codes are measured", kinds: [.dataset]) var data: ResultID
+        @Param("code dimensions d to sweep", 1...1024) var dims = Array(1...8)
+        @Param("seeds per d (median and spread; quick mode: 1)", 1...50) var repeats = 3
+        @Param("settings shared by every autoencoder") var autoencoder = AutoencoderSettings()
+        @Param(BandwidthChoice.doc + " (on whitened codes)", type: BandwidthChoice.type) var bandwidth = BandwidthChoice()
+        @Param("Monte-Carlo samples for the second estimate (0: none)", 0...1_000_000) var monteCarlo = 2000
+        @Param("estimate entropies on at most this many codes (default: all)", 50...1_000_000) var sample: Int?
+        @Param("also compute the correlation dimension of each code set") var corrdim = false
+        @Param("the H_white gain rule's threshold, nats", 0.01...10) var gainThreshold = 0.5
+        @Param("cross-checked (the calibrated default, notebooks/verdict-calibration.md): TwoNN of the data when some H(d) rule bends within ±1 of it; noisy-slope: the noisy-slope rule, stable on n/2 and n/4 codes; consensus: two of argmax H, H_white gain and MSE elbow")
+        var verdict = VerdictOptions().policy
+        @Param("σ of the noise added to the standardised codes for the noisy-slope rule", 1e-3...10)
+        var noiseSigma = VerdictOptions().noiseSlope.sigma
+        @Param("where the noisy-slope threshold τ sits between the noise increment (0) and a full coordinate's (1)", 0.01...0.99)
+        var noisePosition = VerdictOptions().noiseSlope.position
+        @Param("the true dimension, for reference lines (default: the dataset's, when known)", 1...100_000) var trueDimension: Int?
+        @Param("the {corrdim} estimate of the images: its value and second scaling region drawn as lines on the corrdim figure, its C(r) in black on the C(r) family",
+               kinds: [.estimate])
         var referenceCorrdim: ResultID?
-        var label: String?
+        @Param("short name of the data in figure titles (default: the dataset's name)") var label: String?
     }
 
     public static func validate(_ arguments: Arguments) -> [ParameterError] {
-        AutoencoderSettings.validate((try? arguments.decode(Settings.self))?.autoencoder, in: arguments, prefix: "autoencoder.")
+        AutoencoderSettings.validate((try? arguments.decode(Settings.self))?.autoencoder, prefix: "autoencoder.")
     }
 
     public static func run(_ arguments: Arguments, context: CellContext) throws -> CellResult {

@@ -16,42 +16,32 @@ public enum EntropyDirective: Directive {
     public static let isWorkUnit = true
 
     /// The estimator words.
-    enum EstimatorName: String, Decodable, CaseIterable {
+    enum EstimatorName: String, Decodable, CaseIterable, ParameterWords {
         case kdeLOO = "kde-loo", kdeResub = "kde-resub", kdeMC = "kde-mc", knn, noisy
     }
 
-    /// The cell's arguments, typed.
-    struct Settings: Decodable {
-        var data: ResultID
-        var estimator: EstimatorName
-        var bandwidth: BandwidthChoice
-        var k: Int
-        var samples: Int
-        var whiten: Bool
-        var sigma: Double
-        var standardize: Bool
-    }
-
-    public static let parameters: [Parameter] = [
-        Parameter("data", .reference([.dataset]), required: true, doc: "the points: an earlier dataset or autoencoder codes"),
-        Parameter("estimator", .words(EstimatorName.self), default: .string("kde-loo"),
-                  doc: "kde-loo: leave-one-out KDE; kde-resub: resubstitution (biased low); kde-mc: Monte-Carlo from the KDE; knn: Kozachenko–Leonenko; "
-                      + "noisy: h(standardised data + σZ) by sample propagation (Goldfeld et al. 2019), no bandwidth search"),
-        Parameter("bandwidth", BandwidthChoice.type, default: .string("loo-ml"),
-                  doc: BandwidthChoice.doc + " (whitened units when whitening)"),
-        Parameter("k", .int(1...1000), default: .int(4), doc: "neighbour order of the knn estimator"),
-        Parameter("samples", .int(2...10_000_000), default: .int(10_000), doc: "Monte-Carlo sample count of kde-mc and noisy"),
-        Parameter("whiten", .bool, default: .bool(true),
-                  doc: "whiten the data (Σ^(-1/2)(x − μ)) and add ½·ln det Σ back (kde and knn estimators)"),
+    /// The cell's parameters, declared once.
+    struct Settings: ParameterSettings {
+        @Param("the points: an earlier dataset or autoencoder codes", kinds: [.dataset]) var data: ResultID
+        @Param("kde-loo: leave-one-out KDE; kde-resub: resubstitution (biased low); kde-mc: Monte-Carlo from the KDE; knn: Kozachenko–Leonenko; "
+               + "noisy: h(standardised data + σZ) by sample propagation (Goldfeld et al. 2019), no bandwidth search")
+        var estimator = EstimatorName.kdeLOO
+        @Param(BandwidthChoice.doc + " (whitened units when whitening)", type: BandwidthChoice.type) var bandwidth = BandwidthChoice()
+        @Param("neighbour order of the knn estimator", 1...1000) var k = 4
+        @Param("Monte-Carlo sample count of kde-mc and noisy", 2...10_000_000) var samples = 10_000
+        @Param("whiten the data (Σ^(-1/2)(x − μ)) and add ½·ln det Σ back (kde and knn estimators)") var whiten = true
         // 0.1 in standard deviations: the noise-only increment ½·ln(2πeσ²) is then −0.88 nats per
         // extra dimension against ≈ +1.4 for a signal one, while σ stays above the sample spacing
         // n^(−1/d) up to d ≈ 3–4 at n = 5 000 (notes/noisy-entropy-toy.md: right kink for k = 2);
         // above σ ≈ 0.24 the increment is positive and the kink disappears.
-        Parameter("sigma", .double(1e-6...1e6), default: .double(0.1),
-                  doc: "noise σ of estimator: noisy, in standard deviations of the standardised data; past the intrinsic dimension each extra dimension adds ½·ln(2πeσ²) (−0.88 nats at 0.1)"),
-        Parameter("standardize", .bool, default: .bool(true),
-                  doc: "estimator: noisy — centre and divide each coordinate by its sd first, recording Σ ln sd (added back in H, shown as logdet)"),
-    ]
+        @Param("noise σ of estimator: noisy, in standard deviations of the standardised data; past the intrinsic dimension each extra dimension adds ½·ln(2πeσ²) (−0.88 nats at 0.1)",
+               1e-6...1e6)
+        var sigma = 0.1
+        @Param("estimator: noisy — centre and divide each coordinate by its sd first, recording Σ ln sd (added back in H, shown as logdet)")
+        var standardize = true
+    }
+
+    public static let parameters = Settings.parameters
 
     public static let results: [ResultSlot] = [
         ResultSlot(kind: .estimate, doc: "the entropy in nats ± SE; details: bandwidth, n, d, H_white, logdet (noisy: sigma, m, n, d, H_white = h(standardised + σZ), logdet)"),
@@ -60,24 +50,25 @@ public enum EntropyDirective: Directive {
 
     public static func validate(_ arguments: Arguments) -> [ParameterError] {
         var problems = [ParameterError]()
-        let estimator = (try? arguments.decode(Settings.self))?.estimator.rawValue ?? "kde-loo"
-        if estimator == "knn", arguments.isExplicit("bandwidth") {
+        guard let cell = try? arguments.decode(Settings.self) else { return [] }
+        let estimator = cell.estimator
+        if estimator == .knn, cell.$bandwidth.isExplicit {
             problems.append(ParameterError("bandwidth", "`bandwidth` has no effect with `estimator: knn`; remove it or choose a kde estimator"))
         }
-        if estimator != "knn", arguments.isExplicit("k") {
-            problems.append(ParameterError("k", "`k` is the neighbour order of `estimator: knn`; it has no effect with `\(estimator)`"))
+        if estimator != .knn, cell.$k.isExplicit {
+            problems.append(ParameterError("k", "`k` is the neighbour order of `estimator: knn`; it has no effect with `\(estimator.rawValue)`"))
         }
-        if estimator != "kde-mc", estimator != "noisy", arguments.isExplicit("samples") {
+        if estimator != .kdeMC, estimator != .noisy, cell.$samples.isExplicit {
             problems.append(ParameterError("samples", "`samples` is used only by `estimator: kde-mc` and `estimator: noisy`"))
         }
-        for name in ["sigma", "standardize"] where estimator != "noisy" && arguments.isExplicit(name) {
+        for (name, explicit) in [("sigma", cell.$sigma.isExplicit), ("standardize", cell.$standardize.isExplicit)] where estimator != .noisy && explicit {
             problems.append(ParameterError(name, "`\(name)` is used only by `estimator: noisy`"))
         }
-        if estimator == "noisy" {
-            if arguments.isExplicit("bandwidth") {
+        if estimator == .noisy {
+            if cell.$bandwidth.isExplicit {
                 problems.append(ParameterError("bandwidth", "`estimator: noisy` has no bandwidth: its kernel is the noise; set `sigma`"))
             }
-            if arguments.isExplicit("whiten") {
+            if cell.$whiten.isExplicit {
                 problems.append(ParameterError("whiten", "`estimator: noisy` uses `standardize`, not `whiten`"))
             }
         }

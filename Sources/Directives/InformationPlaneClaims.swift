@@ -15,33 +15,37 @@ import Notebook
 ///   ratio falls from their peak to the last read-out, by more than the other layers'.
 /// The compressed estimator's columns are lower bounds of a lossy code and never enter a claim.
 enum InformationPlaneClaims {
-    static let tests = ["fitting-phase", "compression-phase", "compression-clusters", "stable"]
+    /// The tests on a plane (`{claim}`'s `test` words of the same name).
+    enum Test: String, CaseIterable {
+        case fittingPhase = "fitting-phase"
+        case compressionPhase = "compression-phase"
+        case compressionClusters = "compression-clusters"
+        case stable
+    }
     typealias Rules = InformationPlaneRules
     typealias Status = ClaimValue.Outcome
 
     /// The rule of each test in words, its threshold written out.
-    static func rule(_ test: String) -> String {
+    static func rule(_ test: Test) -> String {
         let change = "a change counts when it exceeds \(formatNumber(Rules.change)) nats and twice the combined spread (half the min–max range over seeds, or the Monte-Carlo SE for one seed)"
         return switch test {
-        case "fitting-phase": "confirmed when I(T;Y) of every layer rises from the first read-out to the end of the early phase (the read-outs up to a tenth of the epochs), partly when some layers do; " + change
-        case "compression-phase": "confirmed when I(X;T) of some layer falls from a peak before the last read-out to the last one; "
+        case .fittingPhase: "confirmed when I(T;Y) of every layer rises from the first read-out to the end of the early phase (the read-outs up to a tenth of the epochs), partly when some layers do; " + change
+        case .compressionPhase: "confirmed when I(X;T) of some layer falls from a peak before the last read-out to the last one; "
             + "inconclusive (not confirmed) when that peak is at the first read-out, within \(formatNumber(Rules.ceilingMargin)) nats of ln n, "
             + "or the peak or last row breaks I(T;Y) ≤ H(Y), I(T;Y) ≤ I(X;T) or (propagated noise) I(X;T_l) ≤ min over earlier layers, or fails "
             + "the chain-overlap diagnostic (1/mean(w) ≥ \(formatNumber(overlapThreshold))); propagated noise: the upper bound at the end must lie below the lower bound at the peak; " + change
-        case "stable": "compares each later plane of `of` with the first (a control: fewer evaluation rows, another seed or activation): "
+        case .stable: "compares each later plane of `of` with the first (a control: fewer evaluation rows, another seed or activation): "
             + "confirmed when every layer keeps its compression outcome (compresses, does not, inconclusive — the compression-phase rule) "
             + "and its I(X;T) peak within one read-out; partly when the outcomes hold but a peak moves further; not confirmed when an outcome changes"
-        default: "confirmed when every compressing layer's within/between-label ratio of noise-free distances (units of σ) falls from its peak epoch to the last read-out by more than 5 % and more than every non-compressing layer's over the same epochs, partly when some do"
+        case .compressionClusters: "confirmed when every compressing layer's within/between-label ratio of noise-free distances (units of σ) falls from its peak epoch to the last read-out by more than 5 % and more than every non-compressing layer's over the same epochs, partly when some do"
         }
     }
 
     /// Chains overlap enough for the in-sample estimate when 1/mean(w) reaches this.
     static let overlapThreshold = 1.5
 
-    /// The claim judged on an `{information-plane}` result, or nil when `test` is not one of
-    /// these tests.
-    static func judge(_ test: String, statement: String, ids: [String], context: CellContext) throws -> ClaimValue? {
-        guard tests.contains(test) else { return nil }
+    /// The claim judged on an `{information-plane}` result.
+    static func judge(_ test: Test, statement: String, ids: [String], context: CellContext) throws -> ClaimValue {
         guard let id = ids.first else { throw ParameterError("of", "name one {information-plane} result") }
         func planeValue(_ id: String) throws -> InformationPlaneValue {
             let key = id.hasSuffix(".plane") ? id : id + ".plane"
@@ -51,14 +55,14 @@ enum InformationPlaneClaims {
             return plane
         }
         let plane = try planeValue(id)
-        if test == "stable" && ids.count < 2 { throw ParameterError("of", "`stable` compares two or more {information-plane} results: name the reference first") }
+        if test == .stable && ids.count < 2 { throw ParameterError("of", "`stable` compares two or more {information-plane} results: name the reference first") }
         let (status, evidence) = switch test {
-        case "fitting-phase": fitting(plane)
-        case "compression-phase": compression(plane)
-        case "stable": stability(plane, controls: try ids.dropFirst().map { ($0, try planeValue($0)) })
-        default: clusters(plane)
+        case .fittingPhase: fitting(plane)
+        case .compressionPhase: compression(plane)
+        case .stable: stability(plane, controls: try ids.dropFirst().map { ($0, try planeValue($0)) })
+        case .compressionClusters: clusters(plane)
         }
-        return ClaimValue(statement: statement, test: test, outcome: status, rule: rule(test),
+        return ClaimValue(statement: statement, test: test.rawValue, outcome: status, rule: rule(test),
                           thresholds: [.init("change (nats)", Rules.change), .init("ceiling margin (nats)", Rules.ceilingMargin)],
                           numbers: [.init("noise σ", plane.noise), .init("ln n", log(Double(plane.evaluationRows))),
                                     .init("H(Y)", plane.labelEntropy)],

@@ -14,19 +14,14 @@ public enum InformationPlaneDirective: Directive {
     public static let name = "information-plane"
     public static let summary = "I(X;T) and I(T;Y) per layer and epoch of a {classifier}: noise-aware and compressed-KDE estimators, plane, curves, distance histograms"
 
-    public static let parameters: [Parameter] = [
-        Parameter("classifier", .reference([ClassifierValue.kind]), required: true, doc: "a {classifier} result"),
-        Parameter("estimators", .choice(["both", "noise-aware", "compressed"]), default: .string("both"),
-                  doc: "noise-aware: sample propagation with the known σ; compressed: autoencoder to `code` dims, then KDE"),
-        Parameter("noise", .words(InformationPlaneExperiment.NoiseMode.self), default: .string("readout"),
-                  doc: "readout: T_l = S_l + σZ on the noise-free pass (h(T|X) exact; cheap); propagated: the noisy network as trained, T_l = f_l(T_{l−1}) + σZ_l (Goldfeld et al.; the true I(X;T) falls with depth), `chains` times the cost, and in wide layers whose chains do not overlap its estimate reads high (a warning says so)"),
-        Parameter("chains", .int(1...1000), default: .int(8), doc: "noise chains per input behind each deeper layer's mixture, propagated noise (quick mode: at most 4)"),
-        Parameter("samples", .int(2...10_000_000), default: .int(2000), doc: "Monte-Carlo draws per noise-aware entropy (quick mode: at most 500)"),
-        Parameter("code", .int(1...64), default: .int(4), doc: "code width d′ of the compressing autoencoders"),
-        Parameter("ae-epochs", .int(1...10_000), default: .int(30), doc: "epochs of each compressing autoencoder (quick mode: at most 3)"),
-        Parameter("bins", .int(2...254), default: .int(40), doc: "bins of the distance histograms"),
-        Parameter("rows", .int(2...10_000_000), doc: "measure on the first `rows` evaluation rows only (a control: are the verdicts and peak epochs stable in n?); all of them when not given; quick mode: at most half the classifier's rows"),
-    ]
+    /// Which estimators run: the words of `estimators`.
+    enum Estimators: String, CaseIterable, Decodable, ParameterWords {
+        case both
+        case noiseAware = "noise-aware"
+        case compressed
+    }
+
+    public static let parameters = Settings.parameters
 
     public static var results: [ResultSlot] {
         [
@@ -37,19 +32,23 @@ public enum InformationPlaneDirective: Directive {
         ]
     }
 
-    /// The cell's arguments, typed.
-    struct Settings: Decodable {
-        var classifier: ResultID
-        var estimators: String
-        var noise: InformationPlaneExperiment.NoiseMode
-        var chains: Int
-        var samples: Int
-        var code: Int
-        var aeEpochs: Int
-        var bins: Int
+    /// The cell's parameters, declared once.
+    struct Settings: ParameterSettings {
+        @Param("a {classifier} result", kinds: [ClassifierValue.kind]) var classifier: ResultID
+        @Param("noise-aware: sample propagation with the known σ; compressed: autoencoder to `code` dims, then KDE")
+        var estimators = Estimators.both
+        @Param("readout: T_l = S_l + σZ on the noise-free pass (h(T|X) exact; cheap); propagated: the noisy network as trained, T_l = f_l(T_{l−1}) + σZ_l (Goldfeld et al.; the true I(X;T) falls with depth), `chains` times the cost, and in wide layers whose chains do not overlap its estimate reads high (a warning says so)")
+        var noise = InformationPlaneExperiment.NoiseMode.readout
+        @Param("noise chains per input behind each deeper layer's mixture, propagated noise (quick mode: at most 4)", 1...1000) var chains = 8
+        @Param("Monte-Carlo draws per noise-aware entropy (quick mode: at most 500)", 2...10_000_000) var samples = 2000
+        @Param("code width d′ of the compressing autoencoders", 1...64) var code = 4
+        @Param("epochs of each compressing autoencoder (quick mode: at most 3)", 1...10_000) var aeEpochs = 30
+        @Param("bins of the distance histograms", 2...254) var bins = 40
+        @Param("measure on the first `rows` evaluation rows only (a control: are the verdicts and peak epochs stable in n?); all of them when not given; quick mode: at most half the classifier's rows",
+               2...10_000_000)
         var rows: Int?
-        var noiseAware: Bool { estimators != "compressed" }
-        var compressed: Bool { estimators != "noise-aware" }
+        var noiseAware: Bool { estimators != .compressed }
+        var compressed: Bool { estimators != .noiseAware }
     }
 
     public static func run(_ arguments: Arguments, context: CellContext) throws -> CellResult {

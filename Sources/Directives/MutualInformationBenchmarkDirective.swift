@@ -14,32 +14,29 @@ public enum MutualInformationBenchmarkDirective: Directive {
     public static let name = "mi-benchmark"
     public static let summary = "Mutual-information estimators on the 40 benchmark tasks of Czyż et al. (2023) with known I: MAE per estimator and family, interval coverage, null checks, estimate vs truth"
 
-    struct Settings: Decodable {
-        var n: Int
-        var seeds: Int
-        var estimators: [String]
-        var tasks: [String]?
-        var k: Int
-        var splits: Int
-        var kdeRows: Int
-    }
-
     /// The tasks of quick mode: one per family, and the hard cases of each kind.
     static let quickTasks = ["1v1-normal-0.75", "1v1-additive-0.1", "student-identity-2-2-1",
                              "multinormal-dense-5-5-0.5", "spiral-multinormal-sparse-3-3-2-2.0"]
     static let quickRows = 500
 
-    public static let parameters: [Parameter] = [
-        Parameter("n", .int(50...100_000), default: .int(5_000), doc: "rows per task and seed (quick mode: \(quickRows))"),
-        Parameter("seeds", .int(1...50), default: .int(3), doc: "samples per task (quick mode: 1)"),
-        Parameter("estimators", .wordList(["auto"] + MutualInformationMethod.allCases.map(\.rawValue)), default: .list(["auto", "ksg", "gaussian", "gaussian-copula", "kde"].map { .string($0) }),
-                  doc: "auto and any of " + MutualInformationMethod.allCases.map(\.rawValue).joined(separator: ", ")
-                      + " (default without ksg-copula and ksg-2: auto runs KSG on normal scores itself where it may choose it, and each costs as much as ksg)"),
-        Parameter("tasks", .wordList(MutualInformationTasks.benchmark.map(\.id)), doc: "bmi task ids (default: all 40; quick mode: \(quickTasks.count) of them)"),
-        Parameter("k", .int(1...100), default: .int(3), doc: "neighbours of the KSG estimators"),
-        Parameter("splits", .int(1...50), default: .int(5), doc: "random half splits per interval"),
-        Parameter("kde-rows", .int(50...100_000), default: .int(1_000), doc: "the KDE plug-in uses the first this many rows (three O(n²) bandwidth searches per estimate)"),
-    ]
+    /// The cell's parameters, declared once. `estimators` and `tasks` take the words of the
+    /// library's benchmark (`MutualInformationBenchmark.Estimator(word:)`, the task ids).
+    struct Settings: ParameterSettings {
+        @Param("rows per task and seed (quick mode: \(MutualInformationBenchmarkDirective.quickRows))", 50...100_000) var n = 5_000
+        @Param("samples per task (quick mode: 1)", 1...50) var seeds = 3
+        @Param("auto and any of " + MutualInformationMethod.allCases.map(\.rawValue).joined(separator: ", ")
+               + " (default without ksg-copula and ksg-2: auto runs KSG on normal scores itself where it may choose it, and each costs as much as ksg)",
+               type: .wordList(["auto"] + MutualInformationMethod.allCases.map(\.rawValue)))
+        var estimators = ["auto", "ksg", "gaussian", "gaussian-copula", "kde"]
+        @Param("bmi task ids (default: all 40; quick mode: \(MutualInformationBenchmarkDirective.quickTasks.count) of them)",
+               type: .wordList(MutualInformationTasks.benchmark.map(\.id)))
+        var tasks: [String]?
+        @Param("neighbours of the KSG estimators", 1...100) var k = 3
+        @Param("random half splits per interval", 1...50) var splits = 5
+        @Param("the KDE plug-in uses the first this many rows (three O(n²) bandwidth searches per estimate)", 50...100_000) var kdeRows = 1_000
+    }
+
+    public static let parameters = Settings.parameters
 
     public static let results: [ResultSlot] = [
         ResultSlot(kind: .table, doc: "per estimator: MAE, MAE of the per-task means, coverage, null coverage, unreliable share, seconds"),

@@ -14,7 +14,7 @@ public enum MutualInformationDirective: Directive {
     public static let summary = "I(X;Y) in nats between two data sets with the same rows (or a data set and its labels): KSG, Gaussian, Gaussian copula, KDE plug-in or auto, each with a half-sampling interval and a permuted-y null check"
 
     /// The estimator words: `auto` and the library's methods.
-    enum EstimatorName: String, Decodable, CaseIterable {
+    enum EstimatorName: String, Decodable, CaseIterable, ParameterWords {
         case auto, ksg, ksg2 = "ksg-2", ksgCopula = "ksg-copula", gaussian, gaussianCopula = "gaussian-copula", kde
         var method: MutualInformationMethod? { MutualInformationMethod(rawValue: rawValue) }
     }
@@ -22,26 +22,22 @@ public enum MutualInformationDirective: Directive {
     /// `y: labels`: Y is x's labels, not a data set.
     static let labelsWord = "labels"
 
-    struct Settings: Decodable {
-        var x: ResultID
+    /// The cell's parameters, declared once.
+    struct Settings: ParameterSettings {
+        @Param("X: a data set, one observation per row", kinds: [.dataset]) var x: ResultID
+        @Param("Y: a data set with the same rows as x (row i of x and of y are one observation), or `labels`: x's labels (discrete), by the Ross k-NN estimator (Ross 2014)",
+               type: .referenceOrWord([.dataset], words: [MutualInformationDirective.labelsWord]))
         var y: ResultID
-        var estimator: EstimatorName
-        var k: Int
-        var splits: Int
-        var null: Bool
+        @Param("auto: chosen from the data by a stated rule (Gaussian copula or KSG on normal scores); ksg, ksg-2: Kraskov et al. 2004 on standardised data; "
+               + "ksg-copula: KSG-1 on normal scores; gaussian: from the canonical correlations (bias-corrected); gaussian-copula: the same on normal scores; kde: H(X)+H(Y)−H(X,Y) by leave-one-out KDE")
+        var estimator = EstimatorName.auto
+        @Param("neighbours of the KSG and Ross estimators", 1...100) var k = 3
+        @Param("random half splits for the interval (2 estimates each)", 1...50) var splits = 5
+        @Param("also estimate on y with its rows permuted (truth 0): an estimate whose null interval misses 0 is flagged unreliable")
+        var null = true
     }
 
-    public static let parameters: [Parameter] = [
-        Parameter("x", .reference([.dataset]), required: true, doc: "X: a data set, one observation per row"),
-        Parameter("y", .referenceOrWord([.dataset], words: [labelsWord]), required: true,
-                  doc: "Y: a data set with the same rows as x (row i of x and of y are one observation), or `labels`: x's labels (discrete), by the Ross k-NN estimator (Ross 2014)"),
-        Parameter("estimator", .words(EstimatorName.self), default: .string("auto"),
-                  doc: "auto: chosen from the data by a stated rule (Gaussian copula or KSG on normal scores); ksg, ksg-2: Kraskov et al. 2004 on standardised data; "
-                      + "ksg-copula: KSG-1 on normal scores; gaussian: from the canonical correlations (bias-corrected); gaussian-copula: the same on normal scores; kde: H(X)+H(Y)−H(X,Y) by leave-one-out KDE"),
-        Parameter("k", .int(1...100), default: .int(3), doc: "neighbours of the KSG and Ross estimators"),
-        Parameter("splits", .int(1...50), default: .int(5), doc: "random half splits for the interval (2 estimates each)"),
-        Parameter("null", .bool, default: .bool(true), doc: "also estimate on y with its rows permuted (truth 0): an estimate whose null interval misses 0 is flagged unreliable"),
-    ]
+    public static let parameters = Settings.parameters
 
     public static let results: [ResultSlot] = [
         ResultSlot(kind: .estimate, doc: "I(X;Y) in nats; details: lower, upper (interval), halfMean, quarterMean, spread, drift, remaining, extrapolated, driftRatio, null, nullLower, nullUpper, reliable (1/0), n"),
@@ -55,7 +51,7 @@ public enum MutualInformationDirective: Directive {
     public static func validate(_ arguments: Arguments) -> [ParameterError] {
         guard let cell = try? arguments.decode(Settings.self) else { return [] }
         var problems = [ParameterError]()
-        if yIsLabels(cell) && arguments.isExplicit("estimator") && cell.estimator != .auto && cell.estimator != .ksg {
+        if yIsLabels(cell) && cell.$estimator.isExplicit && cell.estimator != .auto && cell.estimator != .ksg {
             problems.append(ParameterError("estimator", "with `y: labels` the estimator is Ross's k-NN (`auto` or `ksg`); `\(cell.estimator.rawValue)` needs a continuous y"))
         }
         return problems

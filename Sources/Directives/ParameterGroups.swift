@@ -8,45 +8,29 @@ import Notebook
 
 /// The settings of one autoencoder: `{autoencoder}` takes them at the top level,
 /// `{entropy-curve}` under `autoencoder:` for every autoencoder of its sweep.
-struct AutoencoderSettings: Decodable, Sendable, Hashable {
+struct AutoencoderSettings: ParameterGroup, Sendable, Hashable {
     /// Epochs in quick mode (drafts and tests).
     static let quickEpochs = 5
 
-    static let parameters: [Parameter] = [
-        Parameter("hidden", .intList(1...65_536),
-                  doc: "encoder hidden widths from the input side, mirrored in the decoder (default: [512, 256] for D ≥ 512, else about [2D, D])"),
-        Parameter("activation", .words(Activation.self), default: .string("relu"), doc: "activation of the hidden layers"),
-        Parameter("code-activation", .choice([Activation.linear.rawValue, Activation.sigmoid.rawValue]),
-                  default: .string("linear"), doc: "activation of the code layer"),
-        Parameter("output-activation", .words(Activation.self), default: .string("linear"),
-                  doc: "activation of the output layer (sigmoid suits data in [0, 1])"),
-        Parameter("epochs", .int(1...100_000), default: .int(20), doc: "passes over the training rows (quick mode: at most \(quickEpochs))"),
-        Parameter("batch", .int(1...65_536), default: .int(128), doc: "rows per mini-batch"),
-        Parameter("lr", .double(1e-9...10), default: .double(1e-3), doc: "Adam learning rate"),
-        Parameter("noise", .double(0...1e6), default: .double(0),
-                  doc: "standard deviation of Gaussian noise added to the inputs (a denoising autoencoder)"),
-        Parameter("weight-decay", .double(0...10), default: .double(0), doc: "decoupled weight decay λ (AdamW)"),
-        Parameter("validation", .double(0...0.9), default: .double(0.1), doc: "fraction of rows held out for the validation loss"),
-        Parameter("patience", .int(1...100_000),
-                  doc: "early stopping: stop after this many epochs without a better validation loss, keep the best weights"),
-    ]
-
+    @Param("encoder hidden widths from the input side, mirrored in the decoder (default: [512, 256] for D ≥ 512, else about [2D, D])",
+           1...65_536)
     var hidden: [Int]?
-    var activation: Activation
-    var codeActivation: Activation
-    var outputActivation: Activation
-    var epochs: Int
-    var batch: Int
-    var lr: Double
-    var noise: Double
-    var weightDecay: Double
-    var validation: Double
+    @Param("activation of the hidden layers") var activation = Activation.relu
+    @Param("activation of the code layer", words: [.linear, .sigmoid]) var codeActivation = Activation.linear
+    @Param("activation of the output layer (sigmoid suits data in [0, 1])") var outputActivation = Activation.linear
+    @Param("passes over the training rows (quick mode: at most \(AutoencoderSettings.quickEpochs))", 1...100_000) var epochs = 20
+    @Param("rows per mini-batch", 1...65_536) var batch = 128
+    @Param("Adam learning rate", 1e-9...10) var lr = 1e-3
+    @Param("standard deviation of Gaussian noise added to the inputs (a denoising autoencoder)", 0...1e6) var noise = 0.0
+    @Param("decoupled weight decay λ (AdamW)", 0...10) var weightDecay = 0.0
+    @Param("fraction of rows held out for the validation loss", 0...0.9) var validation = 0.1
+    @Param("early stopping: stop after this many epochs without a better validation loss, keep the best weights", 1...100_000)
     var patience: Int?
 
     /// Checks across keys; `prefix` is where the group sits (`autoencoder.` or nothing) in
-    /// `arguments`, `group` the group as decoded.
-    static func validate(_ group: Self?, in arguments: Arguments, prefix: String = "") -> [ParameterError] {
-        if arguments.isExplicit(prefix + "patience"), group?.validation == 0 {
+    /// the cell, `group` the group as decoded.
+    static func validate(_ group: Self?, prefix: String = "") -> [ParameterError] {
+        if let group, group.$patience.isExplicit, group.validation == 0 {
             return [ParameterError(prefix + "patience",
                                    "early stopping watches the validation loss; set `validation` above 0 or drop `patience`")]
         }
@@ -68,12 +52,20 @@ struct AutoencoderSettings: Decodable, Sendable, Hashable {
 }
 
 /// A KDE bandwidth parameter: a selection rule's word or a fixed h.
-struct BandwidthChoice: Decodable, Sendable, Hashable {
-    static let words = ["loo-ml", "scott", "silverman"]
-    static let type = ParameterType.choiceOrNumber(words, 1e-6...1e6)
+struct BandwidthChoice: ParameterValueType, Sendable, Hashable {
+    /// The selection rules' words.
+    enum Rule: String, CaseIterable, Decodable, ParameterWords {
+        case leaveOneOutML = "loo-ml", scott, silverman
+    }
+    static let type = ParameterType.choiceOrNumber(Rule.allCases.map(\.rawValue), 1e-6...1e6)
     static let doc = "KDE bandwidth: leave-one-out maximum likelihood, Scott's or Silverman's rule, or a number"
+    static var parameterType: ParameterType { type }
+    static var placeholder: BandwidthChoice { BandwidthChoice() }
 
     var selection: BandwidthSelection
+
+    /// The default: leave-one-out maximum likelihood.
+    init(_ selection: BandwidthSelection = .leaveOneOutML) { self.selection = selection }
 
     init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
@@ -81,16 +73,36 @@ struct BandwidthChoice: Decodable, Sendable, Hashable {
             selection = .fixed(h)
             return
         }
-        switch try container.decode(String.self) {
-        case "scott": selection = .scott
-        case "silverman": selection = .silverman
-        default: selection = .leaveOneOutML
+        switch try container.decode(Rule.self) {
+        case .scott: selection = .scott
+        case .silverman: selection = .silverman
+        case .leaveOneOutML: selection = .leaveOneOutML
+        }
+    }
+
+    var parameterValue: ParameterValue? {
+        switch selection {
+        case .leaveOneOutML: .string(Rule.leaveOneOutML.rawValue)
+        case .scott: .string(Rule.scott.rawValue)
+        case .silverman: .string(Rule.silverman.rawValue)
+        case .fixed(let h): .double(h)
         }
     }
 }
 
-/// A parameter that is either one of a few words (`auto`) or a value (`[0.1, 2]`).
-enum WordOr<Value: Decodable & Sendable & Hashable>: Decodable, Sendable, Hashable {
+/// A parameter that is either one of a few words (`auto`) or a value (`[0.1, 2]`). Its
+/// declaration names the words (`type: .choiceOrNumbers(["auto"], count: 2)`): every use
+/// here has one word, so `.word` means that word.
+enum WordOr<Value: ParameterValueType & Sendable & Hashable>: ParameterValueType, Sendable, Hashable {
+    static var parameterType: ParameterType { Value.parameterType }
+    var parameterValue: ParameterValue? {
+        switch self {
+        case .word(let w): .string(w)
+        case .value(let v): v.parameterValue
+        }
+    }
+    static var placeholder: Self { .word("") }
+
     case word(String)
     case value(Value)
 

@@ -12,63 +12,42 @@ public enum PlotDirective: Directive {
     public static let summary = "draw an earlier curve, histogram or dataset as a line, log-log, histogram, scatter or image-grid chart"
 
     /// The charts `{plot}` draws; `auto` picks one by the value's type.
-    enum Kind: String, CaseIterable, Decodable {
+    enum Kind: String, CaseIterable, Decodable, ParameterWords {
         case auto, line, loglog, histogram, scatter
         case imageGrid = "image-grid"
     }
 
     /// How a line chart shows lower/upper.
-    enum Errors: String, CaseIterable, Decodable { case band, bars }
+    enum Errors: String, CaseIterable, Decodable, ParameterWords { case band, bars }
     /// How a histogram shows several groups.
-    enum Arrangement: String, CaseIterable, Decodable { case overlaid, panels }
+    enum Arrangement: String, CaseIterable, Decodable, ParameterWords { case overlaid, panels }
 
-    public static let parameters: [Parameter] = [
-        Parameter("of", .reference([.curve, .histogram, .dataset]), required: true, doc: "the result to draw"),
-        Parameter("kind", .words(Kind.self), default: .string("auto"),
-                  doc: "chart kind; auto: line for a curve, histogram for a histogram, image-grid for images, scatter for other datasets"),
-        Parameter("title", .string, doc: "figure title (default: the result's own title or name)"),
-        Parameter("x-label", .string, doc: "x-axis title (default: the result's)"),
-        Parameter("y-label", .string, doc: "y-axis title (default: the result's)"),
-        Parameter("log-x", .bool, default: .bool(false), doc: "logarithmic x axis (line and scatter)"),
-        Parameter("log-y", .bool, default: .bool(false), doc: "logarithmic y axis (line, scatter and histogram)"),
-        Parameter("vline", .doubleList(), doc: "vertical reference lines at these x values"),
-        Parameter("vline-label", .stringList, doc: "their labels, one per line (e.g. \"true k = 3\")"),
-        Parameter("hline", .doubleList(), doc: "horizontal reference lines at these y values"),
-        Parameter("hline-label", .stringList, doc: "their labels, one per line (e.g. \"h = 0.242\")"),
-        Parameter("fit", .doubleList(1e-300...1e300), doc: "loglog: fit a line over this x range [from, to] and show its slope"),
-        Parameter("errors", .words(Errors.self), default: .string("band"), doc: "line: show lower/upper as a shaded band or error bars"),
-        Parameter("arrangement", .words(Arrangement.self), default: .string("overlaid"),
-                  doc: "histogram with several groups: overlaid, or one panel each"),
-        Parameter("x", .int(0...1_000_000), default: .int(0), doc: "scatter: the coordinate on the x axis (from 0)"),
-        Parameter("y", .int(0...1_000_000), default: .int(1), doc: "scatter: the coordinate on the y axis (from 0)"),
-        Parameter("points", .int(1...1_000_000), default: .int(5000), doc: "scatter: at most this many points (a seeded sample)"),
-        Parameter("images", .int(1...400), default: .int(16), doc: "image-grid: how many images (drawn at random, one label after another)"),
-        Parameter("columns", .int(1...40), default: .int(8), doc: "image-grid: images per row"),
-    ]
+    public static let parameters = Settings.parameters
 
     public static var results: [ResultSlot] { [] }
 
-    /// The cell's arguments, typed.
-    struct Settings: Decodable {
-        var of: ResultID
-        var kind: Kind
-        var title: String?
-        var xLabel: String?
-        var yLabel: String?
-        var logX: Bool
-        var logY: Bool
-        var vline: [Double]?
-        var vlineLabel: [String]?
-        var hline: [Double]?
-        var hlineLabel: [String]?
-        var fit: [Double]?
-        var errors: Errors
-        var arrangement: Arrangement
-        var x: Int
-        var y: Int
-        var points: Int
-        var images: Int
-        var columns: Int
+    /// The cell's parameters, declared once.
+    struct Settings: ParameterSettings {
+        @Param("the result to draw", kinds: [.curve, .histogram, .dataset]) var of: ResultID
+        @Param("chart kind; auto: line for a curve, histogram for a histogram, image-grid for images, scatter for other datasets")
+        var kind = Kind.auto
+        @Param("figure title (default: the result's own title or name)") var title: String?
+        @Param("x-axis title (default: the result's)") var xLabel: String?
+        @Param("y-axis title (default: the result's)") var yLabel: String?
+        @Param("logarithmic x axis (line and scatter)") var logX = false
+        @Param("logarithmic y axis (line, scatter and histogram)") var logY = false
+        @Param("vertical reference lines at these x values") var vline: [Double]?
+        @Param("their labels, one per line (e.g. \"true k = 3\")") var vlineLabel: [String]?
+        @Param("horizontal reference lines at these y values") var hline: [Double]?
+        @Param("their labels, one per line (e.g. \"h = 0.242\")") var hlineLabel: [String]?
+        @Param("loglog: fit a line over this x range [from, to] and show its slope", 1e-300...1e300) var fit: [Double]?
+        @Param("line: show lower/upper as a shaded band or error bars") var errors = Errors.band
+        @Param("histogram with several groups: overlaid, or one panel each") var arrangement = Arrangement.overlaid
+        @Param("scatter: the coordinate on the x axis (from 0)", 0...1_000_000) var x = 0
+        @Param("scatter: the coordinate on the y axis (from 0)", 0...1_000_000) var y = 1
+        @Param("scatter: at most this many points (a seeded sample)", 1...1_000_000) var points = 5000
+        @Param("image-grid: how many images (drawn at random, one label after another)", 1...400) var images = 16
+        @Param("image-grid: images per row", 1...40) var columns = 8
     }
 
     public static func validate(_ arguments: Arguments) -> [ParameterError] {

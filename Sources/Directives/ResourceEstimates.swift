@@ -21,23 +21,23 @@ extension DatasetDirective {
         let a = inputs.arguments
         guard let cell = try? a.decode(Settings.self) else { return nil }
         let kind = cell.kind, n = cell.n
-        if syntheticKinds.contains(kind) {
+        if kind.isSynthetic {
             var rows = n ?? defaultCount
             if inputs.settings.quick { rows = min(rows, quickCount) }
-            let k = cell.k ?? fixedDimension[kind] ?? defaultDimension[kind] ?? 2
+            let k = cell.k ?? kind.fixedDimension ?? kind.defaultDimension ?? 2
             let columns: Int
-            if ["bumps", "rectangles"].contains(kind) {
+            if kind.isImages {
                 columns = 256
             } else if let d = cell.ambient {
                 columns = d
             } else {
-                columns = max(10, 2 * k, kind == "nonlinear" ? 72 : 0)
+                columns = max(10, 2 * k, kind == .nonlinear ? 72 : 0)
             }
             // The latent points, the embedded points and the noise or rotation copy; the
             // mixing map also holds its 64 hidden units per row.
-            let hiddenWidth = kind == "mixing" ? 64.0 : 0
+            let hiddenWidth = kind == .mixing ? 64.0 : 0
             let bytes = Double(rows) * (Double(k) + 2 * Double(columns) + hiddenWidth) * float
-            let driver = a.isExplicit("ambient") && columns > rows ? "ambient" : (a.isExplicit("n") ? "n" : (a.isExplicit("k") ? "k" : "kind"))
+            let driver = cell.$ambient.isExplicit && columns > rows ? "ambient" : (cell.$n.isExplicit ? "n" : (cell.$k.isExplicit ? "k" : "kind"))
             return ResourceEstimate(bytes: bytes, parameter: driver,
                                     explanation: "\(groupedDigits(rows)) points × \(groupedDigits(columns)) coordinates, with the latent points and a working copy",
                                     shapes: [nil: DataShape(rows: rows, columns: columns)])
@@ -46,19 +46,20 @@ extension DatasetDirective {
         }
         guard cell.isImageFolderKind, cell.path == nil else { return nil }
         let loaded: Int = switch cell.split {
-        case "train"?: 60_000
-        case "test"?: 10_000
-        case "all"?: 70_000
-        default: kind == "mnist" ? 5_000 : 70_000
+        case .train?: 60_000
+        case .test?: 10_000
+        case .all?: 70_000
+        case nil: kind == .mnist ? 5_000 : 70_000
         }
         var rows = min(loaded, n ?? loaded)
         if inputs.settings.quick { rows = min(rows, quickCount) }
         // The bytes as read plus Float32 pixels of every loaded row.
         let bytes = Double(loaded) * 784 * (1 + float)
-        return ResourceEstimate(bytes: bytes, parameter: a.isExplicit("split") ? "split" : "kind",
+        let driver = cell.$split.isExplicit ? "split" : "kind"
+        return ResourceEstimate(bytes: bytes, parameter: driver,
                                 explanation: "\(groupedDigits(loaded)) images of 784 pixels",
                                 shapes: [nil: DataShape(rows: rows, columns: 784)])
-            .with(work: WorkEstimates.dataset(rows: loaded, columns: 784, latent: 0, images: true), driver: a.isExplicit("split") ? "split" : "kind",
+            .with(work: WorkEstimates.dataset(rows: loaded, columns: 784, latent: 0, images: true), driver: driver,
                   "\(groupedDigits(loaded)) images of 784 pixels")
     }
 }
@@ -89,7 +90,7 @@ extension AutoencoderDirective {
         let code = cell.code
         var estimate = autoencoderEstimate(data: data, code: code, hidden: cell.autoencoder.hidden, batch: cell.autoencoder.batch,
                                            threads: inputs.settings.threads,
-                                           hiddenParameter: inputs.arguments.isExplicit("hidden") ? "hidden" : "code", dataParameter: "data")
+                                           hiddenParameter: cell.autoencoder.$hidden.isExplicit ? "hidden" : "code", dataParameter: "data")
         estimate.shapes = ["codes": DataShape(rows: data.rows, columns: code), "reconstruction": data]
         if let (work, driver, explanation) = WorkEstimates.autoencoder(inputs) { estimate = estimate.with(work: work, driver: driver, explanation) }
         return estimate
@@ -104,22 +105,24 @@ extension EntropyCurveDirective {
         let widest = cell.dims.max() ?? 1
         let estimate = autoencoderEstimate(data: data, code: widest, hidden: cell.autoencoder.hidden, batch: cell.autoencoder.batch,
                                            threads: inputs.settings.threads,
-                                           hiddenParameter: a.isExplicit("autoencoder.hidden") ? "autoencoder" : "dims", dataParameter: "data")
+                                           hiddenParameter: cell.autoencoder.$hidden.isExplicit ? "autoencoder" : "dims", dataParameter: "data")
         guard let (work, driver, explanation) = WorkEstimates.entropyCurve(inputs) else { return estimate }
         return estimate.with(work: work, driver: driver, explanation)
     }
 }
 
-/// The `sample` setting that caps the point-set estimators' rows.
-private struct SampleSetting: Decodable { var sample: Int? }
+/// The `sample` setting that caps the point-set estimators' rows (declared by each
+/// directive's own `@Param`; read here for the three that share this estimate).
+private struct SampleSetting: Decodable { var sample: Param<Int?> }
 
 /// The point-set estimators hold their input, a working copy and per-point neighbour lists;
 /// distances go through fixed-size blocks, never an n × n matrix.
 private func pointSetEstimate(_ inputs: EstimateInputs, neighbours: Int) -> ResourceEstimate? {
     guard var data = inputs.shapes["data"] else { return nil }
-    if let m = (try? inputs.arguments.decode(SampleSetting.self))?.sample { data.rows = min(data.rows, m) }
+    let sample = (try? inputs.arguments.decode(SampleSetting.self))?.sample
+    if let m = sample?.wrappedValue { data.rows = min(data.rows, m) }
     let bytes = data.bytes * 3 + Double(data.rows) * Double(neighbours) * 8
-    return ResourceEstimate(bytes: bytes, parameter: inputs.arguments.isExplicit("sample") ? "sample" : "data",
+    return ResourceEstimate(bytes: bytes, parameter: sample?.isExplicit == true ? "sample" : "data",
                             explanation: "\(groupedDigits(data.rows)) points × \(groupedDigits(data.columns)) coordinates")
 }
 
@@ -130,7 +133,7 @@ extension EntropyDirective {
         if let d = inputs.shapes["data"] { estimate.bytes += Double(cell.samples) * Double(d.columns) * float }
         var leaveOneOutML = false
         if case .leaveOneOutML = cell.bandwidth.selection { leaveOneOutML = true }
-        if let work = WorkEstimates.entropy(inputs, estimator: cell.estimator.rawValue, samples: cell.samples, leaveOneOutML: leaveOneOutML) {
+        if let work = WorkEstimates.entropy(inputs, estimator: cell.estimator, samples: cell.samples, leaveOneOutML: leaveOneOutML) {
             estimate = estimate.with(work: work, driver: "data", "\(cell.estimator.rawValue) on \(estimate.explanation)")
         }
         return estimate
@@ -141,19 +144,19 @@ extension DimensionDirective {
     public static func estimate(_ inputs: EstimateInputs) -> ResourceEstimate? {
         let cell = try? inputs.arguments.decode(Settings.self)
         let methods = Set(cell?.methods ?? defaultMethods)
-        let neighbours = max(cell?.k ?? 20, methods.contains("ess") ? 100 : 64)
+        let neighbours = max(cell?.k ?? 20, methods.contains(.ess) ? 100 : 64)
         guard let estimate = pointSetEstimate(inputs, neighbours: neighbours + 1), var data = inputs.shapes["data"] else { return nil }
         if let m = cell?.sample { data.rows = min(data.rows, m) }
         // One neighbour search for MLE, TwoNN, MiND, Gride and auto's scale curve; the
         // correlation sum; DANCo (asked for, or auto's fallback on wide data); ESS's patches.
         // The ID-against-scale figure when a scale method (auto, Gride) runs.
         var work = distancePassWork(rows: data.rows, columns: data.columns, symmetric: false)
-            + figureWork(methods.contains("auto") || methods.contains("gride") ? 1 : 0)
-        if methods.contains("corrdim") { work = work + correlationSumWork(rows: data.rows, columns: data.columns) }
-        if methods.contains("danco") || (methods.contains("auto") && data.columns >= 512) {
+            + figureWork(methods.contains(.auto) || methods.contains(.gride) ? 1 : 0)
+        if methods.contains(.corrdim) { work = work + correlationSumWork(rows: data.rows, columns: data.columns) }
+        if methods.contains(.danco) || (methods.contains(.auto) && data.columns >= 512) {
             work = work + dancoWork(rows: data.rows, columns: data.columns)
         }
-        if methods.contains("ess") { work = work + ComputeWork(elementOperations: Double(data.rows) * 100 * Double(data.columns * data.columns)) }
+        if methods.contains(.ess) { work = work + ComputeWork(elementOperations: Double(data.rows) * 100 * Double(data.columns * data.columns)) }
         return estimate.with(work: work, driver: estimate.parameter, "\(methods.count) methods on \(estimate.explanation)")
     }
 }
@@ -163,7 +166,7 @@ extension CorrdimDirective {
     /// search, and two figures.
     public static func estimate(_ inputs: EstimateInputs) -> ResourceEstimate? {
         guard let estimate = pointSetEstimate(inputs, neighbours: 20), var data = inputs.shapes["data"] else { return nil }
-        if let m = (try? inputs.arguments.decode(SampleSetting.self))?.sample { data.rows = min(data.rows, m) }
+        if let m = (try? inputs.arguments.decode(SampleSetting.self))?.sample.wrappedValue { data.rows = min(data.rows, m) }
         let corrint = (try? inputs.arguments.decode(CorrintSetting.self))?.corrint ?? true
         var work = correlationSumWork(rows: data.rows, columns: data.columns) + figureWork(2)
         if corrint { work = work + distancePassWork(rows: data.rows, columns: data.columns, symmetric: false) }
@@ -196,8 +199,7 @@ extension InformationPlaneDirective {
         let work = WorkEstimates.informationPlane(shape: shape, samples: cell.samples, propagated: propagated, chains: cell.chains,
                                                   noiseAware: cell.noiseAware, compressed: cell.compressed, code: cell.code,
                                                   aeEpochs: cell.aeEpochs, threads: inputs.settings.threads)
-        let a = inputs.arguments
-        let driver = a.isExplicit("samples") ? "samples" : a.isExplicit("chains") ? "chains" : a.isExplicit("ae-epochs") ? "ae-epochs" : "classifier"
+        let driver = cell.$samples.isExplicit ? "samples" : cell.$chains.isExplicit ? "chains" : cell.$aeEpochs.isExplicit ? "ae-epochs" : "classifier"
         return ResourceEstimate(bytes: bytes, parameter: "classifier",
                                 explanation: "\(groupedDigits(Int(centres))) centres × \(groupedDigits(widest)) units")
             .with(work: work, driver: driver,
@@ -225,8 +227,7 @@ extension VerdictCalibrationDirective {
         let cases = family.count * settings.sizes.count * settings.seeds
         let estimate = autoencoderEstimate(data: widest, code: 8 + cell.beyond, hidden: cell.hidden, batch: 128,
                                            threads: inputs.settings.threads, hiddenParameter: "hidden", dataParameter: "sizes")
-        let a = inputs.arguments
-        let driver = a.isExplicit("epochs") ? "epochs" : a.isExplicit("seeds") ? "seeds" : "sizes"
+        let driver = cell.$epochs.isExplicit ? "epochs" : cell.$seeds.isExplicit ? "seeds" : "sizes"
         return estimate.with(work: work + figureWork(2), driver: driver,
                              "\(cases) cases (\(family.count) sets × \(settings.sizes.count) sizes × \(settings.seeds) seeds), \(settings.training.epochs) epochs each")
     }
@@ -255,8 +256,7 @@ extension DimensionBenchmarkDirective {
         }
         let largest = cell.sizes.max() ?? 0
         let bytes = Double(largest) * (Double(widest) * 3 * float + 100 * 8)
-        let a = inputs.arguments
-        let driver = a.isExplicit("seeds") ? "seeds" : "sizes"
+        let driver = cell.$seeds.isExplicit ? "seeds" : "sizes"
         return ResourceEstimate(bytes: bytes, parameter: "sizes", explanation: "\(groupedDigits(largest)) points × \(widest) coordinates, 100 neighbours each")
             .with(work: work, driver: driver, "\(cases) cases on \(family.count) manifolds")
     }
@@ -275,7 +275,7 @@ extension MutualInformationDirective {
         let work = WorkEstimates.reliabilityFactor(splits: cell.splits, null: cell.null, power: power) * one
         let bytes = Double(x.rows) * Double(x.columns + dy) * float * 4 + Double(x.rows) * 64 * 8
         return ResourceEstimate(bytes: bytes, parameter: "x", explanation: "\(groupedDigits(x.rows)) rows × \(x.columns + dy) coordinates")
-            .with(work: work, driver: inputs.arguments.isExplicit("splits") ? "splits" : "x",
+            .with(work: work, driver: cell.$splits.isExplicit ? "splits" : "x",
                   "\(cell.estimator.rawValue) on \(groupedDigits(x.rows)) rows, \(cell.splits) half splits" + (cell.null ? " and the null" : ""))
     }
 }
@@ -300,32 +300,24 @@ extension MutualInformationBenchmarkDirective {
         }
         let widest = tasks.map { $0.dimX + $0.dimY }.max() ?? 2
         let bytes = Double(n) * Double(widest) * float * 4 + Double(n) * 64 * 8
-        let a = inputs.arguments
-        let driver = a.isExplicit("n") ? "n" : a.isExplicit("seeds") ? "seeds" : a.isExplicit("estimators") ? "estimators" : "tasks"
+        let driver = cell.$n.isExplicit ? "n" : cell.$seeds.isExplicit ? "seeds" : cell.$estimators.isExplicit ? "estimators" : "tasks"
         return ResourceEstimate(bytes: bytes, parameter: "n", explanation: "\(groupedDigits(n)) rows × \(widest) coordinates")
             .with(work: work + figureWork(1), driver: driver,
                   "\(tasks.count) tasks × \(seeds) seed(s) × \(cell.estimators.count) estimators on \(groupedDigits(n)) rows")
     }
 }
 
-/// `{plot}`'s settings that size its figure.
-private struct PlotSettings: Decodable {
-    var kind: String
-    var points: Int
-    var images: Int
-}
-
 extension PlotDirective {
     /// One figure, drawn at three sizes: a line chart or histogram, or a scatter of up to
     /// `points` points (of the data's rows), or a grid of `images` images.
     public static func estimate(_ inputs: EstimateInputs) -> ResourceEstimate? {
-        let cell = try? inputs.arguments.decode(PlotSettings.self)
+        let cell = try? inputs.arguments.decode(Settings.self)
         let rows = inputs.shapes["of"]?.rows
         let work: ComputeWork
         switch cell?.kind {
-        case "scatter"?: work = pointFigureWork(points: min(cell?.points ?? 5000, rows ?? 5000))
-        case "image-grid"?: work = pointFigureWork(points: 20 * (cell?.images ?? 16))
-        case "auto"? where rows != nil && (inputs.shapes["of"]?.columns ?? 0) >= 2:
+        case .scatter?: work = pointFigureWork(points: min(cell?.points ?? 5000, rows ?? 5000))
+        case .imageGrid?: work = pointFigureWork(points: 20 * (cell?.images ?? 16))
+        case .auto? where rows != nil && (inputs.shapes["of"]?.columns ?? 0) >= 2:
             work = pointFigureWork(points: min(cell?.points ?? 5000, rows ?? 5000))
         default: work = figureWork(1)
         }

@@ -5,18 +5,14 @@ import Notebook
 public enum TableDirective: Directive {
     public static let name = "table"
     public static let summary = "tabulate earlier results (estimates, tables, curves) side by side"
-    public static let parameters: [Parameter] = [
-        Parameter("of", .referenceList([]), required: true, doc: "ids of earlier results: one table or curve, or several estimates"),
-        Parameter("title", .string, doc: "table title"),
-        Parameter("digits", .int(1...12), default: .int(4), doc: "significant digits of numbers"),
-    ]
+    public static let parameters = Settings.parameters
     public static var results: [ResultSlot] { [ResultSlot(kind: .table, doc: "the table shown")] }
 
-    /// The cell's arguments, typed.
-    struct Settings: Decodable {
-        var of: [ResultID]
-        var title: String?
-        var digits: Int
+    /// The cell's parameters, declared once.
+    struct Settings: ParameterSettings {
+        @Param("ids of earlier results: one table or curve, or several estimates", kinds: []) var of: [ResultID]
+        @Param("table title") var title: String?
+        @Param("significant digits of numbers", 1...12) var digits = 4
     }
 
     public static func run(_ arguments: Arguments, context: CellContext) throws -> CellResult {

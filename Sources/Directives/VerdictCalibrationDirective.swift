@@ -12,21 +12,7 @@ public enum VerdictCalibrationDirective: Directive {
     public static let name = "verdict-calibration"
     public static let summary = "calibrate the dimension verdict: every rule on benchmark manifolds of known k, confusion tables"
 
-    public static let parameters: [Parameter] = [
-        Parameter("sizes", .intList(50...1_000_000), default: .list([1000, 2500, 5000].map(ParameterValue.int)),
-                  doc: "sample sizes n (quick mode: 300)"),
-        Parameter("seeds", .int(1...50), default: .int(3), doc: "seeds per (set, n) (quick mode: 1)"),
-        Parameter("high", .bool, default: .bool(true), doc: "add the k = 8 sets (quick mode: off)"),
-        Parameter("sets", .int(1...100), doc: "use only the first this many sets of the family (quick mode: 2)"),
-        Parameter("beyond", .int(1...20), default: .int(3), doc: "sweep d = 1 … k + beyond"),
-        Parameter("epochs", .int(1...100_000), default: .int(30), doc: "epochs per autoencoder (quick mode: 3)"),
-        Parameter("hidden", .intList(1...65_536), doc: "encoder hidden widths (default: sized to the data)"),
-        Parameter("sigmas", .doubleList(1e-3...10), default: .list([0.1, 0.2, 0.3, 0.5].map(ParameterValue.double)),
-                  doc: "noise levels σ of the noisy-slope rule"),
-        Parameter("positions", .doubleList(0.01...0.99), default: .list([0.35, 0.5, 0.65].map(ParameterValue.double)),
-                  doc: "where τ sits between the noise increment (0) and a full coordinate's (1)"),
-        Parameter("kde-sample", .int(50...1_000_000), default: .int(2000), doc: "KDE entropies on at most this many codes"),
-    ]
+    public static let parameters = Settings.parameters
 
     public static var results: [ResultSlot] {
         [
@@ -37,18 +23,18 @@ public enum VerdictCalibrationDirective: Directive {
         ]
     }
 
-    /// The cell's arguments, typed.
-    struct Settings: Decodable {
-        var sizes: [Int]
-        var seeds: Int
-        var high: Bool
-        var sets: Int?
-        var beyond: Int
-        var epochs: Int
-        var hidden: [Int]?
-        var sigmas: [Double]
-        var positions: [Double]
-        var kdeSample: Int
+    /// The cell's parameters, declared once.
+    struct Settings: ParameterSettings {
+        @Param("sample sizes n (quick mode: 300)", 50...1_000_000) var sizes = [1000, 2500, 5000]
+        @Param("seeds per (set, n) (quick mode: 1)", 1...50) var seeds = 3
+        @Param("add the k = 8 sets (quick mode: off)") var high = true
+        @Param("use only the first this many sets of the family (quick mode: 2)", 1...100) var sets: Int?
+        @Param("sweep d = 1 … k + beyond", 1...20) var beyond = 3
+        @Param("epochs per autoencoder (quick mode: 3)", 1...100_000) var epochs = 30
+        @Param("encoder hidden widths (default: sized to the data)", 1...65_536) var hidden: [Int]?
+        @Param("noise levels σ of the noisy-slope rule", 1e-3...10) var sigmas = [0.1, 0.2, 0.3, 0.5]
+        @Param("where τ sits between the noise increment (0) and a full coordinate's (1)", 0.01...0.99) var positions = [0.35, 0.5, 0.65]
+        @Param("KDE entropies on at most this many codes", 50...1_000_000) var kdeSample = 2000
 
         /// Quick mode: two sets, n = 300, one seed, 3 epochs, d up to k + 2.
         mutating func applyQuickMode(_ quick: Bool) -> String? {

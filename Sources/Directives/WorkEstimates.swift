@@ -189,8 +189,7 @@ enum WorkEstimates {
         let images = [256, 784].contains(data.columns)
         let work = trainingWork(data: data, code: cell.code, settings: cell.autoencoder) + figureWork(1)
             + (images ? pointFigureWork(points: 640) : .none)
-        let driver = inputs.arguments.isExplicit("autoencoder.epochs") ? "autoencoder.epochs"
-            : inputs.arguments.isExplicit("epochs") ? "epochs" : "data"
+        let driver = cell.autoencoder.$epochs.isExplicit ? "epochs" : "data"
         return (work, driver, "\(cell.autoencoder.epochs) epochs × \(groupedDigits(data.rows)) rows")
     }
 
@@ -207,11 +206,11 @@ enum WorkEstimates {
         work = work + figureWork(6)
         // The driver: of the parameters written in the cell, the one furthest above its
         // default (epochs 20, dims 1...8, repeats 3), as a factor.
-        let a = inputs.arguments
-        let factors: [(String, Double)] = [
-            ("autoencoder.epochs", Double(settings.training.epochs) / 20), ("dims", Double(settings.dimensions.count) / 8),
-            ("repeats", Double(settings.repeats) / 3),
-        ].filter { a.isExplicit($0.0) }
+        let factors: [(String, Double, explicit: Bool)] = [
+            ("autoencoder.epochs", Double(settings.training.epochs) / 20, cell.autoencoder.$epochs.isExplicit),
+            ("dims", Double(settings.dimensions.count) / 8, cell.$dims.isExplicit),
+            ("repeats", Double(settings.repeats) / 3, cell.$repeats.isExplicit),
+        ].filter(\.explicit)
         let driver = factors.max { $0.1 < $1.1 }?.0 ?? "dims"
         return (work, driver, "\(settings.dimensions.count) dims × \(settings.repeats) seeds × \(settings.training.epochs) epochs on \(groupedDigits(data.rows)) rows")
     }
@@ -243,17 +242,17 @@ enum WorkEstimates {
         return work
     }
 
-    static func entropy(_ inputs: EstimateInputs, estimator: String, samples: Int, leaveOneOutML: Bool) -> ComputeWork? {
+    static func entropy(_ inputs: EstimateInputs, estimator: EntropyDirective.EstimatorName, samples: Int, leaveOneOutML: Bool) -> ComputeWork? {
         guard let data = inputs.shapes["data"] else { return nil }
         return figureWork(1) + estimatorWork(data, estimator: estimator, samples: samples, leaveOneOutML: leaveOneOutML)
     }
 
-    private static func estimatorWork(_ data: DataShape, estimator: String, samples: Int, leaveOneOutML: Bool) -> ComputeWork {
+    private static func estimatorWork(_ data: DataShape, estimator: EntropyDirective.EstimatorName, samples: Int, leaveOneOutML: Bool) -> ComputeWork {
         switch estimator {
-        case "knn": return distancePassWork(rows: data.rows, columns: data.columns, symmetric: false)
-        case "kde-mc": return kernelPassWork(points: data.rows, queries: samples, dimension: data.columns)
+        case .knn: return distancePassWork(rows: data.rows, columns: data.columns, symmetric: false)
+        case .kdeMC: return kernelPassWork(points: data.rows, queries: samples, dimension: data.columns)
             + (leaveOneOutML ? leaveOneOutWork(rows: data.rows, dimension: data.columns) : .none)
-        default:
+        case .kdeLOO, .kdeResub, .noisy:
             return leaveOneOutML ? leaveOneOutWork(rows: data.rows, dimension: data.columns)
                 : kernelPassWork(points: data.rows, queries: data.rows, dimension: data.columns)
         }

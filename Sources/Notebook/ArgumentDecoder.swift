@@ -1,9 +1,9 @@
 import Foundation
 
 /// Reads a cell's validated arguments into a typed struct, so a directive names each
-/// parameter once (a stored property) instead of reading strings (`arguments.int("epochs")`).
+/// parameter once (a stored property, declared by `@Param`) and never reads a key string.
 ///
-///     struct Settings: Decodable { var data: ResultID; var code: Int; var codeActivation: Activation }
+///     struct Settings: ParameterSettings { @Param("…", kinds: [.dataset]) var data: ResultID; @Param("…", 1...64) var code = 4 }
 ///     let s = try arguments.decode(Settings.self)
 ///
 /// Property names map to parameter keys by camelCase → kebab-case (`codeActivation` reads
@@ -13,7 +13,7 @@ import Foundation
 extension Arguments {
     public func decode<T: Decodable>(_ type: T.Type = T.self) throws -> T {
         do {
-            return try T(from: ArgumentDecoder(value: .object(values), codingPath: []))
+            return try T(from: ArgumentDecoder(value: .object(values), codingPath: [], explicitKeys: Set(lines.keys)))
         } catch let error as DecodingError {
             throw ParameterError(error.parameterName, error.parameterMessage)
         }
@@ -91,28 +91,31 @@ extension DecodingError {
 struct ArgumentDecoder: Decoder {
     let value: ParameterValue
     let codingPath: [any CodingKey]
+    /// The dotted keys the body set (`Arguments.lines`), for `Param.isExplicit`.
+    var explicitKeys: Set<String> = []
     var userInfo: [CodingUserInfoKey: Any] { [:] }
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
         guard case .object(let values) = value else {
             throw DecodingError.typeMismatch([String: Any].self, .init(codingPath: codingPath, debugDescription: "expected a mapping"))
         }
-        return KeyedDecodingContainer(KeyedArguments<Key>(values: values, codingPath: codingPath))
+        return KeyedDecodingContainer(KeyedArguments<Key>(values: values, codingPath: codingPath, explicitKeys: explicitKeys))
     }
 
     func unkeyedContainer() throws -> any UnkeyedDecodingContainer {
         guard case .list(let items) = value else {
             throw DecodingError.typeMismatch([Any].self, .init(codingPath: codingPath, debugDescription: "expected a list"))
         }
-        return ListArguments(items: items, codingPath: codingPath)
+        return ListArguments(items: items, codingPath: codingPath, explicitKeys: explicitKeys)
     }
 
-    func singleValueContainer() throws -> any SingleValueDecodingContainer { SingleArgument(value: value, codingPath: codingPath) }
+    func singleValueContainer() throws -> any SingleValueDecodingContainer { SingleArgument(value: value, codingPath: codingPath, explicitKeys: explicitKeys) }
 }
 
 private struct KeyedArguments<Key: CodingKey>: KeyedDecodingContainerProtocol {
     let values: [String: ParameterValue]
     let codingPath: [any CodingKey]
+    let explicitKeys: Set<String>
     var allKeys: [Key] { values.keys.compactMap { Key(stringValue: $0) } }
 
     func contains(_ key: Key) -> Bool { values[kebabCase(key.stringValue)] != nil }
@@ -123,27 +126,28 @@ private struct KeyedArguments<Key: CodingKey>: KeyedDecodingContainerProtocol {
         guard let value = values[kebabCase(key.stringValue)] else {
             throw DecodingError.keyNotFound(key, .init(codingPath: codingPath, debugDescription: "missing"))
         }
-        return try T(from: ArgumentDecoder(value: value, codingPath: codingPath + [key]))
+        return try T(from: ArgumentDecoder(value: value, codingPath: codingPath + [key], explicitKeys: explicitKeys))
     }
 
     func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws -> KeyedDecodingContainer<NestedKey> {
-        try ArgumentDecoder(value: values[kebabCase(key.stringValue)] ?? .object([:]), codingPath: codingPath + [key])
+        try ArgumentDecoder(value: values[kebabCase(key.stringValue)] ?? .object([:]), codingPath: codingPath + [key], explicitKeys: explicitKeys)
             .container(keyedBy: type)
     }
 
     func nestedUnkeyedContainer(forKey key: Key) throws -> any UnkeyedDecodingContainer {
-        try ArgumentDecoder(value: values[kebabCase(key.stringValue)] ?? .list([]), codingPath: codingPath + [key]).unkeyedContainer()
+        try ArgumentDecoder(value: values[kebabCase(key.stringValue)] ?? .list([]), codingPath: codingPath + [key], explicitKeys: explicitKeys).unkeyedContainer()
     }
 
-    func superDecoder() throws -> any Decoder { ArgumentDecoder(value: .object(values), codingPath: codingPath) }
+    func superDecoder() throws -> any Decoder { ArgumentDecoder(value: .object(values), codingPath: codingPath, explicitKeys: explicitKeys) }
     func superDecoder(forKey key: Key) throws -> any Decoder {
-        ArgumentDecoder(value: values[kebabCase(key.stringValue)] ?? .object([:]), codingPath: codingPath + [key])
+        ArgumentDecoder(value: values[kebabCase(key.stringValue)] ?? .object([:]), codingPath: codingPath + [key], explicitKeys: explicitKeys)
     }
 }
 
 private struct ListArguments: UnkeyedDecodingContainer {
     let items: [ParameterValue]
     let codingPath: [any CodingKey]
+    let explicitKeys: Set<String>
     var currentIndex = 0
     var count: Int? { items.count }
     var isAtEnd: Bool { currentIndex >= items.count }
@@ -161,7 +165,7 @@ private struct ListArguments: UnkeyedDecodingContainer {
             throw DecodingError.valueNotFound(Any.self, .init(codingPath: codingPath, debugDescription: "the list ended"))
         }
         defer { currentIndex += 1 }
-        return ArgumentDecoder(value: items[currentIndex], codingPath: codingPath + [Index(currentIndex)])
+        return ArgumentDecoder(value: items[currentIndex], codingPath: codingPath + [Index(currentIndex)], explicitKeys: explicitKeys)
     }
 
     mutating func decodeNil() throws -> Bool { false }
@@ -178,6 +182,7 @@ private struct ListArguments: UnkeyedDecodingContainer {
 private struct SingleArgument: SingleValueDecodingContainer {
     let value: ParameterValue
     let codingPath: [any CodingKey]
+    let explicitKeys: Set<String>
 
     private func mismatch(_ type: Any.Type) -> DecodingError {
         .typeMismatch(type, .init(codingPath: codingPath, debugDescription: "found \(value)"))
@@ -210,7 +215,7 @@ private struct SingleArgument: SingleValueDecodingContainer {
         guard case .int(let v) = value, v >= 0 else { throw mismatch(type) }
         return UInt64(v)
     }
-    func decode<T: Decodable>(_ type: T.Type) throws -> T { try T(from: ArgumentDecoder(value: value, codingPath: codingPath)) }
+    func decode<T: Decodable>(_ type: T.Type) throws -> T { try T(from: ArgumentDecoder(value: value, codingPath: codingPath, explicitKeys: explicitKeys)) }
     // The remaining fixed-width integers are not parameter types; reading one is a declaration bug.
     func decode(_ type: Int8.Type) throws -> Int8 { throw mismatch(type) }
     func decode(_ type: Int16.Type) throws -> Int16 { throw mismatch(type) }

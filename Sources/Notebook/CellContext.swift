@@ -64,16 +64,6 @@ public final class CellContext: @unchecked Sendable {
         SeededGenerator(seed: seed).derived(purpose)
     }
 
-    /// The earlier result named by reference parameter `parameter`, as type `T`.
-    public func value<T: NotebookValue>(of parameter: String, as type: T.Type = T.self) throws -> T {
-        let id = try arguments.reference(parameter)
-        guard let v = environment[id] else { throw ParameterError(parameter, "no result named `\(id)`") }
-        guard let t = v as? T else {
-            throw ParameterError(parameter, "`\(id)` is a \(Swift.type(of: v).kind), not a \(T.kind)")
-        }
-        return t
-    }
-
     /// The result stored under `id`, if any.
     public func value(id: String) -> (any NotebookValue)? { environment[id] }
 

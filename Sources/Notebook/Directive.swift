@@ -11,7 +11,8 @@ public protocol Directive: Sendable {
     /// One line for `entropybook directives`.
     static var summary: String { get }
     /// Every parameter the body may set (the common keys id, caption, echo, seed are added
-    /// by the runner and need not be listed).
+    /// by the runner and need not be listed): `Settings.parameters`, from the `@Param`
+    /// properties of the directive's settings struct (see `ParameterSettings`).
     static var parameters: [Parameter] { get }
     /// The results stored for later cells: the main one under the cell's `id`, others
     /// under `id.suffix` (e.g. an autoencoder's `ae.codes`).
@@ -125,16 +126,6 @@ public indirect enum ParameterType: Sendable, Hashable {
     case referenceOrWord([ValueKind], words: [String])
     /// A nested mapping with its own parameters (`autoencoder: {epochs: 20}`).
     case object([Parameter])
-
-    /// The words of a library enum, declared once by its cases (`.words(Activation.self)`).
-    public static func words<E: CaseIterable & RawRepresentable>(_ type: E.Type) -> ParameterType where E.RawValue == String {
-        .choice(E.allCases.map(\.rawValue))
-    }
-
-    /// A list of the words of a library enum (`activation: [tanh, relu]`).
-    public static func wordList<E: CaseIterable & RawRepresentable>(_ type: E.Type) -> ParameterType where E.RawValue == String {
-        .wordList(E.allCases.map(\.rawValue))
-    }
 
     /// The words the type accepts, if it is a choice of words (`check` refuses any other).
     public var words: [String]? {

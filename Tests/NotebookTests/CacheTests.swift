@@ -19,10 +19,11 @@ enum ReadFileDirective: Directive {
 enum ConstantDirective: Directive {
     static let name = "constant"
     static let summary = "test directive storing a number"
-    static let parameters: [Parameter] = [Parameter("value", .double(-1000...1000), required: true, doc: "the number")]
+    struct Settings: ParameterSettings { @Param("the number", -1000...1000) var value: Double }
+    static let parameters = Settings.parameters
     static let results: [ResultSlot] = [ResultSlot(kind: .estimate, doc: "the number")]
     static func run(_ arguments: Arguments, context: CellContext) throws -> CellResult {
-        let v = try arguments.double("value")
+        let v = try arguments.decode(Settings.self).value
         return CellResult(values: ["": EstimateValue(name: "v", value: v)], outputs: [.text("\(v)")])
     }
 }
@@ -31,10 +32,11 @@ enum ConstantDirective: Directive {
 enum TwiceDirective: Directive {
     static let name = "twice"
     static let summary = "test directive doubling an upstream number"
-    static let parameters: [Parameter] = [Parameter("of", .reference([.estimate]), required: true, doc: "upstream")]
+    struct Settings: ParameterSettings { @Param("upstream", kinds: [.estimate]) var of: ResultID }
+    static let parameters = Settings.parameters
     static let results: [ResultSlot] = [ResultSlot(kind: .estimate, doc: "twice the number")]
     static func run(_ arguments: Arguments, context: CellContext) throws -> CellResult {
-        let v = 2 * (try context.value(of: "of", as: EstimateValue.self)).value
+        let v = 2 * (try context.value(try arguments.decode(Settings.self).of, as: EstimateValue.self)).value
         return CellResult(values: ["": EstimateValue(name: "v", value: v)], outputs: [.text("\(v)")])
     }
 }

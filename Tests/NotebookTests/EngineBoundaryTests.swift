@@ -70,15 +70,18 @@ final class EngineBoundaryTests: XCTestCase {
 
     /// Directives read their arguments as typed structs (`arguments.decode`), never by
     /// key strings, and match no raw `ParameterValue`s: a key is named once, as a property.
+    /// Whether the body set a key is the property's too (`cell.$epochs.isExplicit`), and no
+    /// directive builds a `Parameter` by hand: its `@Param` properties declare them.
     func testDirectivesReadNoArgumentByString() throws {
         let pattern = try NSRegularExpression(pattern:
             // A value read by key on any receiver (`arguments.int("n")`, `a.object("autoencoder")`);
             // `.string("auto")` without a receiver is a ParameterValue, not a read.
             #"[a-z0-9_)\]?]\.(int|double|bool|string|ints|doubles|strings|reference|references|object|optionalInt|optionalDouble|optionalString)\(""#
             // Reads whose key may be built (`a.isExplicit(prefix + "patience")`, `a.object(name)`):
-            // any argument; `JSONValue.object(…)` builds a record and is not a read.
+            // any argument; `JSONValue.object(…)` builds a record and is not a read. Hand-built
+            // `Parameter("…")` lists are gone: a parameter is a `@Param` property.
             + #"|[a-z0-9_)\]?](?<!JSONValue)\.(object|isExplicit|has)\("#
-            + #"|arguments\.values\[|context\.value\(of:"#)
+            + #"|arguments\.values\[|arguments\.lines\[|context\.value\(of:|\bParameter\(""#)
         let files = try Self.swiftFiles(under: "Sources/Directives")
         XCTAssertFalse(files.isEmpty)
         for file in files {

@@ -6,9 +6,10 @@ import XCTest
 private enum ReaderDirective: Directive {
     static let name = "reader"
     static let summary = "test directive with a path"
-    static let parameters: [Parameter] = [Parameter("file", .path, doc: "a file to read")]
+    struct Settings: ParameterSettings { @Param("a file to read", type: .path) var file: String }
+    static let parameters = Settings.parameters
     static func run(_ arguments: Arguments, context: CellContext) throws -> CellResult {
-        let path = try arguments.string("file")
+        let path = try arguments.decode(Settings.self).file
         _ = try context.readableURL("file", path)
         return CellResult()
     }

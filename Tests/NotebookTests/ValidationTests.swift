@@ -98,10 +98,11 @@ final class ValidationTests: XCTestCase {
         let (document, _) = NotebookParser.parse("---\nparams:\n  n: 7\n---\n```{probe}\nid: a\ncount: ${n}\ndims: 1...4\nnested:\n  epochs: 9\n```\n", file: "nb.md")
         let plan = try Validator(registry: testRegistry).plan(document).get()
         let args = plan.cells[0].arguments
-        XCTAssertEqual(try args.int("count"), 7)
-        XCTAssertEqual(try args.ints("dims"), [1, 2, 3, 4])
-        XCTAssertEqual(try args.string("mode"), "fast")
-        XCTAssertEqual(try args.object("nested").int("epochs"), 9)
+        XCTAssertEqual(args.values["count"], .int(7))
+        XCTAssertEqual(args.values["dims"], .list([1, 2, 3, 4].map(ParameterValue.int)))
+        XCTAssertEqual(args.values["mode"], .string("fast"))
+        guard case .object(let nested)? = args.values["nested"] else { return XCTFail("no nested mapping") }
+        XCTAssertEqual(nested["epochs"], .int(9))
         XCTAssertEqual(plan.cells[0].writes.map(\.id), ["a", "a.side"])
     }
 

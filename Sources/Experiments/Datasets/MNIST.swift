@@ -13,7 +13,7 @@ public enum MNIST {
     public static let imageShape = ImageShape(height: 28, width: 28)
 
     /// Which part of an IDX distribution to load.
-    public enum Split: String, Sendable, CaseIterable {
+    public enum Split: String, Sendable, CaseIterable, Codable {
         /// 60 000 training images.
         case train
         /// 10 000 test images.
