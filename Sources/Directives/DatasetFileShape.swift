@@ -25,7 +25,7 @@ extension DatasetDirective {
             return estimate
         }
         /// The reader's error with the path as the notebook wrote it.
-        func refuse(_ parameter: String, _ error: Error, written: String) -> ResourceEstimate {
+        func refuseFile(_ parameter: String, _ error: Error, written: String) -> ResourceEstimate {
             guard var fileError = error as? DataFileError else { return refuse(parameter, "`\(written)`: \(error)") }
             fileError.path = written
             return refuse(parameter, fileError.description)
@@ -35,7 +35,7 @@ extension DatasetDirective {
         do {
             summary = try ArrayFileScanner.summary(of: url, format: format, limits: files.limits, scanBytes: files.scanBytes)
         } catch {
-            return refuse("path", error, written: path)
+            return refuseFile("path", error, written: path)
         }
         let header = summary.header
         guard header.rows > 0, header.columns > 0 else {
@@ -61,7 +61,7 @@ extension DatasetDirective {
                     rowsNote = " (at most: the rows `digits` keeps are counted when the run reads the labels, over \(describeBytes(files.scanBytes)))"
                 }
             } catch {
-                return refuse("labels", error, written: labels)
+                return refuseFile("labels", error, written: labels)
             }
         } else if cell.digits != nil {
             return refuse("digits", "\(url.lastPathComponent) has no labels to select from")
@@ -76,8 +76,9 @@ extension DatasetDirective {
         if let scan = summary.scan {
             // A column constant in the file is constant in every subset of its rows.
             shape.constantColumns = scan.constantColumns ?? []
-            if let (row, column) = scan.nonFinite {
-                let message = "`\(path)` has a NaN or infinite value at row \(row + 1), column \(column + 1); "
+            if let at = scan.nonFinite {
+                let row = at.row
+                let message = "`\(path)` has a NaN or infinite value at row \(row + 1), column \(at.column + 1); "
                     + "{dataset} refuses non-finite data: drop or impute that row"
                 let everyRow = cell.digits == nil && rows >= available
                 let inPrefix = cell.digits == nil && cell.sample == "first" && row < rows

@@ -14,7 +14,8 @@ public struct ArrayFileSummary: Sendable, Hashable {
 public struct ValueScan: Sendable, Hashable {
     /// The first element that is NaN or infinite (0-based row and column), if any.
     public var nonFinite: (row: Int, column: Int)? {
-        firstNonFinite.map { ($0 / max(columns, 1), $0 % max(columns, 1)) }
+        let c = max(columns, 1)
+        return firstNonFinite.map { (row: $0 / c, column: $0 % c) }
     }
     /// 0-based element index of the first NaN or infinite value.
     public var firstNonFinite: Int?
@@ -145,7 +146,8 @@ public enum ArrayFileScanner {
                 return DataFileError(path, .wrongSize, at: .byte(expected), "unexpected bytes after the \(header.description) data")
             }
             if decoded.count < count { decoded = [Float](repeating: 0, count: count) }
-            decoded.withUnsafeMutableBufferPointer { header.coding.decode(bytes, into: UnsafeMutableBufferPointer(rebasing: $0[0..<count])) }
+            let coding = header.coding
+            decoded.withUnsafeMutableBufferPointer { coding.decode(bytes, into: UnsafeMutableBufferPointer(rebasing: $0[0..<count])) }
             let columns = max(header.columns, 1)
             for i in 0..<count {
                 let v = decoded[i], index = seen + i
