@@ -58,7 +58,10 @@ extension DatasetDirective {
                     }
                 } else if cell.digits != nil {
                     exact = false
-                    rowsNote = " (at most: the rows `digits` keeps are counted when the run reads the labels, over \(describeBytes(files.scanBytes)))"
+                    rowsNote = " (at most: the rows `digits` keeps are counted when the run reads the labels)"
+                    estimate.warnings.append(ParameterError("digits", "`\(labels)` holds \(describeBytes(l.header.dataBytes)) of labels, more than the "
+                        + "\(describeBytes(files.scanBytes)) `check` reads: the rows `digits` keeps are counted when the run reads them, "
+                        + "so rows are compared with later cells only as an upper bound (\(groupedDigits(header.rows)))"))
                 }
             } catch {
                 return refuseFile("labels", error, written: labels)

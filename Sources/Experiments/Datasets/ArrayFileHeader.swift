@@ -22,20 +22,21 @@ struct ElementCoding: Sendable, Hashable {
     /// Decodes `out.count` elements from the start of `bytes` (which holds at least
     /// `out.count × size` bytes). O(count), no allocation.
     func decode(_ bytes: UnsafeBufferPointer<UInt8>, into out: UnsafeMutableBufferPointer<Float>) {
-        let size = self.size, big = bigEndian
-        func word(_ i: Int) -> UInt64 {
-            var w: UInt64 = 0
-            for b in 0..<size { w = w << 8 | UInt64(bytes[i * size + (big ? b : size - 1 - b)]) }
-            return w
+        let raw = UnsafeRawBufferPointer(bytes)
+        let big = bigEndian
+        // Unaligned loads of whole words, byte-swapped when the file's order is not the host's.
+        @inline(__always) func load<T: FixedWidthInteger>(_ i: Int, _ type: T.Type) -> T {
+            let w = raw.loadUnaligned(fromByteOffset: i * MemoryLayout<T>.size, as: T.self)
+            return big ? T(bigEndian: w) : T(littleEndian: w)
         }
         switch kind {
         case .uint8: for i in out.indices { out[i] = Float(bytes[i]) }
         case .int8: for i in out.indices { out[i] = Float(Int8(bitPattern: bytes[i])) }
-        case .int16: for i in out.indices { out[i] = Float(Int16(bitPattern: UInt16(word(i)))) }
-        case .int32: for i in out.indices { out[i] = Float(Int32(bitPattern: UInt32(word(i)))) }
-        case .int64: for i in out.indices { out[i] = Float(Int64(bitPattern: word(i))) }
-        case .float32: for i in out.indices { out[i] = Float(bitPattern: UInt32(word(i))) }
-        case .float64: for i in out.indices { out[i] = Float(Double(bitPattern: word(i))) }
+        case .int16: for i in out.indices { out[i] = Float(load(i, Int16.self)) }
+        case .int32: for i in out.indices { out[i] = Float(load(i, Int32.self)) }
+        case .int64: for i in out.indices { out[i] = Float(load(i, Int64.self)) }
+        case .float32: for i in out.indices { out[i] = Float(bitPattern: load(i, UInt32.self)) }
+        case .float64: for i in out.indices { out[i] = Float(Double(bitPattern: load(i, UInt64.self))) }
         }
     }
 }

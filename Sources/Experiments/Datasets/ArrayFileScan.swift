@@ -149,20 +149,26 @@ public enum ArrayFileScanner {
             let coding = header.coding
             decoded.withUnsafeMutableBufferPointer { coding.decode(bytes, into: UnsafeMutableBufferPointer(rebasing: $0[0..<count])) }
             let columns = max(header.columns, 1)
+            var c = seen % columns
             for i in 0..<count {
                 let v = decoded[i], index = seen + i
                 if result.firstNonFinite == nil, !v.isFinite { result.firstNonFinite = index }
-                let label = integerLabel(v)
-                if label == nil, result.firstNonInteger == nil { result.firstNonInteger = index }
-                if let counting, let label, counting.contains(label) { result.matching? += 1 }
-                guard tracksColumns else { continue }
-                let c = index % columns
-                if index < columns {
-                    firstValue.append(v)
-                    varies.append(false)
-                } else if !varies[c], v != firstValue[c] {
-                    varies[c] = true
+                // Float data meet a fraction early: the test stops costing anything then.
+                if result.firstNonInteger == nil || counting != nil {
+                    let label = integerLabel(v)
+                    if label == nil, result.firstNonInteger == nil { result.firstNonInteger = index }
+                    if let counting, let label, counting.contains(label) { result.matching? += 1 }
                 }
+                if tracksColumns {
+                    if index < columns {
+                        firstValue.append(v)
+                        varies.append(false)
+                    } else if !varies[c], v != firstValue[c] {
+                        varies[c] = true
+                    }
+                }
+                c += 1
+                if c == columns { c = 0 }
             }
             seen += count
             return nil
