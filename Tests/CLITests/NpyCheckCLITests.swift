@@ -22,8 +22,11 @@ extension CLITests {
         addTeardownBlock { try? FileManager.default.removeItem(at: folder) }
         // y = x + a small periodic term: dependent, every column varying.
         let n = 200
-        let x = (0..<n).map { [Float($0 % 37) / 37, Float(($0 * 11) % 29) / 29] }
-        let y = x.enumerated().map { i, r in [r[0] + Float(i % 5) / 20] }
+        let x: [[Float]] = (0..<n).map { i -> [Float] in
+            let a = Float(i % 37) / 37, b = Float((i * 11) % 29) / 29
+            return [a, b]
+        }
+        let y: [[Float]] = (0..<n).map { i -> [Float] in [x[i][0] + Float(i % 5) / 20] }
         var nan = y
         nan[9][0] = .nan
         let files: [String: Data] = [

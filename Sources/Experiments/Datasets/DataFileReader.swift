@@ -17,7 +17,7 @@ public enum DataFileReader {
     /// stream broke). Memory never exceeds `limits.decompressedBytes` + 1 MiB. O(file size).
     public static func contents(of url: URL, limits: ReadLimits = .standard) throws -> [UInt8] {
         var bytes = [UInt8]()
-        try stream(url, limits: limits, reserving: { bytes.reserveCapacity(min($0, limits.decompressedBytes)) }) { chunk in
+        _ = try stream(url, limits: limits, reserving: { bytes.reserveCapacity(min($0, limits.decompressedBytes)) }) { chunk in
             bytes.append(contentsOf: chunk)
             return true
         }
