@@ -97,20 +97,31 @@ public enum MutualInformationDirective: Directive {
     }
 
     /// The shape problems `check` can see: rows of x and y when validation knows both (data
-    /// sets of a synthetic kind with their `n`), and too few rows for the estimator. A file's
-    /// shape, NaN and constant columns are known only when the data are read: `run` reports
-    /// those at the same parameters.
+    /// sets of a synthetic kind with their `n`, npy and idx files from their headers), too
+    /// few rows for the estimator, and a constant column that a scan of the file found. NaN
+    /// in a file is the `{dataset}` cell's error (it refuses non-finite data). CSV files and
+    /// data over the scan bound are known only when read: `run` reports those at the same
+    /// parameters.
     public static func validateShapes(_ inputs: EstimateInputs) -> [ParameterError] {
         let a = inputs.arguments
         guard let cell = try? a.decode(Settings.self), let x = inputs.shapes["x"] else { return [] }
         let labels = yIsLabels(cell)
         let y = labels ? nil : inputs.shapes["y"]
-        if let y, y.rows != x.rows { return [rowMismatch(xName: cell.x.id, xRows: x.rows, yName: cell.y.id, yRows: y.rows)] }
-        // Validation's columns are a memory estimate's upper bound, its rows exact: the minimum
-        // at one column each is the smallest the estimator can need, so no error is false.
+        if let y, x.rowsAreExact, y.rowsAreExact, y.rows != x.rows {
+            return [rowMismatch(xName: cell.x.id, xRows: x.rows, yName: cell.y.id, yRows: y.rows)]
+        }
+        // Validation's columns are a memory estimate's upper bound and its rows exact or an
+        // upper bound: the minimum at one column each is the smallest the estimator can need,
+        // so no error is false.
         let needed = minimumRows(cell, labels: labels, dimX: 1, dimY: 1)
         if x.rows < needed { return [tooFewRows(estimatorLabel(cell, labels: labels), needed: needed, xName: cell.x.id, have: x.rows)] }
+        if let c = x.constantColumns.first { return [constantColumn(c, of: cell.x.id, parameter: "x")] }
+        if let c = y?.constantColumns.first { return [constantColumn(c, of: cell.y.id, parameter: "y")] }
         return []
+    }
+
+    static func constantColumn(_ column: Int, of name: String, parameter: String) -> ParameterError {
+        ParameterError(parameter, "column \(column + 1) of `\(name)` is constant: it carries no information and breaks the estimators; drop it")
     }
 
     /// Rows the estimate needs: the estimator's own minimum in each half of the half-sampling
@@ -158,7 +169,7 @@ public enum MutualInformationDirective: Directive {
                 throw ParameterError(v == "x" ? "x" : "y", "`\(v == "x" ? xName : yName)` has a NaN or infinite value at row \(r + 1), column \(c + 1)")
             case .constantColumn(let v, let c):
                 if labelsOnly && v == "y" { throw ParameterError("y", "every row of `\(xName)` has the same label: I = 0 and nothing to estimate") }
-                throw ParameterError(v == "x" ? "x" : "y", "column \(c + 1) of `\(v == "x" ? xName : yName)` is constant: it carries no information and breaks the estimators; drop it")
+                throw constantColumn(c, of: v == "x" ? xName : yName, parameter: v == "x" ? "x" : "y")
             default:
                 throw ParameterError("x", error.description)
             }

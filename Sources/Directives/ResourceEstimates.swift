@@ -15,8 +15,8 @@ private let float = 4.0
 
 extension DatasetDirective {
     /// Rows × columns before anything runs: synthetic kinds from `n` and `ambient` (or their
-    /// defaults), MNIST-format data from its split. CSV, NPY and IDX files are sized only
-    /// when read (their readers cap rows and bytes).
+    /// defaults), MNIST-format data from its split, NPY and IDX files from their headers
+    /// (`fileEstimate`). CSV files are sized only when read (their readers cap rows and bytes).
     public static func estimate(_ inputs: EstimateInputs) -> ResourceEstimate? {
         let a = inputs.arguments
         guard let cell = try? a.decode(Settings.self) else { return nil }
@@ -44,6 +44,7 @@ extension DatasetDirective {
                 .with(work: WorkEstimates.dataset(rows: rows, columns: columns, latent: k), driver: driver,
                       "\(groupedDigits(rows)) points × \(groupedDigits(columns)) coordinates")
         }
+        if kind == .idx || kind == .npy { return fileEstimate(cell, inputs) }
         guard cell.isImageFolderKind, cell.path == nil else { return nil }
         let loaded: Int = switch cell.split {
         case .train?: 60_000
@@ -91,7 +92,11 @@ extension AutoencoderDirective {
         var estimate = autoencoderEstimate(data: data, code: code, hidden: cell.autoencoder.hidden, batch: cell.autoencoder.batch,
                                            threads: inputs.settings.threads,
                                            hiddenParameter: cell.autoencoder.$hidden.isExplicit ? "hidden" : "code", dataParameter: "data")
-        estimate.shapes = ["codes": DataShape(rows: data.rows, columns: code), "reconstruction": data]
+        // Rows carry over (exact or not); a constant input column need not stay constant.
+        var codes = DataShape(rows: data.rows, columns: code), reconstruction = data
+        codes.rowsAreExact = data.rowsAreExact
+        reconstruction.constantColumns = []
+        estimate.shapes = ["codes": codes, "reconstruction": reconstruction]
         if let (work, driver, explanation) = WorkEstimates.autoencoder(inputs) { estimate = estimate.with(work: work, driver: driver, explanation) }
         return estimate
     }

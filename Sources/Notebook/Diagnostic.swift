@@ -58,7 +58,7 @@ public struct Diagnostic: Error, Sendable, Hashable, Codable, CustomStringConver
 /// Thrown by a directive's `run` when a problem belongs to one of its parameters (a file
 /// that does not exist, a value that is valid alone but not with the data). The runner
 /// turns it into a Diagnostic at that parameter's line.
-public struct ParameterError: Error, Sendable, CustomStringConvertible {
+public struct ParameterError: Error, Sendable, Hashable, CustomStringConvertible {
     public var parameter: String
     public var message: String
     public init(_ parameter: String, _ message: String) {

@@ -167,16 +167,25 @@ struct PlanBuilder {
     mutating func checkMemoryBudget() {
         var shapes = [String: DataShape]()
         let limit = validator.budget.memoryLimit
+        let files = access.map { DataFileAccess(locations: $0.locations, limits: validator.readLimits) }
         for (cell, inputs) in zip(cells, budgetInputs) {
             let arguments = cell.arguments, directive = cell.directive
             let estimateInputs = EstimateInputs(arguments: arguments, shapes: inputs.referenced.compactMapValues { shapes[$0] },
-                                                settings: settings)
+                                                settings: settings, files: files)
             for problem in directive.validateShapes(estimateInputs) {
                 diagnostics.append(diagnostic(problem.parameter, problem.message, directive: directive, cell: cell.cell, arguments: arguments))
             }
             let estimate = directive.estimate(estimateInputs)
             estimates.append(cellEstimate(cell, estimate))
             guard let estimate else { continue }
+            for problem in estimate.problems {
+                diagnostics.append(diagnostic(problem.parameter, problem.message, directive: directive, cell: cell.cell, arguments: arguments))
+            }
+            for warning in estimate.warnings {
+                var d = diagnostic(warning.parameter, warning.message, directive: directive, cell: cell.cell, arguments: arguments)
+                d.severity = .warning
+                diagnostics.append(d)
+            }
             if let id = inputs.id {
                 for (suffix, shape) in estimate.shapes { shapes[suffix.map { "\(id).\($0)" } ?? id] = shape }
             }

@@ -60,6 +60,13 @@ public struct DataShape: Sendable, Hashable {
     /// Read-outs (snapshots) kept per seed, and seeds, for `layers`.
     public var readOuts: Int = 0
     public var repeats: Int = 1
+
+    /// Whether `rows` is the count a run will have; false when it is only an upper bound
+    /// (a file's rows before `digits` picks some, when the labels were not counted).
+    public var rowsAreExact = true
+    /// Columns (0-based) that hold one value in every row, as a scan of a data file found
+    /// them (`{dataset}` of kind npy or idx); empty when none or not known.
+    public var constantColumns: [Int] = []
 }
 
 /// What one cell's arguments imply, estimated before it runs.
@@ -82,6 +89,13 @@ public struct ResourceEstimate: Sendable, Hashable {
     /// How the work is made up ("5 dims × 20 epochs × 3 000 rows"), for messages.
     public var timeExplanation: String?
 
+    /// Problems the estimate found in what it read (a data file's header or values), each
+    /// at its parameter: errors before anything runs.
+    public var problems: [ParameterError] = []
+    /// What validation could not check and the run will (data over the scan bound), or a
+    /// problem that only some samples meet: warnings at the parameter.
+    public var warnings: [ParameterError] = []
+
     public init(bytes: Double, parameter: String, explanation: String, shapes: [String?: DataShape] = [:]) {
         self.bytes = bytes
         self.parameter = parameter
@@ -97,10 +111,41 @@ public struct EstimateInputs: Sendable {
     /// Shape of each referenced result, by the parameter that names it (`data`).
     public var shapes: [String: DataShape]
     public var settings: RunSettings
+    /// The data files the cell may read, when validation checks read confinement (nil:
+    /// nothing is read before the run).
+    public var files: DataFileAccess?
 
-    public init(arguments: Arguments, shapes: [String: DataShape], settings: RunSettings) {
+    public init(arguments: Arguments, shapes: [String: DataShape], settings: RunSettings, files: DataFileAccess? = nil) {
         self.arguments = arguments
         self.shapes = shapes
         self.settings = settings
+        self.files = files
+    }
+}
+
+/// What an estimate may read before the run: paths the read confinement allows
+/// (`FileLocations.readableURL`), opened with `limits` (confined to the same directories,
+/// checked again on the opened file), and at most `scanBytes` of a file's data — enough
+/// to find NaN or a constant column in a typical table in well under a second; larger data
+/// are checked when the run loads them.
+public struct DataFileAccess: Sendable {
+    public var locations: FileLocations
+    public var limits: ReadLimits
+    public var scanBytes: Int
+
+    /// 64 MiB of data per file.
+    public static let defaultScanBytes = 64 << 20
+
+    public init(locations: FileLocations, limits: ReadLimits, scanBytes: Int = DataFileAccess.defaultScanBytes) {
+        self.locations = locations
+        self.limits = limits
+        self.limits.allowedDirectories = locations.readableDirectories
+        self.scanBytes = scanBytes
+    }
+
+    /// The file `path` names if the notebook may read it, else nil (validation reports the
+    /// refusal at the parameter already; nothing outside is opened).
+    public func readableURL(_ path: String) -> URL? {
+        try? locations.readableURL(path)
     }
 }

@@ -58,10 +58,15 @@ public struct Validator {
         var plan = Plan(document: document, cells: builder.cells, settings: builder.settings, warnings: warnings,
                         allowedReadDirectories: builder.access?.locations.allowedDirectories ?? [])
         plan.estimates = builder.estimates
-        // Files a cell reads are sized only when read: the readers stop at the budget too.
-        let budgeted = ReadLimits(memoryBudget: Int(min(budget.memoryLimit, 1e15)))
-        if budgeted.fileBytes < plan.readLimits.fileBytes { plan.readLimits = budgeted }
+        plan.readLimits = readLimits
         return .success(plan)
+    }
+
+    /// What the readers may take in: the standard limits, or less under a small memory
+    /// budget (files are sized when read, so the readers stop at the budget too).
+    var readLimits: ReadLimits {
+        let budgeted = ReadLimits(memoryBudget: Int(min(budget.memoryLimit, 1e15)))
+        return budgeted.fileBytes < ReadLimits.standard.fileBytes ? budgeted : .standard
     }
 
     func commandLineError(_ key: String, _ value: String, _ expected: String, _ document: Document) -> Diagnostic {

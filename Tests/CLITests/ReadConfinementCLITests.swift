@@ -94,11 +94,21 @@ extension CLITests {
         XCTAssertFalse(refused.stderr.contains(planted.secret))
         for (path, text) in contentsOfEveryFile(under: output) { XCTAssertFalse(text.contains(planted.secret), path) }
 
+        // Allowed, the npy cells' headers are read by the check: located errors, no secret.
         let allowed = try entropybook(["run", planted.notebook.path, "-o", output.path, "--quiet", "--allow-read", planted.outside.path])
-        XCTAssertEqual(allowed.status, 1, allowed.stderr)
+        XCTAssertEqual(allowed.status, 2, allowed.stderr)
+        XCTAssertTrue(allowed.stderr.contains("stranger.md:20:1: error:") && allowed.stderr.contains("stranger.md:25:1: error:"), allowed.stderr)
         XCTAssertFalse(allowed.stderr.contains(planted.secret), allowed.stderr)
+        // The csv cells pass the check and fail in the run: the report holds no secret either.
+        let csvOnly = planted.notebook.deletingLastPathComponent().appendingPathComponent("csv-only.md")
+        let text = try String(contentsOf: planted.notebook, encoding: .utf8)
+        try String(text[..<(text.range(of: "```{dataset}\nkind: npy")?.lowerBound ?? text.endIndex)])
+            .write(to: csvOnly, atomically: true, encoding: .utf8)
+        let ran = try entropybook(["run", csvOnly.path, "-o", output.path, "--quiet", "--allow-read", planted.outside.path])
+        XCTAssertEqual(ran.status, 1, ran.stderr)
+        XCTAssertFalse(ran.stderr.contains(planted.secret), ran.stderr)
         let files = contentsOfEveryFile(under: output)
-        XCTAssert(files.contains { $0.0.hasSuffix("stranger/index.html") } && files.contains { $0.0.hasSuffix("stranger/run.json") })
+        XCTAssert(files.contains { $0.0.hasSuffix("csv-only/index.html") } && files.contains { $0.0.hasSuffix("csv-only/run.json") })
         for (path, text) in files { XCTAssertFalse(text.contains(planted.secret), path) }
     }
 

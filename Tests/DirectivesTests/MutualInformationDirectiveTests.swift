@@ -147,7 +147,9 @@ final class MutualInformationDirectiveTests: XCTestCase {
     }
 
     /// Shapes validation knows (synthetic data sets with their `n`) are checked before anything
-    /// runs, at the line of the parameter; a file's shape stays a run-time error (above).
+    /// runs, at the line of the parameter. Files are read at check time only when validation
+    /// has the notebook's folder (`DatasetFileCheckTests`); without it, as here and in the
+    /// harness above, they stay run-time errors.
     func testShapeProblemsAreCheckErrors() {
         func notebook(_ nx: Int, _ ny: Int, _ mi: String) -> String {
             "```{dataset}\nid: a\nkind: gaussian\nn: \(nx)\nk: 2\n```\n\n```{dataset}\nid: b\nkind: gaussian\nn: \(ny)\nk: 2\n```\n\n"

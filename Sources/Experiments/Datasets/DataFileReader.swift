@@ -16,6 +16,28 @@ public enum DataFileReader {
     /// `.tooLarge` or `.corruptCompression` (naming the decompressed byte offset where the
     /// stream broke). Memory never exceeds `limits.decompressedBytes` + 1 MiB. O(file size).
     public static func contents(of url: URL, limits: ReadLimits = .standard) throws -> [UInt8] {
+        var bytes = [UInt8]()
+        _ = try stream(url, limits: limits, reserving: { bytes.reserveCapacity(min($0, limits.decompressedBytes)) }) { chunk in
+            bytes.append(contentsOf: chunk)
+            return true
+        }
+        return bytes
+    }
+
+    /// Hands the file's contents (decompressed when gzip) to `body` in chunks of at most
+    /// 1 MiB, in order, until the end or until `body` returns false; memory stays at one
+    /// chunk whatever the file's size. The same checks and errors as `contents`: a regular
+    /// file inside the allowed directories, at most `limits.fileBytes` on disk and
+    /// `limits.decompressedBytes` decompressed. Returns the bytes handed over and whether
+    /// they are all of the contents (false when `body` stopped early).
+    @discardableResult
+    public static func stream(_ url: URL, limits: ReadLimits = .standard,
+                              _ body: (UnsafeBufferPointer<UInt8>) throws -> Bool) throws -> (bytes: Int, complete: Bool) {
+        try stream(url, limits: limits, reserving: { _ in }, body)
+    }
+
+    private static func stream(_ url: URL, limits: ReadLimits, reserving: (Int) -> Void,
+                               _ body: (UnsafeBufferPointer<UInt8>) throws -> Bool) throws -> (bytes: Int, complete: Bool) {
         let path = url.path
         let descriptor: Int32
         let status: stat
@@ -45,40 +67,41 @@ public enum DataFileReader {
         ownsDescriptor = false // gzclose closes it
         defer { gzclose(file) }
         gzbuffer(file, 1 << 17)
-        var bytes = [UInt8]()
-        bytes.reserveCapacity(min(fileSize, limits.decompressedBytes))
+        reserving(fileSize)
         let chunk = 1 << 20
+        var buffer = [UInt8](repeating: 0, count: min(chunk, limits.decompressedBytes + 1))
+        var total = 0
         while true {
-            let start = bytes.count
             // Read at most one byte past the limit: enough to know it is exceeded.
-            let wanted = min(chunk, limits.decompressedBytes + 1 - start)
-            bytes.append(contentsOf: repeatElement(0, count: wanted))
-            let read = bytes.withUnsafeMutableBufferPointer { p -> Int32 in
+            let wanted = min(buffer.count, limits.decompressedBytes + 1 - total)
+            let read = buffer.withUnsafeMutableBufferPointer { p -> Int32 in
                 guard let base = p.baseAddress else { return -1 }
-                return gzread(file, base + start, UInt32(wanted))
+                return gzread(file, base, UInt32(wanted))
             }
             if read < 0 {
                 var code: Int32 = 0
                 let message = gzerror(file, &code).map { String(cString: $0) } ?? "unknown zlib error"
-                throw DataFileError(path, .corruptCompression, at: .byte(start),
-                                    "corrupt gzip data after \(start) decompressed bytes (zlib: \(message))")
+                throw DataFileError(path, .corruptCompression, at: .byte(total),
+                                    "corrupt gzip data after \(total) decompressed bytes (zlib: \(message))")
             }
-            bytes.removeLast(wanted - Int(read))
-            if bytes.count > limits.decompressedBytes {
+            if total + Int(read) > limits.decompressedBytes {
                 throw DataFileError(path, .tooLarge, at: .byte(limits.decompressedBytes),
                                     "the contents exceed the read limit of \(describeBytes(limits.decompressedBytes))"
                                     + (gzdirect(file) == 0 ? " when decompressed" : ""))
             }
             if read == 0 { break }
+            let more = try buffer.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[0..<Int(read)])) }
+            total += Int(read)
+            if !more { return (total, false) }
         }
         // gzread reports a gzip stream cut short as end of file; gzerror tells them apart.
         var code: Int32 = 0
         let message = gzerror(file, &code).map { String(cString: $0) } ?? ""
         if code != Z_OK {
-            throw DataFileError(path, .corruptCompression, at: .byte(bytes.count),
-                                "corrupt or truncated gzip data after \(bytes.count) decompressed bytes (zlib: \(message))")
+            throw DataFileError(path, .corruptCompression, at: .byte(total),
+                                "corrupt or truncated gzip data after \(total) decompressed bytes (zlib: \(message))")
         }
-        return bytes
+        return (total, true)
     }
 
     /// The path the kernel opened for `descriptor`, symlinks resolved (Linux /proc), or nil.

@@ -39,6 +39,29 @@ public enum IDXFile {
     /// `limits.elements`, or needs more bytes than there are, are errors before anything
     /// is allocated.
     public static func parse(_ bytes: [UInt8], path: String, limits: ReadLimits = .standard) throws -> IDXArray {
+        let header = try parseHeader(bytes, path: path, limits: limits)
+        // parseHeader read the type byte: bytes[2] names a type.
+        let type = IDXArray.ElementType(rawValue: bytes[2]) ?? .uint8
+        let expected = header.dataOffset + header.dataBytes
+        guard bytes.count >= expected else {
+            throw DataFileError(path, .truncated, at: .byte(bytes.count),
+                                "data ends at byte \(bytes.count), but the header's \(header.description) needs \(expected) bytes")
+        }
+        guard bytes.count == expected else {
+            throw DataFileError(path, .wrongSize, at: .byte(expected),
+                                "\(bytes.count - expected) unexpected bytes after the \(header.description) data")
+        }
+        var values = [Float](repeating: 0, count: header.count)
+        bytes.withUnsafeBufferPointer { raw in
+            values.withUnsafeMutableBufferPointer { header.coding.decode(UnsafeBufferPointer(rebasing: raw[header.dataOffset...]), into: $0) }
+        }
+        return IDXArray(elementType: type, shape: header.shape, values: values)
+    }
+
+    /// Parses the magic and the dimensions at the start of `bytes` (which need hold no
+    /// data), the element count checked against `limits.elements` and Int32 before
+    /// anything is allocated.
+    public static func parseHeader(_ bytes: [UInt8], path: String, limits: ReadLimits = .standard) throws -> ArrayFileHeader {
         guard bytes.count >= 4 else {
             throw DataFileError(path, .truncated, at: .byte(bytes.count), "file ends at byte \(bytes.count), inside the 4-byte IDX header")
         }
@@ -68,34 +91,15 @@ public enum IDXFile {
             }
             count = product
         }
-        let expected = headerSize + count * type.size
-        let shapeText = shape.map(String.init).joined(separator: "×") + " \(type)"
-        guard bytes.count >= expected else {
-            throw DataFileError(path, .truncated, at: .byte(bytes.count),
-                                "data ends at byte \(bytes.count), but the header's \(shapeText) needs \(expected) bytes")
+        let kind: ElementCoding.Kind = switch type {
+        case .uint8: .uint8
+        case .int8: .int8
+        case .int16: .int16
+        case .int32: .int32
+        case .float32: .float32
+        case .float64: .float64
         }
-        guard bytes.count == expected else {
-            throw DataFileError(path, .wrongSize, at: .byte(expected),
-                                "\(bytes.count - expected) unexpected bytes after the \(shapeText) data")
-        }
-        var values = [Float](repeating: 0, count: count)
-        bytes.withUnsafeBufferPointer { raw in
-            let p = UnsafeBufferPointer(rebasing: raw[headerSize...])
-            func word(_ i: Int, _ size: Int) -> UInt64 {
-                var w: UInt64 = 0
-                for b in 0..<size { w = w << 8 | UInt64(p[i * size + b]) }
-                return w
-            }
-            switch type {
-            case .uint8: for i in 0..<count { values[i] = Float(p[i]) }
-            case .int8: for i in 0..<count { values[i] = Float(Int8(bitPattern: p[i])) }
-            case .int16: for i in 0..<count { values[i] = Float(Int16(bitPattern: UInt16(word(i, 2)))) }
-            case .int32: for i in 0..<count { values[i] = Float(Int32(bitPattern: UInt32(word(i, 4)))) }
-            case .float32: for i in 0..<count { values[i] = Float(bitPattern: UInt32(word(i, 4))) }
-            case .float64: for i in 0..<count { values[i] = Float(Double(bitPattern: word(i, 8))) }
-            }
-        }
-        return IDXArray(elementType: type, shape: shape, values: values)
+        return ArrayFileHeader(shape: shape, typeName: "\(type)", dataOffset: headerSize, coding: ElementCoding(kind: kind, bigEndian: true))
     }
 
     /// A dataset from an IDX array of samples (shape n, n×d or n×h×w; n×h×w gives images)
@@ -118,10 +122,10 @@ public enum IDXFile {
                 throw DataFileError(labelsURL.path, .mismatch, at: .byte(4), "\(l.shape[0]) labels for the \(n) samples of \(url.lastPathComponent)")
             }
             labels = try l.values.enumerated().map { i, v in
-                guard v == v.rounded() else {
+                guard let label = integerLabel(v) else {
                     throw DataFileError(labelsURL.path, .notNumeric, at: .byte(8 + i * l.elementType.size), "expected an integer label")
                 }
-                return Int(v)
+                return label
             }
         }
         var dataset = Dataset(name: name ?? url.lastPathComponent, points: Matrix(rows: n, columns: columns, elements: array.values),

@@ -30,6 +30,44 @@ public enum NPYFile {
     /// `limits.elements` elements, or more data than the bytes hold, is an error before
     /// anything is allocated. O(file size).
     public static func parse(_ bytes: [UInt8], path: String, limits: ReadLimits = .standard) throws -> NPYArray {
+        let header = try parseHeader(bytes, path: path, limits: limits)
+        let count = header.count
+        let expected = header.dataOffset + header.dataBytes
+        guard bytes.count >= expected else {
+            throw DataFileError(path, .truncated, at: .byte(bytes.count), "data ends at byte \(bytes.count), but the header's \(header.description) needs \(expected) bytes")
+        }
+        guard bytes.count == expected else {
+            throw DataFileError(path, .wrongSize, at: .byte(expected), "\(bytes.count - expected) unexpected bytes after the \(header.description) data")
+        }
+        var values = [Float](repeating: 0, count: count)
+        bytes.withUnsafeBufferPointer { raw in
+            values.withUnsafeMutableBufferPointer { header.coding.decode(UnsafeBufferPointer(rebasing: raw[header.dataOffset...]), into: $0) }
+        }
+        return NPYArray(descriptor: String(header.typeName.dropFirst().dropLast()), shape: header.shape, values: values)
+    }
+
+    /// The longest header read (numpy itself refuses headers over 10 000 bytes unless told
+    /// otherwise): a version 2 header may claim 4 GiB, which is never buffered.
+    public static let maximumHeaderLength = 1 << 20
+
+    /// The length of preamble and header when `prefix` holds the preamble, capped just past
+    /// `maximumHeaderLength` (the parser reports a longer one); nil while it is shorter.
+    static func headerLength(_ prefix: [UInt8]) -> Int? {
+        guard prefix.count >= 10 else { return nil }
+        switch prefix[6] {
+        case 2, 3:
+            guard prefix.count >= 12 else { return nil }
+            let length = (0..<4).reduce(0) { $0 | Int(prefix[8 + $1]) << (8 * $1) }
+            return 12 + min(length, maximumHeaderLength + 1)
+        case 1: return 10 + (Int(prefix[8]) | Int(prefix[9]) << 8)
+        default: return 10
+        }
+    }
+
+    /// Parses the preamble and header dict at the start of `bytes` (which need hold no
+    /// data): format version, 'descr', 'fortran_order' and 'shape', the element count
+    /// checked against `limits.elements` and Int32 before anything is allocated.
+    public static func parseHeader(_ bytes: [UInt8], path: String, limits: ReadLimits = .standard) throws -> ArrayFileHeader {
         guard bytes.count >= 10 else {
             throw DataFileError(path, .truncated, at: .byte(bytes.count), "file ends at byte \(bytes.count), inside the .npy preamble")
         }
@@ -49,6 +87,10 @@ public enum NPYFile {
             }
             headerStart = 12
             headerLength = (0..<4).reduce(0) { $0 | Int(bytes[8 + $1]) << (8 * $1) }
+            guard headerLength <= maximumHeaderLength else {
+                throw DataFileError(path, .tooLarge, at: .byte(8),
+                                    "the .npy header declares \(headerLength) bytes, more than the \(describeBytes(maximumHeaderLength)) a header may have")
+            }
         default:
             throw DataFileError(path, .unsupported, at: .byte(6), "unknown .npy format version \(major).\(bytes[7])")
         }
@@ -93,7 +135,7 @@ public enum NPYFile {
         }
         guard !shape.isEmpty else { throw DataFileError(path, .unsupported, at: .byte(headerStart), "0-dimensional arrays (scalars) hold no samples") }
 
-        guard let type = ElementType(descriptor) else {
+        guard let coding = elementCoding(descriptor) else {
             let hint = descriptor.contains("O") ? "object arrays (dtype 'O') cannot be read safely; "
                 : isTypeCode(descriptor) ? "dtype '\(descriptor)' is not supported; " : "the dtype is not supported; "
             throw DataFileError(path, .unsupported, at: .byte(headerStart),
@@ -108,35 +150,7 @@ public enum NPYFile {
             }
             count = p
         }
-        let expected = dataStart + count * type.size
-        let shapeDescription = shape.map(String.init).joined(separator: "×") + " '\(descriptor)'"
-        guard bytes.count >= expected else {
-            throw DataFileError(path, .truncated, at: .byte(bytes.count), "data ends at byte \(bytes.count), but the header's \(shapeDescription) needs \(expected) bytes")
-        }
-        guard bytes.count == expected else {
-            throw DataFileError(path, .wrongSize, at: .byte(expected), "\(bytes.count - expected) unexpected bytes after the \(shapeDescription) data")
-        }
-        var values = [Float](repeating: 0, count: count)
-        bytes.withUnsafeBufferPointer { raw in
-            let p = UnsafeBufferPointer(rebasing: raw[dataStart...])
-            let size = type.size
-            func word(_ i: Int) -> UInt64 {
-                var w: UInt64 = 0
-                for b in 0..<size {
-                    let byte = UInt64(p[i * size + (type.bigEndian ? b : size - 1 - b)])
-                    w = w << 8 | byte
-                }
-                return w
-            }
-            switch type.kind {
-            case .uint8: for i in 0..<count { values[i] = Float(p[i]) }
-            case .float32: for i in 0..<count { values[i] = Float(bitPattern: UInt32(word(i))) }
-            case .float64: for i in 0..<count { values[i] = Float(Double(bitPattern: word(i))) }
-            case .int32: for i in 0..<count { values[i] = Float(Int32(bitPattern: UInt32(word(i)))) }
-            case .int64: for i in 0..<count { values[i] = Float(Int64(bitPattern: word(i))) }
-            }
-        }
-        return NPYArray(descriptor: descriptor, shape: shape, values: values)
+        return ArrayFileHeader(shape: shape, typeName: "'\(descriptor)'", dataOffset: dataStart, coding: coding)
     }
 
     /// A dataset from a .npy array of samples (shape n, n×d, or n×h×w for images) and
@@ -155,8 +169,8 @@ public enum NPYFile {
                 throw DataFileError(labelsURL.path, .mismatch, "labels have shape \(l.shape); expected (\(n),) for the samples of \(url.lastPathComponent)")
             }
             labels = try l.values.enumerated().map { i, v in
-                guard v == v.rounded() else { throw DataFileError(labelsURL.path, .notNumeric, "label \(i) is not an integer") }
-                return Int(v)
+                guard let label = integerLabel(v) else { throw DataFileError(labelsURL.path, .notNumeric, "label \(i) is not an integer") }
+                return label
             }
         }
         let shape: ImageShape? = array.shape.count == 3 ? ImageShape(height: array.shape[1], width: array.shape[2]) : nil
@@ -178,24 +192,18 @@ public enum NPYFile {
         return scalars.dropFirst(2).allSatisfy { ("0"..."9").contains($0) }
     }
 
-    /// A supported dtype: kind, size and byte order.
-    private struct ElementType {
-        enum Kind { case uint8, float32, float64, int32, int64 }
-        let kind: Kind
-        let size: Int
-        let bigEndian: Bool
-        init?(_ descriptor: String) {
-            guard descriptor.count >= 3, let order = descriptor.first else { return nil }
-            bigEndian = order == ">"
-            guard "<>|=".contains(order) else { return nil }
-            switch descriptor.dropFirst() {
-            case "u1": kind = .uint8; size = 1
-            case "f4": kind = .float32; size = 4
-            case "f8": kind = .float64; size = 8
-            case "i4": kind = .int32; size = 4
-            case "i8": kind = .int64; size = 8
-            default: return nil
-            }
+    /// A supported dtype's coding (kind, size, byte order), or nil.
+    private static func elementCoding(_ descriptor: String) -> ElementCoding? {
+        guard descriptor.count >= 3, let order = descriptor.first, "<>|=".contains(order) else { return nil }
+        let kind: ElementCoding.Kind
+        switch descriptor.dropFirst() {
+        case "u1": kind = .uint8
+        case "f4": kind = .float32
+        case "f8": kind = .float64
+        case "i4": kind = .int32
+        case "i8": kind = .int64
+        default: return nil
         }
+        return ElementCoding(kind: kind, bigEndian: order == ">")
     }
 }
