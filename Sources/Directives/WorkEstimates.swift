@@ -35,7 +35,7 @@ private let flopsPerCall = 1.2e5
 /// Element operations per pair and column of KSG's max-norm scan (a Double difference, its
 /// absolute value and a max, unvectorised) and per pair beyond them (the k-best insertion,
 /// the marginal counts).
-private let ksgOperationsPerColumn = 7.5
+private let ksgOperationsPerColumn = 5.5
 private let ksgOperationsPerPair = 40.0
 /// Element operations per pair and activation of a neural critic's step (the first layer's
 /// P + Q broadcast, ReLU and its derivative, the objective's softmax terms).
@@ -55,11 +55,11 @@ private let adamOperationsPerWeight = 4.0
 private let activationOperations = 3.0
 /// Single-thread element operations that stand for drawing one line chart or histogram at
 /// its three sizes (supersampled libgd drawing, palette quantisation, zlib level 9) and
-/// writing its CSV. Fitted on the cells that draw and compute little (`{dimension}`,
-/// `{corrdim}` and `{distances}` of quickstart, synthetic, presentation, fractal-dimension
-/// and mnist at load 10–15: a fifth of this made them 4–10 × too short), though an idle
-/// machine drew quickstart's `{dimension}` line chart in 0.04 s, about a tenth of it.
-let figureOperations = 1.5e9
+/// writing its CSV. Fitted on idle cold runs of the cells that draw and compute little
+/// (`{dimension}`, `{distances}`, `{classifier}` and the quick `{information-plane}` of
+/// synthetic, presentation and information-plane.md): about 0.25 s a chart where the serial
+/// probe measures 14·10⁹ operations a second.
+let figureOperations = 3.0e9
 /// Single-thread element operations per point of a scatter plot (or pixel block of an image
 /// grid) on top of a chart's: the dataset cell's 2 000-point scatter takes about 0.5 s on an
 /// idle machine, twenty line charts' worth.
@@ -410,13 +410,21 @@ extension WorkEstimates {
             }
             return side(dx, settings.xCodeDimension) + side(dy, settings.yCodeDimension)
                 + kraskovWork(rows: n, dx: min(dx, settings.xCodeDimension), dy: min(dy, settings.yCodeDimension))
-        case "auto": return ksg + gaussian
+        // `AutomaticMutualInformation`: the copula estimate always, KSG on the scores only up
+        // to its `maximumNeighbourDimension` joint columns.
+        case "auto": return gaussian + (joint <= AutomaticMutualInformation().maximumNeighbourDimension ? ksg : .none)
         default: return ksg
         }
     }
 
-    /// The cost growth of an estimator's work with its rows, for `reliabilityFactor`.
+    /// The cost growth of an estimator's work with its rows, for `reliabilityFactor`: a
+    /// critic trains for as many steps of B rows on a half sample as on all rows (0), an
+    /// autoencoder's epochs are per row (1), the pairwise estimators grow like n² (2).
     static func mutualInformationPower(_ estimator: String) -> Double {
-        ["infonce", "nwj", "compressed"].contains(estimator) ? 1 : 2
+        switch estimator {
+        case "infonce", "nwj": 0
+        case "compressed": 1
+        default: 2
+        }
     }
 }
