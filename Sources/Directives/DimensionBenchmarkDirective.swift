@@ -38,7 +38,7 @@ public enum DimensionBenchmarkDirective: Directive {
     }
 
     struct CaseKey: Encodable {
-        var version = 2
+        var version = 3
         var set: String, n: Int, seed: Int, noise: Double, methods: [String], root: UInt64
     }
 
@@ -51,7 +51,7 @@ public enum DimensionBenchmarkDirective: Directive {
         }
         var family = ScikitDimensionManifold.all
         if let m = cell.sets { family = Array(family.prefix(m)) }
-        let noisyMethods = ["auto", "DANCo", "TwoNN", "Gride (n₁ = 1)", "MLE"]
+        let noisyMethods = ["auto", "DANCo", "TwoNN", "Gride (n₁ = 1)", "MLE", "MiND-ML"]
         var jobs = [(ScikitDimensionManifold, Int, Int, Double, [String])]()
         for m in family { for n in cell.sizes { for s in 0..<cell.seeds { jobs.append((m, n, s, 0, EstimatorCalibration.methods)) } } }
         for level in cell.noise where level > 0 {
@@ -67,7 +67,7 @@ public enum DimensionBenchmarkDirective: Directive {
                 EstimatorCaseValue(try EstimatorCalibration.run(m, n: n, seed: s, noise: level, methods: methods,
                                                                rootSeed: context.seed, threads: context.settings.threads))
             }
-            cases.append(value.estimatorCase)
+            cases.append(value.estimatorCase.withAutomaticAnswer())
         }
         func percent(_ x: Double) -> String { x.isFinite ? String(format: "%.1f %%", 100 * x) : "—" }
         let clean = cases.filter { $0.noise == 0 }

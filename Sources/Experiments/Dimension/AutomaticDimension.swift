@@ -49,11 +49,7 @@ public struct AutomaticDimension: Sendable {
         let value = rule.value(dancoDimension: d?.dimension ?? .nan)
         dimension = value
         isResolved = rule.isResolved(value)
-        switch rule.reading {
-        case .gridePlateau(let i): method = "Gride, n₁ = \(s[i].n1)–\(s[i + 1].n1)"
-        case .grideSmallestScale: method = "Gride, n₁ = \(s[0].n1)"
-        case .danco, .noPlateau: method = "DANCo"
-        }
+        method = rule.method
         note = rule.explanation(value: value) + " Gride by n₁: \(curve)."
     }
 }
@@ -150,6 +146,15 @@ public struct AutomaticDimensionRule: Sendable, Hashable {
         } else {
             reading = .noPlateau
             plateauIndex = nil
+        }
+    }
+
+    /// What the answer is: "DANCo", "Gride, n₁ = 4–8" (scale i is n₁ = 2^i), "Gride, n₁ = 1".
+    public var method: String {
+        switch reading {
+        case .gridePlateau(let i): return "Gride, n₁ = \(1 << i)–\(1 << (i + 1))"
+        case .grideSmallestScale: return "Gride, n₁ = 1"
+        case .danco, .noPlateau: return "DANCo"
         }
     }
 
