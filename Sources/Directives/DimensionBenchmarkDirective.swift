@@ -15,6 +15,8 @@ public enum DimensionBenchmarkDirective: Directive {
     public static let parameters: [Parameter] = [
         Parameter("sizes", .intList(100...100_000), default: .list([1000, 2500].map(ParameterValue.int)), doc: "sample sizes n (quick mode: 300)"),
         Parameter("seeds", .int(1...50), default: .int(5), doc: "seeds per (manifold, n) (quick mode: 1)"),
+        Parameter("first-seed", .int(1...1000), default: .int(1),
+                  doc: "the first seed: seeds first-seed … first-seed + seeds − 1 (a run on seeds that chose no threshold)"),
         Parameter("noise", .doubleList(0...0.5), default: .list([0.005, 0.01, 0.02, 0.05].map(ParameterValue.double)),
                   doc: "noise levels, as fractions of the data's spread √(tr Σ), for the noisy variants (quick mode: 0.02)"),
         Parameter("noisy-max-k", .int(1...100), default: .int(4), doc: "the noisy variants use the manifolds with k at most this"),
@@ -32,6 +34,7 @@ public enum DimensionBenchmarkDirective: Directive {
     struct Settings: Decodable {
         var sizes: [Int]
         var seeds: Int
+        var firstSeed: Int
         var noise: [Double]
         var noisyMaxK: Int
         var sets: Int?
@@ -53,10 +56,11 @@ public enum DimensionBenchmarkDirective: Directive {
         if let m = cell.sets { family = Array(family.prefix(m)) }
         let noisyMethods = ["auto", "DANCo", "TwoNN", "Gride (n₁ = 1)", "MLE", "MiND-ML"]
         var jobs = [(ScikitDimensionManifold, Int, Int, Double, [String])]()
-        for m in family { for n in cell.sizes { for s in 0..<cell.seeds { jobs.append((m, n, s, 0, EstimatorCalibration.methods)) } } }
+        let seeds = (cell.firstSeed - 1)..<(cell.firstSeed - 1 + cell.seeds)
+        for m in family { for n in cell.sizes { for s in seeds { jobs.append((m, n, s, 0, EstimatorCalibration.methods)) } } }
         for level in cell.noise where level > 0 {
             for m in family where m.intrinsicDimension <= cell.noisyMaxK {
-                for n in cell.sizes { for s in 0..<cell.seeds { jobs.append((m, n, s, level, noisyMethods)) } }
+                for n in cell.sizes { for s in seeds { jobs.append((m, n, s, level, noisyMethods)) } }
             }
         }
         var cases = [EstimatorCalibration.Case]()
@@ -77,7 +81,7 @@ public enum DimensionBenchmarkDirective: Directive {
             return [method, String(s.cases), percent(s.meanRelativeError), percent(s.exactRate), percent(low.exactRate),
                     percent(s.moreThanOneOffRate), percent(s.notResolvableRate)]
         }
-        let cleanTable = Table(title: "Estimators on the \(family.count) benchmark manifolds, clean (n ∈ \(cell.sizes.map(String.init).joined(separator: ", ")), \(cell.seeds) seeds)",
+        let cleanTable = Table(title: "Estimators on the \(family.count) benchmark manifolds, clean (n ∈ \(cell.sizes.map(String.init).joined(separator: ", ")), seeds \(seeds.lowerBound + 1)–\(seeds.upperBound))",
                                columns: ["method", "cases", "MRE", "exact", "exact k ≤ 6", "more than 1 off", "not resolvable"], rows: cleanRows)
         var noisyRows = [[String]]()
         for level in cell.noise where level > 0 {

@@ -34,7 +34,7 @@ def load(cache):
         at = data.find(tag)
         if at < 0:
             continue
-        start = data.find(b"{", at)
+        start = data.find(b"{\"", at)
         try:
             c, _ = json.JSONDecoder().raw_decode(data[start:].decode("utf-8", "replace"))
         except ValueError:
@@ -51,19 +51,27 @@ def flat(g, j, tol):
     return abs(g[j] - g[j + 1]) <= tol * (g[j] + g[j + 1]) / 2
 
 
-def rule_current(c, tol=0.06, danco_level=6, danco_fall=1.04, span=3, band=0.4, fall_kind="point"):
+def rule_current(c, tol=0.06, danco_level=6, danco_fall=1.04, span=3, band=0.4, fall_kind="point", floor=math.inf, strict=False):
     g = c["grideCurve"]
     danco = c["estimates"].get("DANCo", math.nan)
     n = len(g)
     if fall_kind == "point":
         fall = g[0] / g[min(span, n - 1)]
-    else:  # mean of scales 0-1 against scales 3-4
-        fall = (g[0] + g[1]) / (g[3] + g[4])
+    elif fall_kind == "mean":  # mean of scales 0-1 against scales span, span + 1
+        fall = (g[0] + g[1]) / (g[span] + g[span + 1])
+    else:  # least-squares slope of ln g over scales 0..span, as a ratio over span octaves
+        xs = list(range(span + 1))
+        ys = [math.log(g[i]) for i in xs]
+        mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
+        b = sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sum((x - mx) ** 2 for x in xs)
+        fall = math.exp(-b * span)
     screened = 0
     while screened < n - 1 and g[screened] > g[screened + 1] * (1 + tol):
         screened += 1
     any_plateau = any(flat(g, j, tol) for j in range(n - 1))
     plateau = next((j for j in range(screened, n - 1) if flat(g, j, tol)), None)
+    if strict and screened > 0 and plateau is not None and plateau > screened:
+        plateau = None  # after the noise screen the curve rises or falls again: no plateau
     if g[0] >= danco_level and fall >= danco_fall:
         return (danco, any_plateau, "DANCo" if any_plateau else "none")
     if screened == 0 and g[1] > g[0] * (1 + tol):
@@ -75,6 +83,10 @@ def rule_current(c, tol=0.06, danco_level=6, danco_fall=1.04, span=3, band=0.4, 
     else:
         return (danco, False, "none")
     resolved = v >= danco_level or abs(v - round(v)) <= band
+    # floor: a Gride answer the curve later falls below by more than this factor is no plateau
+    start = plateau if label.startswith("plateau") else 0
+    if v < danco_level and v > floor * min(g[start:]):
+        resolved = False
     return (v, resolved, label)
 
 
@@ -82,6 +94,18 @@ VARIANTS = {
     "current": rule_current,
     "fall-mean01-34": lambda c: rule_current(c, fall_kind="mean"),
 }
+for band in (0.3, 0.35, 0.4):
+    for fl in (1.15, 1.2, 1.25, 1.3, 1.4, math.inf):
+        VARIANTS[f"floor{fl}-band{band}"] = (lambda fl, band: lambda c: rule_current(c, floor=fl, band=band))(fl, band)
+        VARIANTS[f"strict-floor{fl}-band{band}"] = (lambda fl, band: lambda c: rule_current(c, floor=fl, band=band, strict=True))(fl, band)
+for kind in ("point", "mean", "slope"):
+    for span in (2, 3, 4):
+        if kind == "mean" and span > 4:
+            continue
+        for f in (1.02, 1.03, 1.04, 1.06, 1.08):
+            for lvl in (6, 7):
+                VARIANTS[f"{kind}-s{span}-f{f}-l{lvl}"] = (lambda kind, span, f, lvl: lambda c: rule_current(
+                    c, fall_kind=kind, span=span, danco_fall=f, danco_level=lvl))(kind, span, f, lvl)
 
 
 # --- scoring ---------------------------------------------------------------------------
