@@ -91,7 +91,8 @@ def rule_current(c, tol=0.06, danco_level=6, danco_fall=1.04, span=3, band=0.4, 
 
 
 VARIANTS = {
-    "current": rule_current,
+    "previous": rule_current,
+    "chosen": lambda c: rule_current(c, band=0.35, floor=1.3, strict=True),
     "fall-mean01-34": lambda c: rule_current(c, fall_kind="mean"),
 }
 for band in (0.3, 0.35, 0.4):
