@@ -106,7 +106,7 @@ let package = Package(
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "FileAccess", "Linalg"], resources: [.copy("Fixtures")]),
         .testTarget(name: "AutoencoderTests", dependencies: ["Autoencoder", "Linalg", "CKernels"]),
         .testTarget(name: "EntropyTests", dependencies: ["Entropy", "Linalg"]),
-        .testTarget(name: "EntropyCurveTests", dependencies: ["EntropyCurve", "Autoencoder", "Linalg", "Dimension"]),
+        .testTarget(name: "EntropyCurveTests", dependencies: ["EntropyCurve", "Autoencoder", "Linalg", "Dimension", "Datasets"]),
         .testTarget(name: "ClassifierTests", dependencies: ["Classifier", "Autoencoder", "Linalg"]),
         .testTarget(name: "InformationPlaneTests", dependencies: ["InformationPlane", "Classifier", "Entropy", "Linalg"]),
         .testTarget(name: "MutualInformationTests", dependencies: ["MutualInformation", "Datasets", "Linalg", "Autoencoder"], resources: [.copy("Fixtures")]),

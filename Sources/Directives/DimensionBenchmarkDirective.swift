@@ -26,6 +26,8 @@ public enum DimensionBenchmarkDirective: Directive {
     struct Settings: ParameterSettings {
         @Param("sample sizes n (quick mode: 300)", 100...100_000) var sizes = [1000, 2500]
         @Param("seeds per (manifold, n) (quick mode: 1)", 1...50) var seeds = 5
+        @Param("the first seed: seeds first-seed … first-seed + seeds − 1 (a run on seeds that chose no threshold)", 1...1000)
+        var firstSeed = 1
         @Param("noise levels, as fractions of the data's spread √(tr Σ), for the noisy variants (quick mode: 0.02)", 0...0.5)
         var noise = [0.005, 0.01, 0.02, 0.05]
         @Param("the noisy variants use the manifolds with k at most this", 1...100) var noisyMaxK = 4
@@ -33,7 +35,7 @@ public enum DimensionBenchmarkDirective: Directive {
     }
 
     struct CaseKey: Encodable {
-        var version = 2
+        var version = 3
         var set: String, n: Int, seed: Int, noise: Double, methods: [String], root: UInt64
     }
 
@@ -46,12 +48,13 @@ public enum DimensionBenchmarkDirective: Directive {
         }
         var family = ScikitDimensionManifold.all
         if let m = cell.sets { family = Array(family.prefix(m)) }
-        let noisyMethods = ["auto", "DANCo", "TwoNN", "Gride (n₁ = 1)", "MLE"]
+        let noisyMethods = ["auto", "DANCo", "TwoNN", "Gride (n₁ = 1)", "MLE", "MiND-ML"]
         var jobs = [(ScikitDimensionManifold, Int, Int, Double, [String])]()
-        for m in family { for n in cell.sizes { for s in 0..<cell.seeds { jobs.append((m, n, s, 0, EstimatorCalibration.methods)) } } }
+        let seeds = (cell.firstSeed - 1)..<(cell.firstSeed - 1 + cell.seeds)
+        for m in family { for n in cell.sizes { for s in seeds { jobs.append((m, n, s, 0, EstimatorCalibration.methods)) } } }
         for level in cell.noise where level > 0 {
             for m in family where m.intrinsicDimension <= cell.noisyMaxK {
-                for n in cell.sizes { for s in 0..<cell.seeds { jobs.append((m, n, s, level, noisyMethods)) } }
+                for n in cell.sizes { for s in seeds { jobs.append((m, n, s, level, noisyMethods)) } }
             }
         }
         var cases = [EstimatorCalibration.Case]()
@@ -62,7 +65,7 @@ public enum DimensionBenchmarkDirective: Directive {
                 EstimatorCaseValue(try EstimatorCalibration.run(m, n: n, seed: s, noise: level, methods: methods,
                                                                rootSeed: context.seed, threads: context.settings.threads))
             }
-            cases.append(value.estimatorCase)
+            cases.append(value.estimatorCase.withAutomaticAnswer())
         }
         func percent(_ x: Double) -> String { x.isFinite ? String(format: "%.1f %%", 100 * x) : "—" }
         let clean = cases.filter { $0.noise == 0 }
@@ -72,7 +75,7 @@ public enum DimensionBenchmarkDirective: Directive {
             return [method, String(s.cases), percent(s.meanRelativeError), percent(s.exactRate), percent(low.exactRate),
                     percent(s.moreThanOneOffRate), percent(s.notResolvableRate)]
         }
-        let cleanTable = Table(title: "Estimators on the \(family.count) benchmark manifolds, clean (n ∈ \(cell.sizes.map(String.init).joined(separator: ", ")), \(cell.seeds) seeds)",
+        let cleanTable = Table(title: "Estimators on the \(family.count) benchmark manifolds, clean (n ∈ \(cell.sizes.map(String.init).joined(separator: ", ")), seeds \(seeds.lowerBound + 1)–\(seeds.upperBound))",
                                columns: ["method", "cases", "MRE", "exact", "exact k ≤ 6", "more than 1 off", "not resolvable"], rows: cleanRows)
         var noisyRows = [[String]]()
         for level in cell.noise where level > 0 {

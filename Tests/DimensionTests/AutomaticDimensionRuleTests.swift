@@ -41,6 +41,16 @@ final class AutomaticDimensionRuleTests: XCTestCase {
         Row(name: "M5b helicoid (2, 3), 2 % noise, rising", curve: [2.46, 2.79, 2.86, 2.87, 2.77, 2.68], expect: .notResolvable),
         Row(name: "M13b spiral (1, 13), 2 % noise", curve: [8.52, 6.85, 5.49, 3.82, 2.81, 2.09], expect: .notResolvable),
         Row(name: "Mp1 paraboloid (3, 12), 2 % noise", curve: [6.53, 5.34, 4.35, 3.72, 3.31, 2.82], expect: .notResolvable),
+        // Measured by scripts/dimension-rule (root seed 15): the strict plateau after noise, the
+        // band and the floor (the previous rule read these as 1.75, 2.80, 2.63 and 2.78).
+        Row(name: "M13b spiral (1, 13), 0.5 % noise, n = 1 000", curve: [3.58, 2.16, 2.34, 2.03, 1.78, 1.73], expect: .notResolvable),
+        Row(name: "M5b helicoid (2, 3), 2 % noise, n = 2 500", curve: [2.63, 2.39, 2.56, 2.79, 2.80, 2.82], expect: .notResolvable),
+        Row(name: "M5b helicoid (2, 3), 2 % noise, flat at 2.6–2.8", curve: [2.60, 2.65, 2.78, 2.73, 2.76, 2.75], expect: .notResolvable),
+        Row(name: "M5a helix (1, 3), 2 % noise, n = 2 500, flat then falling", curve: [2.85, 2.70, 2.27, 1.65, 1.19, 1.07], expect: .notResolvable),
+        // Clean: a paraboloid whose curve falls from 5.3 to 3.9 is not resolvable (it read 5,
+        // k = 6); the flattest-falling clean set the floor allows still reads its number.
+        Row(name: "Mp2 paraboloid (6, 21), n = 2 500", curve: [5.55, 5.24, 4.94, 4.66, 4.33, 3.85], expect: .notResolvable),
+        Row(name: "Mp1 paraboloid (3, 12), n = 1 000", curve: [2.89, 2.87, 2.90, 2.70, 2.51, 2.39], expect: .gride(2.88)),
     ]
 
     func testRuleOnMeasuredCurves() {

@@ -30,7 +30,21 @@ public enum EstimatorCalibration {
         /// Gride's estimates at n₁ = 1, 2, 4, … (empty when `auto` did not run): the scale
         /// curve `auto` read, so a rule can be re-scored without recomputing.
         public var grideCurve: [Double]
+        /// Gride's standard errors at the same scales.
+        public var grideErrors: [Double]
         public var seconds: Double
+
+        /// The case with `auto`'s answer: `AutomaticDimensionRule` on the stored Gride curve and
+        /// DANCo's estimate (what `AutomaticDimension` computes on the same points).
+        public func withAutomaticAnswer(_ settings: AutomaticDimensionRule.Settings = .init()) -> Case {
+            var c = self
+            let rule = AutomaticDimensionRule(curve: grideCurve, settings: settings)
+            let value = rule.value(dancoDimension: estimates["DANCo"] ?? .nan)
+            c.estimates["auto"] = value
+            c.autoResolved = rule.isResolved(value)
+            c.autoMethod = rule.method
+            return c
+        }
     }
 
     /// Draws the case's points (the manifold's generator, then noise σ = `noise`·√(tr Σ) in
@@ -49,32 +63,25 @@ public enum EstimatorCalibration {
         let neighbourCount = min(n - 1, wants.contains("ESS") ? 100 : 64)
         let nn = try NearestNeighbors(of: x, k: neighbourCount, workers: threads)
         var estimates = [String: Double]()
-        var resolved = true, autoMethod = ""
-        var curve = [Double]()
-        var danco: Double?
-        if wants.contains("auto") {
-            let auto = try AutomaticDimension(of: x, neighbors: nn, seed: rootSeed, workers: threads)
-            estimates["auto"] = auto.dimension
-            resolved = auto.isResolved
-            autoMethod = auto.method
-            danco = auto.danco?.dimension
-            estimates["Gride (n₁ = 1)"] = auto.gride.scales.first?.dimension
-            curve = auto.gride.scales.map(\.dimension)
+        // Raw outputs only: `auto` is a rule on them (`withAutomaticAnswer`), applied when the
+        // case is scored, so a changed rule re-scores cached cases without recomputing them.
+        let scales = try GrideDimension(neighbors: nn, rangeMax: min(64, nn.k)).scales
+        let curve = scales.map(\.dimension)
+        if wants.contains("auto") || wants.contains("Gride (n₁ = 1)") { estimates["Gride (n₁ = 1)"] = curve.first }
+        if wants.contains("auto") || wants.contains("DANCo") {
+            estimates["DANCo"] = try DANCoDimension(of: x, seed: rootSeed, workers: threads).dimension
         }
-        if wants.contains("DANCo") { estimates["DANCo"] = try danco ?? DANCoDimension(of: x, seed: rootSeed, workers: threads).dimension }
         if wants.contains("TwoNN") { estimates["TwoNN"] = try TwoNearestNeighborsDimension(neighbors: nn).dimension }
-        if wants.contains("Gride (n₁ = 1)"), estimates["Gride (n₁ = 1)"] == nil {
-            estimates["Gride (n₁ = 1)"] = try GrideDimension(neighbors: nn, rangeMax: 2).scales.first?.dimension
-        }
         if wants.contains("MLE") { estimates["MLE"] = try MaximumLikelihoodDimension(neighbors: nn, k: 20).dimension }
         if wants.contains("MiND-ML") { estimates["MiND-ML"] = try MinimumNeighborDistanceDimension(neighbors: nn).dimension }
         if wants.contains("ESS") {
             estimates["ESS"] = try ExpectedSimplexSkewnessDimension(of: x, neighbors: nn, neighbors: min(100, nn.k), workers: threads).dimension
         }
         if wants.contains("CorrInt") { estimates["CorrInt"] = try TwoRadiusCorrelationDimension(of: x, neighbors: nn).dimension }
-        return Case(set: manifold.id, k: manifold.intrinsicDimension, n: n, seed: seed, noise: noise, estimates: estimates,
-                    autoResolved: resolved, autoMethod: autoMethod, grideCurve: curve,
-                    seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+        let raw = Case(set: manifold.id, k: manifold.intrinsicDimension, n: n, seed: seed, noise: noise, estimates: estimates,
+                       autoResolved: false, autoMethod: "", grideCurve: curve, grideErrors: scales.map(\.standardError),
+                       seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+        return wants.contains("auto") ? raw.withAutomaticAnswer() : raw
     }
 
     /// √(tr Σ): the root-mean-square distance of the points to their mean.
