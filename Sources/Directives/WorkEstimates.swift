@@ -58,7 +58,7 @@ private let activationOperations = 3.0
 /// writing its CSV. Fitted on idle cold runs of the cells that draw and compute little
 /// (`{dimension}`, `{distances}`, `{classifier}` and the quick `{information-plane}` of
 /// synthetic, presentation and information-plane.md): about 0.25 s a chart where the serial
-/// probe measures 14·10⁹ operations a second.
+/// probe measures 12–14·10⁹ operations a second.
 let figureOperations = 3.0e9
 /// Single-thread element operations per point of a scatter plot (or pixel block of an image
 /// grid) on top of a chart's: the dataset cell's 2 000-point scatter takes about 0.5 s on an

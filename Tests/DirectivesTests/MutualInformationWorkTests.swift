@@ -41,10 +41,12 @@ final class MutualInformationWorkTests: XCTestCase {
 
     func testReliabilityRepeatsScaleWithTheEstimatorsGrowth() {
         // Per split two half-sample and two quarter-sample estimates: n² methods pay
-        // 2·¼ + 2·¹⁄₁₆, trained ones 2·½ + 2·¼.
+        // 2·¼ + 2·¹⁄₁₆, autoencoders (per row) 2·½ + 2·¼, critics (steps of B rows) 4.
         XCTAssertEqual(WorkEstimates.reliabilityFactor(splits: 5, null: false), 1 + 5 * 0.625, accuracy: 1e-12)
         XCTAssertEqual(WorkEstimates.reliabilityFactor(splits: 5, null: false, power: 1), 1 + 5 * 1.5, accuracy: 1e-12)
-        XCTAssertEqual(WorkEstimates.mutualInformationPower("nwj"), 1)
+        XCTAssertEqual(WorkEstimates.reliabilityFactor(splits: 5, null: false, power: 0), 1 + 5 * 4, accuracy: 1e-12)
+        XCTAssertEqual(WorkEstimates.mutualInformationPower("nwj"), 0)
+        XCTAssertEqual(WorkEstimates.mutualInformationPower("compressed"), 1)
         XCTAssertEqual(WorkEstimates.mutualInformationPower("ksg"), 2)
     }
 }
