@@ -49,8 +49,8 @@ public struct ComputeWork: Sendable, Hashable, Codable {
     }
 }
 
-/// How fast this machine does each kind of work, measured once by short probes (about a
-/// second in all) and kept in a file beside the cache directory, so every later `check`
+/// How fast this machine does each kind of work, measured once by short probes (0.83 s
+/// in all) and kept in a file beside the cache directory, so every later `check`
 /// and `run` prices a notebook without measuring again. The probes run the way the work
 /// runs: the parallel kinds on `threads` worker threads that each make single-threaded
 /// calls (as the split-product trainers, the distance blocks and the kernel sums do — not
@@ -141,13 +141,13 @@ public struct MachineSpeeds: Sendable, Hashable, Codable {
             (Matrix(rows: 64, columns: 512, repeating: 0.5), Matrix(rows: 512, columns: 512, repeating: 0.25), Matrix(rows: 64, columns: 512))
         }
         let gemmSeconds = BLAS.withSingleThreadedCalls {
-            mean(0.3) { parallel { w in shards.update(w) { for _ in 0..<8 { gemm($0.0, .none, $0.1, .none, into: &$0.2) } } } }
+            mean(0.25) { parallel { w in shards.update(w) { for _ in 0..<8 { gemm($0.0, .none, $0.1, .none, into: &$0.2) } } } }
         }
         let matrix = Double(workers) * 8 * 2.0 * 64 * 512 * 512 / gemmSeconds
 
         let arrays = ProbeBuffers(count: workers) { _ in (0..<(1 << 16)).map { Float($0 % 97) * -0.01 } }
         let sums = ProbeBuffers(count: workers) { _ in Float(0) }
-        let expSeconds = mean(0.2) {
+        let expSeconds = mean(0.15) {
             parallel { w in
                 let total = arrays.read(w) { v in v.reduce(Float(0)) { $0 + Foundation.exp($1) } }
                 sums.update(w) { $0 += total }
@@ -159,9 +159,9 @@ public struct MachineSpeeds: Sendable, Hashable, Codable {
         let pass: @Sendable (Int) -> Void = { w in
             accumulators.update(w) { a in a.withUnsafeMutableBufferPointer { p in for i in p.indices { p[i] = p[i] * 0.999 + 0.001 } } }
         }
-        let elementSeconds = mean(0.2) { parallel(pass) }
+        let elementSeconds = mean(0.15) { parallel(pass) }
         let elements = Double(workers << 18) / elementSeconds
-        let serialSeconds = mean(0.15) { pass(0) }
+        let serialSeconds = mean(0.12) { pass(0) }
         let serial = Double(1 << 18) / serialSeconds
 
         // Meetings: rounds of a short pass (16 k elements, a shard's share of a small
@@ -172,8 +172,8 @@ public struct MachineSpeeds: Sendable, Hashable, Codable {
         let chunk: @Sendable (Int) -> Void = { w in
             chunks.update(w) { a in a.withUnsafeMutableBufferPointer { p in for i in p.indices { p[i] = p[i] * 0.999 + 0.001 } } }
         }
-        let roundSeconds = mean(0.15) { for _ in 0..<16 { parallel(chunk) } } / 16
-        let aloneSeconds = mean(0.05) { for _ in 0..<16 { chunk(0) } } / 16
+        let roundSeconds = mean(0.12) { for _ in 0..<16 { parallel(chunk) } } / 16
+        let aloneSeconds = mean(0.04) { for _ in 0..<16 { chunk(0) } } / 16
         let barriers = 1 / max(roundSeconds - aloneSeconds, 1e-6)
 
         let sink = (0..<workers).reduce(Float(0)) { $0 + sums.read($1) { $0 } + accumulators.read($1) { $0[0] } + chunks.read($1) { $0[0] } }
