@@ -35,7 +35,7 @@ public enum DimensionBenchmarkDirective: Directive {
     }
 
     struct CaseKey: Encodable {
-        var version = 3
+        var version = 4
         var set: String, n: Int, seed: Int, noise: Double, methods: [String], root: UInt64
     }
 
@@ -48,7 +48,7 @@ public enum DimensionBenchmarkDirective: Directive {
         }
         var family = ScikitDimensionManifold.all
         if let m = cell.sets { family = Array(family.prefix(m)) }
-        let noisyMethods = ["auto", "DANCo", "TwoNN", "Gride (n₁ = 1)", "MLE", "MiND-ML"]
+        let noisyMethods = EstimatorCalibration.methods
         var jobs = [(ScikitDimensionManifold, Int, Int, Double, [String])]()
         let seeds = (cell.firstSeed - 1)..<(cell.firstSeed - 1 + cell.seeds)
         for m in family { for n in cell.sizes { for s in seeds { jobs.append((m, n, s, 0, EstimatorCalibration.methods)) } } }

@@ -158,10 +158,9 @@ extension DimensionDirective {
         var work = distancePassWork(rows: data.rows, columns: data.columns, symmetric: false)
             + figureWork(methods.contains(.auto) || methods.contains(.gride) ? 1 : 0)
         if methods.contains(.corrdim) { work = work + correlationSumWork(rows: data.rows, columns: data.columns) }
-        if methods.contains(.danco) || (methods.contains(.auto) && data.columns >= 512) {
-            work = work + dancoWork(rows: data.rows, columns: data.columns)
-        }
-        if methods.contains(.ess) { work = work + ComputeWork(elementOperations: Double(data.rows) * 100 * Double(data.columns * data.columns)) }
+        if methods.contains(.auto) { work = work + automaticDimensionWork(rows: data.rows, columns: data.columns, searched: true) }
+        if methods.contains(.danco) { work = work + dancoWork(rows: data.rows, columns: data.columns) }
+        if methods.contains(.ess) { work = work + essWork(rows: data.rows, columns: data.columns) }
         return estimate.with(work: work, driver: estimate.parameter, "\(methods.count) methods on \(estimate.explanation)")
     }
 }
@@ -251,10 +250,10 @@ extension DimensionBenchmarkDirective {
         for n in cell.sizes {
             work = work + WorkEstimates.dancoCalibrationWork(rows: n, maxColumns: widest)
             for m in family {
-                work = work + Double(cell.seeds) * WorkEstimates.estimatorCase(rows: n, columns: m.nativeDimension, all: true)
+                work = work + Double(cell.seeds) * WorkEstimates.estimatorCase(rows: n, columns: m.nativeDimension)
                 cases += cell.seeds
                 if m.intrinsicDimension <= cell.noisyMaxK {
-                    work = work + Double(cell.seeds * levels) * WorkEstimates.estimatorCase(rows: n, columns: m.nativeDimension, all: false)
+                    work = work + Double(cell.seeds * levels) * WorkEstimates.estimatorCase(rows: n, columns: m.nativeDimension)
                     cases += cell.seeds * levels
                 }
             }

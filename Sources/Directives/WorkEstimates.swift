@@ -120,12 +120,27 @@ func dancoWork(rows n: Int, columns d: Int) -> ComputeWork {
     distancePassWork(rows: n, columns: d, symmetric: false) + WorkEstimates.dancoCalibrationWork(rows: n, maxColumns: d)
 }
 
-/// `auto` (`AutomaticDimension`): a 64-neighbour search and Gride's scale curve; DANCo when
-/// the plateau reads 8 or more or there is none, which the arguments cannot tell: counted
-/// for data of at least 512 columns (MNIST's 784 fall back to DANCo, the 256-pixel bumps of
+/// ESS (`ExpectedSimplexSkewnessDimension`) on `n` points in `d` columns with patches of
+/// `m` neighbours: per point a Gram matrix (`cblas_dsyrk`, m²·d flops), the centring and
+/// the pair loop.
+func essWork(rows n: Int, columns d: Int, patch m: Int = 100) -> ComputeWork {
+    let rows = Double(n), patch = Double(min(m, max(1, n - 1))), columns = Double(d)
+    return ComputeWork(matrixFlops: rows * patch * patch * columns,
+                       elementOperations: rows * patch * columns * 2 + rows * patch * patch * 4)
+}
+
+/// `auto` (`AutomaticDimension`): a 64-neighbour search and Gride's scale curve; in high
+/// dimension or without a plateau DANCo, and in high dimension ESS (with its own 100-neighbour
+/// search) and the correlation integral's two pair counts. Which the arguments cannot tell:
+/// counted for data of at least 512 columns (MNIST's 784 read high, the 256-pixel bumps of
 /// dimension 2 do not; counting it from 16 columns made synthetic.md's bumps 3–9 × too long).
-func automaticDimensionWork(rows n: Int, columns d: Int) -> ComputeWork {
-    distancePassWork(rows: n, columns: d, symmetric: false) + (d >= 512 ? dancoWork(rows: n, columns: d) : .none)
+/// `searched`: the 64-neighbour search is shared with other methods and counted there.
+func automaticDimensionWork(rows n: Int, columns d: Int, searched: Bool = false) -> ComputeWork {
+    let search = distancePassWork(rows: n, columns: d, symmetric: false)
+    let own = searched ? .none : search
+    guard d >= 512 else { return own }
+    return own + search + dancoWork(rows: n, columns: d) + essWork(rows: n, columns: d)
+        + distancePassWork(rows: n, columns: d, symmetric: true)
 }
 
 /// Training a dense network (`sizes` from input to output) for `epochs` passes over `rows`
@@ -326,13 +341,11 @@ extension WorkEstimates {
 
     /// One `EstimatorCalibration` case of `{dimension-benchmark}` on n points in D columns:
     /// the neighbour searches (up to 100 neighbours for ESS), DANCo's own search, CorrInt's
-    /// pair counts, ESS's simplices over 100-point patches; `all` false: the noisy variants'
-    /// five methods. DANCo's calibration is counted once per size (`dancoCalibrationWork`).
-    static func estimatorCase(rows n: Int, columns d: Int, all: Bool) -> ComputeWork {
-        let search = distancePassWork(rows: n, columns: d, symmetric: false)
-        var work = (all ? 3.0 : 2.0) * search + ComputeWork(serialOperations: Double(n) * Double(d) * generationOperations)
-        if all { work = work + ComputeWork(elementOperations: Double(n) * 100 * Double(d) * Double(d)) }
-        return work
+    /// pair counts, ESS's simplices over 100-point patches (every case keeps all of them for
+    /// `auto`'s rule). DANCo's calibration is counted once per size (`dancoCalibrationWork`).
+    static func estimatorCase(rows n: Int, columns d: Int) -> ComputeWork {
+        3.0 * distancePassWork(rows: n, columns: d, symmetric: false) + essWork(rows: n, columns: d)
+            + ComputeWork(serialOperations: Double(n) * Double(d) * generationOperations)
     }
 
     /// DANCo's calibration balls for `n` points up to `maxColumns` dimensions (kept per

@@ -123,3 +123,10 @@ extension Matrix {
         return out
     }
 }
+
+/// Raw-pointer Gram matrix in Double: the upper triangle of C ← A·Aᵀ for the n × k row-major
+/// A (`cblas_dsyrk`, row-major, upper); the strict lower triangle of C is left as it was.
+@inline(__always)
+public func dsyrkUpper(n: Int, k: Int, a: UnsafePointer<Double>, lda: Int, c: UnsafeMutablePointer<Double>, ldc: Int) {
+    cblas_dsyrk(CblasRowMajor, CblasUpper, CblasNoTrans, Int32(n), Int32(k), 1, a, Int32(lda), 0, c, Int32(ldc))
+}

@@ -7,11 +7,14 @@ import Linalg
 /// `{dimension-benchmark}` (root seed 15) on one of scikit-dimension's benchmark manifolds,
 /// clean or with isotropic noise of 2 % of the spread; and end to end on a small seeded set.
 final class AutomaticDimensionRuleTests: XCTestCase {
-    enum Expect { case gride(Double), smallest, danco, notResolvable }
+    enum Expect { case gride(Double), smallest, high(Double), notResolvable }
+    typealias C = AutomaticDimensionRule.Companions
 
     struct Row {
         var name: String
         var curve: [Double]
+        /// DANCo, ESS and CorrInt on the same points, where the rule asks for them.
+        var companions = C()
         var expect: Expect
         var line: UInt = #line
     }
@@ -20,13 +23,32 @@ final class AutomaticDimensionRuleTests: XCTestCase {
         // Clean and flat: Gride's first plateau.
         Row(name: "M2 affine (3, 5), n = 1 000", curve: [2.96, 2.98, 2.83, 2.81, 2.71, 2.62], expect: .gride(2.97)),
         Row(name: "M13a S-curve (2, 3)", curve: [1.96, 1.94, 1.94, 1.92, 1.90, 1.85], expect: .gride(1.95)),
-        Row(name: "M6 nonlinear (6, 36), rising past n₁ = 2", curve: [6.36, 6.18, 6.54, 6.82, 6.96, 6.82], expect: .gride(6.27)),
-        // High and flat: Hein–Audibert's (12, 72) stays with Gride (DANCo reads 16–18).
-        Row(name: "M8 nonlinear (12, 72)", curve: [13.3, 13.6, 13.5, 13.5, 13.3, 12.9], expect: .gride(13.45)),
-        // High and falling: DANCo.
-        Row(name: "M9 affine (20, 20)", curve: [15.8, 14.9, 14.2, 14.0, 13.0, 12.1], expect: .danco),
-        Row(name: "M10a cubic (10, 11)", curve: [8.96, 8.80, 8.73, 8.58, 8.39, 8.13], expect: .danco),
-        Row(name: "M10d cubic (70, 71)", curve: [41.6, 36.6, 34.1, 32.4, 30.5, 27.6], expect: .danco),
+        // From 5.5 the correlation integral must read at least 0.63 of g₀ (here 0.96).
+        Row(name: "M6 nonlinear (6, 36), rising past n₁ = 2", curve: [6.36, 6.18, 6.54, 6.82, 6.96, 6.82],
+            companions: C(correlation: 6.10), expect: .gride(6.27)),
+        // High, flat or falling: the mean of DANCo and ESS when they agree within 2.
+        Row(name: "M9 affine (20, 20)", curve: [15.8, 14.9, 14.2, 14.0, 13.0, 12.1],
+            companions: C(danco: 19.47, ess: 19.53, correlation: 12.0), expect: .high(19.5)),
+        Row(name: "M10a cubic (10, 11)", curve: [8.96, 8.80, 8.73, 8.58, 8.39, 8.13],
+            companions: C(danco: 10.59, ess: 10.45, correlation: 8.3), expect: .high(10.52)),
+        Row(name: "M10d cubic (70, 71)", curve: [41.6, 36.6, 34.1, 32.4, 30.5, 27.6],
+            companions: C(danco: 71.0, ess: 70.1, correlation: 30.0), expect: .high(70.55)),
+        Row(name: "M1 sphere (10, 11), flat at 8.9: Gride's bias at every scale", curve: [8.79, 8.99, 8.64, 8.67, 8.43, 7.99],
+            companions: C(danco: 10.82, ess: 10.28, correlation: 8.2), expect: .high(10.55)),
+        // DANCo and ESS more than 2 apart: Hein–Audibert's (12, 72) (Gride 13.4, which the
+        // previous rule answered), a cube of dimension 70, the paraboloid of dimension 9.
+        Row(name: "M8 nonlinear (12, 72)", curve: [13.3, 13.6, 13.5, 13.5, 13.3, 12.9],
+            companions: C(danco: 17.51, ess: 20.72, correlation: 11.4), expect: .notResolvable),
+        Row(name: "M10d cubic (70, 71), DANCo 67", curve: [37.83, 35.44, 34.07, 32.34, 30.32, 27.95],
+            companions: C(danco: 67.01, ess: 70.29, correlation: 29.0), expect: .notResolvable),
+        Row(name: "Mp3 paraboloid (9, 30)", curve: [7.07, 6.05, 5.84, 4.89, 3.86, 2.86],
+            companions: C(danco: 8.07, ess: 4.33, correlation: 3.15), expect: .notResolvable),
+        // The correlation integral far below g₀: Mbeta (k = 10), read 6 by every neighbour
+        // estimator, whether Gride hands over to DANCo and ESS or keeps its plateau.
+        Row(name: "Mbeta (10, 40), falling", curve: [6.42, 5.59, 5.82, 5.47, 5.30, 4.98],
+            companions: C(danco: 7.23, ess: 6.05, correlation: 3.11), expect: .notResolvable),
+        Row(name: "Mbeta (10, 40), plateau at 5.87", curve: [5.88, 5.86, 5.58, 5.53, 5.17, 4.86],
+            companions: C(danco: 7.13, ess: 5.92, correlation: 2.86), expect: .notResolvable),
         // Rising from the smallest scale: the smallest scale.
         Row(name: "M5b helicoid (2, 3)", curve: [2.18, 2.60, 2.80, 2.81, 2.79, 2.68], expect: .smallest),
         Row(name: "M13b spiral (1, 13): neighbouring turns at n₁ ≥ 4", curve: [1.02, 1.18, 1.84, 1.90, 1.78, 1.68], expect: .smallest),
@@ -47,6 +69,8 @@ final class AutomaticDimensionRuleTests: XCTestCase {
         Row(name: "M5b helicoid (2, 3), 2 % noise, n = 2 500", curve: [2.63, 2.39, 2.56, 2.79, 2.80, 2.82], expect: .notResolvable),
         Row(name: "M5b helicoid (2, 3), 2 % noise, flat at 2.6–2.8", curve: [2.60, 2.65, 2.78, 2.73, 2.76, 2.75], expect: .notResolvable),
         Row(name: "M5a helix (1, 3), 2 % noise, n = 2 500, flat then falling", curve: [2.85, 2.70, 2.27, 1.65, 1.19, 1.07], expect: .notResolvable),
+        // The band of 0.3: a helicoid under 2 % noise whose plateau reads 2.67 (band 0.35 read 3).
+        Row(name: "M5b helicoid (2, 3), 2 % noise, n = 1 000, plateau at 2.67", curve: [2.61, 2.72, 2.75, 2.77, 2.76, 2.66], expect: .notResolvable),
         // Clean: a paraboloid whose curve falls from 5.3 to 3.9 is not resolvable (it read 5,
         // k = 6); the flattest-falling clean set the floor allows still reads its number.
         Row(name: "Mp2 paraboloid (6, 21), n = 2 500", curve: [5.55, 5.24, 4.94, 4.66, 4.33, 3.85], expect: .notResolvable),
@@ -54,12 +78,11 @@ final class AutomaticDimensionRuleTests: XCTestCase {
     ]
 
     func testRuleOnMeasuredCurves() {
-        let danco = 99.0
         for row in Self.rows {
             let rule = AutomaticDimensionRule(curve: row.curve)
-            let value = rule.value(dancoDimension: danco)
-            let resolved = rule.isResolved(value)
-            let text = rule.explanation(value: value)
+            let value = rule.value(row.companions)
+            let resolved = rule.isResolved(row.companions)
+            let text = rule.explanation(row.companions)
             XCTAssertFalse(text.isEmpty)
             switch row.expect {
             case .gride(let v):
@@ -70,11 +93,11 @@ final class AutomaticDimensionRuleTests: XCTestCase {
                 XCTAssertEqual(rule.reading, .grideSmallestScale, row.name, line: row.line)
                 XCTAssertEqual(value, row.curve[0], row.name, line: row.line)
                 XCTAssertTrue(resolved, row.name, line: row.line)
-            case .danco:
-                XCTAssertEqual(rule.reading, .danco, row.name, line: row.line)
-                XCTAssertTrue(rule.needsDANCo)
-                XCTAssertEqual(value, danco, row.name, line: row.line)
-                XCTAssertTrue(resolved, row.name, line: row.line)
+            case .high(let v):
+                XCTAssertEqual(rule.reading, .highDimension, row.name, line: row.line)
+                XCTAssertTrue(rule.needsDANCo && rule.needsESS && rule.needsCorrelation, row.name, line: row.line)
+                XCTAssertEqual(value, v, accuracy: 1e-9, row.name, line: row.line)
+                XCTAssertTrue(resolved, "\(row.name): \(text)", line: row.line)
             case .notResolvable:
                 XCTAssertFalse(resolved, "\(row.name): \(rule.reading) → \(value)", line: row.line)
                 XCTAssertTrue(text.contains("not resolvable"), text, line: row.line)
@@ -83,12 +106,14 @@ final class AutomaticDimensionRuleTests: XCTestCase {
     }
 
     func testDegenerateCurves() {
-        XCTAssertFalse(AutomaticDimensionRule(curve: []).isResolved(.nan))
+        XCTAssertFalse(AutomaticDimensionRule(curve: []).isResolved(C()))
         let one = AutomaticDimensionRule(curve: [2.02])
         XCTAssertEqual(one.reading, .grideSmallestScale)
-        XCTAssertTrue(one.isResolved(one.value(dancoDimension: .nan)))
+        XCTAssertTrue(one.isResolved(C()))
         let nan = AutomaticDimensionRule(curve: [.nan, .nan, .nan])
-        XCTAssertFalse(nan.isResolved(nan.value(dancoDimension: .nan)))
+        XCTAssertFalse(nan.isResolved(C()))
+        // High without its companions (a failed DANCo or ESS) is never a confident number.
+        XCTAssertFalse(AutomaticDimensionRule(curve: [15.8, 14.9, 14.2, 14.0, 13.0, 12.1]).isResolved(C(danco: 19.5)))
     }
 
     /// A helicoid (x = r cos p, y = r sin p, z = p/2, r, p uniform on [0, 10π]: M5b) of 600

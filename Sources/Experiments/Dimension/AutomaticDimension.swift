@@ -4,13 +4,13 @@ import Linalg
 /// The estimator the calibration picks (notebooks/verdict-calibration.md), chosen per data
 /// set by the intrinsic dimension's dependence on scale: `AutomaticDimensionRule` reads
 /// Gride's curve at n₁ = 1, 2, 4, …, 32 (`GrideDimension`) and says which number to trust,
-/// and whether to trust it at all.
+/// and whether to trust it at all; in high dimension DANCo and ESS answer, cross-checked by
+/// each other and by the correlation integral.
 ///
 /// On scikit-dimension's 24 benchmark manifolds (n ∈ {1 000, 2 500}, seeds 6–10, which chose
-/// no threshold) the rule's mean relative error is 5.65 % (exact for k ≤ 6 in 90.8 % of the
-/// cases, more than 1 off in 8.3 %: Mbeta and the (12, 72) set, which every estimator misreads),
-/// and with noise of 0.5–2 % of the spread on the k ≤ 4 sets it gives 2 confident wrong numbers
-/// in 300 cases (a helicoid at 2 % reading 2.67; the previous rule: 13), as measured by
+/// no threshold) the rule's mean relative error is 5.65 %, no confident answer is more than 1
+/// off, and it is exact for k ≤ 6 in 90.8 % of the cases (the 6-dimensional paraboloid Mp2,
+/// which every estimator misreads, is not resolvable), as measured by
 /// `nice -n 10 .build/release/entropybook run scripts/dimension-rule/cases.md -o output/dimension-rule`
 /// and `python3 scripts/dimension-rule/evaluate.py output/dimension-rule/.cache --variant=chosen`.
 public struct AutomaticDimension: Sendable {
@@ -22,9 +22,11 @@ public struct AutomaticDimension: Sendable {
     public let plateauStart: Int?
     /// DANCo (nil when the rule did not need it).
     public let danco: DANCoDimension?
+    /// The estimators the rule asked for beyond Gride (NaN where it did not).
+    public let companions: AutomaticDimensionRule.Companions
     /// The answer (also when not resolvable: the table shows it, the verdict does not).
     public let dimension: Double
-    /// What the answer is: "DANCo", "Gride, n₁ = 4–8", "Gride, n₁ = 1".
+    /// What the answer is: "DANCo and ESS", "Gride, n₁ = 4–8", "Gride, n₁ = 1".
     public let method: String
     /// The rule and its numbers, for the report.
     public let note: String
@@ -34,8 +36,10 @@ public struct AutomaticDimension: Sendable {
     /// Whether Gride has a plateau at all.
     public var hasPlateau: Bool { plateauStart != nil }
 
-    /// The scale curve needs a search of 64 neighbours (N ≥ 65); DANCo runs on `x` itself.
-    /// O(N²·D) for the searches plus DANCo's calibration (cached per N).
+    /// The scale curve needs a search of 64 neighbours (N ≥ 65); DANCo runs on `x` itself,
+    /// ESS on patches of 100 neighbours (a second search when `neighbors` has fewer), the
+    /// correlation integral on the 10th and 20th neighbours. O(N²·D) for the searches and the
+    /// pair counts plus DANCo's calibration (cached per N).
     public init(of x: Matrix, neighbors: NearestNeighbors, rule settings: AutomaticDimensionRule.Settings = .init(), seed: UInt64 = 0,
                 workers: Int = BLAS.threads) throws {
         let gride = try GrideDimension(neighbors: neighbors, rangeMax: min(64, neighbors.k))
@@ -45,28 +49,45 @@ public struct AutomaticDimension: Sendable {
         self.rule = rule
         plateauStart = rule.plateauIndex.map { s[$0].n1 }
         let curve = s.map { "\($0.n1): " + String(format: "%.2f", $0.dimension) }.joined(separator: ", ")
+        var companions = AutomaticDimensionRule.Companions()
         var d: DANCoDimension?
-        if rule.needsDANCo { d = try DANCoDimension(of: x, seed: seed, workers: workers) }
+        if rule.needsDANCo {
+            d = try DANCoDimension(of: x, seed: seed, workers: workers)
+            companions.danco = d?.dimension ?? .nan
+        }
+        if rule.needsESS {
+            let patch = min(100, x.rows - 1)
+            let search = neighbors.k >= patch ? neighbors : try NearestNeighbors(of: x, k: patch, workers: workers)
+            companions.ess = try ExpectedSimplexSkewnessDimension(of: x, neighbors: search, neighbors: patch, workers: workers).dimension
+        }
+        if rule.needsCorrelation, neighbors.k >= 20 {
+            companions.correlation = try TwoRadiusCorrelationDimension(of: x, neighbors: neighbors).dimension
+        }
         danco = d
-        let value = rule.value(dancoDimension: d?.dimension ?? .nan)
+        self.companions = companions
+        let value = rule.value(companions)
         dimension = value
-        isResolved = rule.isResolved(value)
+        isResolved = rule.isResolved(companions)
         method = rule.method
-        note = rule.explanation(value: value) + " Gride by n₁: \(curve)."
+        note = rule.explanation(companions) + " Gride by n₁: \(curve)."
     }
 }
 
-/// The rule of `auto`, on Gride's scale curve g₀, g₁, … at n₁ = 1, 2, 4, … (a pure function
-/// of the curve, so it is tested on tabulated curves). In order:
+/// The rule of `auto`, on Gride's scale curve g₀, g₁, … at n₁ = 1, 2, 4, … and, where it
+/// asks for them, DANCo, ESS and the correlation integral (`Companions`): a pure function of
+/// those numbers, so it is tested on tabulated curves. In order:
 ///
-/// 1. **High and falling → DANCo.** If g₀ ≥ `dancoLevel` (6) and the curve falls by at least
-///    `dancoFall` − 1 (4 %) from n₁ = 1 to n₁ = 2^`span` (8), the fall is the finite-sample
-///    bias of neighbour ratios in high dimension (boundary effects and concentration: the
-///    hypercubes, Gaussians and Campadelli's nonlinear sets read 14–18 for k = 17–24 at
-///    N = 1 000), which DANCo's calibration by simulation on balls of the same N corrects.
-///    A flat curve at that level (Hein–Audibert's (12, 72) manifold: 13 at every scale,
-///    DANCo 16–18) stays with Gride. DANCo is trusted only if some two consecutive scales
-///    agree within `tolerance`: a curve that falls at every step is noise, not bias.
+/// 1. **High dimension → DANCo and ESS.** If g₀ ≥ `dancoLevel` (6) and the curve falls by at
+///    least `dancoFall` − 1 (4 %) from n₁ = 1 to n₁ = 2^`span` (8), or Gride's answer (3–4
+///    below) is `highLevel` (7) or more, neighbour ratios carry the finite-sample bias of high
+///    dimension at every scale (the hypercubes, spheres and Campadelli's nonlinear sets read
+///    8.3–9.8 for k = 10 and 14–18 for k = 17–24 at N = 1 000, flat or falling), which DANCo's
+///    calibration by simulation and ESS's closed form for uniform balls both correct. The
+///    answer is their mean, a confident number only if they agree within `agreement` (2:
+///    two answers each within 1 of k differ by at most 2) and the correlation integral passes
+///    (7). They disagree on Campadelli's (12, 72) set (DANCo 17–18, ESS 21) and the
+///    paraboloid of dimension 9 (DANCo 8, ESS 4). A falling curve is trusted only if some two
+///    consecutive scales agree within `tolerance`: a curve that falls at every step is noise.
 /// 2. **Noise screen.** From the smallest scale up, scales that fall by more than `tolerance`
 ///    (6 %) to the next are noise, which adds dimensions where the neighbour distances are
 ///    comparable to it; they are skipped.
@@ -80,19 +101,26 @@ public struct AutomaticDimension: Sendable {
 ///    spiral under 0.5 % noise: 3.6, 2.2, 2.3, 2.0, 1.8, 1.7). None: "not resolvable" (the
 ///    number shown is DANCo's).
 /// 5. **Ambiguity band.** A Gride answer below `dancoLevel` is a confident number only within
-///    `band` (0.35) of an integer: 2.5 reads neither 2 nor 3 (a helicoid under 2 % noise reads
-///    2.42–2.65 at every scale).
+///    `band` (0.3) of an integer: 2.5 reads neither 2 nor 3 (a helicoid under 2 % noise reads
+///    2.42–2.68 at every scale, and every other estimator 2.4–2.9 with it).
 /// 6. **Floor.** A Gride answer below `dancoLevel` is a confident number only if the curve,
 ///    from the answer's scale on, never falls below it by more than the factor `floorRatio`
 ///    (1.3): a helix under 2 % noise at N = 2 500 is flat at 2.8 over n₁ = 1–2 and falls to
 ///    1.1 by n₁ = 32. The clean benchmark manifolds stay within 1.21 (Mp1's paraboloid); a
 ///    paraboloid of dimension 6 (5.2 falling to 3.0) is not resolvable.
+/// 7. **Larger scales.** An answer of `correlationFrom` (5.5) or more is a confident number
+///    only if the correlation integral at the 10th–20th neighbour radii (scikit-dimension's
+///    CorrInt) reads at least `correlationRatio` (0.63) of g₀: a density far from uniform or
+///    strong curvature makes the dimension fall with the scale well beyond the finite-sample
+///    bias. On the clean benchmark the ratio is 0.61–1.5 for every set but three, 0.47–0.58
+///    on Mbeta (k = 10, where every neighbour estimator reads 6 and DANCo 7–8) and 0.39–0.62
+///    on the paraboloids of dimension 6 and 9.
 ///
 /// The thresholds of 1–5 were chosen on `{dimension-benchmark}` (sizes 1 000 and 2 500, seeds
-/// 3, noise 2 %, root seed 15); the strict plateau after noise, `band` 0.35 and `floorRatio`
-/// were chosen with scripts/dimension-rule (seeds 1–5 of 10, noise 0.5–2 %) to give no
-/// confident wrong answer on the noisy low-k cases, and re-measured on seeds 6–10, which
-/// never chose anything (numbers in notebooks/verdict-calibration.md).
+/// 3, noise 2 %, root seed 15); the strict plateau after noise, `band`, `floorRatio`,
+/// `highLevel`, `agreement` and `correlationRatio` with scripts/dimension-rule (seeds 1–5 of
+/// 10, noise 0.5–5 %), and re-measured on seeds 6–10, which never chose anything (numbers in
+/// notebooks/verdict-calibration.md).
 public struct AutomaticDimensionRule: Sendable, Hashable {
     /// The thresholds.
     public struct Settings: Sendable, Hashable {
@@ -105,11 +133,34 @@ public struct AutomaticDimensionRule: Sendable, Hashable {
         /// Octaves over which the fall is measured (n₁ = 1 against n₁ = 2^span).
         public var span: Int = 3
         /// Largest distance to an integer of a confident Gride answer below `dancoLevel`.
-        public var band: Double = 0.35
+        public var band: Double = 0.3
         /// Largest ratio of a confident Gride answer below `dancoLevel` to the curve's minimum
         /// from the answer's scale on: a "plateau" the curve later falls below by more is none.
         public var floorRatio: Double = 1.3
+        /// A Gride answer from which the high-dimensional bias is assumed at every scale, so
+        /// DANCo and ESS answer instead.
+        public var highLevel: Double = 7
+        /// Largest |DANCo − ESS| of a confident high-dimensional answer.
+        public var agreement: Double = 2
+        /// The answer from which the correlation integral is consulted.
+        public var correlationFrom: Double = 5.5
+        /// Smallest CorrInt / g₀ of a confident answer of `correlationFrom` or more.
+        public var correlationRatio: Double = 0.63
         public init() {}
+    }
+
+    /// The estimators beyond Gride the rule may ask for (`needsDANCo`, `needsESS`,
+    /// `needsCorrelation`); NaN where not computed.
+    public struct Companions: Sendable, Hashable {
+        public var danco: Double
+        public var ess: Double
+        /// scikit-dimension's CorrInt (`TwoRadiusCorrelationDimension`).
+        public var correlation: Double
+        public init(danco: Double = .nan, ess: Double = .nan, correlation: Double = .nan) {
+            self.danco = danco
+            self.ess = ess
+            self.correlation = correlation
+        }
     }
 
     /// What the rule reads from the curve.
@@ -118,8 +169,9 @@ public struct AutomaticDimensionRule: Sendable, Hashable {
         case gridePlateau(Int)
         /// g₀: the curve rises from the smallest scale.
         case grideSmallestScale
-        /// High and falling: DANCo.
-        case danco
+        /// High dimension (high and falling, or a Gride answer of `highLevel` or more): the
+        /// mean of DANCo and ESS.
+        case highDimension
         /// No two consecutive scales agree: not resolvable (DANCo's number for the table).
         case noPlateau
     }
@@ -133,6 +185,11 @@ public struct AutomaticDimensionRule: Sendable, Hashable {
     public let plateauIndex: Int?
     /// g₀ / g_span.
     public let fall: Double
+    /// Gride's answer (plateau or smallest scale), also when it was high enough to hand over
+    /// to DANCo and ESS; nil for a high and falling curve or no plateau.
+    public let grideAnswer: Double?
+    /// Whether any two consecutive scales agree within the tolerance.
+    public let anyPlateau: Bool
 
     public init(curve: [Double], settings: Settings = .init()) {
         self.curve = curve
@@ -143,64 +200,94 @@ public struct AutomaticDimensionRule: Sendable, Hashable {
         var screened = 0
         while screened < n - 1, curve[screened] > curve[screened + 1] * (1 + tol) { screened += 1 }
         noiseScales = screened
-        let anyPlateau = n > 1 && (0..<(n - 1)).contains(where: flat)
+        anyPlateau = n > 1 && (0..<(n - 1)).contains(where: flat)
         var plateau = n > 1 ? (screened..<(n - 1)).first(where: flat) : nil
         // After the noise screen the plateau must start at once: a curve that falls, then rises
         // or falls again has no scale at which the manifold alone shows (a noisy spiral: noise at
         // the smallest scales, neighbouring turns at the larger ones).
         if screened > 0, let p = plateau, p > screened { plateau = nil }
+        var reading: Reading, plateauIndex: Int?, gride: Double?
         if n >= 2, curve[0] >= settings.dancoLevel, fall >= settings.dancoFall {
-            reading = anyPlateau ? .danco : .noPlateau
+            reading = anyPlateau ? .highDimension : .noPlateau
             plateauIndex = anyPlateau ? (0..<(n - 1)).first(where: flat) : nil
         } else if n >= 2, screened == 0, curve[1] > curve[0] * (1 + tol) {
-            reading = .grideSmallestScale
-            plateauIndex = plateau
+            (reading, plateauIndex, gride) = (.grideSmallestScale, plateau, curve[0])
         } else if let p = plateau {
-            reading = .gridePlateau(p)
-            plateauIndex = p
+            (reading, plateauIndex, gride) = (.gridePlateau(p), p, (curve[p] + curve[p + 1]) / 2)
         } else if n == 1 {
-            reading = .grideSmallestScale
-            plateauIndex = nil
+            (reading, plateauIndex, gride) = (.grideSmallestScale, nil, curve[0])
         } else {
-            reading = .noPlateau
-            plateauIndex = nil
+            (reading, plateauIndex) = (.noPlateau, nil)
         }
+        if let g = gride, g >= settings.highLevel { reading = .highDimension }
+        self.reading = reading
+        self.plateauIndex = plateauIndex
+        grideAnswer = gride
     }
 
-    /// What the answer is: "DANCo", "Gride, n₁ = 4–8" (scale i is n₁ = 2^i), "Gride, n₁ = 1".
+    /// What the answer is: "DANCo and ESS", "Gride, n₁ = 4–8" (scale i is n₁ = 2^i),
+    /// "Gride, n₁ = 1", "DANCo" (not resolvable).
     public var method: String {
         switch reading {
         case .gridePlateau(let i): return "Gride, n₁ = \(1 << i)–\(1 << (i + 1))"
         case .grideSmallestScale: return "Gride, n₁ = 1"
-        case .danco, .noPlateau: return "DANCo"
+        case .highDimension: return "DANCo and ESS"
+        case .noPlateau: return "DANCo"
         }
     }
 
     /// Whether the answer needs DANCo.
-    public var needsDANCo: Bool {
+    public var needsDANCo: Bool { reading == .highDimension || reading == .noPlateau }
+    /// Whether the answer needs ESS.
+    public var needsESS: Bool { reading == .highDimension }
+    /// Whether the answer needs the correlation integral (rule 7).
+    public var needsCorrelation: Bool {
+        reading == .highDimension || (grideAnswer.map { $0 >= settings.correlationFrom } ?? false)
+    }
+
+    /// Whether DANCo and ESS are both finite and within `agreement`.
+    func agree(_ c: Companions) -> Bool {
+        c.danco.isFinite && c.ess.isFinite && abs(c.danco - c.ess) <= settings.agreement
+    }
+
+    /// The answer, given the companions the rule needs: Gride's; in high dimension the mean
+    /// of DANCo and ESS (DANCo alone without ESS; Gride's own answer when they disagree and
+    /// there is one); DANCo when there is no plateau.
+    public func value(_ c: Companions) -> Double {
         switch reading {
-        case .danco, .noPlateau: return true
-        case .gridePlateau, .grideSmallestScale: return false
+        case .gridePlateau, .grideSmallestScale: return grideAnswer ?? .nan
+        case .noPlateau: return c.danco
+        case .highDimension:
+            if agree(c) { return (c.danco + c.ess) / 2 }
+            if let g = grideAnswer { return g }
+            return c.ess.isFinite && c.danco.isFinite ? (c.danco + c.ess) / 2 : c.danco
         }
     }
 
-    /// The answer, given DANCo's estimate when `needsDANCo`.
-    public func value(dancoDimension: Double) -> Double {
-        switch reading {
-        case .gridePlateau(let i): return (curve[i] + curve[i + 1]) / 2
-        case .grideSmallestScale: return curve[0]
-        case .danco, .noPlateau: return dancoDimension
-        }
+    /// CorrInt / g₀ (NaN without the correlation integral).
+    public func correlationRatio(_ c: Companions) -> Double {
+        guard let g0 = curve.first, g0 > 0 else { return .nan }
+        return c.correlation / g0
     }
 
-    /// Whether `value` (this rule's answer) is a confident number.
-    public func isResolved(_ value: Double) -> Bool {
+    /// Whether the larger scales check (rule 7) passes for `value`.
+    func largerScalesAgree(_ value: Double, _ c: Companions) -> Bool {
+        guard value >= settings.correlationFrom || reading == .highDimension else { return true }
+        let ratio = correlationRatio(c)
+        return ratio.isFinite && ratio >= settings.correlationRatio
+    }
+
+    /// Whether the answer is a confident number.
+    public func isResolved(_ c: Companions) -> Bool {
+        let value = value(c)
         guard value.isFinite else { return false }
         switch reading {
         case .noPlateau: return false
-        case .danco: return true
+        case .highDimension:
+            return (grideAnswer != nil || anyPlateau) && agree(c) && largerScalesAgree(value, c)
         case .gridePlateau, .grideSmallestScale:
-            return value >= settings.dancoLevel || (abs(value - value.rounded()) <= settings.band && !fallsBelow(value))
+            guard value >= settings.dancoLevel || (abs(value - value.rounded()) <= settings.band && !fallsBelow(value)) else { return false }
+            return largerScalesAgree(value, c)
         }
     }
 
@@ -215,15 +302,27 @@ public struct AutomaticDimensionRule: Sendable, Hashable {
     }
 
     /// The rule, with its numbers, in a sentence or two.
-    public func explanation(value: Double) -> String {
+    public func explanation(_ c: Companions) -> String {
         func f(_ v: Double) -> String { String(format: "%.2f", v) }
+        let value = value(c)
         let tol = "\(Int((settings.tolerance * 100).rounded())) %"
         let noise = noiseScales > 0 ? "The first \(noiseScales) scale(s) fall by more than \(tol) each, the mark of noise, and are skipped. " : ""
         var text: String
         switch reading {
-        case .danco:
-            text = "Gride reads \(f(curve[0])) ≥ \(f(settings.dancoLevel)) at n₁ = 1 and falls by \(f(100 * (fall - 1))) % to n₁ = \(1 << settings.span), "
-                + "the finite-sample bias of neighbour ratios in high dimension, which DANCo's calibration corrects: DANCo \(f(value))."
+        case .highDimension:
+            if let g = grideAnswer {
+                text = noise + "Gride reads \(f(g)) ≥ \(f(settings.highLevel)), where neighbour ratios carry the finite-sample bias of high dimension at every scale; "
+            } else {
+                text = "Gride reads \(f(curve[0])) ≥ \(f(settings.dancoLevel)) at n₁ = 1 and falls by \(f(100 * (fall - 1))) % to n₁ = \(1 << settings.span), "
+                    + "the finite-sample bias of neighbour ratios in high dimension; "
+            }
+            text += "DANCo and ESS correct it: DANCo \(f(c.danco)), ESS \(f(c.ess))"
+            if agree(c) {
+                text += ", within \(f(settings.agreement)) of each other: their mean \(f(value))."
+            } else {
+                text += ", more than \(f(settings.agreement)) apart: not resolvable."
+            }
+            if grideAnswer == nil, !anyPlateau { text += " No two consecutive scales agree within \(tol): not resolvable." }
         case .noPlateau:
             let where_ = noiseScales > 0 ? "The next two scales do not agree within \(tol) (a plateau must follow the noise at once)"
                 : "No two consecutive Gride scales agree within \(tol)"
@@ -235,15 +334,28 @@ public struct AutomaticDimensionRule: Sendable, Hashable {
         case .gridePlateau(let i):
             text = noise + "Gride's plateau (consecutive scales within \(tol)) starts at n₁ = \(1 << i): \(f(value))."
         }
-        if reading != .noPlateau, !isResolved(value) {
-            if value < settings.dancoLevel, fallsBelow(value) {
+        switch reading {
+        case .gridePlateau, .grideSmallestScale:
+            guard value.isFinite, value < settings.dancoLevel else { break }
+            if fallsBelow(value) {
                 let start: Int
                 if case .gridePlateau(let i) = reading { start = i } else { start = 0 }
                 let low = curve[start...].min() ?? .nan
                 text += " The curve falls to \(f(low)) at a larger scale, more than a factor \(f(settings.floorRatio)) below: "
                     + "the dimension keeps changing with the scale, not resolvable."
-            } else {
+            } else if abs(value - value.rounded()) > settings.band {
                 text += " \(f(value)) is more than \(f(settings.band)) from an integer: not resolvable."
+            }
+        case .highDimension, .noPlateau: break
+        }
+        if reading != .noPlateau, value.isFinite, value >= settings.correlationFrom || reading == .highDimension {
+            let ratio = correlationRatio(c)
+            if !(ratio >= settings.correlationRatio) {
+                text += " The correlation integral at the 10th–20th neighbour radii reads \(f(c.correlation)), \(f(ratio)) of Gride at n₁ = 1 "
+                    + "(below \(f(settings.correlationRatio))): the dimension falls with the scale beyond the finite-sample bias "
+                    + "(a density far from uniform, curvature), not resolvable."
+            } else {
+                text += " The correlation integral reads \(f(c.correlation)), \(f(ratio)) of Gride at n₁ = 1 (at least \(f(settings.correlationRatio)))."
             }
         }
         return text

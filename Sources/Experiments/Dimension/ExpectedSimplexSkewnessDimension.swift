@@ -27,7 +27,7 @@ public struct ExpectedSimplexSkewnessDimension: Sendable, Hashable {
     public let excludedPoints: Int
 
     /// Estimates from a neighbour search of at least `neighbors` per point on the rows of `x`.
-    /// O(N·m²·D) in Double, m = `neighbors`; the patches are spread over `workers` threads.
+    /// O(N·m²·D) in Double (the Gram matrices through `cblas_dsyrk`), m = `neighbors`; the patches are spread over `workers` threads.
     public init(of x: Matrix, neighbors search: NearestNeighbors, neighbors m: Int = 100, workers: Int = BLAS.threads) throws {
         guard m >= 3 else { throw DimensionError.invalidParameter("ESS needs at least 3 neighbours per patch, got \(m)") }
         guard search.k >= m else {
@@ -37,7 +37,8 @@ public struct ExpectedSimplexSkewnessDimension: Sendable, Hashable {
         var values = [Double](repeating: .nan, count: n)
         let chunks = (n + 63) / 64
         let threads = max(1, min(workers, chunks))
-        values.withUnsafeMutableBufferPointer { out in
+        // Each thread makes its own single-threaded BLAS calls.
+        BLAS.withSingleThreadedCalls { values.withUnsafeMutableBufferPointer { out in
             let output = UnsafeSendable(out)
             x.elements.withUnsafeBufferPointer { p in
                 let points = UnsafeSendable(p)
@@ -55,7 +56,7 @@ public struct ExpectedSimplexSkewnessDimension: Sendable, Hashable {
                     }
                 }
             }
-        }
+        } }
         try Cancellation.checkpoint()
         let ess = values.filter(\.isFinite)
         guard !ess.isEmpty else { throw DimensionError.degenerate("ESS: every neighbourhood has zero spread (duplicate points)") }
@@ -74,11 +75,11 @@ public struct ExpectedSimplexSkewnessDimension: Sendable, Hashable {
         for j in indices { for c in 0..<dim { mean[c] += Double(p[Int(j) * dim + c]) } }
         for c in 0..<dim { mean[c] /= Double(m) }
         for (a, j) in indices.enumerated() { for c in 0..<dim { centred[a * dim + c] = Double(p[Int(j) * dim + c]) - mean[c] } }
-        for a in 0..<m {
-            for b in a..<m {
-                var s = 0.0
-                for c in 0..<dim { s += centred[a * dim + c] * centred[b * dim + c] }
-                gram[a * m + b] = s
+        // The Gram matrix of the centred vectors (upper triangle) through OpenBLAS.
+        centred.withUnsafeBufferPointer { a in
+            gram.withUnsafeMutableBufferPointer { g in
+                guard let a = a.baseAddress, let g = g.baseAddress else { return }
+                dsyrkUpper(n: m, k: dim, a: a, lda: dim, c: g, ldc: m)
             }
         }
         var volume = 0.0, weight = 0.0

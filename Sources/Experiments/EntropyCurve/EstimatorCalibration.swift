@@ -39,9 +39,10 @@ public enum EstimatorCalibration {
         public func withAutomaticAnswer(_ settings: AutomaticDimensionRule.Settings = .init()) -> Case {
             var c = self
             let rule = AutomaticDimensionRule(curve: grideCurve, settings: settings)
-            let value = rule.value(dancoDimension: estimates["DANCo"] ?? .nan)
-            c.estimates["auto"] = value
-            c.autoResolved = rule.isResolved(value)
+            let companions = AutomaticDimensionRule.Companions(danco: estimates["DANCo"] ?? .nan, ess: estimates["ESS"] ?? .nan,
+                                                               correlation: estimates["CorrInt"] ?? .nan)
+            c.estimates["auto"] = rule.value(companions)
+            c.autoResolved = rule.isResolved(companions)
             c.autoMethod = rule.method
             return c
         }
@@ -59,7 +60,10 @@ public enum EstimatorCalibration {
             var ng = SeededGenerator(seed: rootSeed).derived("estimator-calibration-noise-\(manifold.id)-\(n)-\(seed)-\(noise)")
             for e in x.elements.indices { x.elements[e] += Float(sigma * ng.normal()) }
         }
-        let wants = Set(chosen)
+        // `auto`'s rule may ask for DANCo, ESS and the correlation integral: a case keeps them
+        // all, so a changed rule re-scores it from the cache.
+        var wants = Set(chosen)
+        if wants.contains("auto") { wants.formUnion(["DANCo", "ESS", "CorrInt"]) }
         let neighbourCount = min(n - 1, wants.contains("ESS") ? 100 : 64)
         let nn = try NearestNeighbors(of: x, k: neighbourCount, workers: threads)
         var estimates = [String: Double]()
