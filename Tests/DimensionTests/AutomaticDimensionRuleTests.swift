@@ -26,15 +26,15 @@ final class AutomaticDimensionRuleTests: XCTestCase {
         // From 5.5 the correlation integral must read at least 0.63 of g₀ (here 0.96).
         Row(name: "M6 nonlinear (6, 36), rising past n₁ = 2", curve: [6.36, 6.18, 6.54, 6.82, 6.96, 6.82],
             companions: C(correlation: 6.10), expect: .gride(6.27)),
-        // High, flat or falling: the mean of DANCo and ESS when they agree within 2.
+        // High, flat or falling: DANCo, when ESS agrees within 2.
         Row(name: "M9 affine (20, 20)", curve: [15.8, 14.9, 14.2, 14.0, 13.0, 12.1],
-            companions: C(danco: 19.47, ess: 19.53, correlation: 12.0), expect: .high(19.5)),
+            companions: C(danco: 19.47, ess: 19.53, correlation: 12.0), expect: .high(19.47)),
         Row(name: "M10a cubic (10, 11)", curve: [8.96, 8.80, 8.73, 8.58, 8.39, 8.13],
-            companions: C(danco: 10.59, ess: 10.45, correlation: 8.3), expect: .high(10.52)),
+            companions: C(danco: 10.59, ess: 10.45, correlation: 8.3), expect: .high(10.59)),
         Row(name: "M10d cubic (70, 71)", curve: [41.6, 36.6, 34.1, 32.4, 30.5, 27.6],
-            companions: C(danco: 71.0, ess: 70.1, correlation: 30.0), expect: .high(70.55)),
+            companions: C(danco: 71.0, ess: 70.1, correlation: 30.0), expect: .high(71.0)),
         Row(name: "M1 sphere (10, 11), flat at 8.9: Gride's bias at every scale", curve: [8.79, 8.99, 8.64, 8.67, 8.43, 7.99],
-            companions: C(danco: 10.82, ess: 10.28, correlation: 8.2), expect: .high(10.55)),
+            companions: C(danco: 10.82, ess: 10.28, correlation: 8.2), expect: .high(10.82)),
         // DANCo and ESS more than 2 apart: Hein–Audibert's (12, 72) (Gride 13.4, which the
         // previous rule answered), a cube of dimension 70, the paraboloid of dimension 9.
         Row(name: "M8 nonlinear (12, 72)", curve: [13.3, 13.6, 13.5, 13.5, 13.3, 12.9],
@@ -69,7 +69,11 @@ final class AutomaticDimensionRuleTests: XCTestCase {
         Row(name: "M5b helicoid (2, 3), 2 % noise, n = 2 500", curve: [2.63, 2.39, 2.56, 2.79, 2.80, 2.82], expect: .notResolvable),
         Row(name: "M5b helicoid (2, 3), 2 % noise, flat at 2.6–2.8", curve: [2.60, 2.65, 2.78, 2.73, 2.76, 2.75], expect: .notResolvable),
         Row(name: "M5a helix (1, 3), 2 % noise, n = 2 500, flat then falling", curve: [2.85, 2.70, 2.27, 1.65, 1.19, 1.07], expect: .notResolvable),
-        // The band of 0.3: a helicoid under 2 % noise whose plateau reads 2.67 (band 0.35 read 3).
+        // The band of 0.28: helicoids under 2 % noise whose plateaus read 2.67 and 2.71 (band
+        // 0.35 read 3); the floor of 1.25: a spiral under 0.5 % noise, 2.23 after its noisy
+        // smallest scale, falling to 1.76 (1.3 read 2).
+        Row(name: "M5b helicoid (2, 3), 2 % noise, n = 1 000, plateau at 2.71", curve: [2.64, 2.79, 2.85, 2.81, 2.81, 2.71], expect: .notResolvable),
+        Row(name: "M13b spiral (1, 13), 0.5 % noise, n = 1 000, plateau at 2.23", curve: [3.50, 2.18, 2.28, 2.05, 1.90, 1.76], expect: .notResolvable),
         Row(name: "M5b helicoid (2, 3), 2 % noise, n = 1 000, plateau at 2.67", curve: [2.61, 2.72, 2.75, 2.77, 2.76, 2.66], expect: .notResolvable),
         // Clean: a paraboloid whose curve falls from 5.3 to 3.9 is not resolvable (it read 5,
         // k = 6); the flattest-falling clean set the floor allows still reads its number.

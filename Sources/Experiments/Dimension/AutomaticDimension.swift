@@ -4,8 +4,8 @@ import Linalg
 /// The estimator the calibration picks (notebooks/verdict-calibration.md), chosen per data
 /// set by the intrinsic dimension's dependence on scale: `AutomaticDimensionRule` reads
 /// Gride's curve at n₁ = 1, 2, 4, …, 32 (`GrideDimension`) and says which number to trust,
-/// and whether to trust it at all; in high dimension DANCo and ESS answer, cross-checked by
-/// each other and by the correlation integral.
+/// and whether to trust it at all; in high dimension DANCo answers, cross-checked by ESS and
+/// by the correlation integral.
 ///
 /// On scikit-dimension's 24 benchmark manifolds (n ∈ {1 000, 2 500}, seeds 6–10, which chose
 /// no threshold) the rule's mean relative error is 5.65 %, no confident answer is more than 1
@@ -26,7 +26,7 @@ public struct AutomaticDimension: Sendable {
     public let companions: AutomaticDimensionRule.Companions
     /// The answer (also when not resolvable: the table shows it, the verdict does not).
     public let dimension: Double
-    /// What the answer is: "DANCo and ESS", "Gride, n₁ = 4–8", "Gride, n₁ = 1".
+    /// What the answer is: "DANCo, checked by ESS", "Gride, n₁ = 4–8", "Gride, n₁ = 1".
     public let method: String
     /// The rule and its numbers, for the report.
     public let note: String
@@ -77,15 +77,16 @@ public struct AutomaticDimension: Sendable {
 /// asks for them, DANCo, ESS and the correlation integral (`Companions`): a pure function of
 /// those numbers, so it is tested on tabulated curves. In order:
 ///
-/// 1. **High dimension → DANCo and ESS.** If g₀ ≥ `dancoLevel` (6) and the curve falls by at
+/// 1. **High dimension → DANCo, checked by ESS.** If g₀ ≥ `dancoLevel` (6) and the curve falls by at
 ///    least `dancoFall` − 1 (4 %) from n₁ = 1 to n₁ = 2^`span` (8), or Gride's answer (3–4
 ///    below) is `highLevel` (7) or more, neighbour ratios carry the finite-sample bias of high
 ///    dimension at every scale (the hypercubes, spheres and Campadelli's nonlinear sets read
 ///    8.3–9.8 for k = 10 and 14–18 for k = 17–24 at N = 1 000, flat or falling), which DANCo's
 ///    calibration by simulation and ESS's closed form for uniform balls both correct. The
-///    answer is their mean, a confident number only if they agree within `agreement` (2:
-///    two answers each within 1 of k differ by at most 2) and the correlation integral passes
-///    (7). They disagree on Campadelli's (12, 72) set (DANCo 17–18, ESS 21) and the
+///    answer is DANCo's (the anchors' best estimator), a confident number only if ESS agrees
+///    within `agreement` (2: two answers each within 1 of k differ by at most 2) and the
+///    correlation integral passes (7); when they disagree the number shown is Gride's answer
+///    where there is one. They disagree on Campadelli's (12, 72) set (DANCo 17–18, ESS 21) and the
 ///    paraboloid of dimension 9 (DANCo 8, ESS 4). A falling curve is trusted only if some two
 ///    consecutive scales agree within `tolerance`: a curve that falls at every step is noise.
 /// 2. **Noise screen.** From the smallest scale up, scales that fall by more than `tolerance`
@@ -101,12 +102,13 @@ public struct AutomaticDimension: Sendable {
 ///    spiral under 0.5 % noise: 3.6, 2.2, 2.3, 2.0, 1.8, 1.7). None: "not resolvable" (the
 ///    number shown is DANCo's).
 /// 5. **Ambiguity band.** A Gride answer below `dancoLevel` is a confident number only within
-///    `band` (0.3) of an integer: 2.5 reads neither 2 nor 3 (a helicoid under 2 % noise reads
+///    `band` (0.28) of an integer: 2.5 reads neither 2 nor 3 (a helicoid under 2 % noise reads
 ///    2.42–2.68 at every scale, and every other estimator 2.4–2.9 with it).
 /// 6. **Floor.** A Gride answer below `dancoLevel` is a confident number only if the curve,
 ///    from the answer's scale on, never falls below it by more than the factor `floorRatio`
-///    (1.3): a helix under 2 % noise at N = 2 500 is flat at 2.8 over n₁ = 1–2 and falls to
-///    1.1 by n₁ = 32. The clean benchmark manifolds stay within 1.21 (Mp1's paraboloid); a
+///    (1.25): a helix under 2 % noise at N = 2 500 is flat at 2.8 over n₁ = 1–2 and falls to
+///    1.1 by n₁ = 32; a spiral under 0.5 % noise reads 2.2 right after its noisy smallest
+///    scale and falls to 1.75. The clean benchmark manifolds stay within 1.21 (Mp1's paraboloid); a
 ///    paraboloid of dimension 6 (5.2 falling to 3.0) is not resolvable.
 /// 7. **Larger scales.** An answer of `correlationFrom` (5.5) or more is a confident number
 ///    only if the correlation integral at the 10th–20th neighbour radii (scikit-dimension's
@@ -133,12 +135,12 @@ public struct AutomaticDimensionRule: Sendable, Hashable {
         /// Octaves over which the fall is measured (n₁ = 1 against n₁ = 2^span).
         public var span: Int = 3
         /// Largest distance to an integer of a confident Gride answer below `dancoLevel`.
-        public var band: Double = 0.3
+        public var band: Double = 0.28
         /// Largest ratio of a confident Gride answer below `dancoLevel` to the curve's minimum
         /// from the answer's scale on: a "plateau" the curve later falls below by more is none.
-        public var floorRatio: Double = 1.3
+        public var floorRatio: Double = 1.25
         /// A Gride answer from which the high-dimensional bias is assumed at every scale, so
-        /// DANCo and ESS answer instead.
+        /// DANCo answers instead (checked by ESS).
         public var highLevel: Double = 7
         /// Largest |DANCo − ESS| of a confident high-dimensional answer.
         public var agreement: Double = 2
@@ -169,8 +171,8 @@ public struct AutomaticDimensionRule: Sendable, Hashable {
         case gridePlateau(Int)
         /// g₀: the curve rises from the smallest scale.
         case grideSmallestScale
-        /// High dimension (high and falling, or a Gride answer of `highLevel` or more): the
-        /// mean of DANCo and ESS.
+        /// High dimension (high and falling, or a Gride answer of `highLevel` or more): DANCo,
+        /// checked by ESS.
         case highDimension
         /// No two consecutive scales agree: not resolvable (DANCo's number for the table).
         case noPlateau
@@ -225,13 +227,13 @@ public struct AutomaticDimensionRule: Sendable, Hashable {
         grideAnswer = gride
     }
 
-    /// What the answer is: "DANCo and ESS", "Gride, n₁ = 4–8" (scale i is n₁ = 2^i),
+    /// What the answer is: "DANCo, checked by ESS", "Gride, n₁ = 4–8" (scale i is n₁ = 2^i),
     /// "Gride, n₁ = 1", "DANCo" (not resolvable).
     public var method: String {
         switch reading {
         case .gridePlateau(let i): return "Gride, n₁ = \(1 << i)–\(1 << (i + 1))"
         case .grideSmallestScale: return "Gride, n₁ = 1"
-        case .highDimension: return "DANCo and ESS"
+        case .highDimension: return "DANCo, checked by ESS"
         case .noPlateau: return "DANCo"
         }
     }
@@ -250,17 +252,15 @@ public struct AutomaticDimensionRule: Sendable, Hashable {
         c.danco.isFinite && c.ess.isFinite && abs(c.danco - c.ess) <= settings.agreement
     }
 
-    /// The answer, given the companions the rule needs: Gride's; in high dimension the mean
-    /// of DANCo and ESS (DANCo alone without ESS; Gride's own answer when they disagree and
-    /// there is one); DANCo when there is no plateau.
+    /// The answer, given the companions the rule needs: Gride's; in high dimension DANCo's
+    /// (Gride's own answer when ESS disagrees and there is one); DANCo when there is no plateau.
     public func value(_ c: Companions) -> Double {
         switch reading {
         case .gridePlateau, .grideSmallestScale: return grideAnswer ?? .nan
         case .noPlateau: return c.danco
         case .highDimension:
-            if agree(c) { return (c.danco + c.ess) / 2 }
-            if let g = grideAnswer { return g }
-            return c.ess.isFinite && c.danco.isFinite ? (c.danco + c.ess) / 2 : c.danco
+            if !agree(c), let g = grideAnswer { return g }
+            return c.danco
         }
     }
 
@@ -318,9 +318,10 @@ public struct AutomaticDimensionRule: Sendable, Hashable {
             }
             text += "DANCo and ESS correct it: DANCo \(f(c.danco)), ESS \(f(c.ess))"
             if agree(c) {
-                text += ", within \(f(settings.agreement)) of each other: their mean \(f(value))."
+                text += ", within \(f(settings.agreement)) of each other: DANCo's \(f(value))."
             } else {
-                text += ", more than \(f(settings.agreement)) apart: not resolvable."
+                text += ", more than \(f(settings.agreement)) apart: not resolvable"
+                    + (grideAnswer != nil ? " (the number shown is Gride's)." : ".")
             }
             if grideAnswer == nil, !anyPlateau { text += " No two consecutive scales agree within \(tol): not resolvable." }
         case .noPlateau:
