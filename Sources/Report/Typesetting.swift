@@ -11,10 +11,11 @@ public func verdictStyle(_ outcome: ClaimValue.Outcome) -> String { Typesetting.
 enum Typesetting {
     /// A number as the engine prints it: "-1.41", "3.97e-04", "12", "0.25".
     private static let number = #"[-−+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?"#
-    /// A number, a range "[a–b]" / "a–b", or a value with its spread "a ± b". The patterns
+    /// A number, a range "[a–b]" / "a–b", or a value with its spread "a ± b", each possibly
+    /// a percentage ("12.5 %"). The patterns
     /// are constants; were one ever to fail to compile, cells are shown as written.
     private static let numeric = try? NSRegularExpression(
-        pattern: #"^\s*[\[(]?\s*N(?:\s*(?:–|±|\.\.\.?)\s*N)?\s*[\])]?\s*$"#.replacingOccurrences(of: "N", with: number))
+        pattern: #"^\s*[\[(]?\s*N(?:\s*(?:–|±|\.\.\.?)\s*N)?\s*[\])]?(?:\s*%)?\s*$"#.replacingOccurrences(of: "N", with: number))
     private static let exponent = try? NSRegularExpression(pattern: #"(\d)[eE]([-+]?)0*(\d+)"#)
 
     /// Whether a table cell holds a number or a numeric range (right-aligned, never wrapped).
@@ -24,7 +25,8 @@ enum Typesetting {
 
     /// The cell as a reader should see it: for numbers and ranges, a minus sign (U+2212)
     /// instead of the hyphen, "×10⁻⁴" instead of "e-04", and thin spaces around the range's
-    /// en dash so "[−2.11 – −1.41]" does not read as one long token. Other text is unchanged.
+    /// en dash so "[−2.11 – −1.41]" does not read as one long token, and a no-break space
+    /// before a percent sign. Other text is unchanged.
     static func typeset(_ text: String) -> String {
         guard isNumeric(text) else { return text }
         var s = ""
@@ -35,6 +37,8 @@ enum Typesetting {
             previous = c
         }
         s = s.replacingOccurrences(of: #"\s*–\s*"#, with: "\u{2009}–\u{2009}", options: .regularExpression)
+        // "0 %" never breaks between the number and its sign in a narrow column.
+        s = s.replacingOccurrences(of: #"\s+%"#, with: "\u{00A0}%", options: .regularExpression)
         let range = NSRange(s.startIndex..., in: s)
         var result = s
         for match in (exponent?.matches(in: s, range: range) ?? []).reversed() {

@@ -15,13 +15,15 @@ final class TypesettingTests: XCTestCase {
             ("k-means", "k-means"),
             ("not confirmed", "not confirmed"),
             ("d = 3", "d = 3"),
+            ("0 %", "0\u{00A0}%"),
+            ("12.5 %", "12.5\u{00A0}%"),
             ("", ""),
         ]
         for (input, expected) in cases { XCTAssertEqual(Typesetting.typeset(input), expected, input) }
     }
 
     func testNumericCellsAreRecognised() {
-        for text in ["1", "-1.5", "3.97e-04", "[-2.11–-1.41]", "(0.1–0.2)", "0.42 ± 0.03", "−0.5"] {
+        for text in ["1", "-1.5", "3.97e-04", "[-2.11–-1.41]", "(0.1–0.2)", "0.42 ± 0.03", "−0.5", "0 %", "12.5 %"] {
             XCTAssertTrue(Typesetting.isNumeric(text), text)
         }
         for text in ["", "—", "H(d)", "d = 3", "1 of 3", "2024-01-01"] { XCTAssertFalse(Typesetting.isNumeric(text), text) }
