@@ -47,6 +47,11 @@ def load(cache):
     return list(cases.values())
 
 
+def nearest(v):
+    """The nearest integer, halves away from zero (Swift's `rounded()`, not Python's round)."""
+    return math.floor(v + 0.5)
+
+
 # --- rules: case -> (value, resolved, label) -------------------------------------------
 
 def flat(g, j, tol):
@@ -84,7 +89,7 @@ def rule_current(c, tol=0.06, danco_level=6, danco_fall=1.04, span=3, band=0.4, 
         label = f"plateau{plateau}"
     else:
         return (danco, False, "none")
-    resolved = v >= danco_level or abs(v - round(v)) <= band
+    resolved = v >= danco_level or abs(v - nearest(v)) <= band
     # floor: a Gride answer the curve later falls below by more than this factor is no plateau
     start = plateau if label.startswith("plateau") else 0
     if v < danco_level and v > floor * min(g[start:]):
@@ -94,9 +99,10 @@ def rule_current(c, tol=0.06, danco_level=6, danco_fall=1.04, span=3, band=0.4, 
 
 def rule_high(c, high=7.0, agreement=2.0, corr_from=5.5, corr_ratio=0.63, **base):
     """AutomaticDimensionRule as in Swift: `rule_current`'s reading of the Gride curve, then
-    in high dimension (a high and falling curve, or a Gride answer of `high` or more) DANCo,
-    confident only if ESS agrees within `agreement` (shown: Gride's answer where there is
-    one when they disagree); and from `corr_from` on, CorrInt / g0 of at least `corr_ratio`."""
+    in high dimension (a high and falling curve, or a Gride answer of `high` or more) the mean
+    of DANCo and ESS, confident only if they agree within `agreement` (else shown: Gride's
+    answer where there is one, else DANCo's); and from `corr_from` on, CorrInt / g0 of at
+    least `corr_ratio`."""
     v, ok, label = rule_current(c, **base)
     e, g = c["estimates"], c["grideCurve"]
     d, s, ci = e.get("DANCo", math.nan), e.get("ESS", math.nan), e.get("CorrInt", math.nan)
@@ -106,8 +112,9 @@ def rule_high(c, high=7.0, agreement=2.0, corr_from=5.5, corr_ratio=0.63, **base
     larger = (ci / g[0] >= corr_ratio) if (math.isfinite(ci) and g[0] > 0) else False
     if label == "DANCo" or v >= high:
         gride = None if label == "DANCo" else v
-        value = gride if (not agree and gride is not None) else d
-        return (value, ok and agree and larger, "high")
+        confident = ok and agree and larger
+        value = (d + s) / 2 if confident else (gride if gride is not None else d)
+        return (value, confident, "high")
     if v >= corr_from:
         ok = ok and larger
     return (v, ok, label)
@@ -150,25 +157,25 @@ def score(cases, rule):
         rel += abs(v - k) / k if math.isfinite(v) else 1.0
         if not ok:
             unresolved += 1
-        elif abs(round(v) - k) > 1:
+        elif abs(nearest(v) - k) > 1:
             far += 1
         if k <= 6:
             n6 += 1
-            exact6 += ok and round(v) == k
+            exact6 += ok and nearest(v) == k
     out["clean"] = len(clean)
     out["mre"] = rel / max(1, len(clean))
     out["exact6"] = exact6 / max(1, n6)
     out["far"] = far / max(1, len(clean))
     out["unresolved"] = unresolved / max(1, len(clean))
     noisy = [c for c in cases if 0 < c["noise"] <= 0.02 and c["k"] <= 4]
-    wrong = sum(1 for c in noisy if (lambda r: r[1] and round(r[0]) != c["k"])(rule(c)))
-    ex = sum(1 for c in noisy if (lambda r: r[1] and round(r[0]) == c["k"])(rule(c)))
+    wrong = sum(1 for c in noisy if (lambda r: r[1] and nearest(r[0]) != c["k"])(rule(c)))
+    ex = sum(1 for c in noisy if (lambda r: r[1] and nearest(r[0]) == c["k"])(rule(c)))
     out["noisy"] = len(noisy)
     out["noisy_wrong"] = wrong
     out["noisy_exact"] = ex / max(1, len(noisy))
     n5 = [c for c in cases if c["noise"] > 0.02 and c["k"] <= 4]
     out["noisy5"] = len(n5)
-    out["noisy5_wrong"] = sum(1 for c in n5 if (lambda r: r[1] and round(r[0]) != c["k"])(rule(c)))
+    out["noisy5_wrong"] = sum(1 for c in n5 if (lambda r: r[1] and nearest(r[0]) != c["k"])(rule(c)))
     return out
 
 
@@ -190,7 +197,7 @@ def detail(cases, rule):
         for c in sorted(cs, key=lambda c: (c["n"], c["seed"])):
             v, ok, label = rule(c)
             rel += abs(v - k) / k
-            mark = "" if not ok else ("!" if abs(round(v) - k) > 1 else ("x" if round(v) != k else ""))
+            mark = "" if not ok else ("!" if abs(nearest(v) - k) > 1 else ("x" if nearest(v) != k else ""))
             rows.append(f"{v:.1f}{'' if ok else '?'}{mark}")
         print(f"{name:18s} k={k:2d}  MRE {100*rel/len(cs):5.1f} %  " + " ".join(rows))
 
