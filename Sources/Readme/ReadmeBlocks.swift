@@ -76,7 +76,23 @@ enum CalibrationBlock {
                 + " the acceptance; its answers (true k × answer):"
         }
         let confusionRows = confusion.rows.map { $0.map { MarkdownTable.cell($0) } }
-        return text + "\n\n" + MarkdownTable.render(confusion.columns, confusionRows)
+        return text + "\n\n" + MarkdownTable.render(confusion.columns, confusionRows) + "\n\n" + (try estimators(e))
+    }
+
+    /// The `{dimension-benchmark}` cell: every estimator on the 24 benchmark manifolds, then
+    /// `auto` and TwoNN under each noise level on the low-k sets.
+    static func estimators(_ e: Extract) throws -> String {
+        let clean = try e.table("estimators"), noisy = try e.table("estimators.noisy")
+        let shown = noisy.rows.filter { row in
+            let name = row.first?.stringValue ?? ""
+            return name.hasSuffix(" auto") || name.hasSuffix(" TwoNN")
+        }
+        return "\(clean.title ?? "The estimators on the benchmark manifolds"), seeds that chose none of `auto`'s thresholds "
+            + "(MRE: mean |d̂ − k|/k over all cases, `auto`'s number whether resolved or not; exact and more than 1 off: "
+            + "its confident answers):\n\n"
+            + MarkdownTable.render(clean.columns, clean.rows.map { $0.map { MarkdownTable.cell($0) } })
+            + "\n\n\(noisy.title ?? "With noise"), `auto` and TwoNN:\n\n"
+            + MarkdownTable.render(noisy.columns, shown.map { $0.map { MarkdownTable.cell($0) } })
     }
 
     /// A rate cell for ranking: a fraction (typed tables) or "47 %" (extracts before them).
