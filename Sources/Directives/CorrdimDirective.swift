@@ -17,13 +17,16 @@ public enum CorrdimDirective: Directive {
 
     public static let parameters = Settings.parameters
 
+    /// `range: auto`: the radii from the data.
+    enum RangeWord: String, CaseIterable, Decodable, Sendable, ParameterWords { case auto }
+
     /// The cell's parameters, declared once.
     struct Settings: ParameterSettings {
         @Param("the points: an earlier dataset or autoencoder codes", kinds: [.dataset]) var data: ResultID
         @Param("number of log-spaced radii", 4...255) var radii = 32
         @Param("`auto` (smallest nearest-neighbour distance of a sample to the largest distance) or [r1, r2]",
-               type: .choiceOrNumbers(["auto"], count: 2))
-        var range = WordOr<[Double]>.word("auto")
+               type: .choiceOrNumbers(RangeWord.allCases.map(\.rawValue), count: 2))
+        var range = WordOr<RangeWord, [Double]>.word(.auto)
         @Param("use a random subset of this many points (default: all)", 2...100_000_000) var sample: Int?
         @Param("the local slopes in the scaling region may differ by this fraction of their mean", 0.01...1) var tolerance = 0.1
         @Param("also compute scikit-dimension's CorrInt (median 10th/20th neighbour radii; one more pass over the pairs)")
@@ -112,7 +115,7 @@ public enum CorrdimDirective: Directive {
     }
 
     /// The `range` argument: nil for `auto`, else the two radii.
-    static func radiusRange(_ range: WordOr<[Double]>) throws -> ClosedRange<Double>? {
+    static func radiusRange(_ range: WordOr<RangeWord, [Double]>) throws -> ClosedRange<Double>? {
         guard let radii = range.value else { return nil } // `auto`
         guard radii.count == 2, radii[0] > 0, radii[1] > radii[0] else {
             throw ParameterError("range", "`range` [r1, r2] needs 0 < r1 < r2, got [\(radii.map { formatNumber($0) }.joined(separator: ", "))]")
