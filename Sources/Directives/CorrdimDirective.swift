@@ -17,6 +17,18 @@ public enum CorrdimDirective: Directive {
 
     public static let parameters = Settings.parameters
 
+    /// The names of the estimate's details that readers look up (the `{entropy-curve}`
+    /// cross-check, the README's block): declared once, here.
+    public enum Detail {
+        public static let r1 = "r1", r2 = "r2"
+        public static let eckmannRuelleBound = "Eckmann–Ruelle bound"
+        /// The slope of a second flat stretch of the local slopes (a plateau or the bottom of a V).
+        public static let otherScalingRegion = "other scaling region"
+    }
+
+    /// The suffix of the result holding a second scaling region's slope, when it is a plateau.
+    public static let otherRegionSlot = "other-region"
+
     /// `range: auto`: the radii from the data.
     enum RangeWord: String, CaseIterable, Decodable, Sendable, ParameterWords { case auto }
 
@@ -37,7 +49,7 @@ public enum CorrdimDirective: Directive {
         ResultSlot(kind: .estimate, doc: "the correlation dimension; details: window r1, r2, R², radii in the window, n, Eckmann–Ruelle bound, CorrInt"),
         ResultSlot("curve", kind: .curve, doc: "ln C(r) against ln r"),
         ResultSlot("slopes", kind: .curve, doc: "local slope d ln C / d ln r against r"),
-        ResultSlot("other-region", kind: .estimate, doc: "the slope of a second scaling region with a real plateau, when C(r) has one"),
+        ResultSlot(otherRegionSlot, kind: .estimate, doc: "the slope of a second scaling region with a real plateau, when C(r) has one"),
     ]
 
     public static func validate(_ arguments: Arguments) -> [ParameterError] {
@@ -71,12 +83,12 @@ public enum CorrdimDirective: Directive {
                 : .note("The local slopes of C(r) also come near \(String(format: "%.2f", other.slope)) " + stretch
                     + ", at the bottom of a V where they turn, not on a plateau: not a second scaling region."), at: 1)
             if var main = result.values[""] as? EstimateValue {
-                main.details.append(.init("other scaling region", other.slope))
+                main.details.append(.init(Detail.otherScalingRegion, other.slope))
                 result.values[""] = main
             }
             // Only a real plateau is a second scaling region a claim may match.
             if other.isPlateau {
-                result.values["other-region"] = EstimateValue(name: "second scaling region", value: other.slope,
+                result.values[otherRegionSlot] = EstimateValue(name: "second scaling region", value: other.slope,
                                                               details: [.init("r from", other.from), .init("r to", other.to)])
             }
         }
@@ -136,11 +148,11 @@ public enum CorrdimDirective: Directive {
         let window = fit.window
         let n = integral.pointCount
         var details: [EstimateValue.Detail] = [
-            .init("r1", window.lowerBound), .init("r2", window.upperBound), .init("R²", fit.rSquared),
+            .init(Detail.r1, window.lowerBound), .init(Detail.r2, window.upperBound), .init("R²", fit.rSquared),
             .init("radii in window", Double(fit.windowIndices.count)), .init("n", Double(n)),
             .init("fraction of pairs at r1", integral.values[fit.windowIndices.lowerBound]),
             .init("fraction of pairs at r2", integral.values[fit.windowIndices.upperBound]),
-            .init("Eckmann–Ruelle bound", fit.eckmannRuelleBound),
+            .init(Detail.eckmannRuelleBound, fit.eckmannRuelleBound),
         ]
         if let corrint { details.append(.init("CorrInt", corrint.dimension)) }
         let main = EstimateValue(name: "correlation dimension of \(data.name)", value: fit.dimension, details: details)
