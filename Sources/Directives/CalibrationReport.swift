@@ -2,6 +2,8 @@ import EntropyCurve
 import Foundation
 import Notebook
 
+private typealias Label = VerdictCalibrationDirective.Label
+
 /// The outputs of `{verdict-calibration}`: the score of every method, the chosen default
 /// and its confusion table, and every case's answers.
 struct CalibrationReport {
@@ -59,8 +61,8 @@ struct CalibrationReport {
                     .verdict(s.meetsAcceptance ? "yes" : "no")]
         }
         return Table(title: "Every method on \(cases.count) cases (set × n × seed)",
-                     columns: ["method", "exact, k ≤ 4", "> 1 off, k ≤ 4", "not resolvable, k ≤ 4", "exact, k ≤ 6",
-                               "confident wrong, k ≤ 6", "mean |error|, k ≤ 6", "> 1 off, k ≥ 8", "meets acceptance"],
+                     columns: [Label.method, "exact, k ≤ 4", "> 1 off, k ≤ 4", "not resolvable, k ≤ 4", "exact, k ≤ 6",
+                               "confident wrong, k ≤ 6", Label.meanError, "> 1 off, k ≥ 8", Label.meetsAcceptance],
                      cells: rows)
     }
 
@@ -72,7 +74,7 @@ struct CalibrationReport {
     }
 
     func caseTable(_ methods: [CalibrationScore.Method]) -> Table {
-        let shown = methods.filter { !$0.name.hasPrefix("noisy slope alone") }
+        let shown = methods.filter { !$0.name.hasPrefix(VerdictCalibration.noisySlopeAlonePrefix) }
         let rows = cases.map { c -> [Table.Cell] in
             [.text(c.set), .parameter(c.k), .parameter(c.n), .parameter(c.seed + 1)] + shown.map { m in
                 ((try? m.answer(c)) ?? nil).map { .measurement(Double($0)) } ?? .verdict("NR")
@@ -86,7 +88,7 @@ struct CalibrationReport {
         let low = s.restricted(to: 1...4)
         return EstimateValue(name: s.method, value: low.exactRate, details: [
             .init("cases", Double(s.count)), .init("exact rate k ≤ 4", low.exactRate), .init("more than 1 off, k ≤ 4", low.farOffRate),
-            .init("more than 1 off, k ≥ 8", s.restricted(to: 8...Int.max).farOffRate), .init("meets acceptance", s.meetsAcceptance ? 1 : 0),
+            .init("more than 1 off, k ≥ 8", s.restricted(to: 8...Int.max).farOffRate), .init(Label.meetsAcceptance, s.meetsAcceptance ? 1 : 0),
         ])
     }
 

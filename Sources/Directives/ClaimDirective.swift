@@ -114,7 +114,7 @@ public enum ClaimDirective: Directive {
             guard ids.count == 2 else { throw ParameterError("of", "name an {entropy-curve} result (corrdim: true) and the images' correlation dimension estimate") }
             let (v, c) = try corrdim(ids[0])
             let reference = try value(ids[1], EstimateValue.self)
-            let other = context.value(id: ids[1] + ".other-region") as? EstimateValue
+            let other = context.value(id: ids[1] + "." + CorrdimDirective.otherRegionSlot) as? EstimateValue
             return Conclusions.saturatesAt(d: v.d, corrdim: c, reference: reference.value, alternative: other?.value)
         case .fittingPhase, .compressionPhase, .compressionClusters, .stable:
             throw ParameterError("test", "`\(settings.test.rawValue)` reads an {information-plane} result")

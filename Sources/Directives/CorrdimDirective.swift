@@ -17,13 +17,28 @@ public enum CorrdimDirective: Directive {
 
     public static let parameters = Settings.parameters
 
+    /// The names of the estimate's details that readers look up (the `{entropy-curve}`
+    /// cross-check, the README's block): declared once, here.
+    public enum Detail {
+        public static let r1 = "r1", r2 = "r2"
+        public static let eckmannRuelleBound = "Eckmann–Ruelle bound"
+        /// The slope of a second flat stretch of the local slopes (a plateau or the bottom of a V).
+        public static let otherScalingRegion = "other scaling region"
+    }
+
+    /// The suffix of the result holding a second scaling region's slope, when it is a plateau.
+    public static let otherRegionSlot = "other-region"
+
+    /// `range: auto`: the radii from the data.
+    enum RangeWord: String, CaseIterable, Decodable, Sendable, ParameterWords { case auto }
+
     /// The cell's parameters, declared once.
     struct Settings: ParameterSettings {
         @Param("the points: an earlier dataset or autoencoder codes", kinds: [.dataset]) var data: ResultID
         @Param("number of log-spaced radii", 4...255) var radii = 32
         @Param("`auto` (smallest nearest-neighbour distance of a sample to the largest distance) or [r1, r2]",
-               type: .choiceOrNumbers(["auto"], count: 2))
-        var range = WordOr<[Double]>.word("auto")
+               type: .choiceOrNumbers(RangeWord.allCases.map(\.rawValue), count: 2))
+        var range = WordOr<RangeWord, [Double]>.word(.auto)
         @Param("use a random subset of this many points (default: all)", 2...100_000_000) var sample: Int?
         @Param("the local slopes in the scaling region may differ by this fraction of their mean", 0.01...1) var tolerance = 0.1
         @Param("also compute scikit-dimension's CorrInt (median 10th/20th neighbour radii; one more pass over the pairs)")
@@ -34,7 +49,7 @@ public enum CorrdimDirective: Directive {
         ResultSlot(kind: .estimate, doc: "the correlation dimension; details: window r1, r2, R², radii in the window, n, Eckmann–Ruelle bound, CorrInt"),
         ResultSlot("curve", kind: .curve, doc: "ln C(r) against ln r"),
         ResultSlot("slopes", kind: .curve, doc: "local slope d ln C / d ln r against r"),
-        ResultSlot("other-region", kind: .estimate, doc: "the slope of a second scaling region with a real plateau, when C(r) has one"),
+        ResultSlot(otherRegionSlot, kind: .estimate, doc: "the slope of a second scaling region with a real plateau, when C(r) has one"),
     ]
 
     public static func validate(_ arguments: Arguments) -> [ParameterError] {
@@ -68,12 +83,12 @@ public enum CorrdimDirective: Directive {
                 : .note("The local slopes of C(r) also come near \(String(format: "%.2f", other.slope)) " + stretch
                     + ", at the bottom of a V where they turn, not on a plateau: not a second scaling region."), at: 1)
             if var main = result.values[""] as? EstimateValue {
-                main.details.append(.init("other scaling region", other.slope))
+                main.details.append(.init(Detail.otherScalingRegion, other.slope))
                 result.values[""] = main
             }
             // Only a real plateau is a second scaling region a claim may match.
             if other.isPlateau {
-                result.values["other-region"] = EstimateValue(name: "second scaling region", value: other.slope,
+                result.values[otherRegionSlot] = EstimateValue(name: "second scaling region", value: other.slope,
                                                               details: [.init("r from", other.from), .init("r to", other.to)])
             }
         }
@@ -112,7 +127,7 @@ public enum CorrdimDirective: Directive {
     }
 
     /// The `range` argument: nil for `auto`, else the two radii.
-    static func radiusRange(_ range: WordOr<[Double]>) throws -> ClosedRange<Double>? {
+    static func radiusRange(_ range: WordOr<RangeWord, [Double]>) throws -> ClosedRange<Double>? {
         guard let radii = range.value else { return nil } // `auto`
         guard radii.count == 2, radii[0] > 0, radii[1] > radii[0] else {
             throw ParameterError("range", "`range` [r1, r2] needs 0 < r1 < r2, got [\(radii.map { formatNumber($0) }.joined(separator: ", "))]")
@@ -133,11 +148,11 @@ public enum CorrdimDirective: Directive {
         let window = fit.window
         let n = integral.pointCount
         var details: [EstimateValue.Detail] = [
-            .init("r1", window.lowerBound), .init("r2", window.upperBound), .init("R²", fit.rSquared),
+            .init(Detail.r1, window.lowerBound), .init(Detail.r2, window.upperBound), .init("R²", fit.rSquared),
             .init("radii in window", Double(fit.windowIndices.count)), .init("n", Double(n)),
             .init("fraction of pairs at r1", integral.values[fit.windowIndices.lowerBound]),
             .init("fraction of pairs at r2", integral.values[fit.windowIndices.upperBound]),
-            .init("Eckmann–Ruelle bound", fit.eckmannRuelleBound),
+            .init(Detail.eckmannRuelleBound, fit.eckmannRuelleBound),
         ]
         if let corrint { details.append(.init("CorrInt", corrint.dimension)) }
         let main = EstimateValue(name: "correlation dimension of \(data.name)", value: fit.dimension, details: details)

@@ -14,6 +14,8 @@ public enum DistancesDirective: Directive {
 
     /// Whether distances are split by the points' labels.
     enum Grouping: String, CaseIterable, Decodable, ParameterWords { case none, label }
+    /// `pairs: all`: every pair.
+    enum PairsWord: String, CaseIterable, Decodable, Sendable, ParameterWords { case all }
 
     public static let parameters = Settings.parameters
 
@@ -23,9 +25,8 @@ public enum DistancesDirective: Directive {
         @Param("number of bins from 0 to the largest distance", 1...254) var bins = 60
         @Param("`label`: separate histograms of within-label and between-label pairs (the data needs labels)")
         var by = Grouping.none
-        @Param("`all` pairs, or about this many: all pairs among a random subset of m points, m(m−1)/2 ≥ pairs",
-               type: .choiceOrNumber(["all"], 1...1e15))
-        var pairs = WordOr<Double>.word("all")
+        @Param("`all` pairs, or about this many: all pairs among a random subset of m points, m(m−1)/2 ≥ pairs", 1...1e15)
+        var pairs = WordOr<PairsWord, Double>.word(.all)
     }
 
     public static let results: [ResultSlot] = [

@@ -27,8 +27,8 @@ struct CorrdimReference {
     /// The values stored by the `{corrdim}` cell `id`.
     init(_ id: ResultID, context: CellContext) throws {
         images = try context.value(id, as: EstimateValue.self)
-        secondRegion = context.value(id: id.id + ".other-region") as? EstimateValue
-        let competing = images.details.first { $0.name == "other scaling region" }?.value
+        secondRegion = context.value(id: id.id + "." + CorrdimDirective.otherRegionSlot) as? EstimateValue
+        let competing = images.details.first { $0.name == CorrdimDirective.Detail.otherScalingRegion }?.value
         turningPoint = secondRegion == nil ? competing : nil
         if let curve = context.value(id: id.id + ".curve") as? CurveValue, let s = curve.series.first {
             integral = CorrelationCurve(radii: s.x.map(Foundation.exp), values: s.y.map(Foundation.exp))

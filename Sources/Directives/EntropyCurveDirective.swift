@@ -14,6 +14,12 @@ import Plot
 /// in the cache per (data, architecture, training settings, seed), so changing only the
 /// entropy settings re-uses them.
 public enum EntropyCurveDirective: Directive {
+    /// The names of the `dimension` estimate's rule details, the library's rule names
+    /// (`DimensionVerdict.RuleResult.Name`): the classic rules at the default gain threshold,
+    /// and what a noisy-slope rule's name starts with. Readers (the README) look them up here.
+    public static let classicRuleDetails = DimensionVerdict.RuleResult.Name.classic(gainThreshold: VerdictOptions().gainThreshold)
+    public static let noisySlopeDetailPrefix = DimensionVerdict.RuleResult.Name.noisySlopePrefix
+
     public static let name = "entropy-curve"
     public static let summary = "H(d) sweep: autoencoder per code dimension → KDE entropy of the codes → dimension verdict"
 

@@ -14,23 +14,66 @@ public enum MutualInformationBenchmarkDirective: Directive {
     public static let name = "mi-benchmark"
     public static let summary = "Mutual-information estimators on the 40 benchmark tasks of Czyż et al. (2023) with known I: MAE per estimator and family, interval coverage, null checks, estimate vs truth"
 
+    /// The names of the `auto` estimate's details that readers look up (the README's
+    /// block): declared once, here.
+    public enum AutoDetail {
+        /// The share of (task, seed) cases whose interval covers the truth.
+        public static let coverage = "coverage"
+        /// The share of cases with a two-sided interval.
+        public static let claimed = "claimed"
+    }
+
     /// The tasks of quick mode: one per family, and the hard cases of each kind.
     static let quickTasks = ["1v1-normal-0.75", "1v1-additive-0.1", "student-identity-2-2-1",
                              "multinormal-dense-5-5-0.5", "spiral-multinormal-sparse-3-3-2-2.0"]
     static let quickRows = 500
 
+    /// A benchmark task by its bmi id: the words are the ids of the library's task list
+    /// (`MutualInformationTasks.benchmark`), so `check` rejects any other at its line.
+    struct TaskName: ParameterWords, Sendable, Hashable {
+        let rawValue: String
+        init?(rawValue: String) {
+            guard MutualInformationTasks.task(id: rawValue) != nil else { return nil }
+            self.rawValue = rawValue
+        }
+        private init(listed id: String) { rawValue = id }
+        static var allCases: [TaskName] { MutualInformationTasks.benchmark.map { TaskName(listed: $0.id) } }
+        /// The library's task.
+        var task: MutualInformationTask? { MutualInformationTasks.task(id: rawValue) }
+    }
+
+    /// The estimator words: `auto` and every one of the library's methods
+    /// (`MutualInformationMethod`; `WordParameterTests` checks none is missing).
+    enum EstimatorName: String, CaseIterable, Decodable, Sendable, ParameterWords {
+        case auto, ksg, ksg2 = "ksg-2", ksgCopula = "ksg-copula", gaussian, gaussianCopula = "gaussian-copula", kde, infoNCE = "infonce", nwj, compressed
+
+        /// The library's estimator the word names.
+        var estimator: MutualInformationBenchmark.Estimator {
+            switch self {
+            case .auto: .auto
+            case .ksg: .method(.ksg)
+            case .ksg2: .method(.ksg2)
+            case .ksgCopula: .method(.ksgCopula)
+            case .gaussian: .method(.gaussian)
+            case .gaussianCopula: .method(.gaussianCopula)
+            case .kde: .method(.kde)
+            case .infoNCE: .method(.infoNCE)
+            case .nwj: .method(.nwj)
+            case .compressed: .method(.compressed)
+            }
+        }
+    }
+
     /// The cell's parameters, declared once. `estimators` and `tasks` take the words of the
-    /// library's benchmark (`MutualInformationBenchmark.Estimator(word:)`, the task ids).
+    /// library's benchmark (the estimator words, the task ids).
     struct Settings: ParameterSettings {
         @Param("rows per task and seed (quick mode: \(MutualInformationBenchmarkDirective.quickRows))", 50...100_000) var n = 5_000
         @Param("samples per task (quick mode: 1)", 1...50) var seeds = 3
         @Param("auto and any of " + MutualInformationMethod.allCases.map(\.rawValue).joined(separator: ", ")
-               + " (default without ksg-copula and ksg-2: auto runs KSG on normal scores itself where it may choose it, and each costs as much as ksg)",
-               type: .wordList(["auto"] + MutualInformationMethod.allCases.map(\.rawValue)))
-        var estimators = ["auto", "ksg", "gaussian", "gaussian-copula", "kde"]
-        @Param("bmi task ids (default: all 40; quick mode: \(MutualInformationBenchmarkDirective.quickTasks.count) of them)",
-               type: .wordList(MutualInformationTasks.benchmark.map(\.id)))
-        var tasks: [String]?
+               + " (default without ksg-copula and ksg-2: auto runs KSG on normal scores itself where it may choose it, and each costs as much as ksg)")
+        var estimators: [EstimatorName] = [.auto, .ksg, .gaussian, .gaussianCopula, .kde]
+        @Param("bmi task ids (default: all 40; quick mode: \(MutualInformationBenchmarkDirective.quickTasks.count) of them)")
+        var tasks: [TaskName]?
         @Param("neighbours of the KSG estimators", 1...100) var k = 3
         @Param("random half splits per interval", 1...50) var splits = 5
         @Param("the KDE plug-in uses the first this many rows (three O(n²) bandwidth searches per estimate)", 50...100_000) var kdeRows = 1_000
@@ -46,26 +89,13 @@ public enum MutualInformationBenchmarkDirective: Directive {
         ResultSlot("auto", kind: .estimate, doc: "auto's MAE over the tasks, nats; details: coverage, nullCoverage, unreliable, tasks, seeds, n"),
     ]
 
-    public static func validate(_ arguments: Arguments) -> [ParameterError] {
-        guard let cell = try? arguments.decode(Settings.self) else { return [] }
-        var problems = [ParameterError]()
-        for word in cell.estimators where MutualInformationBenchmark.Estimator(word: word) == nil {
-            problems.append(ParameterError("estimators", "`\(word)` is not an estimator; use auto or one of " + MutualInformationMethod.allCases.map(\.rawValue).joined(separator: ", ")))
-        }
-        for id in cell.tasks ?? [] where MutualInformationTasks.task(id: id) == nil {
-            problems.append(ParameterError("tasks", "`\(id)` is not a task of the benchmark (ids as in bmi, e.g. multinormal-dense-5-5-0.5)"))
-        }
-        return problems
-    }
-
     public static func run(_ arguments: Arguments, context: CellContext) throws -> CellResult {
         let cell = try arguments.decode(Settings.self)
         let quick = context.settings.quick
-        let ids = cell.tasks ?? (quick ? quickTasks : MutualInformationTasks.benchmark.map(\.id))
-        let chosen = ids.compactMap { MutualInformationTasks.task(id: $0) }
+        let chosen = chosenTasks(cell, quick: quick)
         let n = quick ? min(cell.n, quickRows) : cell.n
         let seeds = Array(0..<(quick ? 1 : cell.seeds))
-        let estimators = cell.estimators.compactMap(MutualInformationBenchmark.Estimator.init(word:))
+        let estimators = cell.estimators.map(\.estimator)
         let tasks = chosen.map { t in
             MutualInformationBenchmark.Task(id: t.id, family: t.family, truth: t.mutualInformation) { rows, g in t.sample(rows, using: &g) }
         }
@@ -76,6 +106,12 @@ public enum MutualInformationBenchmarkDirective: Directive {
             rowsFor: { $0 == .method(.kde) ? kdeRows : nil },
             progress: { done, total in context.progress(Double(done) / Double(max(1, total)), "\(done)/\(total) estimates") })
         return try package(records, tasks: chosen, estimators: estimators.map(\.word), n: n, seeds: seeds.count, kdeRows: kdeRows, quick: quick)
+    }
+
+    /// The cell's tasks: those it names, else all 40 (quick mode: `quickTasks`).
+    static func chosenTasks(_ cell: Settings, quick: Bool) -> [MutualInformationTask] {
+        let ids = cell.tasks.map { $0.map(\.rawValue) } ?? (quick ? quickTasks : MutualInformationTasks.benchmark.map(\.id))
+        return ids.compactMap { MutualInformationTasks.task(id: $0) }
     }
 
     static func package(_ records: [MutualInformationBenchmark.Record], tasks: [MutualInformationTask], estimators: [String],
@@ -128,7 +164,7 @@ public enum MutualInformationBenchmarkDirective: Directive {
         var values: [String: any NotebookValue] = ["": summary, "tasks": taskTable, "families": familyTable, "published": publishedTable]
         if let auto = summaries.first(where: { $0.estimator == "auto" }) {
             values["auto"] = EstimateValue(name: "MAE of auto", value: auto.meanAbsoluteError, unit: "nats", details: [
-                .init("coverage", auto.coverage), .init("claimed", auto.twoSided), .init("twoSidedCoverage", auto.twoSidedCoverage),
+                .init(AutoDetail.coverage, auto.coverage), .init(AutoDetail.claimed, auto.twoSided), .init("twoSidedCoverage", auto.twoSidedCoverage),
                 .init("nullCoverage", auto.nullCoverage), .init("unreliable", auto.unreliable),
                 .init("maeOfMeans", auto.meanAbsoluteErrorOfMeans), .init("tasks", Double(tasks.count)), .init("seeds", Double(seeds)), .init("n", Double(n)),
             ])

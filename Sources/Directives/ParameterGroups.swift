@@ -90,27 +90,32 @@ struct BandwidthChoice: ParameterValueType, Sendable, Hashable {
     }
 }
 
-/// A parameter that is either one of a few words (`auto`) or a value (`[0.1, 2]`). Its
-/// declaration names the words (`type: .choiceOrNumbers(["auto"], count: 2)`): every use
-/// here has one word, so `.word` means that word.
-enum WordOr<Value: ParameterValueType & Sendable & Hashable>: ParameterValueType, Sendable, Hashable {
-    static var parameterType: ParameterType { Value.parameterType }
+/// A parameter that is either one of a few words (`auto`, the cases of `Word`) or a value
+/// (`[0.1, 2]`). A number's declared type is `.choiceOrNumber(Word's words, range)`; a list's
+/// names its length (`type: .choiceOrNumbers(Word.allCases.map(\.rawValue), count: 2)`).
+enum WordOr<Word: ParameterWords & Sendable & Hashable, Value: ParameterValueType & Sendable & Hashable>: ParameterValueType, Sendable, Hashable {
+    static var parameterType: ParameterType {
+        switch Value.parameterType {
+        case .double(let range): .choiceOrNumber(Word.allCases.map(\.rawValue), range)
+        default: Value.parameterType
+        }
+    }
     var parameterValue: ParameterValue? {
         switch self {
-        case .word(let w): .string(w)
+        case .word(let w): w.parameterValue
         case .value(let v): v.parameterValue
         }
     }
-    static var placeholder: Self { .word("") }
+    static var placeholder: Self { .word(Word.placeholder) }
 
-    case word(String)
+    case word(Word)
     case value(Value)
 
     init(from decoder: any Decoder) throws {
         if let value = try? Value(from: decoder) {
             self = .value(value)
         } else {
-            self = .word(try decoder.singleValueContainer().decode(String.self))
+            self = .word(try Word(from: decoder))
         }
     }
 

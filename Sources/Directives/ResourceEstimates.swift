@@ -289,13 +289,12 @@ extension MutualInformationBenchmarkDirective {
     public static func estimate(_ inputs: EstimateInputs) -> ResourceEstimate? {
         guard let cell = try? inputs.arguments.decode(Settings.self) else { return nil }
         let quick = inputs.settings.quick
-        let ids = cell.tasks ?? (quick ? quickTasks : MutualInformationTasks.benchmark.map(\.id))
-        let tasks = ids.compactMap { MutualInformationTasks.task(id: $0) }
+        let tasks = chosenTasks(cell, quick: quick)
         let n = quick ? min(cell.n, quickRows) : cell.n
         let seeds = quick ? 1 : cell.seeds
         var work = ComputeWork.none
         for task in tasks {
-            for e in cell.estimators {
+            for e in cell.estimators.map(\.rawValue) {
                 work = work + Double(seeds) * WorkEstimates.reliabilityFactor(splits: cell.splits, null: false,
                                                                               power: WorkEstimates.mutualInformationPower(e))
                     * WorkEstimates.mutualInformationEstimate(e, rows: n, dx: task.dimX, dy: task.dimY, kdeRows: cell.kdeRows)

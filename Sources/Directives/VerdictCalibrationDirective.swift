@@ -9,6 +9,18 @@ import Notebook
 /// several n and seeds, and picks the default verdict from the table. Each (set, n, seed)
 /// sweep is memoized, so changing only the rules re-scores without retraining.
 public enum VerdictCalibrationDirective: Directive {
+    /// The labels of the summary table and the default's details that readers (the README's
+    /// block) look up: declared once, here, for `CalibrationReport` and them.
+    public enum Label {
+        public static let method = "method"
+        public static let meanError = "mean |error|, k ≤ 6"
+        public static let meetsAcceptance = "meets acceptance"
+        /// What the summary's noisy-slope verdict rows start with.
+        public static let noisySlopeVerdictPrefix = VerdictCalibration.noisySlopeVerdictPrefix
+        /// What the rows of the noisy slope alone (without the verdict's cross-checks) start with.
+        public static let noisySlopeAlonePrefix = VerdictCalibration.noisySlopeAlonePrefix
+    }
+
     public static let name = "verdict-calibration"
     public static let summary = "calibrate the dimension verdict: every rule on benchmark manifolds of known k, confusion tables"
 

@@ -90,8 +90,9 @@ public enum InlineValuePath {
     /// (`RecordDeclaration`); [] for kinds without a number to show; nil for fields known
     /// only after the run (a table's ROW.COLUMN, a record read by path).
     public static func fields(of kind: ValueKind) -> [String]? {
+        if kind == .table { return nil } // ROW.COLUMN, by the run's rows (`Table.StoredRecord.value`)
         if let declaration = kind.declaration { return declaration.inlineFields }
-        return [ValueKind.curve, .histogram, .config].contains(kind) ? [] : nil
+        return kind == .config ? [] : nil
     }
 
     /// Kinds whose bare id shows a default field (an estimate's value, a claim's outcome,

@@ -21,6 +21,11 @@ public struct RecordField: Sendable, Hashable {
         case numberMap
         /// A list of `{name, value}` (a claim's numbers and thresholds).
         case namedNumbers
+        /// A list of sub-records, each holding exactly these fields (a curve's series, a
+        /// table's columns); built by `RecordField.item(_:)`.
+        indirect case records([RecordField])
+        /// Rows of typed table cells (`#/definitions/tableCell`, `RecordDeclaration.tableCellSchema`).
+        case cellRows
     }
 
     public var name: String
@@ -134,26 +139,49 @@ public struct RecordDeclaration: Sendable, Hashable {
     /// The kind's definition in the JSON schema of run.json (draft-07), generated.
     public var schema: JSONValue {
         var properties: [String: JSONValue] = ["kind": ["enum": [.string(kind)]]]
-        for f in fields {
-            var p: [String: JSONValue]
-            func type(_ t: String, _ nullable: Bool) -> JSONValue { nullable ? [.string(t), "null"] : .string(t) }
-            switch f.type {
-            case .number: p = ["$ref": "#/definitions/number"]
-            case .integer(let nullable): p = ["type": type("integer", nullable)]
-            case .string(let nullable): p = ["type": type("string", nullable)]
-            case .bool: p = ["type": "boolean"]
-            case .words(let words): p = ["enum": .array(words.map(JSONValue.string))]
-            case .integers: p = ["type": "array", "items": ["type": "integer"]]
-            case .numbers(let nullable):
-                p = nullable ? ["oneOf": [["$ref": "#/definitions/numbers"], ["type": "null"]]] : ["$ref": "#/definitions/numbers"]
-            case .numberMap: p = ["type": "object", "additionalProperties": ["$ref": "#/definitions/number"]]
-            case .namedNumbers: p = ["$ref": "#/definitions/namedNumbers"]
-            }
-            p["description"] = .string(f.doc + (f.unit.map { " (\($0))" } ?? ""))
-            properties[f.name] = .object(p)
-        }
+        for f in fields { properties[f.name] = f.schema }
         return ["description": .string(doc), "type": "object", "additionalProperties": false,
                 "required": .array((["kind"] + fields.map(\.name)).map(JSONValue.string)), "properties": .object(properties)]
+    }
+}
+
+extension RecordField {
+    /// The field's schema (draft-07), its doc and unit as the description.
+    public var schema: JSONValue {
+        var p: [String: JSONValue]
+        func json(_ t: String, _ nullable: Bool) -> JSONValue { nullable ? [.string(t), "null"] : .string(t) }
+        switch type {
+        case .number: p = ["$ref": "#/definitions/number"]
+        case .integer(let nullable): p = ["type": json("integer", nullable)]
+        case .string(let nullable): p = ["type": json("string", nullable)]
+        case .bool: p = ["type": "boolean"]
+        case .words(let words): p = ["enum": .array(words.map(JSONValue.string))]
+        case .integers: p = ["type": "array", "items": ["type": "integer"]]
+        case .numbers(let nullable):
+            p = nullable ? ["oneOf": [["$ref": "#/definitions/numbers"], ["type": "null"]]] : ["$ref": "#/definitions/numbers"]
+        case .numberMap: p = ["type": "object", "additionalProperties": ["$ref": "#/definitions/number"]]
+        case .namedNumbers: p = ["$ref": "#/definitions/namedNumbers"]
+        case .records(let fields):
+            p = ["type": "array", "items": Self.objectSchema(fields, required: fields)]
+        case .cellRows: p = ["type": "array", "items": ["type": "array", "items": ["$ref": "#/definitions/tableCell"]]]
+        }
+        p["description"] = .string(doc + (unit.map { " (\($0))" } ?? ""))
+        return .object(p)
+    }
+
+    /// An object of exactly `fields`, those of `required` required.
+    static func objectSchema(_ fields: [RecordField], required: [RecordField]) -> JSONValue {
+        ["type": "object", "additionalProperties": false, "required": .array(required.map { .string($0.name) }),
+         "properties": .object(Dictionary(fields.map { ($0.name, $0.schema) }, uniquingKeysWith: { a, _ in a }))]
+    }
+
+    /// One sub-record of a `records` field: each declared sub-field under its name (null
+    /// where `values` has none); a value under a field not declared is left out.
+    public func item(_ values: [RecordField: JSONValue]) -> JSONValue {
+        guard case .records(let fields) = type else { return .null }
+        var out = [String: JSONValue]()
+        for f in fields { out[f.name] = values[f] ?? .null }
+        return .object(out)
     }
 }
 
@@ -209,8 +237,92 @@ extension RecordDeclaration {
         RecordField("summary", .string(nullable: false), doc: "one line for the report"),
     ])
 
+    /// A curve's fields (`CurveValue.record`), each declared once (see `Estimate`).
+    public enum Curve {
+        /// One series' fields.
+        public enum Series {
+            public static let name = RecordField("name", .string(nullable: false), doc: "the series' name (its legend entry)")
+            public static let x = RecordField("x", .numbers(nullable: false), doc: "the x values")
+            public static let y = RecordField("y", .numbers(nullable: false), doc: "y at each x")
+            public static let lower = RecordField("lower", .numbers(nullable: true), doc: "the band's lower edge at each x, or null without a band")
+            public static let upper = RecordField("upper", .numbers(nullable: true), doc: "the band's upper edge at each x, or null without a band")
+        }
+        public static let title = RecordField("title", .string(nullable: false), doc: "the figure's title")
+        public static let xLabel = RecordField("xLabel", .string(nullable: false), doc: "the x axis' label")
+        public static let yLabel = RecordField("yLabel", .string(nullable: false), doc: "the y axis' label")
+        public static let series = RecordField("series", .records([Series.name, Series.x, Series.y, Series.lower, Series.upper]),
+                                               doc: "the curves, y against x, each with an optional band")
+    }
+
+    public static let curve = RecordDeclaration(kind: "curve", doc: "curves y against x, each optionally with a band [lower, upper]", fields: [
+        Curve.title, Curve.xLabel, Curve.yLabel, Curve.series,
+    ])
+
+    /// A histogram's fields (`HistogramValue.record`), each declared once (see `Estimate`).
+    public enum Histogram {
+        /// One group's fields.
+        public enum Group {
+            public static let name = RecordField("name", .string(nullable: false), doc: "the group's name")
+            public static let values = RecordField("values", .numbers(nullable: false), doc: "one value per bin")
+        }
+        public static let title = RecordField("title", .string(nullable: false), doc: "the figure's title")
+        public static let xLabel = RecordField("xLabel", .string(nullable: false), doc: "the x axis' label")
+        public static let edges = RecordField("edges", .numbers(nullable: false), doc: "the bins' edges, one more than the bins")
+        public static let normalized = RecordField("normalized", .bool, doc: "whether the values are densities (each group integrates to 1) rather than counts")
+        public static let groups = RecordField("groups", .records([Group.name, Group.values]), doc: "the histograms over the same bins")
+    }
+
+    public static let histogram = RecordDeclaration(kind: "histogram", doc: "histograms of one or more groups over shared bins", fields: [
+        Histogram.title, Histogram.xLabel, Histogram.edges, Histogram.normalized, Histogram.groups,
+    ])
+
+    /// A table's fields (`Table.record`, read back by `Table.StoredRecord`), each declared once.
+    public enum TableRecord {
+        /// One column's fields.
+        public enum Column {
+            public static let name = RecordField("name", .string(nullable: false), doc: "the column's heading")
+            public static let unit = RecordField("unit", .string(nullable: true), doc: "the unit its numbers share, or null")
+            public static let role = RecordField("role", .words(Table.Role.allCases.map(\.rawValue) + ColumnRole.words), doc:
+                "the role every number of the column has; text, verdict for words; mixed")
+        }
+        /// The column roles besides the numbers' (`Table.Role`).
+        public enum ColumnRole {
+            public static let text = "text", verdict = "verdict", mixed = "mixed"
+            static let words = [text, verdict, mixed]
+        }
+        /// The members of a typed cell stored as an object (`tableCellSchema`).
+        public enum Cell {
+            public static let value = RecordField("value", .number, doc: "the number")
+            public static let lower = RecordField("lower", .number, doc: "the lower end of its range (a median's)")
+            public static let upper = RecordField("upper", .number, doc: "the upper end of its range")
+            public static let se = RecordField("se", .number, doc: "its standard error")
+            public static let role = RecordField("role", .words(Table.Role.allCases.map(\.rawValue)), doc: "its role, where it differs from its column's")
+            static let all = [value, lower, upper, se, role]
+        }
+        public static let title = RecordField("title", .string(nullable: true), doc: "the table's title, or null")
+        public static let columns = RecordField("columns", .records([Column.name, Column.unit, Column.role]), doc: "the columns, with their unit and role")
+        public static let rows = RecordField("rows", .cellRows, doc: "the rows of typed cells; the first cell names the row")
+    }
+
+    public static let table = RecordDeclaration(kind: "table", doc: "a table of typed cells: numbers as numbers with their unit and role, text, verdicts", fields: [
+        TableRecord.title, TableRecord.columns, TableRecord.rows,
+    ])
+
+    /// `#/definitions/tableCell`: a number; `{value, lower, upper, se, role}` for a number
+    /// with its range, standard error or a role other than its column's; text; null for
+    /// an empty cell. Generated from `TableRecord.Cell`.
+    public static var tableCellSchema: JSONValue {
+        guard case .object(var object) = RecordField.objectSchema(TableRecord.Cell.all, required: [TableRecord.Cell.value]) else { return .null }
+        object["type"] = ["number", "string", "null", "object"]
+        object["description"] = "a table cell: a number, a number with its range, standard error or own role (an object), text, or null for an empty cell"
+        return .object(object)
+    }
+
+    /// Definitions the declared records refer to, generated beside them.
+    public static var sharedDefinitions: [String: JSONValue] { ["tableCell": tableCellSchema] }
+
     /// The declarations the engine itself knows (values of other modules declare theirs).
-    public static let engine: [RecordDeclaration] = [estimate, claim, dataset, model]
+    public static let engine: [RecordDeclaration] = [estimate, claim, dataset, model, curve, histogram, table]
 }
 
 /// A stored record (run.json, a README extract) read through its declaration: a field is

@@ -27,10 +27,10 @@ public struct ValueKind: Hashable, Sendable, Codable, ExpressibleByStringLiteral
 
     public static let dataset = ValueKind(RecordDeclaration.dataset)
     public static let model = ValueKind(RecordDeclaration.model)
-    public static let curve: ValueKind = "curve"
-    public static let histogram: ValueKind = "histogram"
+    public static let curve = ValueKind(RecordDeclaration.curve)
+    public static let histogram = ValueKind(RecordDeclaration.histogram)
     public static let estimate = ValueKind(RecordDeclaration.estimate)
-    public static let table: ValueKind = "table"
+    public static let table = ValueKind(RecordDeclaration.table)
     public static let config: ValueKind = "config"
 }
 

@@ -13,25 +13,30 @@ import Notebook
 private typealias Verdict = DimensionVerdictValue.Field
 private typealias Estimate = RecordDeclaration.Estimate
 private typealias Claim = RecordDeclaration.Claim
+/// The labels the directives write and the blocks look up (rows, columns, details),
+/// declared beside the directives.
+private typealias DimensionRow = DimensionTableLabel
+private typealias CorrdimDetail = CorrdimDirective.Detail
+private typealias CalibrationLabel = VerdictCalibrationDirective.Label
 
 /// synthetic.md: every rule's d, the verdict and the estimators on the points, per set.
 enum SyntheticBlock {
     /// Each set's `{entropy-curve}` id and the `{dimension}` id of its points.
     static let curves: [(curve: String, points: String)] = [("k2", "dim-bumps"), ("k3", "dim3"), ("k4", "dim4"), ("k8", "dim8")]
-    static let rules = ["argmax H", "H_white gain < 0.5", "MSE elbow"]
+    static let rules = EntropyCurveDirective.classicRuleDetails
 
     static func render(_ e: Extract) throws -> String {
-        var noisyName = "noisy slope"
+        var noisyName = EntropyCurveDirective.noisySlopeDetailPrefix
         var rows = [[String]](), explanations = [String]()
         for (curve, points) in curves {
             let kink = try e.verdict("\(curve).verdict"), dimension = try e.estimate("\(curve).dimension"), table = try e.table(points)
             let details = dimension[Estimate.details].objectValue ?? [:]
-            let noisy = details.keys.sorted().first { $0.hasPrefix("noisy slope") }
+            let noisy = details.keys.sorted().first { $0.hasPrefix(EntropyCurveDirective.noisySlopeDetailPrefix) }
             if let noisy { noisyName = noisy }
             let label = kink[Verdict.label].stringValue ?? curve
             let verdict = kink[Verdict.dimension].numberValue.map { "**\(formatNumber($0))**" } ?? "not resolvable"
-            let estimators = ["MLE (Levina–Bickel)", "TwoNN", "correlation dimension"].map {
-                MarkdownTable.fixed(table.row($0)?["estimate"])
+            let estimators = [DimensionRow.maximumLikelihood, DimensionRow.twoNearestNeighbors, DimensionRow.correlationDimension].map {
+                MarkdownTable.fixed(table.row($0)?[DimensionRow.estimate])
             }
             rows.append([label, MarkdownTable.number(kink[Verdict.trueDimension])] + (rules + [noisy ?? ""]).map { MarkdownTable.number(details[$0]) }
                 + [verdict] + estimators)
@@ -58,11 +63,12 @@ enum CalibrationBlock {
         let chosen = try e.estimate("calibration.default")
         let columns = summary.columns, rows = summary.rows
         // Every method but the noisy-slope variants, of which the best verdict (by exact rate, k ≤ 4) stands for all.
-        let noisy = rows.filter { ($0.first?.stringValue ?? "").hasPrefix("noisy-slope verdict") }
+        let noisy = rows.filter { ($0.first?.stringValue ?? "").hasPrefix(CalibrationLabel.noisySlopeVerdictPrefix) }
         let bestNoisy = noisy.max { rate($0[1]) < rate($1[1]) }
         let shown = rows.filter { row in
             let name = row.first?.stringValue ?? ""
-            return !name.hasPrefix("noisy") || (bestNoisy.map { $0 == row } ?? false)
+            let isNoisy = name.hasPrefix(CalibrationLabel.noisySlopeVerdictPrefix) || name.hasPrefix(CalibrationLabel.noisySlopeAlonePrefix)
+            return !isNoisy || (bestNoisy.map { $0 == row } ?? false)
         }
         let curveRules = rows.prefix(4)
         let best = curveRules.max { rate($0[1]) < rate($1[1]) }
@@ -72,7 +78,7 @@ enum CalibrationBlock {
         if let best {
             text += "\n\nThe best reading of the H(d) curve alone (its three rules and their consensus), \(MarkdownTable.cell(best[0])), is exact in \(summaryCell(best[1], column: columns.count > 1 ? columns[1] : "")) "
                 + "of the k ≤ 4 cases. The default verdict, *\(chosen[Estimate.name].stringValue ?? "?")*, "
-                + ((chosen[Estimate.details]["meets acceptance"]?.numberValue ?? 0) == 1 ? "meets" : "does not meet")
+                + ((chosen[Estimate.details][CalibrationLabel.meetsAcceptance]?.numberValue ?? 0) == 1 ? "meets" : "does not meet")
                 + " the acceptance; its answers (true k × answer):"
         }
         let confusionRows = confusion.rows.map { $0.map { MarkdownTable.cell($0) } }
@@ -102,7 +108,9 @@ enum CalibrationBlock {
     }
 
     /// Columns that are not rates: the method, the mean error and the acceptance.
-    static func isRateColumn(_ name: String) -> Bool { name != "method" && !name.hasPrefix("mean |error|") && name != "meets acceptance" }
+    static func isRateColumn(_ name: String) -> Bool {
+        name != CalibrationLabel.method && name != CalibrationLabel.meanError && name != CalibrationLabel.meetsAcceptance
+    }
 
     /// A cell of the summary as the report shows it: a rate as a whole percentage.
     static func summaryCell(_ cell: JSONValue, column: String) -> String {
@@ -114,7 +122,7 @@ enum CalibrationBlock {
 /// mnist.md: the two sweeps' verdicts and the estimators on the images.
 enum MNISTBlock {
     /// Published values on the same 5 000 digits, quoted beside the run's.
-    static let literature = ["MLE (Levina–Bickel)": "11.3", "TwoNN": "12.6", "CorrInt": "6.3"]
+    static let literature = [DimensionRow.maximumLikelihood: "11.3", DimensionRow.twoNearestNeighbors: "12.6", DimensionRow.corrInt: "6.3"]
 
     static func render(_ e: Extract) throws -> String {
         let images = try e.table("images"), corrdim = try e.estimate("images-corrdim")
@@ -127,19 +135,19 @@ enum MNISTBlock {
             rows.append([range, verdict, kink[Verdict.explanation].stringValue ?? ""])
         }
         let details = corrdim[Estimate.details].objectValue ?? [:]
-        let bound = details["Eckmann–Ruelle bound"]?.numberValue ?? .infinity
-        for method in ["MLE (Levina–Bickel)", "TwoNN", "CorrInt"] {
-            let value = images.row(method)?["estimate"]
+        let bound = details[CorrdimDetail.eckmannRuelleBound]?.numberValue ?? .infinity
+        for method in [DimensionRow.maximumLikelihood, DimensionRow.twoNearestNeighbors, DimensionRow.corrInt] {
+            let value = images.row(method)?[DimensionRow.estimate]
             let above = (value?.numberValue ?? 0) > bound ? "; above 2·log₁₀ N" : ""
             rows.append([method, MarkdownTable.fixed(value), "literature on the same digits: \(literature[method] ?? "—")\(above)"])
         }
-        var note = "fit over r ∈ [\(MarkdownTable.number(details["r1"]))" + ", \(MarkdownTable.number(details["r2"]))], "
-            + "Eckmann–Ruelle bound 2·log₁₀ N = \(MarkdownTable.number(details["Eckmann–Ruelle bound"]))"
+        var note = "fit over r ∈ [\(MarkdownTable.number(details[CorrdimDetail.r1]))" + ", \(MarkdownTable.number(details[CorrdimDetail.r2]))], "
+            + "Eckmann–Ruelle bound 2·log₁₀ N = \(MarkdownTable.number(details[CorrdimDetail.eckmannRuelleBound]))"
         // A second scaling region only where the local slopes have a real plateau (the
         // `other-region` result); elsewhere the flat stretch is the bottom of a V.
-        if let region = try e.optionalEstimate("images-corrdim.other-region")?[Estimate.value].numberValue {
+        if let region = try e.optionalEstimate("images-corrdim." + CorrdimDirective.otherRegionSlot)?[Estimate.value].numberValue {
             note += "; a second scaling region at \(formatNumber(region, significantDigits: 3))"
-        } else if let turn = details["other scaling region"]?.numberValue {
+        } else if let turn = details[CorrdimDetail.otherScalingRegion]?.numberValue {
             note += "; the local slopes also turn at \(formatNumber(turn, significantDigits: 3)) (the bottom of a V, not a second plateau)"
         }
         rows.append(["correlation dimension", MarkdownTable.fixed(corrdim[Estimate.value]), note])
@@ -159,7 +167,7 @@ enum PresentationBlock {
             rows.append(["\(i)", claim[Claim.statement].stringValue ?? "", "**\(outcome)**", claim[Claim.evidence].stringValue ?? ""])
         }
         let images = try e.table("images"), corrdim = try e.estimate("images-corrdim")
-        let table = MarkdownTable.fixed(images.row("correlation dimension")?["estimate"], decimals: 3)
+        let table = MarkdownTable.fixed(images.row(DimensionRow.correlationDimension)?[DimensionRow.estimate], decimals: 3)
         return "`entropybook run \(e.source.notebook)` judges the talk's five conclusions by stated rules:\n\n"
             + MarkdownTable.render(["", "conclusion", "outcome", "the numbers"], rows)
             + "\n\nThe images' correlation dimension is \(table) in `{dimension}` and "
@@ -175,9 +183,9 @@ enum MutualInformationBlock {
         let auto = try e.estimate("bench.auto")
         var text = "`entropybook run \(e.source.notebook)` — \(summary.title ?? ""):\n\n" + table(summary)
         let details = auto[Estimate.details]
-        if let coverage = details["coverage"]?.numberValue {
+        if let coverage = details[MutualInformationBenchmarkDirective.AutoDetail.coverage]?.numberValue {
             text += "\n\n`auto`'s intervals cover the truth in \(String(format: "%.0f %%", 100 * coverage)) of the (task, seed) cases"
-            if let claimed = details["claimed"]?.numberValue, claimed < 1 {
+            if let claimed = details[MutualInformationBenchmarkDirective.AutoDetail.claimed]?.numberValue, claimed < 1 {
                 text += String(format: " (two-sided in %.0f %%; the others claim a lower bound only, covering when the truth is above it)", 100 * claimed)
             }
             text += "."
@@ -190,7 +198,8 @@ enum MutualInformationBlock {
     static func table(_ record: Table.StoredRecord) -> String {
         // A measurement without an interval (a published number) prints as its value alone.
         func cell(_ value: JSONValue) -> String {
-            if case .object(let o) = value, o["lower"]?.numberValue == nil { return MarkdownTable.number(o["value"]) }
+            typealias Cell = Table.StoredRecord.Key.Cell
+            if case .object(let o) = value, o[Cell.lower.name]?.numberValue == nil { return MarkdownTable.number(o[Cell.value.name]) }
             return MarkdownTable.cell(value)
         }
         return MarkdownTable.render(record.columns, record.rows.map { $0.map(cell) })

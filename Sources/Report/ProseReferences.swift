@@ -106,39 +106,23 @@ final class ProseReferences {
         return "<a class=\"xref\" href=\"#\(target.anchor)\">\(noun) \(target.number)</a>"
     }
 
-    /// The value a field path names in a record, with its unit: through the record's
-    /// declaration (the engine's own are known by kind), a table's ROW.COLUMN, else by path.
+    /// The value a field path names in a record, with its unit: a table's ROW.COLUMN (by
+    /// its declared keys, `Table.StoredRecord`), through the record's declaration (the
+    /// engine's own are known by kind), else by path.
     static func resolve(_ record: JSONValue, _ fields: [String], declaration: RecordDeclaration? = nil) -> (JSONValue, String?)? {
         let kind = record["kind"]?.stringValue
+        if kind == RecordDeclaration.table.kind {
+            guard fields.count == 2, let table = Table.StoredRecord(record) else { return nil }
+            return table.value(row: fields[0], column: fields[1])
+        }
         if let declaration = declaration ?? RecordDeclaration.engine.first(where: { $0.kind == kind }) {
             return declaration.resolve(record, fields)
         }
-        switch kind {
-        case "table":
-            guard fields.count == 2, case .array(let columns)? = record["columns"], case .array(let rows)? = record["rows"],
-                  let c = columns.firstIndex(where: { InlineValuePath.slug($0["name"]?.stringValue ?? "") == fields[1] }),
-                  let row = rows.first(where: { r in
-                      guard case .array(let cells) = r, let first = cells.first else { return false }
-                      return InlineValuePath.slug(cellText(first)) == fields[0]
-                  }), case .array(let cells) = row, c < cells.count else { return nil }
-            let cell = cells[c]
-            let value = cell["value"] ?? cell
-            return (value, columns[c]["unit"]?.stringValue)
-        default:
-            var current = record
-            for field in fields {
-                guard let next = current[field] else { return nil }
-                current = next
-            }
-            return fields.isEmpty ? nil : (current, nil)
+        var current = record
+        for field in fields {
+            guard let next = current[field] else { return nil }
+            current = next
         }
-    }
-
-    private static func cellText(_ cell: JSONValue) -> String {
-        switch cell {
-        case .string(let s): s
-        case .number(let x): formatNumber(x)
-        default: ""
-        }
+        return fields.isEmpty ? nil : (current, nil)
     }
 }

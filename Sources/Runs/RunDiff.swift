@@ -79,16 +79,17 @@ public struct RunDiff {
 
     private static func collect(_ record: JSONValue, result: String, into out: inout [Key: JSONValue]) {
         switch record["kind"]?.stringValue {
-        case "table":
-            guard case .array(let columns)? = record["columns"], case .array(let rows)? = record["rows"] else { return }
+        case RecordDeclaration.table.kind?:
+            typealias T = RecordDeclaration.TableRecord
+            guard case .array(let columns)? = record[T.columns.name], case .array(let rows)? = record[T.rows.name] else { return }
             for case .array(let cells) in rows {
                 let rowName = cells.first.map(text) ?? "?"
                 for (c, cell) in cells.enumerated().dropFirst() where c < columns.count {
-                    let column = columns[c]["name"]?.stringValue ?? "column \(c + 1)"
+                    let column = columns[c][T.Column.name.name]?.stringValue ?? "column \(c + 1)"
                     // A wall-clock time is not a result, wherever it stands.
-                    if (cell["role"] ?? columns[c]["role"])?.stringValue == Table.Role.time.rawValue { continue }
+                    if (cell[T.Cell.role.name] ?? columns[c][T.Column.role.name])?.stringValue == Table.Role.time.rawValue { continue }
                     if case .object = cell {
-                        for part in ["value", "lower", "upper", "se"] where cell[part] != nil {
+                        for part in [T.Cell.value, T.Cell.lower, T.Cell.upper, T.Cell.se].map(\.name) where cell[part] != nil {
                             out[Key(result: result, field: "\(rowName) · \(column) · \(part)")] = cell[part] ?? .null
                         }
                     } else {
@@ -96,13 +97,15 @@ public struct RunDiff {
                     }
                 }
             }
-        case "curve":
-            guard case .array(let series)? = record["series"] else { return }
-            let xLabel = record["xLabel"]?.stringValue ?? "x"
+        case RecordDeclaration.curve.kind?:
+            typealias C = RecordDeclaration.Curve
+            typealias S = C.Series
+            guard case .array(let series)? = record[C.series.name] else { return }
+            let xLabel = record[C.xLabel.name]?.stringValue ?? "x"
             for s in series {
-                let name = s["name"]?.stringValue ?? "?"
-                guard case .array(let xs)? = s["x"] else { continue }
-                for part in ["y", "lower", "upper"] {
+                let name = s[S.name.name]?.stringValue ?? "?"
+                guard case .array(let xs)? = s[S.x.name] else { continue }
+                for part in [S.y, S.lower, S.upper].map(\.name) {
                     guard case .array(let ys)? = s[part] else { continue }
                     for (x, y) in zip(xs, ys) { out[Key(result: result, field: "\(name) · \(part) at \(xLabel) = \(text(x))")] = y }
                 }

@@ -37,6 +37,12 @@ final class RunSchemaTests: XCTestCase {
             XCTAssertEqual(definitions[d.kind], d.schema, "the schema's `\(d.kind)` is not what its declaration generates (ENTROPYBOOK_RECORD=1 to rewrite)")
             XCTAssertTrue(references.contains("#/definitions/\(d.kind)"), "`result` does not list `\(d.kind)`")
         }
+        for (name, generated) in RecordDeclaration.sharedDefinitions {
+            XCTAssertEqual(definitions[name], generated, "the schema's `\(name)` is not what the declarations generate (ENTROPYBOOK_RECORD=1 to rewrite)")
+        }
+        for kind in [ValueKind.curve, .histogram, .table] {
+            XCTAssertNotNil(Self.declarations.first { $0.kind == kind.name }, "`\(kind)` has no declaration")
+        }
     }
 
     /// Replaces each declared kind's definition in the file's text (`    "KIND": {…}` at the
@@ -46,9 +52,10 @@ final class RunSchemaTests: XCTestCase {
         var text = try String(contentsOf: schemaURL, encoding: .utf8)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        for d in declarations {
-            let generated = String(decoding: try encoder.encode(d.schema), as: UTF8.self)
-            let opening = "\n    \"\(d.kind)\": "
+        let definitions = declarations.map { ($0.kind, $0.schema) } + RecordDeclaration.sharedDefinitions.sorted { $0.key < $1.key }
+        for (name, schema) in definitions {
+            let generated = String(decoding: try encoder.encode(schema), as: UTF8.self)
+            let opening = "\n    \"\(name)\": "
             guard let start = text.range(of: opening) else { continue }
             var depth = 0, inString = false, escaped = false
             var index = start.upperBound
@@ -74,6 +81,16 @@ final class RunSchemaTests: XCTestCase {
         XCTAssertEqual(estimate.objectKeys, Set(["kind"] + RecordDeclaration.estimate.fields.map(\.name)))
         let claim = ClaimValue(statement: "s", test: "kink", outcome: .confirmed, rule: "r", thresholds: [], numbers: [], evidence: "e").record
         XCTAssertEqual(claim.objectKeys, Set(["kind"] + RecordDeclaration.claim.fields.map(\.name)))
+        let curve = CurveValue(title: "t", xLabel: "x", yLabel: "y", series: [Series(name: "a", x: [1, 2], y: [3, 4], lower: [2, 3], upper: [4, 5])]).record
+        XCTAssertEqual(curve.objectKeys, Set(["kind"] + RecordDeclaration.curve.fields.map(\.name)))
+        guard case .records(let seriesFields) = RecordDeclaration.Curve.series.type else { return XCTFail("a curve's series are not sub-records") }
+        XCTAssertEqual(curve[RecordDeclaration.Curve.series.name]?.arrayValue?.first?.objectKeys, Set(seriesFields.map(\.name)))
+        let histogram = HistogramValue(title: "t", xLabel: "x", edges: [0, 1], groups: [.init(name: "g", values: [1])], normalized: true).record
+        XCTAssertEqual(histogram.objectKeys, Set(["kind"] + RecordDeclaration.histogram.fields.map(\.name)))
+        let table = Table(title: "t", columns: ["name", "H (nats)"], rows: [["a", "1.5"]]).record
+        XCTAssertEqual(table.objectKeys, Set(["kind"] + RecordDeclaration.table.fields.map(\.name)))
+        XCTAssertEqual(Table.StoredRecord(table)?.value(row: "a", column: "h-nats")?.0, .number(1.5))
+        XCTAssertEqual(Table.StoredRecord(table)?.value(row: "a", column: "h-nats")?.1, "nats")
     }
 }
 

@@ -1,4 +1,6 @@
+import Datasets
 import Directives
+import MutualInformation
 import Foundation
 import Notebook
 import XCTest
@@ -48,6 +50,38 @@ final class WordParameterTests: XCTestCase {
                               + failure.diagnostics.map(\.message).joined(separator: " | "))
             }
         }
+    }
+
+    /// The word parameters that were free strings until issue 24's last part: typed, their
+    /// words declared (the benchmark's from the library's estimator and task lists).
+    func testBenchmarkAndWordOrParametersDeclareTheirWords() throws {
+        let declared = Dictionary(Self.wordParameters().map { ("\($0.directive).\($0.path.joined(separator: "."))", $0.words) },
+                                  uniquingKeysWith: { a, _ in a })
+        XCTAssertEqual(declared["mi-benchmark.estimators"], ["auto"] + MutualInformationMethod.allCases.map(\.rawValue))
+        XCTAssertEqual(declared["mi-benchmark.tasks"], MutualInformationTasks.benchmark.map(\.id))
+        XCTAssertEqual(declared["mi-benchmark.tasks"]?.count, 40)
+        XCTAssertEqual(declared["corrdim.range"], ["auto"])
+        XCTAssertEqual(declared["distances.pairs"], ["all"])
+    }
+
+    /// A misspelt task is refused at its line, with the nearest task's id.
+    func testMisspeltBenchmarkTaskIsRefusedAtItsLineWithASuggestion() throws {
+        let source = "```{mi-benchmark}\nestimators: [ksg, gausian]\ntasks:\n  - 1v1-normal-0.75\n  - multinormal-dense-5-5-0.6\n```\n"
+        let (document, _) = NotebookParser.parse(source, file: "nb.md")
+        guard case .failure(let failure) = Validator(registry: DirectiveRegistry.all).plan(document) else { return XCTFail("passed check") }
+        let task = failure.diagnostics.first { $0.parameter == "tasks" }
+        XCTAssertEqual(task?.location.line, 5, "\(failure.diagnostics.map(\.message))")
+        XCTAssertTrue(task?.message.contains("`multinormal-dense-5-5-0.5`") == true, task?.message ?? "no diagnostic at `tasks`")
+        let estimator = failure.diagnostics.first { $0.parameter == "estimators" }
+        XCTAssertEqual(estimator?.location.line, 2)
+        XCTAssertTrue(estimator?.message.contains("`gaussian`") == true, estimator?.message ?? "no diagnostic at `estimators`")
+    }
+
+    /// The typed words decode to their cases (a word, or the value beside it).
+    func testTypedWordsDecode() throws {
+        let (document, _) = NotebookParser.parse("```{dataset}\nid: d\nkind: gaussian\n```\n\n```{distances}\ndata: d\npairs: 500\n```\n\n"
+            + "```{corrdim}\ndata: d\n```\n\n```{mi-benchmark}\ntasks: [student-identity-2-2-1]\nestimators: [auto, ksg-2]\n```\n", file: "nb.md")
+        guard case .success = Validator(registry: DirectiveRegistry.all).plan(document) else { return XCTFail("a valid notebook failed check") }
     }
 
     /// The example of the issue, with its suggestion.

@@ -86,9 +86,12 @@ extension VerdictCalibration {
         try DimensionVerdict(summary: CurveSummary(points: c.points), points: c.points, options: options, dataDimension: c.twoNN)
     }
 
+    /// What the names of the noisy-slope methods start with (the summary's rows, the README).
+    public static let noisySlopeAlonePrefix = "noisy slope alone", noisySlopeVerdictPrefix = "noisy-slope verdict"
+
     public static func methods(sigmas: [Double], positions: [Double]) -> [CalibrationScore.Method] {
         var out: [CalibrationScore.Method] = (0..<3).map { i in
-            let names = ["argmax H", "H_white gain < 0.5", "MSE elbow"]
+            let names = DimensionVerdict.RuleResult.Name.classic(gainThreshold: VerdictOptions(policy: .consensus).gainThreshold)
             return .init(names[i]) { try verdict($0, VerdictOptions(policy: .consensus)).rules[i].d }
         }
         out.append(.init("consensus (previous default)") { try verdict($0, VerdictOptions(policy: .consensus)).dimension })
@@ -96,11 +99,11 @@ extension VerdictCalibration {
             for position in positions {
                 let rule = NoiseSlopeRule(sigma: sigma, position: position)
                 let label = "σ = \(formatGain(sigma)), τ at \(formatGain(position))"
-                out.append(.init("noisy slope alone, \(label)") { c in
+                out.append(.init("\(noisySlopeAlonePrefix), \(label)") { c in
                     CurveSummary.noisy(c.points, d: CurveSummary(points: c.points).d, sigma: sigma, divisor: 1)
                         .flatMap { rule.finding(d: CurveSummary(points: c.points).d, y: $0.map(\.median)).d }
                 })
-                out.append(.init("noisy-slope verdict, \(label)") {
+                out.append(.init("\(noisySlopeVerdictPrefix), \(label)") {
                     try verdict($0, VerdictOptions(policy: .noisySlope, noiseSlope: rule)).dimension
                 })
             }

@@ -128,7 +128,21 @@ public struct DimensionVerdict: Sendable, Hashable {
     public static let criticalBandwidth = 1 / (2 * Double.pi * M_E).squareRoot()
 
     public struct RuleResult: Sendable, Hashable {
-        /// "argmax H", "H_white gain < 0.5", "MSE elbow", "noisy slope (σ = 0.2)".
+        /// The rules' names, declared once for the verdict, the calibration and the readers
+        /// of the stored details (the README).
+        public enum Name {
+            public static let argmaxH = "argmax H"
+            public static let mseElbow = "MSE elbow"
+            /// "H_white gain < 0.5".
+            public static func whiteGain(below threshold: Double) -> String { "H_white gain < \(formatGain(threshold))" }
+            /// What every noisy-slope rule's name starts with.
+            public static let noisySlopePrefix = "noisy slope"
+            /// "noisy slope (σ = 0.2)".
+            public static func noisySlope(sigma: Double) -> String { "\(noisySlopePrefix) (σ = \(formatGain(sigma)))" }
+            /// The three classic rules of `VerdictRules.classic`, in order.
+            public static func classic(gainThreshold: Double) -> [String] { [argmaxH, whiteGain(below: gainThreshold), mseElbow] }
+        }
+        /// "argmax H", "H_white gain < 0.5", "MSE elbow", "noisy slope (σ = 0.2)" (`Name`).
         public var name: String
         /// The d on the median curve (nil: no kink by this rule).
         public var d: Int?
@@ -177,7 +191,7 @@ public struct DimensionVerdict: Sendable, Hashable {
             let perSeed = seedPoints.map { p in
                 CurveSummary.noisy(p, d: d, sigma: slope.sigma, divisor: 1).flatMap { slope.finding(d: d, y: $0.map(\.median)).d }
             }
-            rules.append(RuleResult(name: "noisy slope (σ = \(formatGain(slope.sigma)))", d: finding.d, perSeed: perSeed, note: finding.note))
+            rules.append(RuleResult(name: RuleResult.Name.noisySlope(sigma: slope.sigma), d: finding.d, perSeed: perSeed, note: finding.note))
             noisyBySubsample = [(1, finding.d)] + options.stabilityDivisors.compactMap { divisor in
                 CurveSummary.noisy(points, d: d, sigma: slope.sigma, divisor: divisor).map { (divisor, slope.finding(d: d, y: $0.map(\.median)).d) }
             }

@@ -27,11 +27,12 @@ enum VerdictRules {
             return .init(name: name, d: main?.d, perSeed: try seedPoints.map { try find(curve($0, value))?.d },
                          note: main?.note ?? (d.count < 3 ? "needs at least 3 d's" : "not computed: some points failed"))
         }
+        typealias Name = DimensionVerdict.RuleResult.Name
         return [
-            try rule("argmax H", .maximum, median: summary.entropy.map(\.median)) { $0.entropy },
-            try rule("H_white gain < \(formatGain(gainThreshold))", .gain, median: summary.whitenedEntropy.map(\.median)) { $0.whitenedEntropy },
+            try rule(Name.argmaxH, .maximum, median: summary.entropy.map(\.median)) { $0.entropy },
+            try rule(Name.whiteGain(below: gainThreshold), .gain, median: summary.whitenedEntropy.map(\.median)) { $0.whitenedEntropy },
             // Kneedle on an increasing curve: the elbow of −MSE.
-            try rule("MSE elbow", .kneedle, median: summary.reconstructionError.map { -$0.median }) { -$0.reconstructionError },
+            try rule(Name.mseElbow, .kneedle, median: summary.reconstructionError.map { -$0.median }) { -$0.reconstructionError },
         ]
     }
 
