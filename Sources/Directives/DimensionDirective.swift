@@ -91,11 +91,11 @@ public enum DimensionDirective: Directive {
                 // The same definition as {corrdim}'s, so both give the same number.
                 let fit = try CorrdimDirective.standardFit(of: points, radii: cell.radii, range: nil,
                                                            workers: context.settings.threads)
-                add("correlation dimension", fit.dimension, nil,
+                add(DimensionTableLabel.correlationDimension, fit.dimension, nil,
                     CorrdimDirective.windowNote(fit) + (fit.withinTolerance ? "" : "; no clear scaling region"))
                 if let neighbors {
                     let corrint = try TwoRadiusCorrelationDimension(of: points, neighbors: neighbors)
-                    add("CorrInt", corrint.dimension, nil,
+                    add(DimensionTableLabel.corrInt, corrint.dimension, nil,
                         "scikit-dimension's two radii: median 10th and 20th neighbour distances \(formatNumber(corrint.r1)), \(formatNumber(corrint.r2))")
                 }
                 if !fit.withinTolerance {
@@ -104,17 +104,17 @@ public enum DimensionDirective: Directive {
             case .mle:
                 guard let neighbors else { continue }
                 let mle = try MaximumLikelihoodDimension(neighbors: neighbors, k: k)
-                add("MLE (Levina–Bickel)", mle.dimension, mle.standardError,
+                add(DimensionTableLabel.maximumLikelihood, mle.dimension, mle.standardError,
                     "k = \(k), global value by averaging the inverses" + duplicates(mle.duplicatePoints))
             case .twonn:
                 guard let neighbors else { continue }
                 let discard = cell.discard
                 let twonn = try TwoNearestNeighborsDimension(neighbors: neighbors, discardFraction: discard)
-                add("TwoNN", twonn.dimension, nil,
+                add(DimensionTableLabel.twoNearestNeighbors, twonn.dimension, nil,
                     "largest \(formatNumber(100 * discard))% of r2/r1 dropped, fit through the origin" + duplicates(twonn.duplicatePoints))
             case .pca:
                 let pca = try PrincipalComponentDimension(of: points, threshold: cell.variance)
-                add("PCA", Double(pca.dimension), nil,
+                add(DimensionEstimator.principalComponents.displayName, Double(pca.dimension), nil,
                     "components explaining \(formatNumber(100 * pca.threshold))% of the variance (linear; an upper bound on a curved manifold)")
             case .danco:
                 let danco = try DANCoDimension(of: points, seed: seed, workers: context.settings.threads)
@@ -169,7 +169,7 @@ public enum DimensionDirective: Directive {
         var notes = [OutputItem]()
         if let sampleNote { notes.append(.note("Estimates " + sampleNote + ".")) }
         if let truth = data.intrinsicDimension { notes.append(.text("True intrinsic dimension of \(data.name): \(truth).")) }
-        let table = Table(title: "Intrinsic dimension of \(data.name)", columns: ["method", "estimate", "± SE", "how"], cells: rows)
+        let table = Table(title: "Intrinsic dimension of \(data.name)", columns: ["method", DimensionTableLabel.estimate, "± SE", "how"], cells: rows)
         values[""] = table
         return CellResult(values: values, outputs: notes + [.table(table)] + figures + outputs)
     }
