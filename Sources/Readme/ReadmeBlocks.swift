@@ -115,6 +115,7 @@ enum CalibrationBlock {
     /// A cell of the summary as the report shows it: a rate as a whole percentage.
     static func summaryCell(_ cell: JSONValue, column: String) -> String {
         if isRateColumn(column), let x = cell.numberValue { return String(format: "%.0f %%", 100 * x) }
+        if column == CalibrationLabel.meanError, cell.numberValue != nil { return MarkdownTable.number(cell, digits: 2) }
         return MarkdownTable.cell(cell)
     }
 }
