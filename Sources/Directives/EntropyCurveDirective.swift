@@ -114,7 +114,7 @@ public enum EntropyCurveDirective: Directive {
                 let auto = try AutomaticDimension(of: data.points, neighbors: try NearestNeighbors(of: data.points, k: 64),
                                                   seed: context.seed, workers: context.settings.threads)
                 readingLabel = "auto (\(auto.method)) of the data"
-                if auto.isResolved { reading = auto.dimension } else { unresolved = "the data's dimension is not resolvable across scales (\(auto.note))" }
+                if auto.isResolved { reading = auto.dimension } else { unresolved = "the data's own dimension is not resolvable across scales. \(auto.note)" }
             } else {
                 reading = try TwoNearestNeighborsDimension(neighbors: try NearestNeighbors(of: data.points, k: 2)).dimension
             }

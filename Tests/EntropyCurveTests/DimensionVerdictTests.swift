@@ -219,6 +219,18 @@ final class NoiseSlopeVerdictTests: XCTestCase {
         XCTAssertNil(atEnd.dimension, "TwoNN at the last swept d cannot be confirmed by a bend")
     }
 
+    /// When the data's own dimension is not resolvable, the verdict still says where H(d)
+    /// bends, then why there is nothing to check the bend against, in sentences.
+    func testAnUnresolvableSecondReadingKeepsTheBendsAndItsReason() throws {
+        let pts = points(k: 3, dims: 6, sigma: 0.2)
+        let reason = "the data's own dimension is not resolvable across scales. DANCo 12.40, ESS 18.78, more than 2.00 apart."
+        let verdict = try DimensionVerdict(summary: CurveSummary(points: pts), points: pts, dataDimension: nil,
+                                           dataDimensionLabel: "auto (DANCo/ESS) of the data", unresolvedReason: reason)
+        XCTAssertNil(verdict.dimension)
+        XCTAssertTrue(verdict.explanation.hasPrefix("Not resolvable: H(d) bends at MSE elbow: 3, noisy slope (σ = 0.2): 3, but"), verdict.explanation)
+        XCTAssertTrue(verdict.explanation.hasSuffix("no second reading to check it against: " + reason), verdict.explanation)
+    }
+
     func testThresholdSitsBetweenNoiseAndSignal() {
         let r = NoiseSlopeRule(sigma: 0.1, position: 0.5)
         XCTAssertEqual(r.noiseIncrement, 0.5 * log(2 * Double.pi * M_E * 0.01), accuracy: 1e-12)

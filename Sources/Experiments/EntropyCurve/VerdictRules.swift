@@ -108,8 +108,16 @@ enum VerdictRules {
                              label: String = "TwoNN of the data", unresolvedReason: String? = nil) -> Decision {
         let names = rules.map(\.name).joined(separator: ", ")
         guard let twoNN, twoNN.isFinite else {
-            return Decision(dimension: nil, candidate: rules.first?.d, explanation: unresolvedReason.map { "Not resolvable: \($0)." }
-                ?? "Not resolvable: the cross-check needs \(label), which was not computed.")
+            let bends = rules.compactMap { r in r.d.map { "\(r.name): \($0)" } }
+            let shape = bends.isEmpty ? "H(d) shows no bend (\(names): none through d = \(d.last ?? 0))"
+                : "H(d) bends at " + bends.joined(separator: ", ")
+            let candidate = rules.first?.d
+            guard let unresolvedReason else {
+                return Decision(dimension: nil, candidate: candidate, explanation:
+                    "Not resolvable: \(shape), but the cross-check needs \(label), which was not computed.")
+            }
+            return Decision(dimension: nil, candidate: candidate, explanation: "Not resolvable: \(shape), "
+                + "but there is no second reading to check it against: \(unresolvedReason)")
         }
         let k = max(1, Int(twoNN.rounded()))
         let reading = "\(label) \(String(format: "%.2f", twoNN)) → \(k)"
