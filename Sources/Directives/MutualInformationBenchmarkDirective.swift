@@ -101,7 +101,7 @@ public enum MutualInformationBenchmarkDirective: Directive {
         }
         let kdeRows = cell.kdeRows
         let records = try MutualInformationBenchmark.run(
-            tasks: tasks, n: n, seeds: seeds, estimators: estimators, k: cell.k,
+            tasks: tasks, n: n, seeds: seeds, root: context.seed, estimators: estimators, k: cell.k,
             options: ReliabilityOptions(splits: cell.splits, nullSplits: 3), threads: context.settings.threads,
             rowsFor: { $0 == .method(.kde) ? kdeRows : nil },
             progress: { done, total in context.progress(Double(done) / Double(max(1, total)), "\(done)/\(total) estimates") })

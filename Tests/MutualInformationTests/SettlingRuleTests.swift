@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import Linalg
 @testable import MutualInformation
 
 /// The interval rule of `MutualInformationReliability` (`SettlingRule`): the statistical part
@@ -76,5 +77,23 @@ final class SettlingRuleTests: XCTestCase {
         XCTAssertEqual(s.coverage, 0.5)
         XCTAssertEqual(s.twoSided, 0.5)
         XCTAssertEqual(s.twoSidedCoverage, 0.5)
+    }
+
+    /// The notebook's seed is the root of every sample: the same root draws the same numbers,
+    /// another root (`-p seed=8`) other ones, and the seed index alone does not decide them.
+    func testTheRootSeedDecidesTheSamples() throws {
+        let task = MutualInformationBenchmark.Task(id: "t", family: "f", truth: 0) { rows, g in
+            let x = (0..<rows).map { _ in Float.random(in: 0..<1, using: &g) }
+            let y = x.map { $0 + Float.random(in: 0..<1, using: &g) }
+            return (Matrix(rows: rows, columns: 1, elements: x), Matrix(rows: rows, columns: 1, elements: y))
+        }
+        func values(root: UInt64) throws -> [Double] {
+            try MutualInformationBenchmark.run(tasks: [task], n: 64, seeds: [0, 1], root: root, estimators: [.method(.gaussian)])
+                .map(\.value)
+        }
+        XCTAssertEqual(try values(root: 26), try values(root: 26))
+        XCTAssertNotEqual(try values(root: 26), try values(root: 8))
+        let a = try values(root: 26)
+        XCTAssertNotEqual(a[0], a[1])
     }
 }
