@@ -83,9 +83,13 @@ public enum DimensionDirective: Directive {
                 guard let neighbors else { continue }
                 let auto = try AutomaticDimension(of: points, neighbors: neighbors, seed: seed, workers: context.settings.threads)
                 automatic = auto
-                add("auto (\(auto.method))", auto.dimension, nil, auto.note)
-                if !auto.isResolved {
-                    outputs.append(.warning("auto: not resolvable; \(auto.method)'s \(formatNumber(auto.dimension)) is not to be trusted (\(auto.note))"))
+                if auto.isResolved {
+                    add("auto (\(auto.method))", auto.dimension, nil, auto.note)
+                } else {
+                    // No number in the value column: the estimators' readings, and why they
+                    // do not make an answer, are in the note.
+                    rows.append([.text("auto (\(auto.method))"), .verdict("not resolvable"), .empty, .text(auto.note)])
+                    outputs.append(.warning("auto: the dimension is not resolvable. \(auto.note)"))
                 }
             case .corrdim:
                 // The same definition as {corrdim}'s, so both give the same number.

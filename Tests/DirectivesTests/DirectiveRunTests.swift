@@ -98,6 +98,19 @@ final class DirectiveRunTests: XCTestCase {
         XCTAssertEqual(scale.series[0].x.count, 6) // Gride at n₁ = 1 … 32
     }
 
+    /// Where `auto` cannot answer (the (12, 72) benchmark set: Gride's plateau sits in the
+    /// finite-sample bias and DANCo and ESS disagree), its row says "not resolvable" instead of
+    /// a number, and the note and the warning give the readings.
+    func testUnresolvableAutoShowsNoNumber() throws {
+        let h = DirectiveHarness()
+        try h.run(cell("dataset", "id: m8\nkind: nonlinear\nk: 12\nambient: 72\nn: 1000\nseed: 3"))
+        let result = try h.run(cell("dimension", "id: dims\ndata: m8\nmethods: [auto]"))
+        let table = try h.value("dims", as: Table.self)
+        XCTAssertEqual(table.cells[0][1], .verdict("not resolvable"), "\(table.rows[0])")
+        XCTAssertTrue(table.rows[0][3].contains("DANCo"), table.rows[0][3])
+        XCTAssertTrue(result.outputs.contains { if case .warning(let w) = $0 { w.hasPrefix("auto: the dimension is not resolvable.") } else { false } })
+    }
+
     func testCorrelationDimensionOfAPlaneIsTwo() throws {
         let h = DirectiveHarness()
         try h.run(cell("dataset", "id: plane\nkind: uniform-cube\nk: 2\nn: 1500"))
