@@ -148,9 +148,9 @@ public enum DimensionDirective: Directive {
                 }
                 // The two ends of the scale curve, so prose can quote the range the dimension spans.
                 if let first = gride.scales.first, let last = gride.scales.last, gride.scales.count > 1 {
-                    add("Gride, smallest scale", first.dimension, first.standardError,
+                    add(DimensionTableLabel.grideSmallestScale, first.dimension, first.standardError,
                         "n₁ = \(first.n1), n₂ = \(first.n2): mean neighbour radius \(formatNumber(first.radius))")
-                    add("Gride, largest scale", last.dimension, last.standardError,
+                    add(DimensionTableLabel.grideLargestScale, last.dimension, last.standardError,
                         "n₁ = \(last.n1), n₂ = \(last.n2): mean neighbour radius \(formatNumber(last.radius))")
                 }
             }
@@ -173,7 +173,7 @@ public enum DimensionDirective: Directive {
         var notes = [OutputItem]()
         if let sampleNote { notes.append(.note("Estimates " + sampleNote + ".")) }
         if let truth = data.intrinsicDimension { notes.append(.text("True intrinsic dimension of \(data.name): \(truth).")) }
-        let table = Table(title: "Intrinsic dimension of \(data.name)", columns: ["method", DimensionTableLabel.estimate, "± SE", "how"], cells: rows)
+        let table = Table(title: "Intrinsic dimension of \(data.name)", columns: ["method", DimensionTableLabel.estimate, "± SE", DimensionTableLabel.how], cells: rows)
         values[""] = table
         return CellResult(values: values, outputs: notes + [.table(table)] + figures + outputs)
     }

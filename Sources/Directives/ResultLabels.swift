@@ -11,4 +11,9 @@ public enum DimensionTableLabel {
     public static let twoNearestNeighbors = DimensionEstimator.twoNearestNeighbors.displayName
     public static let correlationDimension = DimensionEstimator.correlationDimension.displayName
     public static let corrInt = DimensionEstimator.corrInt.displayName
+    /// Gride at the smallest and at the largest neighbourhood scale (`gride`).
+    public static let grideSmallestScale = "Gride, smallest scale"
+    public static let grideLargestScale = "Gride, largest scale"
+    /// The note column.
+    public static let how = "how"
 }

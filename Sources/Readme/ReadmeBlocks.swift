@@ -142,6 +142,14 @@ enum MNISTBlock {
             let above = (value?.numberValue ?? 0) > bound ? "; above 2·log₁₀ N" : ""
             rows.append([method, MarkdownTable.fixed(value), "literature on the same digits: \(literature[method] ?? "—")\(above)"])
         }
+        // The talk's "dimension of the digit manifold": Gride's reading at both ends of the
+        // scale it depends on.
+        if let small = images.row(DimensionRow.grideSmallestScale), let large = images.row(DimensionRow.grideLargestScale) {
+            let how = { (row: [String: JSONValue]) in row[DimensionRow.how]?.stringValue ?? "" }
+            rows.append(["Gride, smallest → largest scale",
+                         MarkdownTable.fixed(small[DimensionRow.estimate]) + " → " + MarkdownTable.fixed(large[DimensionRow.estimate]),
+                         "the estimate depends on the neighbourhood scale it is read at: \(how(small)) → \(how(large))"])
+        }
         var note = "fit over r ∈ [\(MarkdownTable.number(details[CorrdimDetail.r1]))" + ", \(MarkdownTable.number(details[CorrdimDetail.r2]))], "
             + "Eckmann–Ruelle bound 2·log₁₀ N = \(MarkdownTable.number(details[CorrdimDetail.eckmannRuelleBound]))"
         // A second scaling region only where the local slopes have a real plateau (the

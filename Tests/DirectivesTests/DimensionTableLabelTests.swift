@@ -13,14 +13,16 @@ final class DimensionTableLabelTests: XCTestCase {
     func testDimensionTableHasTheRowsAndColumnTheReadmeReads() throws {
         let h = DirectiveHarness()
         try h.run(cell("dataset", "id: cube\nkind: uniform-cube\nk: 3\nn: 600"))
-        try h.run(cell("dimension", "id: dims\ndata: cube\nmethods: [corrdim, mle, twonn]"))
+        try h.run(cell("dimension", "id: dims\ndata: cube\nmethods: [corrdim, mle, twonn, gride]"))
         let table = try h.value("dims", as: Table.self)
         let rows = Set(table.rows.map { $0[0] })
         for label in [DimensionTableLabel.maximumLikelihood, DimensionTableLabel.twoNearestNeighbors,
-                      DimensionTableLabel.correlationDimension, DimensionTableLabel.corrInt] {
+                      DimensionTableLabel.correlationDimension, DimensionTableLabel.corrInt,
+                      DimensionTableLabel.grideSmallestScale, DimensionTableLabel.grideLargestScale] {
             XCTAssertTrue(rows.contains(label), "{dimension} has no row `\(label)`: \(rows.sorted())")
         }
         XCTAssertTrue(table.columns.contains(DimensionTableLabel.estimate), "\(table.columns)")
+        XCTAssertTrue(table.columns.contains(DimensionTableLabel.how), "\(table.columns)")
         // Read back from the record as the README does.
         let stored = try XCTUnwrap(Table.StoredRecord(table.record))
         XCTAssertNotNil(stored.row(DimensionTableLabel.maximumLikelihood)?[DimensionTableLabel.estimate]?.numberValue)
