@@ -106,27 +106,20 @@ enum VerdictRules {
     /// sweep reaches past it: two independent readings of the dimension agree.
     static func crossChecked(rules: [DimensionVerdict.RuleResult], twoNN: Double?, d: [Int], tolerance: Int,
                              label: String = "TwoNN of the data", unresolvedReason: String? = nil) -> Decision {
-        let names = rules.map(\.name).joined(separator: ", ")
+        let bends = rules.compactMap { r in r.d.map { (r.name, $0) } }
+        let list = bends.map { "\($0.0): \($0.1)" }.joined(separator: ", ")
+        let noBend = "H(d) shows no bend (\(rules.map(\.name).joined(separator: ", ")): none through d = \(d.last ?? 0))"
         guard let twoNN, twoNN.isFinite else {
-            let bends = rules.compactMap { r in r.d.map { "\(r.name): \($0)" } }
-            let shape = bends.isEmpty ? "H(d) shows no bend (\(names): none through d = \(d.last ?? 0))"
-                : "H(d) bends at " + bends.joined(separator: ", ")
-            let candidate = rules.first?.d
-            guard let unresolvedReason else {
-                return Decision(dimension: nil, candidate: candidate, explanation:
-                    "Not resolvable: \(shape), but the cross-check needs \(label), which was not computed.")
-            }
-            return Decision(dimension: nil, candidate: candidate, explanation: "Not resolvable: \(shape), "
-                + "but there is no second reading to check it against: \(unresolvedReason)")
+            let shape = bends.isEmpty ? noBend : "H(d) bends at " + list
+            let second = unresolvedReason.map { "there is no second reading to check it against: " + $0 }
+                ?? "the cross-check needs \(label), which was not computed."
+            return Decision(dimension: nil, candidate: rules.first?.d, explanation: "Not resolvable: \(shape), but \(second)")
         }
         let k = max(1, Int(twoNN.rounded()))
         let reading = "\(label) \(String(format: "%.2f", twoNN)) → \(k)"
-        let bends = rules.compactMap { r in r.d.map { (r.name, $0) } }
         guard !bends.isEmpty else {
-            return Decision(dimension: nil, candidate: k, explanation:
-                "Not resolvable: \(reading), but H(d) shows no bend (\(names): none through d = \(d.last ?? 0)).")
+            return Decision(dimension: nil, candidate: k, explanation: "Not resolvable: \(reading), but \(noBend).")
         }
-        let list = bends.map { "\($0.0): \($0.1)" }.joined(separator: ", ")
         guard let agreeing = bends.first(where: { abs($0.1 - k) <= tolerance }) else {
             return Decision(dimension: nil, candidate: bends[0].1, explanation:
                 "Not resolvable: H(d) bends at \(list) but \(reading); they differ by more than \(tolerance).")
